@@ -1,0 +1,28 @@
+//! The normalized domain of crossbook. No I/O and no clock: callers pass `now`.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+/// Venue and internal identifiers as validated newtypes.
+pub mod ids;
+/// Topics, sports and the league catalogue.
+pub mod league;
+/// Links between a Kalshi market and a Polymarket outcome.
+pub mod link;
+/// Events and markets.
+pub mod market;
+/// Fixed-point prices, sizes and money.
+pub mod money;
+/// Arbitrage opportunities.
+pub mod opportunity;
+/// Eastern dates and venue timestamp formats.
+pub mod time;
+/// The venues.
+pub mod venue;
+
+pub use ids::*;
+pub use league::{League, Sport, Topic};
+pub use link::{Decider, Link, LinkCandidate, LinkDecision, LinkStatus, RuleRisk};
+pub use market::{Event, FeeSchedule, Line, Market, MarketKind, MarketRef, MarketStatus, Outcome};
+pub use money::{DecimalError, Money, Price, Qty, Rounding};
+pub use opportunity::{Leg, Opportunity, QuoteAges, Side};
+pub use venue::Venue;

@@ -1,0 +1,321 @@
+//! Events (games) and the markets inside them, as normalized from either venue.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{KalshiEventTicker, KalshiMarketTicker, PolyConditionId, PolyEventId, PolyMarketId, PolyTokenId};
+use crate::league::{League, Topic};
+use crate::money::Price;
+use crate::venue::Venue;
+
+/// What a market is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarketKind {
+    /// Who wins the game.
+    Moneyline,
+    /// The game ends level (soccer).
+    Draw,
+    /// Winning margin against a line.
+    Spread,
+    /// Combined score against a line.
+    Total,
+    /// Winner of one map of an esports series.
+    MapWinner,
+    /// Number of maps played in an esports series.
+    TotalMaps,
+    /// Winner of an esports series.
+    Series,
+    /// Anything else (props, halves, outrights): stored, never linked.
+    Other,
+}
+
+impl MarketKind {
+    pub const ALL: [MarketKind; 8] = [
+        MarketKind::Moneyline,
+        MarketKind::Draw,
+        MarketKind::Spread,
+        MarketKind::Total,
+        MarketKind::MapWinner,
+        MarketKind::TotalMaps,
+        MarketKind::Series,
+        MarketKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarketKind::Moneyline => "moneyline",
+            MarketKind::Draw => "draw",
+            MarketKind::Spread => "spread",
+            MarketKind::Total => "total",
+            MarketKind::MapWinner => "map_winner",
+            MarketKind::TotalMaps => "total_maps",
+            MarketKind::Series => "series",
+            MarketKind::Other => "other",
+        }
+    }
+
+    /// Whether the market is about a number (spread, total, total maps).
+    pub fn has_line(self) -> bool {
+        matches!(self, MarketKind::Spread | MarketKind::Total | MarketKind::TotalMaps)
+    }
+}
+
+impl FromStr for MarketKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MarketKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("unknown market kind {s:?}"))
+    }
+}
+
+impl fmt::Display for MarketKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The number a spread or total is about, in hundredths (−3.5 → −350), exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Line(i32);
+
+impl Line {
+    pub fn from_hundredths(h: i32) -> Self {
+        Line(h)
+    }
+
+    pub fn hundredths(self) -> i32 {
+        self.0
+    }
+
+    /// From a decimal string (`"-3.5"`, `"220.5"`), at most 2 decimal places.
+    pub fn parse(s: &str) -> Option<Self> {
+        let m = crate::money::parse_micros(s).ok()?;
+        if m % 10_000 != 0 || m.abs() > 100_000 * 1_000_000 {
+            return None;
+        }
+        Some(Line((m / 10_000) as i32))
+    }
+
+    /// From a JSON number as Gamma sends it (`-3.5`), read through its decimal text.
+    pub fn from_json(v: &serde_json::Value) -> Option<Self> {
+        match v {
+            serde_json::Value::Number(n) => Self::parse(&n.to_string()),
+            serde_json::Value::String(s) => Self::parse(s),
+            _ => None,
+        }
+    }
+
+    pub fn negate(self) -> Self {
+        Line(-self.0)
+    }
+
+    /// Absolute difference in hundredths.
+    pub fn distance(self, other: Line) -> i32 {
+        (self.0 - other.0).abs()
+    }
+}
+
+impl fmt::Display for Line {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::money::format_micros(i64::from(self.0) * 10_000))
+    }
+}
+
+impl Serialize for Line {
+    /// As a JSON number (`-3.5`), as the contracts show it.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let n: serde_json::Number = self.to_string().parse().map_err(serde::ser::Error::custom)?;
+        n.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Line {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        Line::from_json(&v).ok_or_else(|| serde::de::Error::custom(format!("invalid line {v}")))
+    }
+}
+
+/// A market's lifecycle, normalized from the venues' many status words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarketStatus {
+    /// Trading (or about to).
+    Open,
+    /// No longer trading, not yet settled, or gone from the venue.
+    Closed,
+    /// Result known.
+    Settled,
+}
+
+impl MarketStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarketStatus::Open => "open",
+            MarketStatus::Closed => "closed",
+            MarketStatus::Settled => "settled",
+        }
+    }
+}
+
+impl FromStr for MarketStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "open" => Ok(MarketStatus::Open),
+            "closed" => Ok(MarketStatus::Closed),
+            "settled" => Ok(MarketStatus::Settled),
+            _ => Err(format!("unknown market status {s:?}")),
+        }
+    }
+}
+
+/// The venue-specific identity of a market.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "venue", rename_all = "lowercase")]
+pub enum MarketRef {
+    Kalshi { ticker: KalshiMarketTicker, event_ticker: KalshiEventTicker },
+    Polymarket { market_id: PolyMarketId, event_id: PolyEventId, condition_id: Option<PolyConditionId> },
+}
+
+impl MarketRef {
+    pub fn venue(&self) -> Venue {
+        match self {
+            MarketRef::Kalshi { .. } => Venue::Kalshi,
+            MarketRef::Polymarket { .. } => Venue::Polymarket,
+        }
+    }
+
+    /// The Kalshi market ticker or the Polymarket market id.
+    pub fn id(&self) -> &str {
+        match self {
+            MarketRef::Kalshi { ticker, .. } => ticker.as_str(),
+            MarketRef::Polymarket { market_id, .. } => market_id.as_str(),
+        }
+    }
+
+    /// The Kalshi event ticker or the Polymarket event id.
+    pub fn event_id(&self) -> &str {
+        match self {
+            MarketRef::Kalshi { event_ticker, .. } => event_ticker.as_str(),
+            MarketRef::Polymarket { event_id, .. } => event_id.as_str(),
+        }
+    }
+}
+
+/// One outcome of a market. Kalshi markets have `Yes`/`No`; Polymarket markets have named
+/// outcomes, each its own CLOB token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<PolyTokenId>,
+    /// The venue's indicative price (not a quote to trade on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<Price>,
+}
+
+/// How a venue charges for taking liquidity on a market.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FeeSchedule {
+    /// No fee.
+    #[default]
+    Free,
+    /// Kalshi: ceil_to_cent(rate × C × P × (1 − P)) × multiplier; rates and multiplier in
+    /// millionths (0.07 → 70_000, ×1 → 1_000_000).
+    KalshiQuadratic { taker_rate: i64, maker_rate: i64, multiplier: i64 },
+    /// Polymarket: C × rate × (P × (1 − P))^exponent, takers only; rate in millionths.
+    PolymarketCurve { rate: i64, exponent: u32 },
+}
+
+/// A game or match on one venue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub venue: Venue,
+    /// Kalshi event ticker or Polymarket event id.
+    pub id: String,
+    /// Kalshi series ticker or Polymarket series slug.
+    pub series: Option<String>,
+    pub title: String,
+    pub topic: Topic,
+    pub league: Option<League>,
+    /// Participants as the venue names them.
+    pub participants: Vec<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub is_mve: bool,
+    pub status: MarketStatus,
+    /// The venue's payload, unchanged (without nested markets).
+    pub raw: serde_json::Value,
+}
+
+/// A tradable market on one venue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Market {
+    pub key: MarketRef,
+    /// Kalshi series ticker (derived) or Polymarket series slug.
+    pub series: Option<String>,
+    pub title: String,
+    /// Kalshi `yes_sub_title`; Polymarket `groupItemTitle`.
+    pub subtitle: Option<String>,
+    pub topic: Topic,
+    pub league: Option<League>,
+    pub participants: Vec<String>,
+    pub kind: MarketKind,
+    pub line: Option<Line>,
+    pub outcomes: Vec<Outcome>,
+    pub status: MarketStatus,
+    pub open_time: Option<DateTime<Utc>>,
+    pub close_time: Option<DateTime<Utc>>,
+    /// Scheduled start of the game, where the venue says it.
+    pub starts_at: Option<DateTime<Utc>>,
+    pub is_mve: bool,
+    pub fees: FeeSchedule,
+    /// Settlement rule text as the venue states it.
+    pub rules: Option<String>,
+    /// The venue's payload, unchanged.
+    pub raw: serde_json::Value,
+}
+
+impl Market {
+    pub fn venue(&self) -> Venue {
+        self.key.venue()
+    }
+
+    pub fn id(&self) -> &str {
+        self.key.id()
+    }
+
+    pub fn event_id(&self) -> &str {
+        self.key.event_id()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_exact_hundredths() {
+        assert_eq!(Line::parse("-3.5").unwrap().hundredths(), -350);
+        assert_eq!(Line::parse("220.5").unwrap().hundredths(), 22050);
+        assert_eq!(Line::parse("2.25").unwrap().hundredths(), 225);
+        assert!(Line::parse("2.125").is_none());
+        assert_eq!(Line::from_json(&serde_json::json!(-3.5)).unwrap().to_string(), "-3.5");
+        assert_eq!(serde_json::to_string(&Line::from_hundredths(-350)).unwrap(), "-3.5");
+        assert_eq!(Line::from_hundredths(22050).distance(Line::from_hundredths(22000)), 50);
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in MarketKind::ALL {
+            assert_eq!(k.as_str().parse::<MarketKind>(), Ok(k));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! An arbitrage opportunity across the two venues.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::LinkId;
+use crate::league::League;
+use crate::market::MarketKind;
+use crate::money::{Money, Price, Qty};
+use crate::venue::Venue;
+
+/// Which side of a Kalshi market is bought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Yes,
+    No,
+}
+
+/// One leg of an opportunity: what to buy where, at what worst price and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leg {
+    pub venue: Venue,
+    /// Kalshi market ticker (Kalshi legs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticker: Option<String>,
+    /// Kalshi side (Kalshi legs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+    /// Polymarket token (Polymarket legs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<String>,
+    /// Polymarket outcome name (Polymarket legs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// Volume-weighted average price over the filled levels.
+    pub price: Price,
+    pub size: Qty,
+}
+
+/// Quote ages at detection, per venue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct QuoteAges {
+    pub kalshi: u64,
+    pub polymarket: u64,
+}
+
+/// Buying every leg costs less than the payout after fees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opportunity {
+    pub link_id: LinkId,
+    pub kind: MarketKind,
+    pub league: Option<League>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub detected_at: DateTime<Utc>,
+    pub legs: Vec<Leg>,
+    /// Sum of the legs' prices per contract pair.
+    pub cost: Money,
+    /// Both venues' fees per pair at `max_size`.
+    pub fees: Money,
+    /// 1 − cost − fees.
+    pub edge: Money,
+    pub max_size: Qty,
+    /// Total over the filled levels.
+    pub profit: Money,
+    pub quote_age_ms: QuoteAges,
+}

@@ -1,0 +1,169 @@
+//! Storage for crossbook: the [`Store`] trait and its two implementations, SQLite (the embedded
+//! default) and PostgreSQL (production). Both run the same SQL (see `sql.rs`); only connection
+//! set-up and migrations differ per backend. Nothing is ever hard-deleted: markets that vanish
+//! from a venue are marked closed.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+/// Schema migrations per backend.
+mod migrate;
+/// PostgreSQL connection set-up.
+mod postgres;
+/// The SQL shared by both backends.
+mod sql;
+/// SQLite connection set-up.
+mod sqlite;
+/// Fresh databases for tests (feature `test-support`).
+#[cfg(feature = "test-support")]
+pub mod testing;
+/// Row types returned by the store.
+mod types;
+/// `DATABASE_URL` parsing and redaction.
+mod url;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use crossbook_model::{Decider, Event, Link, LinkCandidate, LinkDecision, LinkId, LinkStatus, Market, Topic, Venue};
+
+pub use migrate::MigrationReport;
+pub use types::*;
+pub use url::{DatabaseUrl, UrlError, redact_password};
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration { version: i64, name: &'static str, source: sqlx::Error },
+    #[error("stored row is corrupt: {0}")]
+    Corrupt(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+}
+
+impl StoreError {
+    /// Whether retrying later may succeed (connection trouble rather than bad data).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
+        )
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which backend a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Everything crossbook keeps. Implemented for SQLite and PostgreSQL with the same semantics,
+/// checked by one conformance suite (`tests/conformance.rs`).
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    fn backend(&self) -> Backend;
+
+    /// Applies the migrations not yet applied; a second run changes nothing.
+    async fn migrate(&self) -> StoreResult<MigrationReport>;
+
+    /// A cheap round trip to the database.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Inserts or updates markets by (venue, id); `last_seen` becomes `now` and a market that
+    /// had been closed for vanishing is reopened if the venue says it is open. Idempotent.
+    async fn upsert_markets(&self, markets: &[Market], now: DateTime<Utc>) -> StoreResult<u64>;
+
+    /// Marks closed every still-open market of `venue` (within `topic`, if given) not seen since
+    /// `seen_since`: the venue no longer lists it. Returns how many were closed.
+    async fn close_unseen_markets(
+        &self,
+        venue: Venue,
+        topic: Option<Topic>,
+        seen_since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+
+    /// Stored markets, closed ones included, in (venue, id) order.
+    async fn list_markets(&self, filter: &MarketFilter) -> StoreResult<Vec<StoredMarket>>;
+
+    /// Inserts or updates events by (venue, id). Idempotent.
+    async fn upsert_events(&self, events: &[Event], now: DateTime<Utc>) -> StoreResult<u64>;
+
+    /// Stored events, in (venue, id) order.
+    async fn list_events(&self, venue: Option<Venue>) -> StoreResult<Vec<Event>>;
+
+    /// Records what the matcher proposes. An existing link for the same pair keeps its status
+    /// and gets the new score and reasons; a candidate for a Kalshi market that already has
+    /// another live link is refused as a conflict.
+    async fn upsert_link_candidate(&self, candidate: &LinkCandidate, now: DateTime<Utc>) -> StoreResult<LinkUpsert>;
+
+    /// Moves a link to `to`, recording who decided and why. An automatic decision never
+    /// overrides a person's.
+    async fn decide_link(
+        &self,
+        id: LinkId,
+        to: LinkStatus,
+        by: &Decider,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Decision>;
+
+    async fn get_link(&self, id: LinkId) -> StoreResult<Option<Link>>;
+
+    /// Links, optionally of one status, by id.
+    async fn list_links(&self, status: Option<LinkStatus>) -> StoreResult<Vec<Link>>;
+
+    /// A link's decisions, oldest first.
+    async fn link_history(&self, id: LinkId) -> StoreResult<Vec<LinkDecision>>;
+
+    /// Opens an ingestion-run record and returns its id.
+    async fn start_ingestion_run(&self, venue: Venue, mode: &str, now: DateTime<Utc>) -> StoreResult<i64>;
+
+    /// Closes an ingestion-run record with its figures.
+    async fn finish_ingestion_run(&self, id: i64, summary: &RunSummary) -> StoreResult<()>;
+
+    /// The latest ingestion run of each venue.
+    async fn latest_ingestion_runs(&self) -> StoreResult<Vec<IngestionRun>>;
+
+    async fn record_matching_run(&self, run: &MatchingRun) -> StoreResult<()>;
+
+    async fn latest_matching_run(&self) -> StoreResult<Option<MatchingRun>>;
+
+    /// How many links are in each status.
+    async fn link_counts(&self) -> StoreResult<LinkCounts>;
+}
+
+/// Opens the database at `url` (creating an SQLite file if missing) and applies migrations.
+pub async fn open(url: &DatabaseUrl) -> StoreResult<Arc<dyn Store>> {
+    let store = connect(url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Opens the database at `url` without migrating.
+pub async fn connect(url: &DatabaseUrl) -> StoreResult<Arc<dyn Store>> {
+    Ok(match url {
+        DatabaseUrl::Sqlite { path } => Arc::new(sqlite::SqliteStore::connect(path.as_deref()).await?),
+        DatabaseUrl::Postgres { .. } => {
+            let raw = url.postgres_url().unwrap_or_default();
+            Arc::new(postgres::PgStore::connect(raw).await?)
+        }
+    })
+}

@@ -1,0 +1,37 @@
+//! PostgreSQL, for production: several processes share one database.
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+use crate::StoreResult;
+
+/// Held while migrating, so that two processes never migrate at once (key = "cb" + 0001).
+const LOCK_SQL: &str = "SELECT pg_advisory_lock(6362001)";
+const UNLOCK_SQL: &str = "SELECT pg_advisory_unlock(6362001)";
+
+/// The PostgreSQL store.
+#[derive(Debug, Clone)]
+pub(crate) struct PgStore {
+    pub(crate) pool: PgPool,
+}
+
+impl PgStore {
+    pub(crate) async fn connect(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Ok(Self { pool })
+    }
+}
+
+crate::sql::impl_store!(
+    PgStore,
+    sqlx::Postgres,
+    crate::Backend::Postgres,
+    crate::migrate::POSTGRES,
+    Some(LOCK_SQL),
+    Some(UNLOCK_SQL)
+);

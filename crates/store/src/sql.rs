@@ -1,0 +1,720 @@
+//! The SQL both backends run. The statements are written once, with `$N` placeholders (which
+//! sqlx's SQLite driver binds by number too), and instantiated per pool type by `impl_store!`.
+//! Timestamps bind as `DateTime<Utc>`, JSON columns as `Json`, raw payloads as verbatim text.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crossbook_model::{Decider, Event, Market};
+
+use crate::StoreError;
+
+/// Rows per multi-row INSERT (25 columns × 400 stays under both backends' bind limits).
+pub(crate) const UPSERT_CHUNK: usize = 400;
+
+pub(crate) const MARKET_COLUMNS: &str = "venue, market_id, event_id, kalshi_event_ticker, condition_id, series, \
+    title, subtitle, derived_topic, league, participants, kind, line_x100, outcomes, status, open_time, \
+    close_time, starts_at, is_mve, fees, rules, raw, first_seen, last_seen, closed_at";
+
+pub(crate) const MARKET_UPSERT_TAIL: &str = " ON CONFLICT (venue, market_id) DO UPDATE SET \
+    event_id = excluded.event_id, kalshi_event_ticker = excluded.kalshi_event_ticker, \
+    condition_id = excluded.condition_id, series = excluded.series, title = excluded.title, \
+    subtitle = excluded.subtitle, derived_topic = excluded.derived_topic, league = excluded.league, \
+    participants = excluded.participants, kind = excluded.kind, line_x100 = excluded.line_x100, \
+    outcomes = excluded.outcomes, status = excluded.status, open_time = excluded.open_time, \
+    close_time = excluded.close_time, starts_at = excluded.starts_at, is_mve = excluded.is_mve, \
+    fees = excluded.fees, rules = excluded.rules, raw = excluded.raw, last_seen = excluded.last_seen, \
+    closed_at = NULL";
+
+pub(crate) const EVENT_COLUMNS: &str = "venue, event_id, series, title, derived_topic, league, participants, \
+    starts_at, is_mve, status, raw, first_seen, last_seen, closed_at";
+
+pub(crate) const EVENT_UPSERT_TAIL: &str = " ON CONFLICT (venue, event_id) DO UPDATE SET \
+    series = excluded.series, title = excluded.title, derived_topic = excluded.derived_topic, \
+    league = excluded.league, participants = excluded.participants, starts_at = excluded.starts_at, \
+    is_mve = excluded.is_mve, status = excluded.status, raw = excluded.raw, \
+    last_seen = excluded.last_seen, closed_at = NULL";
+
+pub(crate) const LINK_COLUMNS: &str = "id, kalshi_ticker, kalshi_event_ticker, poly_market_id, poly_condition_id, \
+    poly_token_id, poly_outcome_index, poly_outcome, kind, line_x100, league, starts_at, score, reasons, status, \
+    decided_by, decided_at, rule_risk, rule_reasons, created_at, updated_at";
+
+pub(crate) const RUN_COLUMNS: &str =
+    "id, venue, mode, started_at, finished_at, status, fetched, stored, skipped, errors, message";
+
+/// Keeps the last of each key, in first-seen order: one multi-row upsert may not touch a row twice.
+pub(crate) fn dedup_last<'a, T, K: std::hash::Hash + Eq>(items: &'a [T], key: impl Fn(&T) -> K) -> Vec<&'a T> {
+    let mut index: HashMap<K, usize> = HashMap::with_capacity(items.len());
+    let mut out: Vec<&T> = Vec::with_capacity(items.len());
+    for item in items {
+        match index.entry(key(item)) {
+            std::collections::hash_map::Entry::Occupied(e) => out[*e.get()] = item,
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(item);
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn market_key(m: &Market) -> (crossbook_model::Venue, String) {
+    (m.venue(), m.id().to_string())
+}
+
+pub(crate) fn event_key(e: &Event) -> (crossbook_model::Venue, String) {
+    (e.venue, e.id.clone())
+}
+
+pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {detail}"))
+}
+
+pub(crate) fn parse_decider(s: Option<String>) -> Result<Option<Decider>, StoreError> {
+    s.map(|s| s.parse().map_err(|e| corrupt("decided_by", e))).transpose()
+}
+
+pub(crate) fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+pub(crate) fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+pub(crate) type Skipped = BTreeMap<String, u64>;
+
+/// Implements [`crate::Store`] for a store type holding `pool: sqlx::Pool<$db>`.
+macro_rules! impl_store {
+    ($store:ident, $db:ty, $backend:expr, $migrations:expr, $lock:expr, $unlock:expr) => {
+        const MIGRATION_LOCK: Option<&str> = $lock;
+        const MIGRATION_UNLOCK: Option<&str> = $unlock;
+
+        mod store_impl {
+            use std::str::FromStr;
+
+            use chrono::{DateTime, Utc};
+            use crossbook_model::{
+                Decider, Event, FeeSchedule, KalshiEventTicker, KalshiMarketTicker, League, Line, Link,
+                LinkCandidate, LinkDecision, LinkId, LinkStatus, Market, MarketKind, MarketRef, MarketStatus,
+                Outcome, PolyConditionId, PolyEventId, PolyMarketId, PolyTokenId, RuleRisk, Topic, Venue,
+            };
+            use sqlx::types::Json;
+            use sqlx::{QueryBuilder, Row};
+
+            use super::$store;
+            use crate::sql::*;
+            use crate::*;
+
+            type DbRow = <$db as sqlx::Database>::Row;
+
+            fn parse<T: FromStr>(what: &str, s: &str) -> Result<T, StoreError>
+            where
+                T::Err: std::fmt::Display,
+            {
+                s.parse().map_err(|e| corrupt(what, e))
+            }
+
+            fn market_from_row(row: &DbRow) -> StoreResult<StoredMarket> {
+                let venue: Venue = parse("venue", &row.try_get::<String, _>("venue")?)?;
+                let id: String = row.try_get("market_id")?;
+                let event_id: String = row.try_get("event_id")?;
+                let key = match venue {
+                    Venue::Kalshi => MarketRef::Kalshi {
+                        ticker: KalshiMarketTicker::new(id).map_err(|e| corrupt("market_id", e))?,
+                        event_ticker: KalshiEventTicker::new(event_id).map_err(|e| corrupt("event_id", e))?,
+                    },
+                    Venue::Polymarket => MarketRef::Polymarket {
+                        market_id: PolyMarketId::new(id).map_err(|e| corrupt("market_id", e))?,
+                        event_id: PolyEventId::new(event_id).map_err(|e| corrupt("event_id", e))?,
+                        condition_id: row
+                            .try_get::<Option<String>, _>("condition_id")?
+                            .map(PolyConditionId::new)
+                            .transpose()
+                            .map_err(|e| corrupt("condition_id", e))?,
+                    },
+                };
+                let raw: String = row.try_get("raw")?;
+                let market = Market {
+                    key,
+                    series: row.try_get("series")?,
+                    title: row.try_get("title")?,
+                    subtitle: row.try_get("subtitle")?,
+                    topic: parse::<Topic>("derived_topic", &row.try_get::<String, _>("derived_topic")?)?,
+                    league: row
+                        .try_get::<Option<String>, _>("league")?
+                        .map(|l| parse::<League>("league", &l))
+                        .transpose()?,
+                    participants: row.try_get::<Json<Vec<String>>, _>("participants")?.0,
+                    kind: parse::<MarketKind>("kind", &row.try_get::<String, _>("kind")?)?,
+                    line: row
+                        .try_get::<Option<i64>, _>("line_x100")?
+                        .map(|h| Line::from_hundredths(h as i32)),
+                    outcomes: row.try_get::<Json<Vec<Outcome>>, _>("outcomes")?.0,
+                    status: parse::<MarketStatus>("status", &row.try_get::<String, _>("status")?)?,
+                    open_time: row.try_get("open_time")?,
+                    close_time: row.try_get("close_time")?,
+                    starts_at: row.try_get("starts_at")?,
+                    is_mve: row.try_get("is_mve")?,
+                    fees: row.try_get::<Json<FeeSchedule>, _>("fees")?.0,
+                    rules: row.try_get("rules")?,
+                    raw: serde_json::from_str(&raw).map_err(|e| corrupt("raw", e))?,
+                };
+                Ok(StoredMarket {
+                    market,
+                    first_seen: row.try_get("first_seen")?,
+                    last_seen: row.try_get("last_seen")?,
+                    closed_at: row.try_get("closed_at")?,
+                })
+            }
+
+            fn event_from_row(row: &DbRow) -> StoreResult<Event> {
+                let raw: String = row.try_get("raw")?;
+                Ok(Event {
+                    venue: parse("venue", &row.try_get::<String, _>("venue")?)?,
+                    id: row.try_get("event_id")?,
+                    series: row.try_get("series")?,
+                    title: row.try_get("title")?,
+                    topic: parse("derived_topic", &row.try_get::<String, _>("derived_topic")?)?,
+                    league: row
+                        .try_get::<Option<String>, _>("league")?
+                        .map(|l| parse::<League>("league", &l))
+                        .transpose()?,
+                    participants: row.try_get::<Json<Vec<String>>, _>("participants")?.0,
+                    starts_at: row.try_get("starts_at")?,
+                    is_mve: row.try_get("is_mve")?,
+                    status: parse("status", &row.try_get::<String, _>("status")?)?,
+                    raw: serde_json::from_str(&raw).map_err(|e| corrupt("raw", e))?,
+                })
+            }
+
+            fn link_from_row(row: &DbRow) -> StoreResult<Link> {
+                let candidate = LinkCandidate {
+                    kalshi_ticker: KalshiMarketTicker::new(row.try_get::<String, _>("kalshi_ticker")?)
+                        .map_err(|e| corrupt("kalshi_ticker", e))?,
+                    kalshi_event_ticker: KalshiEventTicker::new(row.try_get::<String, _>("kalshi_event_ticker")?)
+                        .map_err(|e| corrupt("kalshi_event_ticker", e))?,
+                    poly_market_id: PolyMarketId::new(row.try_get::<String, _>("poly_market_id")?)
+                        .map_err(|e| corrupt("poly_market_id", e))?,
+                    poly_condition_id: row
+                        .try_get::<Option<String>, _>("poly_condition_id")?
+                        .map(PolyConditionId::new)
+                        .transpose()
+                        .map_err(|e| corrupt("poly_condition_id", e))?,
+                    poly_token_id: row
+                        .try_get::<Option<String>, _>("poly_token_id")?
+                        .map(PolyTokenId::new)
+                        .transpose()
+                        .map_err(|e| corrupt("poly_token_id", e))?,
+                    poly_outcome_index: u8::try_from(row.try_get::<i64, _>("poly_outcome_index")?)
+                        .map_err(|e| corrupt("poly_outcome_index", e))?,
+                    poly_outcome: row.try_get("poly_outcome")?,
+                    kind: parse("kind", &row.try_get::<String, _>("kind")?)?,
+                    line: row
+                        .try_get::<Option<i64>, _>("line_x100")?
+                        .map(|h| Line::from_hundredths(h as i32)),
+                    league: row
+                        .try_get::<Option<String>, _>("league")?
+                        .map(|l| parse::<League>("league", &l))
+                        .transpose()?,
+                    starts_at: row.try_get("starts_at")?,
+                    score: row.try_get("score")?,
+                    reasons: row.try_get::<Json<Vec<String>>, _>("reasons")?.0,
+                };
+                Ok(Link {
+                    id: LinkId(row.try_get("id")?),
+                    candidate,
+                    status: parse("status", &row.try_get::<String, _>("status")?)?,
+                    decided_by: parse_decider(row.try_get("decided_by")?)?,
+                    decided_at: row.try_get("decided_at")?,
+                    rule_risk: row
+                        .try_get::<Option<String>, _>("rule_risk")?
+                        .map(|r| parse::<RuleRisk>("rule_risk", &r))
+                        .transpose()?,
+                    rule_reasons: row.try_get::<Json<Vec<String>>, _>("rule_reasons")?.0,
+                    created_at: row.try_get("created_at")?,
+                    updated_at: row.try_get("updated_at")?,
+                })
+            }
+
+            fn run_from_row(row: &DbRow) -> StoreResult<IngestionRun> {
+                let status: String = row.try_get("status")?;
+                Ok(IngestionRun {
+                    id: row.try_get("id")?,
+                    venue: parse("venue", &row.try_get::<String, _>("venue")?)?,
+                    mode: row.try_get("mode")?,
+                    started_at: row.try_get("started_at")?,
+                    finished_at: row.try_get("finished_at")?,
+                    status: RunStatus::parse(&status).ok_or_else(|| corrupt("run status", &status))?,
+                    fetched: to_u64(row.try_get("fetched")?),
+                    stored: to_u64(row.try_get("stored")?),
+                    skipped: row.try_get::<Json<Skipped>, _>("skipped")?.0,
+                    errors: to_u64(row.try_get("errors")?),
+                    message: row.try_get("message")?,
+                })
+            }
+
+            async fn apply_migrations(conn: &mut sqlx::pool::PoolConnection<$db>) -> StoreResult<MigrationReport> {
+                sqlx::query(crate::migrate::CREATE_SCHEMA_MIGRATIONS).execute(&mut **conn).await?;
+                let done: Vec<i64> =
+                    sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&mut **conn).await?;
+                let mut applied = Vec::new();
+                let pending: Vec<crate::migrate::Migration> =
+                    $migrations.iter().copied().filter(|m| !done.contains(&m.version)).collect();
+                for m in pending {
+                    let fail = |source| StoreError::Migration { version: m.version, name: m.name, source };
+                    let mut tx = sqlx::Connection::begin(&mut **conn).await?;
+                    // A plain &str runs unprepared, so a file of several statements works on both backends.
+                    sqlx::Executor::execute(&mut *tx, m.sql).await.map_err(fail)?;
+                    sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                        .bind(m.version)
+                        .bind(m.name)
+                        .bind(Utc::now().to_rfc3339())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(fail)?;
+                    tx.commit().await.map_err(fail)?;
+                    tracing::info!(version = m.version, name = m.name, backend = $backend.as_str(), "migration applied");
+                    applied.push(m.version);
+                }
+                let current = $migrations.last().map(|m| m.version).unwrap_or(0);
+                Ok(MigrationReport { applied, current })
+            }
+
+            #[async_trait::async_trait]
+            impl Store for $store {
+                fn backend(&self) -> Backend {
+                    $backend
+                }
+
+                async fn migrate(&self) -> StoreResult<MigrationReport> {
+                    let mut conn = self.pool.acquire().await?;
+                    if let Some(sql) = super::MIGRATION_LOCK {
+                        sqlx::query(sql).execute(&mut *conn).await?;
+                    }
+                    let result = apply_migrations(&mut conn).await;
+                    if let Some(sql) = super::MIGRATION_UNLOCK {
+                        sqlx::query(sql).execute(&mut *conn).await?;
+                    }
+                    result
+                }
+
+                async fn ping(&self) -> StoreResult<()> {
+                    sqlx::query("SELECT 1").execute(&self.pool).await?;
+                    Ok(())
+                }
+
+                async fn upsert_markets(&self, markets: &[Market], now: DateTime<Utc>) -> StoreResult<u64> {
+                    let unique = dedup_last(markets, market_key);
+                    let mut tx = self.pool.begin().await?;
+                    let mut stored = 0;
+                    for chunk in unique.chunks(UPSERT_CHUNK) {
+                        let mut qb = QueryBuilder::<$db>::new(format!("INSERT INTO markets ({MARKET_COLUMNS}) "));
+                        qb.push_values(chunk, |mut b, m| {
+                            let kalshi_event = match &m.key {
+                                MarketRef::Kalshi { event_ticker, .. } => Some(event_ticker.as_str()),
+                                MarketRef::Polymarket { .. } => None,
+                            };
+                            let condition = match &m.key {
+                                MarketRef::Polymarket { condition_id, .. } => condition_id.as_ref().map(|c| c.as_str()),
+                                MarketRef::Kalshi { .. } => None,
+                            };
+                            b.push_bind(m.venue().as_str())
+                                .push_bind(m.id())
+                                .push_bind(m.event_id())
+                                .push_bind(kalshi_event)
+                                .push_bind(condition)
+                                .push_bind(m.series.as_deref())
+                                .push_bind(m.title.as_str())
+                                .push_bind(m.subtitle.as_deref())
+                                .push_bind(m.topic.as_str())
+                                .push_bind(m.league.map(|l| l.code()))
+                                .push_bind(Json(&m.participants))
+                                .push_bind(m.kind.as_str())
+                                .push_bind(m.line.map(|l| i64::from(l.hundredths())))
+                                .push_bind(Json(&m.outcomes))
+                                .push_bind(m.status.as_str())
+                                .push_bind(m.open_time)
+                                .push_bind(m.close_time)
+                                .push_bind(m.starts_at)
+                                .push_bind(m.is_mve)
+                                .push_bind(Json(&m.fees))
+                                .push_bind(m.rules.as_deref())
+                                .push_bind(m.raw.to_string())
+                                .push_bind(now)
+                                .push_bind(now)
+                                .push_bind(None::<DateTime<Utc>>);
+                        });
+                        qb.push(MARKET_UPSERT_TAIL);
+                        stored += qb.build().execute(&mut *tx).await?.rows_affected();
+                    }
+                    tx.commit().await?;
+                    Ok(stored)
+                }
+
+                async fn close_unseen_markets(
+                    &self,
+                    venue: Venue,
+                    topic: Option<Topic>,
+                    seen_since: DateTime<Utc>,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<u64> {
+                    let r = sqlx::query(
+                        "UPDATE markets SET status = CASE WHEN status = 'open' THEN 'closed' ELSE status END, \
+                         closed_at = $1 WHERE venue = $2 AND last_seen < $3 AND closed_at IS NULL \
+                         AND ($4 IS NULL OR derived_topic = $4)",
+                    )
+                    .bind(now)
+                    .bind(venue.as_str())
+                    .bind(seen_since)
+                    .bind(topic.map(|t| t.as_str()))
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(r.rows_affected())
+                }
+
+                async fn list_markets(&self, f: &MarketFilter) -> StoreResult<Vec<StoredMarket>> {
+                    let mut qb = QueryBuilder::<$db>::new(format!(
+                        "SELECT {MARKET_COLUMNS} FROM markets WHERE 1 = 1"
+                    ));
+                    if let Some(v) = f.venue {
+                        qb.push(" AND venue = ").push_bind(v.as_str());
+                    }
+                    if let Some(t) = f.topic {
+                        qb.push(" AND derived_topic = ").push_bind(t.as_str());
+                    }
+                    if let Some(l) = f.league {
+                        qb.push(" AND league = ").push_bind(l.code());
+                    }
+                    if f.exclude_mve {
+                        qb.push(" AND is_mve = FALSE");
+                    }
+                    if f.open_only {
+                        qb.push(" AND status = 'open'");
+                    }
+                    qb.push(" ORDER BY venue, market_id");
+                    let rows = qb.build().fetch_all(&self.pool).await?;
+                    rows.iter().map(market_from_row).collect()
+                }
+
+                async fn upsert_events(&self, events: &[Event], now: DateTime<Utc>) -> StoreResult<u64> {
+                    let unique = dedup_last(events, event_key);
+                    let mut tx = self.pool.begin().await?;
+                    let mut stored = 0;
+                    for chunk in unique.chunks(UPSERT_CHUNK) {
+                        let mut qb = QueryBuilder::<$db>::new(format!("INSERT INTO events ({EVENT_COLUMNS}) "));
+                        qb.push_values(chunk, |mut b, e| {
+                            b.push_bind(e.venue.as_str())
+                                .push_bind(e.id.as_str())
+                                .push_bind(e.series.as_deref())
+                                .push_bind(e.title.as_str())
+                                .push_bind(e.topic.as_str())
+                                .push_bind(e.league.map(|l| l.code()))
+                                .push_bind(Json(&e.participants))
+                                .push_bind(e.starts_at)
+                                .push_bind(e.is_mve)
+                                .push_bind(e.status.as_str())
+                                .push_bind(e.raw.to_string())
+                                .push_bind(now)
+                                .push_bind(now)
+                                .push_bind(None::<DateTime<Utc>>);
+                        });
+                        qb.push(EVENT_UPSERT_TAIL);
+                        stored += qb.build().execute(&mut *tx).await?.rows_affected();
+                    }
+                    tx.commit().await?;
+                    Ok(stored)
+                }
+
+                async fn list_events(&self, venue: Option<Venue>) -> StoreResult<Vec<Event>> {
+                    let rows = sqlx::query(&format!(
+                        "SELECT {EVENT_COLUMNS} FROM events WHERE ($1 IS NULL OR venue = $1) ORDER BY venue, event_id"
+                    ))
+                    .bind(venue.map(|v| v.as_str()))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(event_from_row).collect()
+                }
+
+                async fn upsert_link_candidate(&self, c: &LinkCandidate, now: DateTime<Utc>) -> StoreResult<LinkUpsert> {
+                    let mut tx = self.pool.begin().await?;
+                    let same: Option<i64> = sqlx::query_scalar(
+                        "SELECT id FROM links WHERE kalshi_ticker = $1 AND poly_market_id = $2 AND poly_outcome_index = $3",
+                    )
+                    .bind(c.kalshi_ticker.as_str())
+                    .bind(c.poly_market_id.as_str())
+                    .bind(i64::from(c.poly_outcome_index))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some(id) = same {
+                        sqlx::query(
+                            "UPDATE links SET kalshi_event_ticker = $1, poly_condition_id = $2, poly_token_id = $3, \
+                             poly_outcome = $4, kind = $5, line_x100 = $6, league = $7, starts_at = $8, score = $9, \
+                             reasons = $10, updated_at = $11 WHERE id = $12",
+                        )
+                        .bind(c.kalshi_event_ticker.as_str())
+                        .bind(c.poly_condition_id.as_ref().map(|x| x.as_str()))
+                        .bind(c.poly_token_id.as_ref().map(|x| x.as_str()))
+                        .bind(c.poly_outcome.as_str())
+                        .bind(c.kind.as_str())
+                        .bind(c.line.map(|l| i64::from(l.hundredths())))
+                        .bind(c.league.map(|l| l.code()))
+                        .bind(c.starts_at)
+                        .bind(c.score)
+                        .bind(Json(&c.reasons))
+                        .bind(now)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                        tx.commit().await?;
+                        return Ok(LinkUpsert::Updated(LinkId(id)));
+                    }
+                    let live: Option<i64> =
+                        sqlx::query_scalar("SELECT id FROM links WHERE kalshi_ticker = $1 AND status <> 'rejected'")
+                            .bind(c.kalshi_ticker.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if let Some(existing) = live {
+                        return Ok(LinkUpsert::Conflict { existing: LinkId(existing) });
+                    }
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO links (kalshi_ticker, kalshi_event_ticker, poly_market_id, poly_condition_id, \
+                         poly_token_id, poly_outcome_index, poly_outcome, kind, line_x100, league, starts_at, score, \
+                         reasons, status, rule_reasons, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'suggested', $14, $15, $16) \
+                         RETURNING id",
+                    )
+                    .bind(c.kalshi_ticker.as_str())
+                    .bind(c.kalshi_event_ticker.as_str())
+                    .bind(c.poly_market_id.as_str())
+                    .bind(c.poly_condition_id.as_ref().map(|x| x.as_str()))
+                    .bind(c.poly_token_id.as_ref().map(|x| x.as_str()))
+                    .bind(i64::from(c.poly_outcome_index))
+                    .bind(c.poly_outcome.as_str())
+                    .bind(c.kind.as_str())
+                    .bind(c.line.map(|l| i64::from(l.hundredths())))
+                    .bind(c.league.map(|l| l.code()))
+                    .bind(c.starts_at)
+                    .bind(c.score)
+                    .bind(Json(&c.reasons))
+                    .bind(Json(Vec::<String>::new()))
+                    .bind(now)
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO link_decisions (link_id, from_status, to_status, decided_by, reason, decided_at) \
+                         VALUES ($1, NULL, 'suggested', 'auto', 'matcher candidate', $2)",
+                    )
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(LinkUpsert::Inserted(LinkId(id)))
+                }
+
+                async fn decide_link(
+                    &self,
+                    id: LinkId,
+                    to: LinkStatus,
+                    by: &Decider,
+                    reason: &str,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<Decision> {
+                    let mut tx = self.pool.begin().await?;
+                    let row = sqlx::query("SELECT status, decided_by, kalshi_ticker FROM links WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_optional(&mut *tx)
+                        .await?
+                        .ok_or_else(|| StoreError::NotFound(format!("link {id}")))?;
+                    let from: LinkStatus = parse("status", &row.try_get::<String, _>("status")?)?;
+                    let current = parse_decider(row.try_get("decided_by")?)?;
+                    let ticker: String = row.try_get("kalshi_ticker")?;
+                    if !by.is_human() && current.as_ref().is_some_and(Decider::is_human) {
+                        return Ok(Decision::KeptHumanDecision);
+                    }
+                    if from == to && (current.as_ref() == Some(by) || !by.is_human()) {
+                        return Ok(Decision::Unchanged);
+                    }
+                    if to != LinkStatus::Rejected {
+                        let other: Option<i64> = sqlx::query_scalar(
+                            "SELECT id FROM links WHERE kalshi_ticker = $1 AND status <> 'rejected' AND id <> $2",
+                        )
+                        .bind(&ticker)
+                        .bind(id.0)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        if let Some(other) = other {
+                            return Err(StoreError::Conflict(format!(
+                                "Kalshi market {ticker} already has live link {other}; reject it first"
+                            )));
+                        }
+                    }
+                    sqlx::query("UPDATE links SET status = $1, decided_by = $2, decided_at = $3, updated_at = $4 WHERE id = $5")
+                        .bind(to.as_str())
+                        .bind(by.to_string())
+                        .bind(now)
+                        .bind(now)
+                        .bind(id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO link_decisions (link_id, from_status, to_status, decided_by, reason, decided_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(id.0)
+                    .bind(from.as_str())
+                    .bind(to.as_str())
+                    .bind(by.to_string())
+                    .bind(reason)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(Decision::Applied)
+                }
+
+                async fn get_link(&self, id: LinkId) -> StoreResult<Option<Link>> {
+                    let row = sqlx::query(&format!("SELECT {LINK_COLUMNS} FROM links WHERE id = $1"))
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.as_ref().map(link_from_row).transpose()
+                }
+
+                async fn list_links(&self, status: Option<LinkStatus>) -> StoreResult<Vec<Link>> {
+                    let rows = sqlx::query(&format!(
+                        "SELECT {LINK_COLUMNS} FROM links WHERE ($1 IS NULL OR status = $1) ORDER BY id"
+                    ))
+                    .bind(status.map(|s| s.as_str()))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(link_from_row).collect()
+                }
+
+                async fn link_history(&self, id: LinkId) -> StoreResult<Vec<LinkDecision>> {
+                    let rows = sqlx::query(
+                        "SELECT from_status, to_status, decided_by, reason, decided_at FROM link_decisions \
+                         WHERE link_id = $1 ORDER BY id",
+                    )
+                    .bind(id.0)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok(LinkDecision {
+                                link_id: id,
+                                from: r
+                                    .try_get::<Option<String>, _>("from_status")?
+                                    .map(|s| parse::<LinkStatus>("from_status", &s))
+                                    .transpose()?,
+                                to: parse("to_status", &r.try_get::<String, _>("to_status")?)?,
+                                decided_by: parse("decided_by", &r.try_get::<String, _>("decided_by")?)?,
+                                reason: r.try_get("reason")?,
+                                decided_at: r.try_get("decided_at")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn start_ingestion_run(&self, venue: Venue, mode: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+                    Ok(sqlx::query_scalar(
+                        "INSERT INTO ingestion_runs (venue, mode, started_at, status, skipped) \
+                         VALUES ($1, $2, $3, 'running', $4) RETURNING id",
+                    )
+                    .bind(venue.as_str())
+                    .bind(mode)
+                    .bind(now)
+                    .bind(Json(Skipped::new()))
+                    .fetch_one(&self.pool)
+                    .await?)
+                }
+
+                async fn finish_ingestion_run(&self, id: i64, s: &RunSummary) -> StoreResult<()> {
+                    let r = sqlx::query(
+                        "UPDATE ingestion_runs SET finished_at = $1, status = $2, fetched = $3, stored = $4, \
+                         skipped = $5, errors = $6, message = $7 WHERE id = $8",
+                    )
+                    .bind(s.finished_at)
+                    .bind(s.status.as_str())
+                    .bind(to_i64(s.fetched))
+                    .bind(to_i64(s.stored))
+                    .bind(Json(&s.skipped))
+                    .bind(to_i64(s.errors))
+                    .bind(s.message.as_deref())
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                    if r.rows_affected() == 0 {
+                        return Err(StoreError::NotFound(format!("ingestion run {id}")));
+                    }
+                    Ok(())
+                }
+
+                async fn latest_ingestion_runs(&self) -> StoreResult<Vec<IngestionRun>> {
+                    let rows = sqlx::query(&format!(
+                        "SELECT {RUN_COLUMNS} FROM ingestion_runs r WHERE id = \
+                         (SELECT MAX(id) FROM ingestion_runs x WHERE x.venue = r.venue) ORDER BY venue"
+                    ))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(run_from_row).collect()
+                }
+
+                async fn record_matching_run(&self, m: &MatchingRun) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO matching_runs (started_at, finished_at, candidates, confirmed, rejected, suggested) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(m.started_at)
+                    .bind(m.finished_at)
+                    .bind(to_i64(m.candidates))
+                    .bind(to_i64(m.confirmed))
+                    .bind(to_i64(m.rejected))
+                    .bind(to_i64(m.suggested))
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
+                }
+
+                async fn latest_matching_run(&self) -> StoreResult<Option<MatchingRun>> {
+                    let row = sqlx::query(
+                        "SELECT started_at, finished_at, candidates, confirmed, rejected, suggested \
+                         FROM matching_runs ORDER BY id DESC LIMIT 1",
+                    )
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.map(|r| {
+                        Ok(MatchingRun {
+                            started_at: r.try_get("started_at")?,
+                            finished_at: r.try_get("finished_at")?,
+                            candidates: to_u64(r.try_get("candidates")?),
+                            confirmed: to_u64(r.try_get("confirmed")?),
+                            rejected: to_u64(r.try_get("rejected")?),
+                            suggested: to_u64(r.try_get("suggested")?),
+                        })
+                    })
+                    .transpose()
+                }
+
+                async fn link_counts(&self) -> StoreResult<LinkCounts> {
+                    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM links GROUP BY status")
+                        .fetch_all(&self.pool)
+                        .await?;
+                    let mut counts = LinkCounts::default();
+                    for r in rows {
+                        let n = to_u64(r.try_get("n")?);
+                        match parse::<LinkStatus>("status", &r.try_get::<String, _>("status")?)? {
+                            LinkStatus::Suggested => counts.suggested = n,
+                            LinkStatus::Confirmed => counts.confirmed = n,
+                            LinkStatus::Rejected => counts.rejected = n,
+                        }
+                    }
+                    Ok(counts)
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use impl_store;

@@ -1,0 +1,345 @@
+//! One conformance suite for `Store`, run against SQLite and PostgreSQL: every test below exists
+//! twice, as `sqlite::NAME` and `postgres::NAME`, on a fresh database each.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossbook_model::*;
+use crossbook_store::testing::TestDb;
+use crossbook_store::*;
+
+fn t(h: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 9, 12, 0, 0).unwrap() + Duration::hours(h)
+}
+
+fn kalshi_market(ticker: &str, topic: Topic, mve: bool) -> Market {
+    let event = ticker.rsplit_once('-').map(|(e, _)| e).unwrap_or(ticker);
+    Market {
+        key: MarketRef::Kalshi {
+            ticker: KalshiMarketTicker::new(ticker).unwrap(),
+            event_ticker: KalshiEventTicker::new(event).unwrap(),
+        },
+        series: Some("KXNBAGAME".into()),
+        title: "Milwaukee at Los Angeles L Winner?".into(),
+        subtitle: Some("Milwaukee".into()),
+        topic,
+        league: Some(League::Nba),
+        participants: vec!["MIL".into(), "LAL".into()],
+        kind: MarketKind::Moneyline,
+        line: None,
+        outcomes: vec![
+            Outcome { name: "Yes".into(), token_id: None, price: Some("0.42".parse().unwrap()) },
+            Outcome { name: "No".into(), token_id: None, price: None },
+        ],
+        status: MarketStatus::Open,
+        open_time: Some(t(-48)),
+        close_time: Some(t(24)),
+        starts_at: Some(t(15)),
+        is_mve: mve,
+        fees: FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 17_500, multiplier: 1_000_000 },
+        rules: Some("If Milwaukee wins, the market resolves to Yes.".into()),
+        raw: serde_json::json!({"ticker": ticker, "yes_bid_dollars": "0.4100", "note": "naïve \u{0000} ok"}),
+    }
+}
+
+fn poly_market(id: &str, line: Option<&str>) -> Market {
+    Market {
+        key: MarketRef::Polymarket {
+            market_id: PolyMarketId::new(id).unwrap(),
+            event_id: PolyEventId::new("140938").unwrap(),
+            condition_id: Some(PolyConditionId::new("0xf05b").unwrap()),
+        },
+        series: Some("nba-2026".into()),
+        title: "Bucks vs. Lakers".into(),
+        subtitle: None,
+        topic: Topic::Sports,
+        league: Some(League::Nba),
+        participants: vec!["Bucks".into(), "Lakers".into()],
+        kind: if line.is_some() { MarketKind::Spread } else { MarketKind::Moneyline },
+        line: line.and_then(Line::parse),
+        outcomes: vec![
+            Outcome { name: "Bucks".into(), token_id: Some(PolyTokenId::new("111").unwrap()), price: None },
+            Outcome { name: "Lakers".into(), token_id: Some(PolyTokenId::new("222").unwrap()), price: None },
+        ],
+        status: MarketStatus::Open,
+        open_time: None,
+        close_time: Some(t(16)),
+        starts_at: Some(t(15)),
+        is_mve: false,
+        fees: FeeSchedule::Free,
+        rules: None,
+        raw: serde_json::json!({"id": id, "outcomes": "[\"Bucks\", \"Lakers\"]"}),
+    }
+}
+
+fn candidate(ticker: &str, poly: &str, index: u8) -> LinkCandidate {
+    LinkCandidate {
+        kalshi_ticker: KalshiMarketTicker::new(ticker).unwrap(),
+        kalshi_event_ticker: KalshiEventTicker::new("KXNBAGAME-26JAN09MILLAL").unwrap(),
+        poly_market_id: PolyMarketId::new(poly).unwrap(),
+        poly_condition_id: Some(PolyConditionId::new("0xf05b").unwrap()),
+        poly_token_id: Some(PolyTokenId::new("111").unwrap()),
+        poly_outcome_index: index,
+        poly_outcome: "Bucks".into(),
+        kind: MarketKind::Moneyline,
+        line: None,
+        league: Some(League::Nba),
+        starts_at: Some(t(15)),
+        score: 0.97,
+        reasons: vec!["league NBA".into(), "participants exact".into()],
+    }
+}
+
+async fn migrate_twice_changes_nothing(s: &dyn Store) {
+    let again = s.migrate().await.unwrap();
+    assert!(again.applied.is_empty(), "second migrate applied {:?}", again.applied);
+    assert_eq!(again.current, 1);
+    s.ping().await.unwrap();
+}
+
+async fn upsert_markets_is_idempotent(s: &dyn Store) {
+    let ms = vec![
+        kalshi_market("KXNBAGAME-26JAN09MILLAL-MIL", Topic::Sports, false),
+        kalshi_market("KXNBAGAME-26JAN09MILLAL-LAL", Topic::Sports, false),
+        poly_market("1096983", None),
+        poly_market("1096990", Some("-3.5")),
+    ];
+    assert_eq!(s.upsert_markets(&ms, t(0)).await.unwrap(), 4);
+    let first = s.list_markets(&MarketFilter::default()).await.unwrap();
+    s.upsert_markets(&ms, t(1)).await.unwrap();
+    let second = s.list_markets(&MarketFilter::default()).await.unwrap();
+    assert_eq!(first.len(), 4);
+    assert_eq!(second.len(), 4);
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(a.market, b.market, "market changed on re-upsert");
+        assert_eq!(a.first_seen, b.first_seen);
+        assert_eq!(b.last_seen, t(1));
+    }
+    // Everything round-trips: ids, line, outcomes, fees, raw payload verbatim.
+    let spread = second.iter().find(|m| m.market.id() == "1096990").unwrap();
+    assert_eq!(spread.market, ms[3]);
+    assert_eq!(spread.market.line.unwrap().hundredths(), -350);
+    let k = second.iter().find(|m| m.market.id() == "KXNBAGAME-26JAN09MILLAL-MIL").unwrap();
+    assert_eq!(k.market, ms[0]);
+}
+
+async fn duplicate_keys_in_one_batch_keep_the_last(s: &dyn Store) {
+    let mut a = kalshi_market("KXNBAGAME-26JAN09MILLAL-MIL", Topic::Sports, false);
+    let mut b = a.clone();
+    a.title = "first".into();
+    b.title = "second".into();
+    s.upsert_markets(&[a, b], t(0)).await.unwrap();
+    let all = s.list_markets(&MarketFilter::default()).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].market.title, "second");
+}
+
+async fn large_batches_are_chunked(s: &dyn Store) {
+    let ms: Vec<Market> = (0..1_234)
+        .map(|i| kalshi_market(&format!("KXNBAGAME-26JAN09MILLAL-T{i}"), Topic::Sports, false))
+        .collect();
+    assert_eq!(s.upsert_markets(&ms, t(0)).await.unwrap(), 1_234);
+    assert_eq!(s.list_markets(&MarketFilter::default()).await.unwrap().len(), 1_234);
+}
+
+async fn unseen_markets_are_closed_not_deleted(s: &dyn Store) {
+    let a = kalshi_market("KXNBAGAME-26JAN09MILLAL-MIL", Topic::Sports, false);
+    let b = kalshi_market("KXNBAGAME-26JAN09MILLAL-LAL", Topic::Sports, false);
+    let other = kalshi_market("KXFED-26JAN-T4.00", Topic::Economics, false);
+    s.upsert_markets(&[a.clone(), b.clone(), other.clone()], t(0)).await.unwrap();
+    s.upsert_markets(std::slice::from_ref(&a), t(1)).await.unwrap();
+    // Only sports are in scope: the economics market is not touched.
+    let closed = s.close_unseen_markets(Venue::Kalshi, Some(Topic::Sports), t(1), t(2)).await.unwrap();
+    assert_eq!(closed, 1);
+    let all = s.list_markets(&MarketFilter::default()).await.unwrap();
+    assert_eq!(all.len(), 3, "nothing deleted");
+    let gone = all.iter().find(|m| m.market.id() == b.id()).unwrap();
+    assert_eq!(gone.market.status, MarketStatus::Closed);
+    assert_eq!(gone.closed_at, Some(t(2)));
+    let kept = all.iter().find(|m| m.market.id() == other.id()).unwrap();
+    assert_eq!(kept.market.status, MarketStatus::Open);
+    // Closing again closes nothing more; seeing it again reopens it.
+    assert_eq!(s.close_unseen_markets(Venue::Kalshi, Some(Topic::Sports), t(1), t(3)).await.unwrap(), 0);
+    s.upsert_markets(std::slice::from_ref(&b), t(4)).await.unwrap();
+    let back = s.list_markets(&MarketFilter::default()).await.unwrap();
+    let b2 = back.iter().find(|m| m.market.id() == b.id()).unwrap();
+    assert_eq!((b2.market.status, b2.closed_at), (MarketStatus::Open, None));
+}
+
+async fn market_filters(s: &dyn Store) {
+    let mut closed = kalshi_market("KXNBAGAME-26JAN08BOSNYK-BOS", Topic::Sports, false);
+    closed.status = MarketStatus::Settled;
+    s.upsert_markets(
+        &[
+            kalshi_market("KXNBAGAME-26JAN09MILLAL-MIL", Topic::Sports, false),
+            kalshi_market("KXMVESPORTSMULTIGAMEEXTENDED-S2026C5F5F443089-BC7", Topic::Sports, true),
+            kalshi_market("KXFED-26JAN-T4.00", Topic::Economics, false),
+            closed,
+            poly_market("1096983", None),
+        ],
+        t(0),
+    )
+    .await
+    .unwrap();
+    let count = |f: MarketFilter| async move { s.list_markets(&f).await.unwrap().len() };
+    assert_eq!(count(MarketFilter::default()).await, 5);
+    assert_eq!(count(MarketFilter { venue: Some(Venue::Polymarket), ..Default::default() }).await, 1);
+    assert_eq!(count(MarketFilter { topic: Some(Topic::Sports), ..Default::default() }).await, 4);
+    assert_eq!(
+        count(MarketFilter { topic: Some(Topic::Sports), exclude_mve: true, open_only: true, ..Default::default() })
+            .await,
+        2
+    );
+    assert_eq!(count(MarketFilter { league: Some(League::Nba), ..Default::default() }).await, 5);
+}
+
+async fn events_round_trip(s: &dyn Store) {
+    let e = Event {
+        venue: Venue::Kalshi,
+        id: "KXNBAGAME-26JAN11HOUSAC".into(),
+        series: Some("KXNBAGAME".into()),
+        title: "Houston at Sacramento".into(),
+        topic: Topic::Sports,
+        league: Some(League::Nba),
+        participants: vec!["HOU".into(), "SAC".into()],
+        starts_at: Some(t(30)),
+        is_mve: false,
+        status: MarketStatus::Open,
+        raw: serde_json::json!({"event_ticker": "KXNBAGAME-26JAN11HOUSAC", "mutually_exclusive": true}),
+    };
+    s.upsert_events(std::slice::from_ref(&e), t(0)).await.unwrap();
+    s.upsert_events(std::slice::from_ref(&e), t(1)).await.unwrap();
+    assert_eq!(s.list_events(None).await.unwrap(), vec![e.clone()]);
+    assert!(s.list_events(Some(Venue::Polymarket)).await.unwrap().is_empty());
+}
+
+async fn link_review_keeps_history_and_human_decisions(s: &dyn Store) {
+    let c = candidate("KXNBAGAME-26JAN09MILLAL-MIL", "1096983", 0);
+    let id = match s.upsert_link_candidate(&c, t(0)).await.unwrap() {
+        LinkUpsert::Inserted(id) => id,
+        other => panic!("expected insert, got {other:?}"),
+    };
+    let link = s.get_link(id).await.unwrap().unwrap();
+    assert_eq!(link.status, LinkStatus::Suggested);
+    assert_eq!(link.candidate, c);
+
+    // Same pair again: refreshed, status kept.
+    let mut c2 = c.clone();
+    c2.score = 0.99;
+    assert_eq!(s.upsert_link_candidate(&c2, t(1)).await.unwrap(), LinkUpsert::Updated(id));
+    assert_eq!(s.get_link(id).await.unwrap().unwrap().candidate.score, 0.99);
+
+    // Another Polymarket market for the same Kalshi market conflicts.
+    let other = candidate("KXNBAGAME-26JAN09MILLAL-MIL", "1096999", 1);
+    assert_eq!(s.upsert_link_candidate(&other, t(1)).await.unwrap(), LinkUpsert::Conflict { existing: id });
+
+    // Auto-confirm, then a person rejects, then auto may not confirm again.
+    assert_eq!(s.decide_link(id, LinkStatus::Confirmed, &Decider::Auto, "exact", t(2)).await.unwrap(), Decision::Applied);
+    assert_eq!(s.decide_link(id, LinkStatus::Confirmed, &Decider::Auto, "exact", t(2)).await.unwrap(), Decision::Unchanged);
+    let ana = Decider::Human("ana".into());
+    assert_eq!(s.decide_link(id, LinkStatus::Rejected, &ana, "wrong game", t(3)).await.unwrap(), Decision::Applied);
+    assert_eq!(
+        s.decide_link(id, LinkStatus::Confirmed, &Decider::Auto, "exact", t(4)).await.unwrap(),
+        Decision::KeptHumanDecision
+    );
+    let link = s.get_link(id).await.unwrap().unwrap();
+    assert_eq!((link.status, link.decided_by.clone(), link.decided_at), (LinkStatus::Rejected, Some(ana), Some(t(3))));
+
+    let history = s.link_history(id).await.unwrap();
+    let steps: Vec<_> = history.iter().map(|d| (d.from, d.to, d.decided_by.to_string())).collect();
+    assert_eq!(
+        steps,
+        vec![
+            (None, LinkStatus::Suggested, "auto".to_string()),
+            (Some(LinkStatus::Suggested), LinkStatus::Confirmed, "auto".to_string()),
+            (Some(LinkStatus::Confirmed), LinkStatus::Rejected, "human:ana".to_string()),
+        ]
+    );
+
+    // Once rejected, the Kalshi market may get another live link.
+    let new = s.upsert_link_candidate(&other, t(5)).await.unwrap();
+    assert!(matches!(new, LinkUpsert::Inserted(n) if n != id));
+    // ...and the rejected one cannot be revived while the new one is live.
+    let err = s.decide_link(id, LinkStatus::Confirmed, &Decider::Human("bo".into()), "undo", t(6)).await;
+    assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
+    assert!(matches!(
+        s.decide_link(LinkId(9_999), LinkStatus::Confirmed, &Decider::Auto, "x", t(6)).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    let counts = s.link_counts().await.unwrap();
+    assert_eq!(counts, LinkCounts { suggested: 1, confirmed: 0, rejected: 1 });
+    assert_eq!(s.list_links(Some(LinkStatus::Rejected)).await.unwrap().len(), 1);
+    assert_eq!(s.list_links(None).await.unwrap().len(), 2);
+}
+
+async fn ingestion_and_matching_runs(s: &dyn Store) {
+    let k1 = s.start_ingestion_run(Venue::Kalshi, "split", t(0)).await.unwrap();
+    let k2 = s.start_ingestion_run(Venue::Kalshi, "full", t(1)).await.unwrap();
+    let p = s.start_ingestion_run(Venue::Polymarket, "split", t(1)).await.unwrap();
+    let skipped = BTreeMap::from([("mve".to_string(), 3), ("malformed".to_string(), 1)]);
+    for (id, status) in [(k1, RunStatus::Ok), (k2, RunStatus::Partial)] {
+        s.finish_ingestion_run(
+            id,
+            &RunSummary {
+                finished_at: t(2),
+                status,
+                fetched: 812,
+                stored: 808,
+                skipped: skipped.clone(),
+                errors: 1,
+                message: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let latest = s.latest_ingestion_runs().await.unwrap();
+    assert_eq!(latest.len(), 2);
+    assert_eq!((latest[0].id, latest[0].status, latest[0].stored), (k2, RunStatus::Partial, 808));
+    assert_eq!(latest[0].skipped, skipped);
+    assert_eq!((latest[1].id, latest[1].status, latest[1].finished_at), (p, RunStatus::Running, None));
+
+    assert_eq!(s.latest_matching_run().await.unwrap(), None);
+    let run = MatchingRun { started_at: t(3), finished_at: t(4), candidates: 30, confirmed: 20, rejected: 2, suggested: 8 };
+    s.record_matching_run(&run).await.unwrap();
+    assert_eq!(s.latest_matching_run().await.unwrap(), Some(run));
+}
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test]
+            async fn $name() {
+                let db = crossbook_store::testing::TestDb::sqlite().await;
+                assert_eq!(db.store.backend(), crossbook_store::Backend::Sqlite);
+                super::$name(&*db.store).await;
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test]
+            async fn $name() {
+                let db = crossbook_store::testing::TestDb::postgres().await;
+                assert_eq!(db.store.backend(), crossbook_store::Backend::Postgres);
+                super::$name(&*db.store).await;
+            })*
+        }
+    };
+}
+
+conformance!(
+    migrate_twice_changes_nothing,
+    upsert_markets_is_idempotent,
+    duplicate_keys_in_one_batch_keep_the_last,
+    large_batches_are_chunked,
+    unseen_markets_are_closed_not_deleted,
+    market_filters,
+    events_round_trip,
+    link_review_keeps_history_and_human_decisions,
+    ingestion_and_matching_runs,
+);
+
+#[tokio::test]
+async fn test_db_handle_is_usable() {
+    let _ = TestDb::of("sqlite").await;
+}
