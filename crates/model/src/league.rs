@@ -18,8 +18,7 @@ pub enum Topic {
 }
 
 impl Topic {
-    pub const ALL: [Topic; 5] =
-        [Topic::Sports, Topic::Politics, Topic::Economics, Topic::Crypto, Topic::Other];
+    pub const ALL: [Topic; 5] = [Topic::Sports, Topic::Politics, Topic::Economics, Topic::Crypto, Topic::Other];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -154,11 +153,7 @@ impl FromStr for League {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let u = s.trim().to_ascii_uppercase();
-        League::ALL
-            .iter()
-            .copied()
-            .find(|l| l.code() == u)
-            .ok_or_else(|| format!("unknown league {s:?}"))
+        League::ALL.iter().copied().find(|l| l.code() == u).ok_or_else(|| format!("unknown league {s:?}"))
     }
 }
 

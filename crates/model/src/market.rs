@@ -67,10 +67,7 @@ impl MarketKind {
 impl FromStr for MarketKind {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        MarketKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown market kind {s:?}"))
+        MarketKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown market kind {s:?}"))
     }
 }
 

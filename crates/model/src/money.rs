@@ -57,9 +57,7 @@ pub fn parse_micros(s: &str) -> Result<i64, DecimalError> {
     let int: i64 = if int_part.len() > 12 {
         return Err(DecimalError::OutOfRange(s.to_string()));
     } else {
-        int_part
-            .parse()
-            .map_err(|_| DecimalError::Syntax(s.to_string()))?
+        int_part.parse().map_err(|_| DecimalError::Syntax(s.to_string()))?
     };
     let mut frac: i64 = 0;
     for (i, b) in kept.bytes().enumerate() {
@@ -189,9 +187,7 @@ impl Price {
 impl Qty {
     /// A whole number of contracts.
     pub fn from_whole(n: i64) -> Result<Self, DecimalError> {
-        n.checked_mul(SCALE)
-            .ok_or_else(|| DecimalError::OutOfRange(n.to_string()))
-            .and_then(Self::from_micros)
+        n.checked_mul(SCALE).ok_or_else(|| DecimalError::OutOfRange(n.to_string())).and_then(Self::from_micros)
     }
 
     pub fn min(self, other: Self) -> Self {

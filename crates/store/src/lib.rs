@@ -49,10 +49,7 @@ pub enum StoreError {
 impl StoreError {
     /// Whether retrying later may succeed (connection trouble rather than bad data).
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)
-        )
+        matches!(self, StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed))
     }
 }
 

@@ -42,7 +42,7 @@ pub(crate) const RUN_COLUMNS: &str =
     "id, venue, mode, started_at, finished_at, status, fetched, stored, skipped, errors, message";
 
 /// Keeps the last of each key, in first-seen order: one multi-row upsert may not touch a row twice.
-pub(crate) fn dedup_last<'a, T, K: std::hash::Hash + Eq>(items: &'a [T], key: impl Fn(&T) -> K) -> Vec<&'a T> {
+pub(crate) fn dedup_last<T, K: std::hash::Hash + Eq>(items: &[T], key: impl Fn(&T) -> K) -> Vec<&T> {
     let mut index: HashMap<K, usize> = HashMap::with_capacity(items.len());
     let mut out: Vec<&T> = Vec::with_capacity(items.len());
     for item in items {

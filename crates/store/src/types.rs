@@ -35,7 +35,9 @@ pub enum LinkUpsert {
     /// Same pair existed; score and reasons refreshed, status kept.
     Updated(LinkId),
     /// The Kalshi market already has another live (non-rejected) link.
-    Conflict { existing: LinkId },
+    Conflict {
+        existing: LinkId,
+    },
 }
 
 impl LinkUpsert {

@@ -135,9 +135,8 @@ async fn duplicate_keys_in_one_batch_keep_the_last(s: &dyn Store) {
 }
 
 async fn large_batches_are_chunked(s: &dyn Store) {
-    let ms: Vec<Market> = (0..1_234)
-        .map(|i| kalshi_market(&format!("KXNBAGAME-26JAN09MILLAL-T{i}"), Topic::Sports, false))
-        .collect();
+    let ms: Vec<Market> =
+        (0..1_234).map(|i| kalshi_market(&format!("KXNBAGAME-26JAN09MILLAL-T{i}"), Topic::Sports, false)).collect();
     assert_eq!(s.upsert_markets(&ms, t(0)).await.unwrap(), 1_234);
     assert_eq!(s.list_markets(&MarketFilter::default()).await.unwrap().len(), 1_234);
 }
@@ -234,8 +233,14 @@ async fn link_review_keeps_history_and_human_decisions(s: &dyn Store) {
     assert_eq!(s.upsert_link_candidate(&other, t(1)).await.unwrap(), LinkUpsert::Conflict { existing: id });
 
     // Auto-confirm, then a person rejects, then auto may not confirm again.
-    assert_eq!(s.decide_link(id, LinkStatus::Confirmed, &Decider::Auto, "exact", t(2)).await.unwrap(), Decision::Applied);
-    assert_eq!(s.decide_link(id, LinkStatus::Confirmed, &Decider::Auto, "exact", t(2)).await.unwrap(), Decision::Unchanged);
+    assert_eq!(
+        s.decide_link(id, LinkStatus::Confirmed, &Decider::Auto, "exact", t(2)).await.unwrap(),
+        Decision::Applied
+    );
+    assert_eq!(
+        s.decide_link(id, LinkStatus::Confirmed, &Decider::Auto, "exact", t(2)).await.unwrap(),
+        Decision::Unchanged
+    );
     let ana = Decider::Human("ana".into());
     assert_eq!(s.decide_link(id, LinkStatus::Rejected, &ana, "wrong game", t(3)).await.unwrap(), Decision::Applied);
     assert_eq!(
@@ -301,7 +306,8 @@ async fn ingestion_and_matching_runs(s: &dyn Store) {
     assert_eq!((latest[1].id, latest[1].status, latest[1].finished_at), (p, RunStatus::Running, None));
 
     assert_eq!(s.latest_matching_run().await.unwrap(), None);
-    let run = MatchingRun { started_at: t(3), finished_at: t(4), candidates: 30, confirmed: 20, rejected: 2, suggested: 8 };
+    let run =
+        MatchingRun { started_at: t(3), finished_at: t(4), candidates: 30, confirmed: 20, rejected: 2, suggested: 8 };
     s.record_matching_run(&run).await.unwrap();
     assert_eq!(s.latest_matching_run().await.unwrap(), Some(run));
 }

@@ -1,0 +1,252 @@
+//! The command line (the contract table of ARCHITECTURE.md).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// crossbook finds arbitrage between the sports and esports markets of Kalshi and Polymarket.
+///
+/// Settings come from flags (`--set NAME=VALUE`), then the environment, then a `.env` file.
+#[derive(Debug, Parser)]
+#[command(name = "crossbook", version, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub(crate) struct GlobalArgs {
+    /// Database (`sqlite://crossbook.db` or `postgres://…`); overrides DATABASE_URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub(crate) database_url: Option<String>,
+    /// Log level or filter; overrides LOG_LEVEL.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub(crate) log_level: Option<String>,
+    /// Any setting, as NAME=VALUE (repeatable); overrides the environment and `.env`.
+    #[arg(long = "set", global = true, value_name = "NAME=VALUE")]
+    pub(crate) set: Vec<String>,
+    /// The `.env` file to read (missing is fine).
+    #[arg(long, global = true, value_name = "PATH", default_value = ".env")]
+    pub(crate) env_file: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum VenueArg {
+    Kalshi,
+    Polymarket,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum IngestMode {
+    /// Events first, then their markets.
+    Split,
+    /// A flat market scan.
+    Full,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum BenchName {
+    Ingest,
+    Matching,
+    Books,
+    E2e,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the whole pipeline on the bundled capture through the built-in simulator.
+    Demo {
+        /// How long to run (e.g. 60s, 5m).
+        #[arg(long, default_value = "60s")]
+        duration: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every service in one process.
+    Run,
+    /// One ingestion pass.
+    Ingest {
+        #[arg(short, long, value_enum)]
+        venue: VenueArg,
+        #[arg(short, long, value_enum, default_value = "split")]
+        mode: IngestMode,
+    },
+    /// Taxonomy maintenance.
+    #[command(subcommand)]
+    Taxonomy(TaxonomyCommand),
+    /// Venue event sync.
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// Stored markets.
+    #[command(subcommand)]
+    Markets(MarketsCommand),
+    /// One matching pass with auto-confirm / auto-reject.
+    Match {
+        /// Topics to match (comma-separated).
+        #[arg(long, default_value = "SPORTS")]
+        topics: String,
+    },
+    /// Link review.
+    #[command(subcommand)]
+    Links(LinksCommand),
+    /// The quote watchlist.
+    #[command(subcommand)]
+    Watchlist(WatchlistCommand),
+    /// Quote feeds.
+    #[command(subcommand)]
+    Quotes(QuotesCommand),
+    /// Monitors.
+    #[command(subcommand)]
+    Monitor(MonitorCommand),
+    /// Arbitrage opportunities.
+    #[command(subcommand)]
+    Arbs(ArbsCommand),
+    /// Health report; exit code 0 healthy, 1 degraded, 2 down.
+    Health {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Audits.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// HTTP API, metrics and dashboard.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// The venue simulator.
+    Sim {
+        /// Capture directory (default: the bundled capture).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, default_value = "127.0.0.1:0")]
+        bind: String,
+    },
+    /// Database maintenance.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Evaluations.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Performance figures.
+    Bench {
+        #[arg(value_enum)]
+        name: BenchName,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TaxonomyCommand {
+    /// Recompute topic, league, teams and is_mve for stored markets.
+    Backfill {
+        #[arg(short, long, value_enum)]
+        venue: VenueArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EventsCommand {
+    /// Sync venue events.
+    Sync {
+        #[arg(short, long, value_enum)]
+        venue: VenueArg,
+        /// Leave out multivariate (MVE) events.
+        #[arg(long)]
+        non_mve: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MarketsCommand {
+    /// List stored markets, closed ones included.
+    List {
+        #[arg(short, long, value_enum)]
+        venue: Option<VenueArg>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LinksCommand {
+    /// List links.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm a link.
+    Confirm { id: i64 },
+    /// Reject a link.
+    Reject { id: i64 },
+    /// Export links.
+    Export {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum WatchlistCommand {
+    /// Rebuild the watchlist.
+    Sync,
+    /// Show the watchlist.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum QuotesCommand {
+    /// Quote feeds for the watchlist.
+    Loop {
+        #[arg(long)]
+        once: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MonitorCommand {
+    /// Urgent-event arbitrage monitor and alerts.
+    LiveEvents {
+        #[arg(long)]
+        once: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ArbsCommand {
+    /// Current opportunities.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Prove no MVE market is eligible, linked or watched.
+    Mve,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Apply schema migrations.
+    Migrate,
+    /// A consistent backup.
+    Backup,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EvalCommand {
+    /// Precision / recall of the matcher on a labelled capture.
+    Matching {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        labels: PathBuf,
+    },
+}

@@ -1,0 +1,35 @@
+//! `crossbook health [--json]`: exit code 0 healthy, 1 degraded, 2 down.
+
+use crossbook_engine::Settings;
+use crossbook_engine::health::{self, HealthReport};
+
+pub(crate) async fn run(settings: &Settings, json: bool) -> anyhow::Result<u8> {
+    let report = match crossbook_store::open(&settings.database_url).await {
+        Ok(store) => health::check(&*store).await,
+        Err(e) => HealthReport::database_down(&e.to_string()),
+    };
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        print_text(&report);
+    }
+    Ok(report.status.exit_code() as u8)
+}
+
+fn print_text(r: &HealthReport) {
+    println!("status:   {:?}", r.status);
+    println!("database: {:?}", r.database);
+    for (venue, i) in &r.ingestion {
+        let when = i.last_run.map(|t| t.to_rfc3339()).unwrap_or_else(|| "-".into());
+        println!("ingestion {venue}: {} at {when}, fetched {}, stored {}", i.status, i.fetched, i.stored);
+    }
+    println!(
+        "matching: last run {}, {} suggested, {} confirmed",
+        r.matching.last_run.map(|t| t.to_rfc3339()).unwrap_or_else(|| "-".into()),
+        r.matching.suggested_count,
+        r.matching.confirmed_count
+    );
+    for p in &r.problems {
+        println!("problem:  {p}");
+    }
+}

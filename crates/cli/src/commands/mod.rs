@@ -1,0 +1,39 @@
+//! Command dispatch. Each command returns its process exit code.
+
+/// `crossbook db …`.
+mod db;
+/// `crossbook health`.
+mod health;
+/// `crossbook markets …`.
+mod markets;
+
+use anyhow::Context;
+use crossbook_engine::Settings;
+use crossbook_store::Store;
+use std::sync::Arc;
+
+use crate::args::{Command, DbCommand, MarketsCommand};
+
+/// Exit code of a command whose capability is not built yet.
+const NOT_BUILT: u8 = 2;
+
+pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<u8> {
+    match command {
+        Command::Db(DbCommand::Migrate) => db::migrate(&settings).await,
+        Command::Health { json } => health::run(&settings, json).await,
+        Command::Markets(MarketsCommand::List { venue, json }) => markets::list(&settings, venue, json).await,
+        other => Ok(not_built(&other)),
+    }
+}
+
+/// Opens (and migrates) the configured database.
+pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    crossbook_store::open(&settings.database_url).await.with_context(|| format!("opening {}", settings.database_url))
+}
+
+fn not_built(command: &Command) -> u8 {
+    let name = format!("{command:?}");
+    let name = name.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("command").to_lowercase();
+    eprintln!("crossbook {name}: not built yet");
+    NOT_BUILT
+}

@@ -1,0 +1,55 @@
+//! `crossbook`: the binary. Parses the command line, loads settings, sets up logging and runs
+//! the command. Exit codes: 0 success (health: healthy), 1 failure (health: degraded),
+//! 2 bad settings, not built yet, or health: down.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+/// The command line.
+mod args;
+/// One module per command family.
+mod commands;
+/// Logging set-up.
+mod logging;
+/// Settings from flags, environment and `.env`.
+mod settings_source;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let settings = match settings_source::load(&cli.global) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let _log_guard = match logging::init(&settings) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli.command, settings)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Errors print as one line.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,138 @@
+//! The binary's foundation contracts: migrations on both backends, settings errors, health exit
+//! codes, and commands not built yet.
+
+use std::process::{Command, Output};
+
+use crossbook_store::testing::TestDb;
+
+fn crossbook(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+    cmd.current_dir(dir).args(args).env_remove("DATABASE_URL").env("LOG_LEVEL", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run crossbook")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn migrate_on_a_fresh_sqlite_file_then_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = crossbook(dir.path(), &["db", "migrate"], &[]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(text(&first.stdout).contains("applied migration(s) [1]"), "{}", text(&first.stdout));
+    assert!(dir.path().join("crossbook.db").exists(), "default DATABASE_URL is sqlite://crossbook.db");
+    let second = crossbook(dir.path(), &["db", "migrate"], &[]);
+    assert!(second.status.success());
+    assert!(text(&second.stdout).contains("up to date (schema version 1)"), "{}", text(&second.stdout));
+}
+
+#[tokio::test]
+async fn migrate_on_a_fresh_postgres_database_then_changes_nothing() {
+    // TestDb::postgres migrates; make an empty database next to it instead.
+    let db = TestDb::postgres().await;
+    let url = db.url.to_string();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    let empty = format!("{base}/{}_empty", url.rsplit('/').next().unwrap());
+    let admin = crossbook_store::testing::admin_url();
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.unwrap();
+    let name = empty.rsplit('/').next().unwrap().to_string();
+    sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let first = crossbook(dir.path(), &["db", "migrate"], &[("DATABASE_URL", &empty)]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(text(&first.stdout).contains("applied migration(s) [1]"), "{}", text(&first.stdout));
+    let second = crossbook(dir.path(), &["db", "migrate"], &[("DATABASE_URL", &empty)]);
+    assert!(text(&second.stdout).contains("up to date"), "{}", text(&second.stdout));
+
+    sqlx::Executor::execute(&mut conn, format!("DROP DATABASE {name} WITH (FORCE)").as_str()).await.unwrap();
+}
+
+#[test]
+fn a_bad_database_url_is_one_line_naming_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crossbook(dir.path(), &["health"], &[("DATABASE_URL", "bogus://x")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("DATABASE_URL"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn settings_layer_flags_over_env_over_dotenv() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "QUOTES_MODE=bogus\n").unwrap();
+    // .env alone: its bad value stops startup.
+    let out = crossbook(dir.path(), &["health"], &[]);
+    assert!(text(&out.stderr).contains("QUOTES_MODE"), "{}", text(&out.stderr));
+    // The environment wins over .env...
+    let out = crossbook(dir.path(), &["health", "--json"], &[("QUOTES_MODE", "watchlist")]);
+    assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    // ...and a flag wins over the environment.
+    let out = crossbook(dir.path(), &["--set", "QUOTES_MODE=nope", "health"], &[("QUOTES_MODE", "watchlist")]);
+    assert!(text(&out.stderr).contains("QUOTES_MODE: \"nope\""), "{}", text(&out.stderr));
+    // An unknown name in .env is a typo, refused by name.
+    std::fs::write(dir.path().join(".env"), "QUOTES_INTERVAL_SECOND=5\n").unwrap();
+    let out = crossbook(dir.path(), &["health"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("QUOTES_INTERVAL_SECOND"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn health_is_degraded_before_ingestion_and_down_without_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crossbook(dir.path(), &["health", "--json"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["status"].as_str(), v["database"].as_str()), (Some("degraded"), Some("healthy")));
+    assert_eq!(v["ingestion"]["kalshi"]["status"], "never");
+
+    let out = crossbook(dir.path(), &["health", "--json"], &[("DATABASE_URL", "postgres://u:topsecret@127.0.0.1:1/x")]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["status"].as_str(), v["database"].as_str()), (Some("down"), Some("down")));
+    assert!(!text(&out.stdout).contains("topsecret") && !text(&out.stderr).contains("topsecret"));
+}
+
+#[test]
+fn markets_list_json_is_an_array() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = crossbook(dir.path(), &["markets", "list", "--json"], &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v, serde_json::json!([]));
+}
+
+#[test]
+fn help_lists_every_contract_command() {
+    let out = crossbook(std::path::Path::new("."), &["--help"], &[]);
+    let help = text(&out.stdout);
+    for cmd in [
+        "demo",
+        "run",
+        "ingest",
+        "taxonomy",
+        "events",
+        "markets",
+        "match",
+        "links",
+        "watchlist",
+        "quotes",
+        "monitor",
+        "arbs",
+        "health",
+        "audit",
+        "serve",
+        "sim",
+        "db",
+        "eval",
+        "bench",
+    ] {
+        assert!(help.lines().any(|l| l.trim_start().starts_with(cmd)), "--help lacks {cmd}");
+    }
+}

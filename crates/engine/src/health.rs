@@ -1,0 +1,172 @@
+//! The health report (ARCHITECTURE.md "Health", the seed plan's HealthStatus): what is stored
+//! about the database, ingestion and matching, with an overall level and exit code.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use crossbook_model::Venue;
+use crossbook_store::{RunStatus, Store};
+use serde::Serialize;
+
+/// healthy / degraded / down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Healthy,
+    Degraded,
+    Down,
+}
+
+impl Level {
+    /// The `crossbook health` exit code: 0, 1 or 2.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Level::Healthy => 0,
+            Level::Degraded => 1,
+            Level::Down => 2,
+        }
+    }
+}
+
+/// One venue's latest ingestion run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IngestionHealth {
+    pub last_run: Option<DateTime<Utc>>,
+    /// `ok`, `partial`, `failed`, `running`, or `never`.
+    pub status: String,
+    pub fetched: u64,
+    pub stored: u64,
+}
+
+/// The latest matching pass and the links' state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct MatchingHealth {
+    pub last_run: Option<DateTime<Utc>>,
+    pub suggested_count: u64,
+    pub confirmed_count: u64,
+}
+
+/// The report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthReport {
+    pub status: Level,
+    pub database: Level,
+    pub ingestion: BTreeMap<String, IngestionHealth>,
+    pub matching: MatchingHealth,
+    /// Why the status is not healthy, one line each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+impl HealthReport {
+    /// The report when the database cannot even be opened.
+    pub fn database_down(reason: &str) -> Self {
+        HealthReport {
+            status: Level::Down,
+            database: Level::Down,
+            ingestion: BTreeMap::new(),
+            matching: MatchingHealth::default(),
+            problems: vec![reason.to_string()],
+        }
+    }
+}
+
+/// Reads the report from the store.
+pub async fn check(store: &dyn Store) -> HealthReport {
+    if let Err(e) = store.ping().await {
+        return HealthReport::database_down(&e.to_string());
+    }
+    let mut problems = Vec::new();
+    let mut database = Level::Healthy;
+    let runs = store.latest_ingestion_runs().await.unwrap_or_else(|e| {
+        database = Level::Degraded;
+        problems.push(format!("database: reading ingestion runs: {e}"));
+        Vec::new()
+    });
+    let mut ingestion = BTreeMap::new();
+    let mut status = database;
+    for venue in Venue::ALL {
+        let entry = match runs.iter().find(|r| r.venue == venue) {
+            Some(r) => {
+                if r.status == RunStatus::Failed {
+                    status = status.max(Level::Degraded);
+                    problems
+                        .push(format!("ingestion {venue}: last run failed: {}", r.message.as_deref().unwrap_or("")));
+                }
+                IngestionHealth {
+                    last_run: Some(r.finished_at.unwrap_or(r.started_at)),
+                    status: r.status.as_str().to_string(),
+                    fetched: r.fetched,
+                    stored: r.stored,
+                }
+            }
+            None => {
+                status = status.max(Level::Degraded);
+                problems.push(format!("ingestion {venue}: never ran"));
+                IngestionHealth { last_run: None, status: "never".into(), fetched: 0, stored: 0 }
+            }
+        };
+        ingestion.insert(venue.as_str().to_string(), entry);
+    }
+    let mut matching = MatchingHealth::default();
+    match (store.latest_matching_run().await, store.link_counts().await) {
+        (Ok(run), Ok(counts)) => {
+            matching.last_run = run.map(|r| r.finished_at);
+            matching.suggested_count = counts.suggested;
+            matching.confirmed_count = counts.confirmed;
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            status = status.max(Level::Degraded);
+            problems.push(format!("database: reading matching state: {e}"));
+        }
+    }
+    HealthReport { status, database, ingestion, matching, problems }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crossbook_store::RunSummary;
+    use crossbook_store::testing::TestDb;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn fresh_database_is_degraded_until_both_venues_ingested() {
+        let db = TestDb::sqlite().await;
+        let report = check(&*db.store).await;
+        assert_eq!((report.database, report.status), (Level::Healthy, Level::Degraded));
+        assert_eq!(report.ingestion["kalshi"].status, "never");
+
+        let now = Utc::now();
+        for venue in Venue::ALL {
+            let id = db.store.start_ingestion_run(venue, "split", now).await.unwrap();
+            let summary = RunSummary {
+                finished_at: now,
+                status: RunStatus::Ok,
+                fetched: 10,
+                stored: 10,
+                skipped: BTreeMap::new(),
+                errors: 0,
+                message: None,
+            };
+            db.store.finish_ingestion_run(id, &summary).await.unwrap();
+        }
+        let report = check(&*db.store).await;
+        assert_eq!(report.status, Level::Healthy, "{:?}", report.problems);
+        assert_eq!(report.ingestion["polymarket"].stored, 10);
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(json["ingestion"]["kalshi"]["status"], "ok");
+        assert!(json["ingestion"]["kalshi"]["lastRun"].is_string());
+        assert_eq!(json["matching"]["confirmedCount"], 0);
+    }
+
+    #[test]
+    fn exit_codes() {
+        assert_eq!([Level::Healthy, Level::Degraded, Level::Down].map(Level::exit_code), [0, 1, 2]);
+    }
+}

@@ -1,0 +1,382 @@
+//! Typed, strict settings. The names and meanings are the contract of ARCHITECTURE.md; where a
+//! value comes from (flag, environment, `.env`) is the CLI's business: this module reads through
+//! a lookup function, so it needs no process state and is tested as a pure function.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossbook_model::Topic;
+use crossbook_store::DatabaseUrl;
+use secrecy::SecretString;
+
+/// A setting that stops startup. The message names the variable and never repeats a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name}: {reason}")]
+pub struct SettingError {
+    pub name: &'static str,
+    pub reason: String,
+}
+
+/// Which Kalshi environment the default hosts point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KalshiMode {
+    Prod,
+    Demo,
+}
+
+/// How quotes are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotesMode {
+    /// Only markets on the watchlist.
+    Watchlist,
+    /// No quote feeds.
+    Off,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Venue endpoints; the real hosts unless pointed elsewhere (e.g. at `crossbook sim`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoints {
+    pub kalshi_api: String,
+    pub kalshi_ws: String,
+    pub polymarket_gamma: String,
+    pub polymarket_clob: String,
+    pub polymarket_ws: String,
+}
+
+/// Every setting, typed.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub sports_only_mode: bool,
+    pub focus_topics: Vec<Topic>,
+    pub exclude_mve_markets: bool,
+    pub quotes_mode: QuotesMode,
+    pub quotes_interval: Duration,
+    pub quotes_watchlist_limit: usize,
+    pub watchlist_priority_threshold: Duration,
+    pub kalshi_mode: KalshiMode,
+    pub kalshi_api_key_id: Option<String>,
+    pub kalshi_private_key_path: Option<PathBuf>,
+    pub http_proxy: Option<SecretString>,
+    pub eligibility_lookback_hours_sports: u64,
+    pub eligibility_grace_minutes: u64,
+    pub ops_interval: Duration,
+    pub ops_auto_confirm: bool,
+    pub ops_auto_reject: bool,
+    pub enable_live_events_monitor: bool,
+    pub live_event_threshold: Duration,
+    pub alert_webhook_url: Option<SecretString>,
+    pub log_level: String,
+    pub log_file: Option<PathBuf>,
+    pub log_format: LogFormat,
+    pub endpoints: Endpoints,
+    /// Pinned clock for replays (`CROSSBOOK_NOW`).
+    pub now: Option<DateTime<Utc>>,
+}
+
+/// Every variable name this module reads, for `--help` and `.env` checks.
+pub const NAMES: &[&str] = &[
+    "DATABASE_URL",
+    "SPORTS_ONLY_MODE",
+    "FOCUS_TOPICS",
+    "EXCLUDE_MVE_MARKETS",
+    "QUOTES_MODE",
+    "QUOTES_INTERVAL_SECONDS",
+    "QUOTES_WATCHLIST_LIMIT",
+    "WATCHLIST_PRIORITY_THRESHOLD",
+    "KALSHI_MODE",
+    "KALSHI_API_KEY_ID",
+    "KALSHI_PRIVATE_KEY_PATH",
+    "HTTP_PROXY",
+    "ELIGIBILITY_LOOKBACK_HOURS_SPORTS",
+    "ELIGIBILITY_GRACE_MINUTES",
+    "OPS_INTERVAL_MINUTES",
+    "OPS_AUTO_CONFIRM",
+    "OPS_AUTO_REJECT",
+    "ENABLE_LIVE_EVENTS_MONITOR",
+    "LIVE_EVENT_THRESHOLD_MINUTES",
+    "ALERT_WEBHOOK_URL",
+    "LOG_LEVEL",
+    "LOG_FILE",
+    "LOG_FORMAT",
+    "KALSHI_API_URL",
+    "KALSHI_WS_URL",
+    "POLYMARKET_GAMMA_URL",
+    "POLYMARKET_CLOB_URL",
+    "POLYMARKET_WS_URL",
+    "CROSSBOOK_NOW",
+];
+
+/// Reads values by name; `None` when unset.
+struct Reader<'a> {
+    lookup: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl Reader<'_> {
+    fn raw(&self, name: &'static str) -> Option<String> {
+        (self.lookup)(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    }
+
+    fn string(&self, name: &'static str, default: &str) -> String {
+        self.raw(name).unwrap_or_else(|| default.to_string())
+    }
+
+    fn parsed<T: FromStr>(&self, name: &'static str, default: T, what: &str) -> Result<T, SettingError> {
+        match self.raw(name) {
+            None => Ok(default),
+            Some(v) => v.parse().map_err(|_| SettingError { name, reason: format!("{v:?} is not {what}") }),
+        }
+    }
+
+    fn bool(&self, name: &'static str, default: bool) -> Result<bool, SettingError> {
+        match self.raw(name).map(|v| v.to_ascii_lowercase()) {
+            None => Ok(default),
+            Some(v) => match v.as_str() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" => Ok(false),
+                _ => Err(SettingError { name, reason: format!("{v:?} is not a boolean (true/false)") }),
+            },
+        }
+    }
+
+    fn positive(&self, name: &'static str, default: u64) -> Result<u64, SettingError> {
+        let v = self.parsed(name, default, "a whole number")?;
+        if v == 0 {
+            return Err(SettingError { name, reason: "must be greater than 0".into() });
+        }
+        Ok(v)
+    }
+
+    fn url(&self, name: &'static str, default: &str, schemes: &[&str]) -> Result<String, SettingError> {
+        let v = self.string(name, default);
+        if !schemes.iter().any(|s| v.starts_with(&format!("{s}://"))) {
+            return Err(SettingError { name, reason: format!("must start with {}://", schemes.join(":// or ")) });
+        }
+        Ok(v.trim_end_matches('/').to_string())
+    }
+}
+
+impl Settings {
+    /// Builds settings from a lookup (flags, then environment, then `.env`, already layered).
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, SettingError> {
+        let r = Reader { lookup };
+        let database_url = r
+            .string("DATABASE_URL", DatabaseUrl::DEFAULT)
+            .parse::<DatabaseUrl>()
+            .map_err(|e| SettingError { name: "DATABASE_URL", reason: e.to_string() })?;
+        let focus_topics = match r.raw("FOCUS_TOPICS") {
+            None => vec![Topic::Sports],
+            Some(v) => v
+                .split(',')
+                .map(|t| t.trim())
+                .filter(|t| !t.is_empty())
+                .map(|t| t.parse::<Topic>().map_err(|reason| SettingError { name: "FOCUS_TOPICS", reason }))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let quotes_mode = match r.string("QUOTES_MODE", "watchlist").to_ascii_lowercase().as_str() {
+            "watchlist" => QuotesMode::Watchlist,
+            "off" => QuotesMode::Off,
+            other => {
+                return Err(SettingError { name: "QUOTES_MODE", reason: format!("{other:?} is not watchlist or off") });
+            }
+        };
+        let kalshi_mode = match r.string("KALSHI_MODE", "prod").to_ascii_lowercase().as_str() {
+            "prod" | "production" => KalshiMode::Prod,
+            "demo" => KalshiMode::Demo,
+            other => {
+                return Err(SettingError { name: "KALSHI_MODE", reason: format!("{other:?} is not prod or demo") });
+            }
+        };
+        let log_format = match r.string("LOG_FORMAT", "text").to_ascii_lowercase().as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => return Err(SettingError { name: "LOG_FORMAT", reason: format!("{other:?} is not text or json") }),
+        };
+        let log_level = r.string("LOG_LEVEL", "info");
+        if !is_log_filter(&log_level) {
+            return Err(SettingError {
+                name: "LOG_LEVEL",
+                reason: format!("{log_level:?} is not a level (error, warn, info, debug, trace) or target=level list"),
+            });
+        }
+        let (kalshi_api_default, kalshi_ws_default) = match kalshi_mode {
+            KalshiMode::Prod => {
+                ("https://api.elections.kalshi.com/trade-api/v2", "wss://api.elections.kalshi.com/trade-api/ws/v2")
+            }
+            KalshiMode::Demo => ("https://demo-api.kalshi.co/trade-api/v2", "wss://demo-api.kalshi.co/trade-api/ws/v2"),
+        };
+        let endpoints = Endpoints {
+            kalshi_api: r.url("KALSHI_API_URL", kalshi_api_default, &["http", "https"])?,
+            kalshi_ws: r.url("KALSHI_WS_URL", kalshi_ws_default, &["ws", "wss"])?,
+            polymarket_gamma: r.url("POLYMARKET_GAMMA_URL", "https://gamma-api.polymarket.com", &["http", "https"])?,
+            polymarket_clob: r.url("POLYMARKET_CLOB_URL", "https://clob.polymarket.com", &["http", "https"])?,
+            polymarket_ws: r.url(
+                "POLYMARKET_WS_URL",
+                "wss://ws-subscriptions-clob.polymarket.com/ws/market",
+                &["ws", "wss"],
+            )?,
+        };
+        let http_proxy = match r.raw("HTTP_PROXY") {
+            None => None,
+            Some(v) if v.contains("://") => Some(SecretString::from(v)),
+            Some(_) => {
+                return Err(SettingError { name: "HTTP_PROXY", reason: "must be a URL like http://host:port".into() });
+            }
+        };
+        let alert_webhook_url = match r.raw("ALERT_WEBHOOK_URL") {
+            None => None,
+            Some(v) if v.starts_with("https://") || v.starts_with("http://") || v.starts_with("telegram://") => {
+                Some(SecretString::from(v))
+            }
+            Some(_) => {
+                return Err(SettingError {
+                    name: "ALERT_WEBHOOK_URL",
+                    reason: "must be an http(s):// or telegram:// URL".into(),
+                });
+            }
+        };
+        let now = match r.raw("CROSSBOOK_NOW") {
+            None => None,
+            Some(v) => Some(
+                DateTime::parse_from_rfc3339(&v)
+                    .map_err(|_| SettingError { name: "CROSSBOOK_NOW", reason: format!("{v:?} is not RFC 3339") })?
+                    .with_timezone(&Utc),
+            ),
+        };
+        Ok(Settings {
+            database_url,
+            sports_only_mode: r.bool("SPORTS_ONLY_MODE", true)?,
+            focus_topics,
+            exclude_mve_markets: r.bool("EXCLUDE_MVE_MARKETS", true)?,
+            quotes_mode,
+            quotes_interval: Duration::from_secs(r.positive("QUOTES_INTERVAL_SECONDS", 15)?),
+            quotes_watchlist_limit: r.positive("QUOTES_WATCHLIST_LIMIT", 500)? as usize,
+            watchlist_priority_threshold: Duration::from_secs(r.positive("WATCHLIST_PRIORITY_THRESHOLD", 7200)?),
+            kalshi_mode,
+            kalshi_api_key_id: r.raw("KALSHI_API_KEY_ID"),
+            kalshi_private_key_path: r.raw("KALSHI_PRIVATE_KEY_PATH").map(PathBuf::from),
+            http_proxy,
+            eligibility_lookback_hours_sports: r.parsed("ELIGIBILITY_LOOKBACK_HOURS_SPORTS", 168, "a whole number")?,
+            eligibility_grace_minutes: r.parsed("ELIGIBILITY_GRACE_MINUTES", 15, "a whole number")?,
+            ops_interval: Duration::from_secs(60 * r.positive("OPS_INTERVAL_MINUTES", 10)?),
+            ops_auto_confirm: r.bool("OPS_AUTO_CONFIRM", true)?,
+            ops_auto_reject: r.bool("OPS_AUTO_REJECT", true)?,
+            enable_live_events_monitor: r.bool("ENABLE_LIVE_EVENTS_MONITOR", true)?,
+            live_event_threshold: Duration::from_secs(60 * r.positive("LIVE_EVENT_THRESHOLD_MINUTES", 15)?),
+            alert_webhook_url,
+            log_level,
+            log_file: r.raw("LOG_FILE").map(PathBuf::from),
+            log_format,
+            endpoints,
+            now,
+        })
+    }
+
+    /// The topics ingestion asks the venues for: sports alone in sports-only mode.
+    pub fn ingest_topics(&self) -> Vec<Topic> {
+        if self.sports_only_mode { vec![Topic::Sports] } else { self.focus_topics.clone() }
+    }
+}
+
+/// Whether `s` reads as a tracing filter: `info`, or `crossbook=debug,sqlx=warn`.
+fn is_log_filter(s: &str) -> bool {
+    const LEVELS: [&str; 6] = ["error", "warn", "info", "debug", "trace", "off"];
+    s.split(',').all(|part| {
+        let level = part.rsplit('=').next().unwrap_or(part).trim().to_ascii_lowercase();
+        LEVELS.contains(&level.as_str())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Settings, SettingError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(&move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let s = with(&[]).unwrap();
+        assert_eq!(s.database_url, DatabaseUrl::DEFAULT.parse().unwrap());
+        assert!(s.sports_only_mode && s.exclude_mve_markets);
+        assert_eq!(s.quotes_interval, Duration::from_secs(15));
+        assert_eq!(s.quotes_watchlist_limit, 500);
+        assert_eq!(s.watchlist_priority_threshold, Duration::from_secs(7200));
+        assert_eq!(s.eligibility_lookback_hours_sports, 168);
+        assert_eq!(s.eligibility_grace_minutes, 15);
+        assert_eq!(s.ops_interval, Duration::from_secs(600));
+        assert_eq!(s.live_event_threshold, Duration::from_secs(900));
+        assert_eq!(s.endpoints.kalshi_api, "https://api.elections.kalshi.com/trade-api/v2");
+        assert_eq!(s.endpoints.polymarket_gamma, "https://gamma-api.polymarket.com");
+        assert_eq!(s.now, None);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let cases = [
+            ("DATABASE_URL", "bogus://x"),
+            ("SPORTS_ONLY_MODE", "maybe"),
+            ("FOCUS_TOPICS", "sports,weather"),
+            ("QUOTES_MODE", "all"),
+            ("QUOTES_INTERVAL_SECONDS", "fast"),
+            ("QUOTES_INTERVAL_SECONDS", "0"),
+            ("KALSHI_MODE", "staging"),
+            ("KALSHI_API_URL", "ftp://x"),
+            ("POLYMARKET_WS_URL", "https://x"),
+            ("CROSSBOOK_NOW", "yesterday"),
+            ("LOG_LEVEL", "loud"),
+            ("LOG_FORMAT", "xml"),
+            ("ALERT_WEBHOOK_URL", "discord"),
+        ];
+        for (name, value) in cases {
+            let err = with(&[(name, value)]).unwrap_err();
+            assert_eq!(err.name, name, "{value}");
+            assert!(err.to_string().starts_with(&format!("{name}: ")), "{err}");
+        }
+    }
+
+    #[test]
+    fn secrets_stay_out_of_errors_and_debug() {
+        let err = with(&[("DATABASE_URL", "mysql://u:hunter2@h/db")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        let s = with(&[
+            ("ALERT_WEBHOOK_URL", "https://hooks.slack.com/services/T000/B000/XXXXsecret"),
+            ("DATABASE_URL", "postgres://u:hunter2@h:5432/db"),
+        ])
+        .unwrap();
+        let debug = format!("{s:?}");
+        assert!(!debug.contains("XXXXsecret") && !debug.contains("hunter2"), "{debug}");
+        assert!(s.alert_webhook_url.unwrap().expose_secret().ends_with("XXXXsecret"));
+    }
+
+    #[test]
+    fn pinned_clock_and_topics() {
+        let s = with(&[("CROSSBOOK_NOW", "2026-01-09T18:00:00Z"), ("FOCUS_TOPICS", "sports, politics")]).unwrap();
+        assert_eq!(s.now.unwrap().to_rfc3339(), "2026-01-09T18:00:00+00:00");
+        assert_eq!(s.focus_topics, vec![Topic::Sports, Topic::Politics]);
+        assert_eq!(s.ingest_topics(), vec![Topic::Sports]);
+        let all = with(&[("SPORTS_ONLY_MODE", "false"), ("FOCUS_TOPICS", "sports,politics")]).unwrap();
+        assert_eq!(all.ingest_topics(), vec![Topic::Sports, Topic::Politics]);
+    }
+
+    #[test]
+    fn demo_mode_switches_kalshi_hosts() {
+        let s = with(&[("KALSHI_MODE", "demo")]).unwrap();
+        assert!(s.endpoints.kalshi_api.starts_with("https://demo-api.kalshi.co"));
+    }
+}
