@@ -1,0 +1,4 @@
+//! What REST and WebSocket share.
+
+/// Request signing and verification.
+pub mod signing;

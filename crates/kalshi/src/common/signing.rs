@@ -1,0 +1,236 @@
+//! Kalshi request signing: `KALSHI-ACCESS-SIGNATURE` = base64(RSA-PSS-SHA256(timestamp_ms +
+//! METHOD + path)), MGF1-SHA256, salt = 32 bytes. The path includes `/trade-api/v2` and excludes
+//! the query string. The verifier is what the simulator checks requests with.
+//!
+//! References: <https://docs.kalshi.com/getting_started/api_keys>
+
+use std::path::Path;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use ring::rand::SystemRandom;
+use ring::signature::{self, RsaKeyPair};
+
+/// Why a key could not be used. Never carries key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("KALSHI_PRIVATE_KEY_PATH: cannot read {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("KALSHI_PRIVATE_KEY_PATH: {path} is readable by group or others (mode {mode:o}); run `chmod 600 {path}`")]
+    TooOpen { path: String, mode: u32 },
+    #[error("KALSHI_PRIVATE_KEY_PATH: {path} is not a PEM RSA private key (PKCS#1 or PKCS#8): {reason}")]
+    Invalid { path: String, reason: String },
+    #[error("Kalshi public key: {0}")]
+    PublicKey(String),
+}
+
+/// Signs Kalshi requests with an API key.
+pub struct KalshiSigner {
+    key_id: String,
+    key: RsaKeyPair,
+    rng: SystemRandom,
+}
+
+impl std::fmt::Debug for KalshiSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KalshiSigner").field("key_id", &self.key_id).field("key", &"<redacted>").finish()
+    }
+}
+
+impl KalshiSigner {
+    /// Loads a PEM key file, refusing one that group or others can read.
+    pub fn from_file(key_id: &str, path: &Path) -> Result<Self, KeyError> {
+        let shown = path.display().to_string();
+        let meta =
+            std::fs::metadata(path).map_err(|e| KeyError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(KeyError::TooOpen { path: shown, mode });
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = meta;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| KeyError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
+        Self::from_pem(key_id, &text).map_err(|reason| KeyError::Invalid { path: shown, reason })
+    }
+
+    /// Parses a PEM private key: `RSA PRIVATE KEY` (PKCS#1) or `PRIVATE KEY` (PKCS#8).
+    pub fn from_pem(key_id: &str, pem_text: &str) -> Result<Self, String> {
+        let block = pem::parse(pem_text.trim()).map_err(|_| "not PEM".to_string())?;
+        let key = match block.tag() {
+            "RSA PRIVATE KEY" => RsaKeyPair::from_der(block.contents()),
+            "PRIVATE KEY" => RsaKeyPair::from_pkcs8(block.contents()),
+            other => return Err(format!("unexpected PEM block {other:?}")),
+        }
+        .map_err(|e| format!("rejected by the RSA parser ({e})"))?;
+        Ok(Self { key_id: key_id.to_string(), key, rng: SystemRandom::new() })
+    }
+
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// The signature of `timestamp_ms + method + path`, base64.
+    pub fn sign(&self, timestamp_ms: i64, method: &str, path: &str) -> Result<String, String> {
+        let message = format!("{timestamp_ms}{method}{path}");
+        let mut sig = vec![0u8; self.key.public().modulus_len()];
+        self.key
+            .sign(&signature::RSA_PSS_SHA256, &self.rng, message.as_bytes(), &mut sig)
+            .map_err(|_| "RSA-PSS signing failed".to_string())?;
+        Ok(B64.encode(sig))
+    }
+
+    /// The three Kalshi headers for a request at `timestamp_ms`.
+    pub fn headers_at(
+        &self,
+        timestamp_ms: i64,
+        method: &str,
+        path: &str,
+    ) -> Result<Vec<(&'static str, String)>, String> {
+        Ok(vec![
+            ("kalshi-access-key", self.key_id.clone()),
+            ("kalshi-access-timestamp", timestamp_ms.to_string()),
+            ("kalshi-access-signature", self.sign(timestamp_ms, method, path)?),
+        ])
+    }
+}
+
+impl crossbook_net::SignRequest for KalshiSigner {
+    fn headers(&self, method: &str, path: &str) -> Result<Vec<(&'static str, String)>, String> {
+        self.headers_at(chrono::Utc::now().timestamp_millis(), method, path)
+    }
+}
+
+/// Checks Kalshi signatures against a public key (the simulator's side of the handshake).
+#[derive(Debug, Clone)]
+pub struct KalshiVerifier {
+    /// PKCS#1 `RSAPublicKey` DER.
+    rsa_public_key: Vec<u8>,
+}
+
+impl KalshiVerifier {
+    /// From a PEM public key: `PUBLIC KEY` (SPKI) or `RSA PUBLIC KEY` (PKCS#1).
+    pub fn from_pem(pem_text: &str) -> Result<Self, KeyError> {
+        let block = pem::parse(pem_text.trim()).map_err(|_| KeyError::PublicKey("not PEM".into()))?;
+        let rsa_public_key = match block.tag() {
+            "RSA PUBLIC KEY" => block.contents().to_vec(),
+            "PUBLIC KEY" => spki_to_pkcs1(block.contents()).ok_or_else(|| KeyError::PublicKey("bad SPKI".into()))?,
+            other => return Err(KeyError::PublicKey(format!("unexpected PEM block {other:?}"))),
+        };
+        Ok(Self { rsa_public_key })
+    }
+
+    /// The verifier for a signer's own key.
+    pub fn for_signer(signer: &KalshiSigner) -> Self {
+        Self { rsa_public_key: signer.key.public().as_ref().to_vec() }
+    }
+
+    /// Whether `signature_b64` signs `timestamp + method + path`.
+    pub fn verify(&self, timestamp: &str, method: &str, path: &str, signature_b64: &str) -> bool {
+        let Ok(sig) = B64.decode(signature_b64.trim()) else { return false };
+        let message = format!("{timestamp}{method}{path}");
+        signature::UnparsedPublicKey::new(&signature::RSA_PSS_2048_8192_SHA256, &self.rsa_public_key)
+            .verify(message.as_bytes(), &sig)
+            .is_ok()
+    }
+}
+
+/// Extracts the `RSAPublicKey` from a `SubjectPublicKeyInfo`:
+/// SEQUENCE { SEQUENCE { OID, NULL }, BIT STRING { 0x00, RSAPublicKey } }.
+fn spki_to_pkcs1(der: &[u8]) -> Option<Vec<u8>> {
+    let (tag, outer, _) = der_item(der)?;
+    if tag != 0x30 {
+        return None;
+    }
+    let (tag, _, rest) = der_item(outer)?;
+    if tag != 0x30 {
+        return None;
+    }
+    let (tag, bits, _) = der_item(rest)?;
+    if tag != 0x03 || bits.first() != Some(&0) {
+        return None;
+    }
+    Some(bits[1..].to_vec())
+}
+
+/// One DER item: (tag, contents, what follows).
+fn der_item(d: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *d.first()?;
+    let first = *d.get(1)? as usize;
+    let (len, header) = if first < 0x80 {
+        (first, 2)
+    } else {
+        let n = first & 0x7f;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | *d.get(2 + i)? as usize;
+        }
+        (len, 2 + n)
+    };
+    let end = header.checked_add(len)?;
+    Some((tag, d.get(header..end)?, d.get(end..)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PKCS1: &str = include_str!("../../test_data/test_key_pkcs1.pem");
+    const PKCS8: &str = include_str!("../../test_data/test_key_pkcs8.pem");
+    const PUBLIC: &str = include_str!("../../test_data/test_key_pub.pem");
+    const KNOWN_SIGNATURE: &str = include_str!("../../test_data/known_signature.b64");
+
+    #[test]
+    fn verifies_a_known_signature_made_by_openssl() {
+        let v = KalshiVerifier::from_pem(PUBLIC).unwrap();
+        assert!(v.verify("1703123456789", "GET", "/trade-api/v2/portfolio/orders", KNOWN_SIGNATURE));
+        // The query string is not part of what is signed.
+        assert!(!v.verify("1703123456789", "GET", "/trade-api/v2/portfolio/orders?limit=5", KNOWN_SIGNATURE));
+        assert!(!v.verify("1703123456780", "GET", "/trade-api/v2/portfolio/orders", KNOWN_SIGNATURE));
+        assert!(!v.verify("1703123456789", "POST", "/trade-api/v2/portfolio/orders", KNOWN_SIGNATURE));
+    }
+
+    #[test]
+    fn both_key_formats_sign_verifiably() {
+        let v = KalshiVerifier::from_pem(PUBLIC).unwrap();
+        for pem in [PKCS1, PKCS8] {
+            let s = KalshiSigner::from_pem("key-id", pem).unwrap();
+            let sig = s.sign(1_703_123_456_789, "GET", "/trade-api/v2/markets").unwrap();
+            assert!(v.verify("1703123456789", "GET", "/trade-api/v2/markets", &sig));
+            assert!(KalshiVerifier::for_signer(&s).verify("1703123456789", "GET", "/trade-api/v2/markets", &sig));
+        }
+    }
+
+    #[test]
+    fn key_files_readable_by_others_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.pem");
+        std::fs::write(&path, PKCS8).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = KalshiSigner::from_file("id", &path).unwrap_err();
+        assert!(matches!(err, KeyError::TooOpen { mode: 0o644, .. }), "{err}");
+        assert!(err.to_string().contains("KALSHI_PRIVATE_KEY_PATH"));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let signer = KalshiSigner::from_file("id", &path).unwrap();
+        assert!(!format!("{signer:?}").contains("PRIVATE"));
+    }
+
+    #[test]
+    fn garbage_keys_are_clear_errors_without_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.pem");
+        std::fs::write(&path, "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let err = KalshiSigner::from_file("id", &path).unwrap_err().to_string();
+        assert!(err.contains("not a PEM RSA private key") && !err.contains("c2VjcmV0"), "{err}");
+    }
+}

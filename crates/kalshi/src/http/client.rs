@@ -1,0 +1,135 @@
+//! Kalshi REST client: market data endpoints, cursor pagination left to the caller (so pages can
+//! stream into storage), the basic tier's read limit, signing when a key is configured.
+//!
+//! References: <https://docs.kalshi.com/getting_started/rate_limits>
+
+use std::sync::Arc;
+
+use crossbook_net::{Call, NetError, RestClient, RestConfig, SignRequest, TokenBucket};
+
+use super::models::{KalshiEventsPage, KalshiMarketsPage, KalshiOrderbookResponse, KalshiSeriesList};
+use crate::common::signing::KalshiSigner;
+
+/// Basic tier: 400-token bucket refilled at 200/s, 10 tokens a read ⇒ 20 reads/s, burst 40.
+pub const READS_PER_SEC: f64 = 20.0;
+pub const READ_BURST: f64 = 40.0;
+
+/// `GET /events` filters.
+#[derive(Debug, Clone, Default)]
+pub struct EventsQuery {
+    pub series_ticker: Option<String>,
+    /// Filter value: `unopened`, `open`, `closed`, `settled`.
+    pub status: Option<&'static str>,
+    pub with_nested_markets: bool,
+    /// 1..=200.
+    pub limit: u32,
+}
+
+/// `GET /markets` filters.
+#[derive(Debug, Clone, Default)]
+pub struct MarketsQuery {
+    pub series_ticker: Option<String>,
+    pub event_ticker: Option<String>,
+    pub status: Option<&'static str>,
+    /// `exclude` leaves out multivariate (MVE) markets, which are included by default.
+    pub mve_filter: Option<&'static str>,
+    /// 1..=1000.
+    pub limit: u32,
+}
+
+/// The client. Cheap to clone; clones share the rate limit.
+#[derive(Debug, Clone)]
+pub struct KalshiClient {
+    rest: RestClient,
+    base: String,
+    signer: Option<Arc<KalshiSigner>>,
+    reads: Arc<TokenBucket>,
+}
+
+impl KalshiClient {
+    /// `base` is `KALSHI_API_URL` (…/trade-api/v2).
+    pub fn new(base: &str, signer: Option<Arc<KalshiSigner>>, proxy: Option<String>) -> Result<Self, NetError> {
+        let mut config = RestConfig::new("kalshi");
+        config.proxy = proxy;
+        Ok(Self {
+            rest: RestClient::new(config)?,
+            base: base.trim_end_matches('/').to_string(),
+            signer,
+            reads: Arc::new(TokenBucket::new("kalshi-read", READ_BURST, READS_PER_SEC)),
+        })
+    }
+
+    pub fn rest(&self) -> &RestClient {
+        &self.rest
+    }
+
+    /// The read limiter, for tools that compute what the limits allow.
+    pub fn read_bucket(&self) -> &TokenBucket {
+        &self.reads
+    }
+
+    fn call(&self, path: &str) -> Call<'_> {
+        Call::get(format!("{}{}", self.base, path))
+            .limit(&self.reads, 1.0)
+            .signed(self.signer.as_deref().map(|s| s as &dyn SignRequest))
+    }
+
+    /// `GET /series?category=…` (not paginated).
+    pub async fn series(&self, category: Option<&str>) -> Result<KalshiSeriesList, NetError> {
+        let mut call = self.call("/series");
+        if let Some(c) = category {
+            call = call.query("category", c);
+        }
+        self.rest.json(&call).await
+    }
+
+    /// One page of `GET /events`.
+    pub async fn events_page(&self, q: &EventsQuery, cursor: Option<&str>) -> Result<KalshiEventsPage, NetError> {
+        let mut call = self.call("/events").query("limit", q.limit.clamp(1, 200));
+        if let Some(s) = &q.series_ticker {
+            call = call.query("series_ticker", s);
+        }
+        if let Some(s) = q.status {
+            call = call.query("status", s);
+        }
+        if q.with_nested_markets {
+            call = call.query("with_nested_markets", "true");
+        }
+        if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+            call = call.query("cursor", c);
+        }
+        self.rest.json(&call).await
+    }
+
+    /// One page of `GET /markets`.
+    pub async fn markets_page(&self, q: &MarketsQuery, cursor: Option<&str>) -> Result<KalshiMarketsPage, NetError> {
+        let mut call = self.call("/markets").query("limit", q.limit.clamp(1, 1000));
+        if let Some(s) = &q.series_ticker {
+            call = call.query("series_ticker", s);
+        }
+        if let Some(s) = &q.event_ticker {
+            call = call.query("event_ticker", s);
+        }
+        if let Some(s) = q.status {
+            call = call.query("status", s);
+        }
+        if let Some(f) = q.mve_filter {
+            call = call.query("mve_filter", f);
+        }
+        if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+            call = call.query("cursor", c);
+        }
+        self.rest.json(&call).await
+    }
+
+    /// `GET /markets/{ticker}/orderbook` (all levels).
+    pub async fn orderbook(&self, ticker: &str) -> Result<KalshiOrderbookResponse, NetError> {
+        let call = self.call(&format!("/markets/{ticker}/orderbook"));
+        self.rest.json(&call).await
+    }
+}
+
+/// Whether a page cursor means "more": Kalshi ends with `""` (or, in old responses, null).
+pub fn has_more(cursor: &Option<String>) -> bool {
+    cursor.as_deref().is_some_and(|c| !c.is_empty())
+}

@@ -1,0 +1,8 @@
+//! Kalshi REST.
+
+/// The client.
+pub mod client;
+/// Wire types.
+pub mod models;
+/// Wire → model.
+pub mod parse;

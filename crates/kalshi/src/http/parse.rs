@@ -1,0 +1,256 @@
+//! Kalshi wire types → the model. Topic, league, kind and teams are left to the taxonomy crate;
+//! here only what the payload states is converted, with errors that say which field.
+
+use chrono::{DateTime, Utc};
+use crossbook_model::time::parse_venue_time;
+use crossbook_model::{
+    Event, FeeSchedule, KalshiEventTicker, KalshiMarketTicker, Market, MarketKind, MarketRef, MarketStatus, Outcome,
+    Price, Qty, Topic, Venue,
+};
+
+use super::models::{KalshiEvent, KalshiMarket, KalshiOrderbookResponse, KalshiSeries};
+
+/// A payload that parsed as JSON but not as a market: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct ParseError {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+fn err(field: &'static str, reason: impl ToString) -> ParseError {
+    ParseError { field, reason: reason.to_string() }
+}
+
+/// Maps Kalshi's response status words onto ours.
+pub fn parse_status(s: &str) -> Result<MarketStatus, ParseError> {
+    match s {
+        "initialized" | "inactive" | "active" | "open" | "unopened" | "paused" => Ok(MarketStatus::Open),
+        "closed" => Ok(MarketStatus::Closed),
+        "determined" | "disputed" | "amended" | "finalized" | "settled" => Ok(MarketStatus::Settled),
+        other => Err(err("status", format!("unknown status {other:?}"))),
+    }
+}
+
+fn time(field: &'static str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, ParseError> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => parse_venue_time(s).map(Some).ok_or_else(|| err(field, format!("not a timestamp: {s:?}"))),
+    }
+}
+
+/// A price from the current dollar string, else the legacy cents; "no quote" encodings → None.
+fn price(field: &'static str, dollars: &Option<String>, cents: Option<i64>) -> Result<Option<Price>, ParseError> {
+    let p = match (dollars.as_deref(), cents) {
+        (Some(d), _) => d.parse::<Price>().map_err(|e| err(field, e))?,
+        (None, Some(c)) => Price::from_cents(c).map_err(|e| err(field, e))?,
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(p))
+}
+
+/// Fee schedule of a series, with the event's overrides.
+pub fn fee_schedule(series: Option<&KalshiSeries>, event: Option<&KalshiEvent>) -> FeeSchedule {
+    let fee_type = event
+        .and_then(|e| e.fee_type_override.clone())
+        .or_else(|| series.and_then(|s| s.fee_type.clone()))
+        .unwrap_or_else(|| "quadratic".into());
+    let multiplier = event
+        .and_then(|e| e.fee_multiplier_override.clone())
+        .or_else(|| series.and_then(|s| s.fee_multiplier.clone()))
+        .and_then(|n| crossbook_model::money::parse_micros(&n.to_string()).ok())
+        .unwrap_or(1_000_000);
+    let maker_rate = if fee_type == "quadratic_with_maker_fees" { 17_500 } else { 0 };
+    FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate, multiplier }
+}
+
+/// Converts an event (without its nested markets).
+pub fn parse_event(e: &KalshiEvent, raw: serde_json::Value) -> Result<Event, ParseError> {
+    KalshiEventTicker::new(&e.event_ticker).map_err(|x| err("event_ticker", x))?;
+    Ok(Event {
+        venue: Venue::Kalshi,
+        id: e.event_ticker.clone(),
+        series: Some(e.series_ticker.clone()),
+        title: e.title.clone().unwrap_or_default(),
+        topic: Topic::Other,
+        league: None,
+        participants: Vec::new(),
+        starts_at: time("strike_date", &e.strike_date)?,
+        is_mve: false,
+        status: MarketStatus::Open,
+        raw,
+    })
+}
+
+/// Converts a market. `fees` comes from its series and event.
+pub fn parse_market(m: &KalshiMarket, raw: serde_json::Value, fees: FeeSchedule) -> Result<Market, ParseError> {
+    let ticker = KalshiMarketTicker::new(&m.ticker).map_err(|x| err("ticker", x))?;
+    let event_ticker = KalshiEventTicker::new(&m.event_ticker).map_err(|x| err("event_ticker", x))?;
+    let status = parse_status(&m.status)?;
+    let yes_bid = price("yes_bid_dollars", &m.yes_bid_dollars, m.yes_bid)?;
+    let yes_ask = price("yes_ask_dollars", &m.yes_ask_dollars, m.yes_ask)?;
+    let last = price("last_price_dollars", &m.last_price_dollars, m.last_price)?;
+    if let Some(v) = &m.volume_fp {
+        v.parse::<Qty>().map_err(|e| err("volume_fp", e))?;
+    }
+    // Indicative YES price: the mid of a real two-sided quote, else the last trade.
+    let indicative = match (yes_bid, yes_ask) {
+        (Some(b), Some(a)) if b.micros() > 0 && a.micros() > b.micros() && a.micros() < 1_000_000 => {
+            Price::from_micros((b.micros() + a.micros()) / 2).ok()
+        }
+        _ => last.filter(|p| p.micros() > 0),
+    };
+    let occurrence = time("occurrence_datetime", &m.occurrence_datetime)?;
+    let expected = time("expected_expiration_time", &m.expected_expiration_time)?;
+    let rules = match (&m.rules_primary, &m.rules_secondary) {
+        (Some(a), Some(b)) if !b.is_empty() => Some(format!("{a}\n\n{b}")),
+        (Some(a), _) => Some(a.clone()),
+        (None, Some(b)) => Some(b.clone()),
+        (None, None) => None,
+    };
+    Ok(Market {
+        series: Some(ticker.series_prefix().to_string()),
+        key: MarketRef::Kalshi { ticker, event_ticker },
+        title: m.title.clone().unwrap_or_default(),
+        subtitle: m.yes_sub_title.clone().or_else(|| m.subtitle.clone()),
+        topic: Topic::Other,
+        league: None,
+        participants: Vec::new(),
+        kind: MarketKind::Other,
+        line: None,
+        outcomes: vec![
+            Outcome { name: "Yes".into(), token_id: None, price: indicative },
+            Outcome { name: "No".into(), token_id: None, price: indicative.map(Price::complement) },
+        ],
+        status,
+        open_time: time("open_time", &m.open_time)?,
+        close_time: time("close_time", &m.close_time)?,
+        // The occurrence (start) time where given; the expected expiration is the end of play.
+        starts_at: occurrence.or(expected),
+        is_mve: false,
+        fees,
+        rules,
+        raw,
+    })
+}
+
+/// Bids of one side as (price, size), in either schema, best first (highest price).
+pub fn orderbook_bids(r: &KalshiOrderbookResponse) -> Result<(Vec<(Price, Qty)>, Vec<(Price, Qty)>), ParseError> {
+    fn fp(levels: &Option<Vec<(String, String)>>, field: &'static str) -> Result<Vec<(Price, Qty)>, ParseError> {
+        levels
+            .iter()
+            .flatten()
+            .map(|(p, q)| Ok((p.parse().map_err(|e| err(field, e))?, q.parse().map_err(|e| err(field, e))?)))
+            .collect()
+    }
+    fn legacy(levels: &Option<Vec<(i64, i64)>>, field: &'static str) -> Result<Vec<(Price, Qty)>, ParseError> {
+        levels
+            .iter()
+            .flatten()
+            .map(|(c, n)| {
+                Ok((Price::from_cents(*c).map_err(|e| err(field, e))?, Qty::from_whole(*n).map_err(|e| err(field, e))?))
+            })
+            .collect()
+    }
+    let (mut yes, mut no) = match (&r.orderbook_fp, &r.orderbook) {
+        (Some(b), _) => {
+            (fp(&b.yes_dollars, "orderbook_fp.yes_dollars")?, fp(&b.no_dollars, "orderbook_fp.no_dollars")?)
+        }
+        (None, Some(b)) => (legacy(&b.yes, "orderbook.yes")?, legacy(&b.no, "orderbook.no")?),
+        (None, None) => (Vec::new(), Vec::new()),
+    };
+    // Real arrays come price-ascending; sort defensively, best bid first.
+    yes.sort_by(|a, b| b.0.cmp(&a.0));
+    no.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok((yes, no))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NEW_MARKET: &str = include_str!("../../test_data/market_new_schema.json");
+    const LEGACY_EVENT: &str = include_str!("../../test_data/event_legacy.json");
+
+    #[test]
+    fn parses_a_current_schema_market() {
+        let wire: KalshiMarket = serde_json::from_str(NEW_MARKET).unwrap();
+        let raw: serde_json::Value = serde_json::from_str(NEW_MARKET).unwrap();
+        let m = parse_market(&wire, raw.clone(), fee_schedule(None, None)).unwrap();
+        assert_eq!(m.id(), "KXMLBGAME-26JUL081840NYYTB-NYY");
+        assert_eq!(m.event_id(), "KXMLBGAME-26JUL081840NYYTB");
+        assert_eq!(m.series.as_deref(), Some("KXMLBGAME"));
+        assert_eq!(m.status, MarketStatus::Open);
+        assert_eq!(m.subtitle.as_deref(), Some("New York Y"));
+        assert_eq!(m.starts_at.unwrap().to_rfc3339(), "2026-07-09T01:40:00+00:00");
+        // bid 0 / ask 0 is "no quote": no indicative price.
+        assert_eq!(m.outcomes[0].price, None);
+        assert!(m.rules.unwrap().contains("postponed"));
+        assert_eq!(m.raw, raw);
+    }
+
+    #[test]
+    fn parses_legacy_cents() {
+        let legacy = serde_json::json!({
+            "ticker": "KXNBAGAME-26JAN09MILLAL-MIL", "event_ticker": "KXNBAGAME-26JAN09MILLAL",
+            "status": "active", "yes_bid": 41, "yes_ask": 43, "last_price": 42, "volume": 1200,
+            "close_time": "2026-01-24T03:30:00Z", "response_price_units": "usd_cent"
+        });
+        let wire: KalshiMarket = serde_json::from_value(legacy.clone()).unwrap();
+        let m = parse_market(&wire, legacy, fee_schedule(None, None)).unwrap();
+        assert_eq!(m.outcomes[0].price.unwrap().to_string(), "0.42");
+        assert_eq!(m.outcomes[1].price.unwrap().to_string(), "0.58");
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let bad = serde_json::json!({
+            "ticker": "KXNBAGAME-26JAN09MILLAL-MIL", "event_ticker": "KXNBAGAME-26JAN09MILLAL",
+            "status": "active", "yes_bid_dollars": "0.4x"
+        });
+        let wire: KalshiMarket = serde_json::from_value(bad.clone()).unwrap();
+        assert_eq!(parse_market(&wire, bad, FeeSchedule::Free).unwrap_err().field, "yes_bid_dollars");
+        assert_eq!(parse_status("exploded").unwrap_err().field, "status");
+    }
+
+    #[test]
+    fn event_and_fees() {
+        let wire: KalshiEvent = serde_json::from_str(LEGACY_EVENT).unwrap();
+        let e = parse_event(&wire, serde_json::from_str(LEGACY_EVENT).unwrap()).unwrap();
+        assert_eq!((e.id.as_str(), e.series.as_deref()), ("KXNBAGAME-26JAN11HOUSAC", Some("KXNBAGAME")));
+        let series: KalshiSeries = serde_json::from_value(
+            serde_json::json!({"ticker": "KXNBAGAME", "fee_type": "quadratic_with_maker_fees", "fee_multiplier": 1}),
+        )
+        .unwrap();
+        assert_eq!(
+            fee_schedule(Some(&series), None),
+            FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 17_500, multiplier: 1_000_000 }
+        );
+        let half: KalshiSeries = serde_json::from_value(
+            serde_json::json!({"ticker": "KXINX", "fee_type": "quadratic", "fee_multiplier": 0.5}),
+        )
+        .unwrap();
+        assert_eq!(
+            fee_schedule(Some(&half), None),
+            FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 0, multiplier: 500_000 }
+        );
+    }
+
+    #[test]
+    fn orderbooks_in_both_schemas_sorted_best_first() {
+        let new: KalshiOrderbookResponse = serde_json::from_value(serde_json::json!(
+            {"orderbook_fp": {"yes_dollars": [["0.1500", "100.00"], ["0.4000", "5.50"]], "no_dollars": null}}
+        ))
+        .unwrap();
+        let (yes, no) = orderbook_bids(&new).unwrap();
+        assert_eq!(yes[0].0.to_string(), "0.4");
+        assert_eq!(yes[0].1.to_string(), "5.5");
+        assert!(no.is_empty());
+        let legacy: KalshiOrderbookResponse =
+            serde_json::from_value(serde_json::json!({"orderbook": {"yes": [[15, 100], [47, 300]], "no": [[50, 20]]}}))
+                .unwrap();
+        let (yes, no) = orderbook_bids(&legacy).unwrap();
+        assert_eq!((yes[0].0.to_string(), yes[0].1.to_string()), ("0.47".into(), "300".into()));
+        assert_eq!(no.len(), 1);
+    }
+}

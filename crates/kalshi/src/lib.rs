@@ -1,0 +1,12 @@
+//! Kalshi adapter: wire types in both schemas, parsing into the model, the REST client and
+//! request signing.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+/// Signing.
+pub mod common;
+/// REST.
+pub mod http;
+
+pub use common::signing::{KalshiSigner, KalshiVerifier, KeyError};
+pub use http::client::{EventsQuery, KalshiClient, MarketsQuery};

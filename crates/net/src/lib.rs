@@ -1,0 +1,18 @@
+//! Venue-agnostic plumbing shared by the adapters: the REST client, token-bucket limiter,
+//! backoff, and classified errors.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+/// Exponential backoff with jitter and a cap.
+pub mod backoff;
+/// Classified network errors.
+pub mod error;
+/// Token buckets.
+pub mod limiter;
+/// The JSON REST client.
+pub mod rest;
+
+pub use backoff::Backoff;
+pub use error::NetError;
+pub use limiter::TokenBucket;
+pub use rest::{Call, NetStats, RestClient, RestConfig, SignRequest, decode, url_path};
