@@ -134,16 +134,19 @@ pub fn parse_market(m: &KalshiMarket, raw: serde_json::Value, fees: FeeSchedule)
     })
 }
 
-/// Bids of one side as (price, size), in either schema, best first (highest price).
-pub fn orderbook_bids(r: &KalshiOrderbookResponse) -> Result<(Vec<(Price, Qty)>, Vec<(Price, Qty)>), ParseError> {
-    fn fp(levels: &Option<Vec<(String, String)>>, field: &'static str) -> Result<Vec<(Price, Qty)>, ParseError> {
+/// Price levels of one book side, as (price, size).
+pub type Levels = Vec<(Price, Qty)>;
+
+/// YES bids and NO bids, in either schema, best first (highest price).
+pub fn orderbook_bids(r: &KalshiOrderbookResponse) -> Result<(Levels, Levels), ParseError> {
+    fn fp(levels: &Option<Vec<(String, String)>>, field: &'static str) -> Result<Levels, ParseError> {
         levels
             .iter()
             .flatten()
             .map(|(p, q)| Ok((p.parse().map_err(|e| err(field, e))?, q.parse().map_err(|e| err(field, e))?)))
             .collect()
     }
-    fn legacy(levels: &Option<Vec<(i64, i64)>>, field: &'static str) -> Result<Vec<(Price, Qty)>, ParseError> {
+    fn legacy(levels: &Option<Vec<(i64, i64)>>, field: &'static str) -> Result<Levels, ParseError> {
         levels
             .iter()
             .flatten()
@@ -160,8 +163,8 @@ pub fn orderbook_bids(r: &KalshiOrderbookResponse) -> Result<(Vec<(Price, Qty)>,
         (None, None) => (Vec::new(), Vec::new()),
     };
     // Real arrays come price-ascending; sort defensively, best bid first.
-    yes.sort_by(|a, b| b.0.cmp(&a.0));
-    no.sort_by(|a, b| b.0.cmp(&a.0));
+    yes.sort_by_key(|l| std::cmp::Reverse(l.0));
+    no.sort_by_key(|l| std::cmp::Reverse(l.0));
     Ok((yes, no))
 }
 
