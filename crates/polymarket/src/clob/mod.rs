@@ -1,0 +1,6 @@
+//! CLOB market data.
+
+/// The client.
+pub mod client;
+/// Wire types.
+pub mod models;

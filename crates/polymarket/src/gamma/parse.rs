@@ -1,0 +1,197 @@
+//! Gamma wire types → the model (topic, league and kind are the taxonomy's).
+
+use crossbook_model::time::parse_venue_time;
+use crossbook_model::{
+    Event, FeeSchedule, Market, MarketKind, MarketRef, MarketStatus, Outcome, PolyConditionId, PolyEventId,
+    PolyMarketId, PolyTokenId, Price, Topic, Venue,
+};
+
+use super::models::{GammaEvent, GammaMarket};
+
+/// Polymarket's Sports fee rate for markets with fees enabled and no schedule of their own.
+pub const SPORTS_FEE_RATE_MICROS: i64 = 30_000;
+
+/// A payload that parsed as JSON but not as a market: which field, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {reason}")]
+pub struct ParseError {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+fn err(field: &'static str, reason: impl ToString) -> ParseError {
+    ParseError { field, reason: reason.to_string() }
+}
+
+/// Decodes one of Gamma's JSON-array-in-a-string fields.
+fn string_array(field: &'static str, s: &Option<String>) -> Result<Vec<String>, ParseError> {
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(Vec::new()),
+        Some(text) => serde_json::from_str::<Vec<String>>(text).map_err(|e| err(field, e)),
+    }
+}
+
+fn status(active: Option<bool>, closed: Option<bool>) -> MarketStatus {
+    match (active, closed) {
+        (_, Some(true)) => MarketStatus::Closed,
+        (Some(false), _) => MarketStatus::Closed,
+        _ => MarketStatus::Open,
+    }
+}
+
+fn time(field: &'static str, v: &Option<String>) -> Result<Option<chrono::DateTime<chrono::Utc>>, ParseError> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => parse_venue_time(s).map(Some).ok_or_else(|| err(field, format!("not a timestamp: {s:?}"))),
+    }
+}
+
+/// An event (its markets are parsed one by one with [`parse_market`]).
+pub fn parse_event(e: &GammaEvent, raw: serde_json::Value) -> Result<Event, ParseError> {
+    PolyEventId::new(&e.id).map_err(|x| err("id", x))?;
+    let closed = e.closed == Some(true) || e.ended == Some(true);
+    Ok(Event {
+        venue: Venue::Polymarket,
+        id: e.id.clone(),
+        series: e.series_slug.clone(),
+        title: e.title.clone().unwrap_or_default(),
+        topic: Topic::Other,
+        league: None,
+        participants: Vec::new(),
+        starts_at: time("startTime", &e.start_time)?,
+        is_mve: false,
+        status: if closed { MarketStatus::Closed } else { status(e.active, e.closed) },
+        raw,
+    })
+}
+
+/// A market of event `event_id` (from the nesting, or the market's own `events`).
+pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Value) -> Result<Market, ParseError> {
+    let market_id = PolyMarketId::new(&m.id).map_err(|x| err("id", x))?;
+    let event_id = event_id
+        .map(str::to_string)
+        .or_else(|| m.events.as_ref().and_then(|v| v.first()).map(|e| e.id.clone()))
+        .ok_or_else(|| err("events", "market has no event"))?;
+    let event_id = PolyEventId::new(event_id).map_err(|x| err("events", x))?;
+    let condition_id = m
+        .condition_id
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(PolyConditionId::new)
+        .transpose()
+        .map_err(|x| err("conditionId", x))?;
+    let names = string_array("outcomes", &m.outcomes)?;
+    let tokens = string_array("clobTokenIds", &m.clob_token_ids)?;
+    let prices = string_array("outcomePrices", &m.outcome_prices)?;
+    if !tokens.is_empty() && tokens.len() != names.len() {
+        return Err(err("clobTokenIds", format!("{} tokens for {} outcomes", tokens.len(), names.len())));
+    }
+    let mut outcomes = Vec::with_capacity(names.len());
+    for (i, name) in names.into_iter().enumerate() {
+        let token_id = tokens.get(i).map(PolyTokenId::new).transpose().map_err(|x| err("clobTokenIds", x))?;
+        let price = prices.get(i).map(|p| p.parse::<Price>()).transpose().map_err(|x| err("outcomePrices", x))?;
+        outcomes.push(Outcome { name, token_id, price });
+    }
+    let fees = match (&m.fee_schedule, m.fees_enabled) {
+        (Some(s), _) => FeeSchedule::PolymarketCurve {
+            rate: crossbook_model::money::parse_micros(&s.rate.to_string()).map_err(|x| err("feeSchedule.rate", x))?,
+            exponent: s.exponent.unwrap_or(1),
+        },
+        (None, Some(true)) => FeeSchedule::PolymarketCurve { rate: SPORTS_FEE_RATE_MICROS, exponent: 1 },
+        (None, _) => FeeSchedule::Free,
+    };
+    let starts_at = time("gameStartTime", &m.game_start_time)?;
+    Ok(Market {
+        key: MarketRef::Polymarket { market_id, event_id, condition_id },
+        series: None,
+        title: m.question.clone().unwrap_or_default(),
+        subtitle: m.group_item_title.clone(),
+        topic: Topic::Other,
+        league: None,
+        participants: Vec::new(),
+        kind: MarketKind::Other,
+        line: None,
+        outcomes,
+        status: status(m.active, m.closed),
+        open_time: None,
+        close_time: time("endDate", &m.end_date)?,
+        starts_at,
+        is_mve: false,
+        fees,
+        rules: m.description.clone(),
+        raw,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVENT: &str = include_str!("../../test_data/event_nba_mil_lal.json");
+
+    fn event_and_markets() -> (Event, Vec<Result<Market, ParseError>>) {
+        let wire: GammaEvent = serde_json::from_str(EVENT).unwrap();
+        let mut raw: serde_json::Value = serde_json::from_str(EVENT).unwrap();
+        raw.as_object_mut().unwrap().remove("markets");
+        let e = parse_event(&wire, raw).unwrap();
+        let markets = wire
+            .markets
+            .iter()
+            .flatten()
+            .map(|r| {
+                let m: GammaMarket = serde_json::from_str(r.get()).unwrap();
+                parse_market(&m, Some(&e.id), serde_json::from_str(r.get()).unwrap())
+            })
+            .collect();
+        (e, markets)
+    }
+
+    #[test]
+    fn parses_the_real_mil_lal_event() {
+        let (e, markets) = event_and_markets();
+        assert_eq!((e.id.as_str(), e.title.as_str()), ("140938", "Bucks vs. Lakers"));
+        assert_eq!(e.starts_at.unwrap().to_rfc3339(), "2026-01-10T03:30:00+00:00");
+        let ml = markets[0].as_ref().unwrap();
+        assert_eq!(ml.id(), "1096983");
+        assert_eq!(ml.event_id(), "140938");
+        assert_eq!(ml.outcomes.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), vec!["Bucks", "Lakers"]);
+        assert!(ml.outcomes.iter().all(|o| o.token_id.is_some()));
+        assert_eq!(ml.starts_at, e.starts_at, "gameStartTime in its space-separated form");
+        assert_eq!(ml.fees, FeeSchedule::Free);
+        let spread = markets[1].as_ref().unwrap();
+        assert_eq!(spread.outcomes[0].name, "Lakers");
+    }
+
+    #[test]
+    fn mismatched_tokens_and_bad_prices_are_named() {
+        let bad: GammaMarket = serde_json::from_value(serde_json::json!({
+            "id": "1", "outcomes": "[\"A\", \"B\"]", "clobTokenIds": "[\"1\"]"
+        }))
+        .unwrap();
+        assert_eq!(parse_market(&bad, Some("9"), serde_json::json!({})).unwrap_err().field, "clobTokenIds");
+        let bad: GammaMarket = serde_json::from_value(serde_json::json!({
+            "id": "1", "outcomes": "[\"A\", \"B\"]", "outcomePrices": "[\"0.4\", \"x\"]"
+        }))
+        .unwrap();
+        assert_eq!(parse_market(&bad, Some("9"), serde_json::json!({})).unwrap_err().field, "outcomePrices");
+        let bad: GammaMarket = serde_json::from_value(serde_json::json!({"id": "1", "outcomes": "not json"})).unwrap();
+        assert_eq!(parse_market(&bad, Some("9"), serde_json::json!({})).unwrap_err().field, "outcomes");
+    }
+
+    #[test]
+    fn fees_per_market() {
+        let m: GammaMarket = serde_json::from_value(serde_json::json!({"id": "1", "feesEnabled": true})).unwrap();
+        assert_eq!(
+            parse_market(&m, Some("9"), serde_json::json!({})).unwrap().fees,
+            FeeSchedule::PolymarketCurve { rate: 30_000, exponent: 1 }
+        );
+        let m: GammaMarket = serde_json::from_value(
+            serde_json::json!({"id": "1", "feesEnabled": true, "feeSchedule": {"rate": 0.0175, "exponent": 1}}),
+        )
+        .unwrap();
+        assert_eq!(
+            parse_market(&m, Some("9"), serde_json::json!({})).unwrap().fees,
+            FeeSchedule::PolymarketCurve { rate: 17_500, exponent: 1 }
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Polymarket adapter: Gamma (events, markets, sports, teams) and CLOB (books, prices).
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+/// CLOB market data.
+pub mod clob;
+/// Gamma.
+pub mod gamma;
+
+pub use clob::client::ClobClient;
+pub use gamma::client::GammaClient;
