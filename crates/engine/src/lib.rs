@@ -6,8 +6,13 @@
 pub mod clock;
 /// The health report.
 pub mod health;
+/// Ingestion passes.
+pub mod ingest;
 /// Typed settings.
 pub mod settings;
+/// Venue clients from settings.
+pub mod venues;
 
 pub use clock::Clock;
 pub use settings::{SettingError, Settings};
+pub use venues::Venues;

@@ -61,6 +61,14 @@ impl TokenBucket {
         }
     }
 
+    /// Takes the tokens now, or says how long to wait (what a server answers with 429).
+    pub fn try_acquire(&self, cost: f64) -> Result<(), Duration> {
+        match self.try_take(cost) {
+            None => Ok(()),
+            Some(wait) => Err(wait),
+        }
+    }
+
     /// Takes the tokens now, or says how long to wait.
     fn try_take(&self, cost: f64) -> Option<Duration> {
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());

@@ -51,6 +51,11 @@ pub fn kalshi_series_league(series: &str) -> Option<(League, &str)> {
     KALSHI_PREFIXES.iter().find_map(|(p, l)| series.strip_prefix(p).map(|rest| (*l, rest)))
 }
 
+/// The Kalshi series prefix of a league (`NBA` → `KXNBA`).
+pub fn kalshi_series_prefix(league: League) -> Option<&'static str> {
+    KALSHI_PREFIXES.iter().find(|(_, l)| *l == league).map(|(p, _)| *p)
+}
+
 /// Kalshi `product_metadata.competition` values, as a fallback.
 pub fn kalshi_competition_league(competition: &str) -> Option<League> {
     Some(match competition {

@@ -11,5 +11,5 @@ pub mod leagues;
 pub mod mve;
 
 pub use classify::{classify_kalshi_event, classify_market, classify_poly_event, split_matchup};
-pub use leagues::{kalshi_series_league, poly_slug_league, poly_sport_code, poly_sport_league};
+pub use leagues::{kalshi_series_league, kalshi_series_prefix, poly_slug_league, poly_sport_code, poly_sport_league};
 pub use mve::kalshi_mve_reason;

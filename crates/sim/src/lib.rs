@@ -1,0 +1,325 @@
+//! The venue simulator: serves a capture over loopback as Kalshi and Polymarket would — their
+//! paths, shapes, pagination, Kalshi's request signing, their published rate limits (429 with
+//! `Retry-After`) — and injects seeded faults on request. Tests, the demo and the benchmarks
+//! talk to it; nothing reaches a real host.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+/// Capture directories.
+pub mod capture;
+/// CLOB routes.
+mod clob_api;
+/// Fault injection.
+pub mod faults;
+/// Gamma routes.
+mod gamma_api;
+/// Synthetic captures for benchmarks.
+pub mod generate;
+/// Kalshi REST routes.
+mod kalshi_api;
+/// Kalshi's two payload schemas.
+pub mod schema;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use crossbook_kalshi::KalshiVerifier;
+use crossbook_net::TokenBucket;
+use tokio::sync::RwLock;
+
+pub use capture::{Capture, CaptureError};
+pub use faults::{Fault, FaultPlan, Faults};
+pub use schema::KalshiSchema;
+
+/// How the simulator behaves.
+#[derive(Debug, Clone, Default)]
+pub struct SimConfig {
+    pub faults: Faults,
+    pub seed: u64,
+    pub kalshi_schema: KalshiSchema,
+    /// When set, every Kalshi request must be signed by this key (401 otherwise).
+    pub kalshi_verifier: Option<KalshiVerifier>,
+    /// Enforce the venues' published limits (default on).
+    pub unlimited: bool,
+}
+
+/// Counters, served at `/sim/stats`.
+#[derive(Debug, Default)]
+pub struct SimStats {
+    pub kalshi_requests: AtomicU64,
+    pub gamma_requests: AtomicU64,
+    pub clob_requests: AtomicU64,
+    /// 429s because a limit was exceeded.
+    pub limited: AtomicU64,
+    /// Faults injected, by kind.
+    pub injected_429: AtomicU64,
+    pub injected_5xx: AtomicU64,
+    pub injected_slow: AtomicU64,
+    pub injected_malformed: AtomicU64,
+    pub unauthorized: AtomicU64,
+}
+
+impl SimStats {
+    pub fn snapshot(&self) -> serde_json::Value {
+        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        serde_json::json!({
+            "requests": {"kalshi": g(&self.kalshi_requests), "gamma": g(&self.gamma_requests), "clob": g(&self.clob_requests)},
+            "limited": g(&self.limited),
+            "injected": {"429": g(&self.injected_429), "5xx": g(&self.injected_5xx), "slow": g(&self.injected_slow),
+                         "malformed": g(&self.injected_malformed)},
+            "unauthorized": g(&self.unauthorized),
+        })
+    }
+}
+
+/// The venues' limits, as token buckets checked without waiting.
+#[derive(Debug)]
+struct Limits {
+    kalshi_read: TokenBucket,
+    gamma: TokenBucket,
+    gamma_events: TokenBucket,
+    gamma_markets: TokenBucket,
+    gamma_listing: TokenBucket,
+    clob: TokenBucket,
+    clob_book: TokenBucket,
+    clob_books: TokenBucket,
+}
+
+impl Limits {
+    fn published() -> Self {
+        let ten = Duration::from_secs(10);
+        Self {
+            kalshi_read: TokenBucket::new(
+                "kalshi-read",
+                crossbook_kalshi::http::client::READ_BURST,
+                crossbook_kalshi::http::client::READS_PER_SEC,
+            ),
+            gamma: TokenBucket::per_window("gamma", 4000, ten, 4000),
+            gamma_events: TokenBucket::per_window("gamma-events", 500, ten, 500),
+            gamma_markets: TokenBucket::per_window("gamma-markets", 300, ten, 300),
+            gamma_listing: TokenBucket::per_window("gamma-listing", 900, ten, 900),
+            clob: TokenBucket::per_window("clob", 9000, ten, 9000),
+            clob_book: TokenBucket::per_window("clob-book", 1500, ten, 1500),
+            clob_books: TokenBucket::per_window("clob-books", 500, ten, 500),
+        }
+    }
+
+    /// The buckets a request path draws from.
+    fn for_path(&self, path: &str) -> Vec<&TokenBucket> {
+        if path.starts_with("/trade-api/v2") {
+            vec![&self.kalshi_read]
+        } else if path.starts_with("/gamma/events") {
+            vec![&self.gamma, &self.gamma_events, &self.gamma_listing]
+        } else if path.starts_with("/gamma/markets") {
+            vec![&self.gamma, &self.gamma_markets, &self.gamma_listing]
+        } else if path.starts_with("/gamma") {
+            vec![&self.gamma]
+        } else if path.starts_with("/clob/books") {
+            vec![&self.clob, &self.clob_books]
+        } else if path.starts_with("/clob/book") {
+            vec![&self.clob, &self.clob_book]
+        } else if path.starts_with("/clob") {
+            vec![&self.clob]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// Shared state of a running simulator.
+#[derive(Debug)]
+pub struct SimState {
+    config: SimConfig,
+    kalshi: RwLock<kalshi_api::KalshiData>,
+    gamma: RwLock<gamma_api::GammaData>,
+    clob: RwLock<clob_api::ClobData>,
+    limits: Limits,
+    pub faults: FaultPlan,
+    pub stats: SimStats,
+}
+
+/// A running simulator.
+#[derive(Debug)]
+pub struct SimHandle {
+    pub addr: SocketAddr,
+    pub state: Arc<SimState>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SimHandle {
+    /// The five endpoint settings pointing at this simulator, as `NAME=value` lines.
+    pub fn env_lines(&self) -> Vec<(String, String)> {
+        let a = self.addr;
+        vec![
+            ("KALSHI_API_URL".into(), format!("http://{a}/trade-api/v2")),
+            ("KALSHI_WS_URL".into(), format!("ws://{a}/trade-api/ws/v2")),
+            ("POLYMARKET_GAMMA_URL".into(), format!("http://{a}/gamma")),
+            ("POLYMARKET_CLOB_URL".into(), format!("http://{a}/clob")),
+            ("POLYMARKET_WS_URL".into(), format!("ws://{a}/clob/ws/market")),
+        ]
+    }
+
+    /// Stops serving and waits for the server task.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Starts serving `capture` on `bind` (port 0 picks a free port).
+pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> std::io::Result<SimHandle> {
+    let state = Arc::new(SimState {
+        kalshi: RwLock::new(kalshi_api::KalshiData::new(capture)),
+        gamma: RwLock::new(gamma_api::GammaData::new(capture)),
+        clob: RwLock::new(capture.poly_books.clone()),
+        limits: Limits::published(),
+        faults: FaultPlan::new(config.faults, config.seed),
+        stats: SimStats::default(),
+        config,
+    });
+    let kalshi = Router::new()
+        .route("/series", get(kalshi_api::series))
+        .route("/events", get(kalshi_api::events))
+        .route("/events/{ticker}", get(kalshi_api::event))
+        .route("/markets", get(kalshi_api::markets))
+        .route("/markets/{ticker}", get(kalshi_api::market))
+        .route("/markets/{ticker}/orderbook", get(kalshi_api::orderbook))
+        .layer(middleware::from_fn_with_state(state.clone(), kalshi_auth));
+    let gamma = Router::new()
+        .route("/events", get(gamma_api::events))
+        .route("/events/{id}", get(gamma_api::event))
+        .route("/markets", get(gamma_api::markets))
+        .route("/sports", get(gamma_api::sports))
+        .route("/teams", get(gamma_api::teams))
+        .route("/tags", get(gamma_api::tags));
+    let clob = Router::new()
+        .route("/book", get(clob_api::book))
+        .route("/books", post(clob_api::books))
+        .route("/price", get(clob_api::price));
+    let venues = Router::new()
+        .nest("/trade-api/v2", kalshi)
+        .nest("/gamma", gamma)
+        .nest("/clob", clob)
+        .layer(middleware::from_fn_with_state(state.clone(), venue_gate));
+    let app = venues
+        .route("/sim/stats", get(|State(s): State<Arc<SimState>>| async move { axum::Json(s.stats.snapshot()) }))
+        .route("/sim/faults", post(set_faults))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "simulator stopped");
+        }
+    });
+    Ok(SimHandle { addr, state, shutdown: Some(tx), task })
+}
+
+/// `POST /sim/faults` with a body like `429=0.2,5xx=0.1`.
+async fn set_faults(State(s): State<Arc<SimState>>, body: String) -> Response {
+    match body.parse::<Faults>() {
+        Ok(f) => {
+            s.faults.set(f);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, e).into_response(),
+    }
+}
+
+fn too_many(wait: Duration) -> Response {
+    let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+    let mut r = kalshi_api::error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", "rate limit exceeded");
+    r.headers_mut().insert("retry-after", HeaderValue::from(secs));
+    r
+}
+
+/// Counts the request, enforces the venue's limits, then applies a drawn fault.
+async fn venue_gate(State(s): State<Arc<SimState>>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let counter = if path.starts_with("/trade-api") {
+        &s.stats.kalshi_requests
+    } else if path.starts_with("/gamma") {
+        &s.stats.gamma_requests
+    } else {
+        &s.stats.clob_requests
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    if !s.config.unlimited {
+        for bucket in s.limits.for_path(&path) {
+            if let Err(wait) = bucket.try_acquire(1.0) {
+                s.stats.limited.fetch_add(1, Ordering::Relaxed);
+                return too_many(wait);
+            }
+        }
+    }
+    match s.faults.draw() {
+        Fault::None => next.run(req).await,
+        Fault::RateLimit => {
+            s.stats.injected_429.fetch_add(1, Ordering::Relaxed);
+            too_many(Duration::from_secs(1))
+        }
+        Fault::ServerError => {
+            s.stats.injected_5xx.fetch_add(1, Ordering::Relaxed);
+            (StatusCode::SERVICE_UNAVAILABLE, "upstream unavailable").into_response()
+        }
+        Fault::Slow(d) => {
+            s.stats.injected_slow.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(d).await;
+            next.run(req).await
+        }
+        Fault::Malformed => {
+            s.stats.injected_malformed.fetch_add(1, Ordering::Relaxed);
+            let resp = next.run(req).await;
+            let (parts, body) = resp.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let cut = bytes.slice(0..bytes.len() / 2);
+            let mut resp = Response::from_parts(parts, Body::from(cut));
+            resp.headers_mut().remove(axum::http::header::CONTENT_LENGTH);
+            resp
+        }
+    }
+}
+
+fn signature_ok(verifier: &KalshiVerifier, req: &Request) -> bool {
+    let h = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let (Some(_key), Some(ts), Some(sig)) =
+        (h("kalshi-access-key"), h("kalshi-access-timestamp"), h("kalshi-access-signature"))
+    else {
+        return false;
+    };
+    // Nested routers see the path without the prefix; the original URI keeps it.
+    let path = req.extensions().get::<axum::extract::OriginalUri>().map_or(req.uri().path(), |u| u.path());
+    let fresh = ts.parse::<i64>().is_ok_and(|t| (chrono::Utc::now().timestamp_millis() - t).abs() < 5 * 60 * 1000);
+    fresh && verifier.verify(ts, req.method().as_str(), path, sig)
+}
+
+/// Checks Kalshi's three headers when a key is configured: the signature over
+/// `timestamp + METHOD + path` (path with `/trade-api/v2`, without the query).
+async fn kalshi_auth(State(s): State<Arc<SimState>>, req: Request, next: Next) -> Response {
+    let ok = match &s.config.kalshi_verifier {
+        None => true,
+        Some(verifier) => signature_ok(verifier, &req),
+    };
+    if ok {
+        next.run(req).await
+    } else {
+        s.stats.unauthorized.fetch_add(1, Ordering::Relaxed);
+        kalshi_api::error(StatusCode::UNAUTHORIZED, "authentication_error", "invalid or missing signature")
+    }
+}
