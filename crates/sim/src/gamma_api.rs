@@ -85,24 +85,25 @@ fn bad(msg: &str) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({"error": msg}))).into_response()
 }
 
-fn paging(q: &HashMap<String, String>) -> Result<(usize, usize), Response> {
+/// (offset, limit), or what is wrong with them.
+fn paging(q: &HashMap<String, String>) -> Result<(usize, usize), String> {
     let limit = match q.get("limit") {
         None => 100,
-        Some(l) => l.parse::<usize>().map_err(|_| bad("limit must be a number"))?.clamp(1, MAX_LIMIT),
+        Some(l) => l.parse::<usize>().map_err(|_| "limit must be a number")?.clamp(1, MAX_LIMIT),
     };
     let offset = match q.get("offset") {
         None => 0,
-        Some(o) => o.parse::<usize>().map_err(|_| bad("offset must be a number"))?,
+        Some(o) => o.parse::<usize>().map_err(|_| "offset must be a number")?,
     };
     Ok((offset, limit))
 }
 
-fn flag(q: &HashMap<String, String>, key: &str) -> Result<Option<bool>, Response> {
+fn flag(q: &HashMap<String, String>, key: &str) -> Result<Option<bool>, String> {
     match q.get(key).map(String::as_str) {
         None => Ok(None),
         Some("true") => Ok(Some(true)),
         Some("false") => Ok(Some(false)),
-        Some(_) => Err(bad(&format!("{key} must be true or false"))),
+        Some(_) => Err(format!("{key} must be true or false")),
     }
 }
 
@@ -117,7 +118,7 @@ fn event_out(d: &GammaData, e: &PEvent) -> Value {
 pub(crate) async fn events(State(s): State<Arc<SimState>>, Query(q): Query<HashMap<String, String>>) -> Response {
     let ((offset, limit), closed, active) = match (paging(&q), flag(&q, "closed"), flag(&q, "active")) {
         (Ok(p), Ok(c), Ok(a)) => (p, c, a),
-        (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return r,
+        (Err(r), _, _) | (_, Err(r), _) | (_, _, Err(r)) => return bad(&r),
     };
     let d = s.gamma.read().await;
     let page: Vec<Value> = d
@@ -146,7 +147,7 @@ pub(crate) async fn event(State(s): State<Arc<SimState>>, Path(id): Path<String>
 pub(crate) async fn markets(State(s): State<Arc<SimState>>, Query(q): Query<HashMap<String, String>>) -> Response {
     let ((offset, limit), closed) = match (paging(&q), flag(&q, "closed")) {
         (Ok(p), Ok(c)) => (p, c),
-        (Err(r), _) | (_, Err(r)) => return r,
+        (Err(r), _) | (_, Err(r)) => return bad(&r),
     };
     let d = s.gamma.read().await;
     let page: Vec<Value> = d
@@ -177,7 +178,7 @@ pub(crate) async fn sports(State(s): State<Arc<SimState>>) -> Response {
 pub(crate) async fn teams(State(s): State<Arc<SimState>>, Query(q): Query<HashMap<String, String>>) -> Response {
     let (offset, limit) = match paging(&q) {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(r) => return bad(&r),
     };
     let d = s.gamma.read().await;
     let page: Vec<Value> = d

@@ -100,12 +100,16 @@ fn status_matches(filter: &str, status: &str) -> Option<bool> {
     })
 }
 
-fn page_bounds(q: &HashMap<String, String>, default: usize, max: usize) -> Result<(usize, usize), Response> {
+/// (start, limit) from `cursor` and `limit`, or a 400.
+fn page_bounds(q: &HashMap<String, String>, default: usize, max: usize) -> Result<(usize, usize), Box<Response>> {
     let limit = match q.get("limit") {
         None => default,
         Some(l) => match l.parse::<usize>() {
             Ok(n) if (1..=max).contains(&n) => n,
-            _ => return Err(error(StatusCode::BAD_REQUEST, "invalid_parameters", &format!("limit must be 1..={max}"))),
+            _ => {
+                let msg = format!("limit must be 1..={max}");
+                return Err(Box::new(error(StatusCode::BAD_REQUEST, "invalid_parameters", &msg)));
+            }
         },
     };
     let start = match q.get("cursor").map(String::as_str).filter(|c| !c.is_empty()) {
@@ -113,7 +117,7 @@ fn page_bounds(q: &HashMap<String, String>, default: usize, max: usize) -> Resul
         Some(c) => c
             .strip_prefix('c')
             .and_then(|n| n.parse().ok())
-            .ok_or_else(|| error(StatusCode::BAD_REQUEST, "invalid_cursor", "unknown cursor"))?,
+            .ok_or_else(|| Box::new(error(StatusCode::BAD_REQUEST, "invalid_cursor", "unknown cursor")))?,
     };
     Ok((start, limit))
 }
@@ -141,7 +145,7 @@ pub(crate) async fn series(State(s): State<Arc<SimState>>, Query(q): Query<HashM
 pub(crate) async fn events(State(s): State<Arc<SimState>>, Query(q): Query<HashMap<String, String>>) -> Response {
     let (start, limit) = match page_bounds(&q, 200, 200) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let k = s.kalshi.read().await;
     if let Some(f) = q.get("status")
@@ -189,7 +193,7 @@ pub(crate) async fn event(State(s): State<Arc<SimState>>, Path(ticker): Path<Str
 pub(crate) async fn markets(State(s): State<Arc<SimState>>, Query(q): Query<HashMap<String, String>>) -> Response {
     let (start, limit) = match page_bounds(&q, 100, 1000) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let k = s.kalshi.read().await;
     let mve = q.get("mve_filter").map(String::as_str);
