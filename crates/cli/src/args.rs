@@ -118,14 +118,8 @@ pub(crate) enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
     },
-    /// The venue simulator.
-    Sim {
-        /// Capture directory (default: the bundled capture).
-        #[arg(long)]
-        data: Option<PathBuf>,
-        #[arg(long, default_value = "127.0.0.1:0")]
-        bind: String,
-    },
+    /// The venue simulator: prints the five endpoint settings as NAME=value lines, then serves.
+    Sim(SimArgs),
     /// Database maintenance.
     #[command(subcommand)]
     Db(DbCommand),
@@ -139,6 +133,37 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `crossbook sim` options.
+#[derive(Debug, Args)]
+pub(crate) struct SimArgs {
+    /// Capture directory (default: the bundled capture).
+    #[arg(long)]
+    pub(crate) data: Option<PathBuf>,
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub(crate) bind: String,
+    /// Faults per request, e.g. `429=0.2,5xx=0.1,slow=0.05,malformed=0.01`.
+    #[arg(long, default_value = "")]
+    pub(crate) fault: String,
+    /// Seed of the fault draws (and of `--generate`).
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Kalshi payload schema to serve: `current` (dollar strings) or `legacy` (integer cents too).
+    #[arg(long, default_value = "current")]
+    pub(crate) kalshi_schema: String,
+    /// PEM public key every Kalshi request must be signed with (default: no check).
+    #[arg(long)]
+    pub(crate) kalshi_public_key: Option<PathBuf>,
+    /// Serve a synthetic capture of about this many markets instead.
+    #[arg(long)]
+    pub(crate) generate: Option<usize>,
+    /// With `--generate`: write the capture to this folder and exit.
+    #[arg(long)]
+    pub(crate) out: Option<PathBuf>,
+    /// Do not enforce the venues' rate limits.
+    #[arg(long)]
+    pub(crate) unlimited: bool,
 }
 
 #[derive(Debug, Subcommand)]

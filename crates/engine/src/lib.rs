@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+/// Recomputing the taxonomy of stored rows.
+pub mod backfill;
 /// Where "now" comes from.
 pub mod clock;
 /// The health report.

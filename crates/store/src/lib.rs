@@ -100,6 +100,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Stored markets, closed ones included, in (venue, id) order.
     async fn list_markets(&self, filter: &MarketFilter) -> StoreResult<Vec<StoredMarket>>;
 
+    /// Rewrites only the derived fields (topic, league, participants, kind, line, is_mve) of
+    /// stored markets and events, leaving bookkeeping alone (`taxonomy backfill`).
+    async fn update_taxonomy(&self, events: &[Event], markets: &[Market]) -> StoreResult<u64>;
+
     /// Inserts or updates events by (venue, id). Idempotent.
     async fn upsert_events(&self, events: &[Event], now: DateTime<Utc>) -> StoreResult<u64>;
 

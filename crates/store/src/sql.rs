@@ -425,6 +425,45 @@ macro_rules! impl_store {
                     Ok(stored)
                 }
 
+                async fn update_taxonomy(&self, events: &[Event], markets: &[Market]) -> StoreResult<u64> {
+                    let mut tx = self.pool.begin().await?;
+                    let mut n = 0;
+                    for e in events {
+                        n += sqlx::query(
+                            "UPDATE events SET derived_topic = $1, league = $2, participants = $3, is_mve = $4 \
+                             WHERE venue = $5 AND event_id = $6",
+                        )
+                        .bind(e.topic.as_str())
+                        .bind(e.league.map(|l| l.code()))
+                        .bind(Json(&e.participants))
+                        .bind(e.is_mve)
+                        .bind(e.venue.as_str())
+                        .bind(e.id.as_str())
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    }
+                    for m in markets {
+                        n += sqlx::query(
+                            "UPDATE markets SET derived_topic = $1, league = $2, participants = $3, kind = $4, \
+                             line_x100 = $5, is_mve = $6 WHERE venue = $7 AND market_id = $8",
+                        )
+                        .bind(m.topic.as_str())
+                        .bind(m.league.map(|l| l.code()))
+                        .bind(Json(&m.participants))
+                        .bind(m.kind.as_str())
+                        .bind(m.line.map(|l| i64::from(l.hundredths())))
+                        .bind(m.is_mve)
+                        .bind(m.venue().as_str())
+                        .bind(m.id())
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    }
+                    tx.commit().await?;
+                    Ok(n)
+                }
+
                 async fn list_events(&self, venue: Option<Venue>) -> StoreResult<Vec<Event>> {
                     let rows = sqlx::query(&format!(
                         "SELECT {EVENT_COLUMNS} FROM events WHERE ($1 IS NULL OR venue = $1) ORDER BY venue, event_id"

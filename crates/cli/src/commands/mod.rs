@@ -1,18 +1,24 @@
 //! Command dispatch. Each command returns its process exit code.
 
+/// `crossbook bench …`.
+mod bench;
 /// `crossbook db …`.
 mod db;
 /// `crossbook health`.
 mod health;
+/// `crossbook ingest`, `events sync`, `taxonomy backfill`.
+mod ingest;
 /// `crossbook markets …`.
 mod markets;
+/// `crossbook sim`.
+mod sim;
 
 use anyhow::Context;
 use crossbook_engine::Settings;
 use crossbook_store::Store;
 use std::sync::Arc;
 
-use crate::args::{Command, DbCommand, MarketsCommand};
+use crate::args::{Command, DbCommand, EventsCommand, MarketsCommand, TaxonomyCommand};
 
 /// Exit code of a command whose capability is not built yet.
 const NOT_BUILT: u8 = 2;
@@ -22,6 +28,11 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Db(DbCommand::Migrate) => db::migrate(&settings).await,
         Command::Health { json } => health::run(&settings, json).await,
         Command::Markets(MarketsCommand::List { venue, json }) => markets::list(&settings, venue, json).await,
+        Command::Ingest { venue, mode } => ingest::ingest(&settings, venue, mode).await,
+        Command::Events(EventsCommand::Sync { venue, non_mve }) => ingest::events_sync(&settings, venue, non_mve).await,
+        Command::Taxonomy(TaxonomyCommand::Backfill { venue }) => ingest::backfill(&settings, venue).await,
+        Command::Sim(args) => sim::run(args).await,
+        Command::Bench { name, json } => bench::run(&settings, name, json).await,
         other => Ok(not_built(&other)),
     }
 }

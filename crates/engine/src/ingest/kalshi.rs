@@ -66,6 +66,52 @@ pub async fn ingest_kalshi(
     .await
 }
 
+/// `crossbook events sync -v kalshi`: the events (without markets) of the wanted topics' series.
+/// With `non_mve`, an event the taxonomy flags as multivariate is left out (GET /events already
+/// hides them; this checks each one anyway).
+pub async fn sync_kalshi_events(
+    store: &dyn Store,
+    client: &KalshiClient,
+    opts: &IngestOptions,
+    non_mve: bool,
+) -> anyhow::Result<(u64, u64)> {
+    let tally: SharedTally = Arc::default();
+    let now = opts.clock.now();
+    let (mut stored, mut skipped_mve) = (0, 0);
+    for series in list_series(client, opts, &tally).await? {
+        let q = crossbook_kalshi::EventsQuery {
+            series_ticker: Some(series.ticker.clone()),
+            status: Some("open"),
+            with_nested_markets: false,
+            limit: 200,
+        };
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = client.events_page(&q, cursor.as_deref()).await?;
+            let mut events = Vec::new();
+            for (i, raw) in page.events.iter().flatten().enumerate() {
+                let Some((wire, value)) = decode_item::<KalshiEvent>("kalshi", raw, &format!("events[{i}]"), &tally)
+                else {
+                    continue;
+                };
+                let Ok(mut e) = parse_event(&wire, value) else { continue };
+                classify_kalshi_event(&mut e);
+                if (non_mve || opts.exclude_mve) && e.is_mve {
+                    skipped_mve += 1;
+                } else {
+                    events.push(e);
+                }
+            }
+            stored += store.upsert_events(&events, now).await?;
+            if !has_more(&page.cursor) {
+                break;
+            }
+            cursor = page.cursor;
+        }
+    }
+    Ok((stored, skipped_mve))
+}
+
 /// The series of the wanted topics, MVE series left out when excluded.
 async fn list_series(
     client: &KalshiClient,

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 use crate::Clock;
 
-pub use kalshi::ingest_kalshi;
+pub use kalshi::{ingest_kalshi, sync_kalshi_events};
 pub use polymarket::ingest_polymarket;
 
 /// Split: events first, then their markets. Full: a flat market scan.
