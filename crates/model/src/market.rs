@@ -216,6 +216,9 @@ pub struct Outcome {
     /// The venue's indicative price (not a quote to trade on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
+    /// Who this outcome is about (`NBA:LAL`, or `~name` when no dictionary knows it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant: Option<String>,
 }
 
 /// How a venue charges for taking liquidity on a market.
@@ -264,7 +267,11 @@ pub struct Market {
     pub topic: Topic,
     pub league: Option<League>,
     pub participants: Vec<String>,
+    /// What YES is about: the team of a Kalshi per-team market or of a Polymarket yes/no
+    /// market (`NBA:MIL`, `~name`), `draw` for a tie market; none for totals.
+    pub subject: Option<String>,
     pub kind: MarketKind,
+    /// Spread or total line; map number for map-winner markets.
     pub line: Option<Line>,
     pub outcomes: Vec<Outcome>,
     pub status: MarketStatus,

@@ -8,19 +8,19 @@ use crossbook_model::{Decider, Event, Market};
 
 use crate::StoreError;
 
-/// Rows per multi-row INSERT (25 columns × 400 stays under both backends' bind limits).
+/// Rows per multi-row INSERT (26 columns × 400 stays under both backends' bind limits).
 pub(crate) const UPSERT_CHUNK: usize = 400;
 
 pub(crate) const MARKET_COLUMNS: &str = "venue, market_id, event_id, kalshi_event_ticker, condition_id, series, \
-    title, subtitle, derived_topic, league, participants, kind, line_x100, outcomes, status, open_time, \
+    title, subtitle, derived_topic, league, participants, subject, kind, line_x100, outcomes, status, open_time, \
     close_time, starts_at, is_mve, fees, rules, raw, first_seen, last_seen, closed_at";
 
 pub(crate) const MARKET_UPSERT_TAIL: &str = " ON CONFLICT (venue, market_id) DO UPDATE SET \
     event_id = excluded.event_id, kalshi_event_ticker = excluded.kalshi_event_ticker, \
     condition_id = excluded.condition_id, series = excluded.series, title = excluded.title, \
     subtitle = excluded.subtitle, derived_topic = excluded.derived_topic, league = excluded.league, \
-    participants = excluded.participants, kind = excluded.kind, line_x100 = excluded.line_x100, \
-    outcomes = excluded.outcomes, status = excluded.status, open_time = excluded.open_time, \
+    participants = excluded.participants, subject = excluded.subject, kind = excluded.kind, \
+    line_x100 = excluded.line_x100, outcomes = excluded.outcomes, status = excluded.status, open_time = excluded.open_time, \
     close_time = excluded.close_time, starts_at = excluded.starts_at, is_mve = excluded.is_mve, \
     fees = excluded.fees, rules = excluded.rules, raw = excluded.raw, last_seen = excluded.last_seen, \
     closed_at = NULL";
@@ -145,6 +145,7 @@ macro_rules! impl_store {
                         .map(|l| parse::<League>("league", &l))
                         .transpose()?,
                     participants: row.try_get::<Json<Vec<String>>, _>("participants")?.0,
+                    subject: row.try_get("subject")?,
                     kind: parse::<MarketKind>("kind", &row.try_get::<String, _>("kind")?)?,
                     line: row
                         .try_get::<Option<i64>, _>("line_x100")?
@@ -329,6 +330,7 @@ macro_rules! impl_store {
                                 .push_bind(m.topic.as_str())
                                 .push_bind(m.league.map(|l| l.code()))
                                 .push_bind(Json(&m.participants))
+                                .push_bind(m.subject.as_deref())
                                 .push_bind(m.kind.as_str())
                                 .push_bind(m.line.map(|l| i64::from(l.hundredths())))
                                 .push_bind(Json(&m.outcomes))
@@ -446,7 +448,8 @@ macro_rules! impl_store {
                     for m in markets {
                         n += sqlx::query(
                             "UPDATE markets SET derived_topic = $1, league = $2, participants = $3, kind = $4, \
-                             line_x100 = $5, is_mve = $6 WHERE venue = $7 AND market_id = $8",
+                             line_x100 = $5, is_mve = $6, subject = $7, outcomes = $8 \
+                             WHERE venue = $9 AND market_id = $10",
                         )
                         .bind(m.topic.as_str())
                         .bind(m.league.map(|l| l.code()))
@@ -454,6 +457,8 @@ macro_rules! impl_store {
                         .bind(m.kind.as_str())
                         .bind(m.line.map(|l| i64::from(l.hundredths())))
                         .bind(m.is_mve)
+                        .bind(m.subject.as_deref())
+                        .bind(Json(&m.outcomes))
                         .bind(m.venue().as_str())
                         .bind(m.id())
                         .execute(&mut *tx)

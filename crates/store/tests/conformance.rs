@@ -25,11 +25,12 @@ fn kalshi_market(ticker: &str, topic: Topic, mve: bool) -> Market {
         topic,
         league: Some(League::Nba),
         participants: vec!["MIL".into(), "LAL".into()],
+        subject: Some("NBA:MIL".into()),
         kind: MarketKind::Moneyline,
         line: None,
         outcomes: vec![
-            Outcome { name: "Yes".into(), token_id: None, price: Some("0.42".parse().unwrap()) },
-            Outcome { name: "No".into(), token_id: None, price: None },
+            Outcome { name: "Yes".into(), token_id: None, price: Some("0.42".parse().unwrap()), participant: None },
+            Outcome { name: "No".into(), token_id: None, price: None, participant: None },
         ],
         status: MarketStatus::Open,
         open_time: Some(t(-48)),
@@ -55,11 +56,22 @@ fn poly_market(id: &str, line: Option<&str>) -> Market {
         topic: Topic::Sports,
         league: Some(League::Nba),
         participants: vec!["Bucks".into(), "Lakers".into()],
+        subject: None,
         kind: if line.is_some() { MarketKind::Spread } else { MarketKind::Moneyline },
         line: line.and_then(Line::parse),
         outcomes: vec![
-            Outcome { name: "Bucks".into(), token_id: Some(PolyTokenId::new("111").unwrap()), price: None },
-            Outcome { name: "Lakers".into(), token_id: Some(PolyTokenId::new("222").unwrap()), price: None },
+            Outcome {
+                name: "Bucks".into(),
+                token_id: Some(PolyTokenId::new("111").unwrap()),
+                price: None,
+                participant: None,
+            },
+            Outcome {
+                name: "Lakers".into(),
+                token_id: Some(PolyTokenId::new("222").unwrap()),
+                price: None,
+                participant: None,
+            },
         ],
         status: MarketStatus::Open,
         open_time: None,
@@ -93,7 +105,7 @@ fn candidate(ticker: &str, poly: &str, index: u8) -> LinkCandidate {
 async fn migrate_twice_changes_nothing(s: &dyn Store) {
     let again = s.migrate().await.unwrap();
     assert!(again.applied.is_empty(), "second migrate applied {:?}", again.applied);
-    assert_eq!(again.current, 1);
+    assert_eq!(again.current, 2);
     s.ping().await.unwrap();
 }
 

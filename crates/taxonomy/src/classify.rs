@@ -7,6 +7,8 @@ use serde_json::Value;
 
 use crate::leagues::{kalshi_competition_league, kalshi_series_league, poly_slug_league};
 use crate::mve::kalshi_mve_reason;
+use crate::normalize::normalize;
+use crate::teams;
 
 fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
@@ -50,8 +52,37 @@ pub fn classify_kalshi_event(e: &mut Event) {
     e.topic =
         if league.is_some() { Topic::Sports } else { kalshi_topic(str_at(&e.raw, "category")).unwrap_or(Topic::Other) };
     e.is_mve = kalshi_mve_reason(&e.id, &e.id, Some(&series), &e.raw).is_some();
-    let sub = split_matchup(str_at(&e.raw, "sub_title").unwrap_or(""));
-    e.participants = if sub.is_empty() { split_matchup(&e.title) } else { sub };
+    e.participants = kalshi_participants(league, &e.id, str_at(&e.raw, "sub_title").unwrap_or(""), &e.title);
+}
+
+/// The two sides of a Kalshi game, away first: from the subtitle's codes (`HOU at SAC`), the
+/// title's names (`Houston at Sacramento`), or the ticker's code pair (`…-26JAN10LACAR`).
+fn kalshi_participants(league: Option<League>, event_ticker: &str, sub_title: &str, title: &str) -> Vec<String> {
+    let resolve_all =
+        |names: Vec<String>| -> Vec<String> { names.iter().map(|n| teams::resolve(league, n, true)).collect() };
+    let from_sub = resolve_all(split_matchup(sub_title));
+    if from_sub.len() == 2 && from_sub.iter().all(|p| teams::is_known(p)) {
+        return from_sub;
+    }
+    let from_title = resolve_all(split_matchup(title));
+    if from_title.len() == 2 && from_title.iter().all(|p| teams::is_known(p)) {
+        return from_title;
+    }
+    if let Some(l) = league
+        && let Some((a, b)) = ticker_teams(event_ticker).and_then(|t| teams::split_kalshi_pair(l, t))
+    {
+        return vec![a, b];
+    }
+    if from_title.len() == 2 { from_title } else { from_sub }
+}
+
+/// The teams part of a game ticker: `KXNBAGAME-26JAN09MILLAL` → `MILLAL`,
+/// `KXMLBGAME-26JUL081840NYYTB` → `NYYTB` (date, then an optional HHMM start).
+pub fn ticker_teams(event_ticker: &str) -> Option<&str> {
+    let part = event_ticker.split('-').nth(1)?;
+    let rest = part.get(7..)?; // YYMONDD
+    let rest = if rest.len() > 4 && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit) { &rest[4..] } else { rest };
+    (!rest.is_empty()).then_some(rest)
 }
 
 /// Kalshi market kind from the part of the series after the league (`GAME`, `SPREAD`, …) and,
@@ -102,6 +133,40 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
         None
     };
     m.participants = event.map(|e| e.participants.clone()).unwrap_or_default();
+    m.subject = kalshi_subject(m, league);
+    if m.kind == MarketKind::MapWinner {
+        m.line = map_number(ticker.as_str()).map(|n| Line::from_hundredths(n * 100));
+    }
+}
+
+/// What a Kalshi market's YES is about, from the ticker's last part (`-MIL`, `-MIL5` for a
+/// spread, `-TIE`), else its `yes_sub_title`.
+fn kalshi_subject(m: &Market, league: Option<League>) -> Option<String> {
+    match m.kind {
+        MarketKind::Total | MarketKind::TotalMaps | MarketKind::Other => return None,
+        MarketKind::Draw => return Some("draw".into()),
+        _ => {}
+    }
+    let last = m.id().rsplit('-').next().unwrap_or("");
+    let code = last.trim_end_matches(|c: char| c.is_ascii_digit());
+    if let Some(l) = league
+        && let Some(p) = teams::kalshi_code(l, code)
+    {
+        return Some(p);
+    }
+    m.subtitle.as_deref().filter(|s| !s.is_empty()).map(|s| teams::resolve(league, s, true))
+}
+
+/// The map number of an esports map market (`…-MAP2-…`, `…-2-NAVI`, "Map 2").
+fn map_number(text: &str) -> Option<i32> {
+    let upper = text.to_ascii_uppercase();
+    if let Some(i) = upper.find("MAP") {
+        let digits: String = upper[i + 3..].trim_start().chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(n) = digits.parse() {
+            return Some(n);
+        }
+    }
+    text.split('-').filter_map(|p| p.parse::<i32>().ok()).find(|n| (1..=7).contains(n))
 }
 
 /// Polymarket event: sports by its tags (Sports = tag 1) or slug, league by slug prefix or the
@@ -127,7 +192,25 @@ pub fn classify_poly_event(e: &mut Event, fetched_for: Option<League>) {
     } else {
         Topic::Other
     };
-    e.participants = split_matchup(&e.title);
+    e.participants = poly_participants(e.league, &e.title, slug);
+}
+
+/// The two sides of a Polymarket game, as listed (away first in US leagues): names from the
+/// title, else the slug's codes (`nba-mil-lal-2026-01-09`).
+fn poly_participants(league: Option<League>, title: &str, slug: &str) -> Vec<String> {
+    let from_title: Vec<String> = split_matchup(title).iter().map(|n| teams::resolve(league, n, false)).collect();
+    if from_title.len() == 2 && from_title.iter().all(|p| teams::is_known(p)) {
+        return from_title;
+    }
+    if let Some(l) = league {
+        let codes: Vec<&str> = slug.split('-').skip(1).take(2).collect();
+        if let [a, b] = codes[..]
+            && let (Some(x), Some(y)) = (teams::poly_code(l, a), teams::poly_code(l, b))
+        {
+            return vec![x, y];
+        }
+    }
+    from_title
 }
 
 /// Polymarket market kind from `sportsMarketType` and, for soccer's yes/no markets, the slug.
@@ -152,6 +235,47 @@ pub fn classify_poly_market(m: &mut Market, event: Option<&Event>) {
     m.kind = if m.topic == Topic::Sports { poly_kind(&m.raw) } else { MarketKind::Other };
     m.line = if m.kind.has_line() { m.raw.get("line").and_then(Line::from_json) } else { None };
     m.participants = event.map(|e| e.participants.clone()).unwrap_or_default();
+    let league = m.league;
+    let yes_no = m.outcomes.len() == 2 && m.outcomes[0].name.eq_ignore_ascii_case("yes");
+    for o in &mut m.outcomes {
+        o.participant = match o.name.to_ascii_lowercase().as_str() {
+            "yes" | "no" | "over" | "under" => None,
+            _ => Some(teams::resolve(league, &o.name, false)),
+        };
+    }
+    if m.kind == MarketKind::MapWinner {
+        let text = format!("{} {}", str_at(&m.raw, "groupItemTitle").unwrap_or(""), m.title);
+        m.line = map_number(&text).map(|n| Line::from_hundredths(n * 100));
+    }
+    m.subject = match m.kind {
+        MarketKind::Draw => Some("draw".into()),
+        MarketKind::Moneyline | MarketKind::Series | MarketKind::MapWinner if yes_no => poly_yes_no_subject(m),
+        _ => None,
+    };
+}
+
+/// The team a Polymarket yes/no market is about: the slug's last code (`…-2026-01-10-lee`),
+/// else a participant of the event named in the question.
+fn poly_yes_no_subject(m: &Market) -> Option<String> {
+    let slug = str_at(&m.raw, "slug").unwrap_or("");
+    if let Some(l) = m.league
+        && let Some(p) = slug.rsplit('-').next().and_then(|c| teams::poly_code(l, c))
+    {
+        return Some(p);
+    }
+    let text = normalize(&format!("{} {}", m.title, m.subtitle.as_deref().unwrap_or("")));
+    let found: Vec<&String> = m
+        .participants
+        .iter()
+        .filter(|p| {
+            let plain = p.split_once(':').map_or(p.trim_start_matches('~'), |(_, c)| c);
+            !plain.is_empty() && text.contains(&plain.to_ascii_lowercase())
+        })
+        .collect();
+    match found[..] {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
 }
 
 /// Dispatches on the venue.
@@ -165,7 +289,7 @@ pub fn classify_market(m: &mut Market, event: Option<&Event>) {
 #[cfg(test)]
 mod tests {
     use crossbook_model::{
-        FeeSchedule, KalshiEventTicker, KalshiMarketTicker, MarketStatus, PolyEventId, PolyMarketId,
+        FeeSchedule, KalshiEventTicker, KalshiMarketTicker, MarketStatus, Outcome, PolyEventId, PolyMarketId,
     };
     use serde_json::json;
 
@@ -198,6 +322,7 @@ mod tests {
             topic: Topic::Other,
             league: None,
             participants: vec![],
+            subject: None,
             kind: MarketKind::Other,
             line: None,
             outcomes: vec![],
@@ -223,16 +348,42 @@ mod tests {
         );
         classify_kalshi_event(&mut e);
         assert_eq!((e.topic, e.league, e.is_mve), (Topic::Sports, Some(League::Nba), false));
-        assert_eq!(e.participants, vec!["HOU", "SAC"]);
+        assert_eq!(e.participants, vec!["NBA:HOU", "NBA:SAC"]);
         let mut m = kalshi("KXNBAGAME-26JAN11HOUSAC-HOU", json!({}));
         classify_kalshi_market(&mut m, Some(&e));
         assert_eq!((m.kind, m.league, m.is_mve), (MarketKind::Moneyline, Some(League::Nba), false));
+        assert_eq!(m.subject.as_deref(), Some("NBA:HOU"));
         let mut s = kalshi("KXNBASPREAD-26JAN11HOUSAC-HOU5", json!({"floor_strike": 5.5}));
         classify_kalshi_market(&mut s, None);
         assert_eq!((s.kind, s.line.map(|l| l.hundredths())), (MarketKind::Spread, Some(-550)));
+        assert_eq!(s.subject.as_deref(), Some("NBA:HOU"), "team code before the spread number");
         let mut t = kalshi("KXNBATOTAL-26JAN11HOUSAC-220", json!({"floor_strike": 220.5}));
         classify_kalshi_market(&mut t, None);
         assert_eq!((t.kind, t.line.map(|l| l.hundredths())), (MarketKind::Total, Some(22050)));
+        assert_eq!(t.subject, None);
+    }
+
+    #[test]
+    fn kalshi_participants_from_names_or_the_ticker_when_codes_differ() {
+        // Subtitle codes Kalshi uses for the Rams (`LA`) resolve like Polymarket's `la`.
+        let mut e =
+            event(Venue::Kalshi, "KXNFLGAME-26JAN10LACAR", Some("KXNFLGAME"), "Los Angeles R at Carolina", json!({}));
+        classify_kalshi_event(&mut e);
+        assert_eq!(e.participants, vec!["NFL:LAR", "NFL:CAR"]);
+        let mut e = event(Venue::Kalshi, "KXNFLGAME-26JAN11BUFJAC", Some("KXNFLGAME"), "", json!({}));
+        classify_kalshi_event(&mut e);
+        assert_eq!(e.participants, vec!["NFL:BUF", "NFL:JAX"], "from the ticker");
+        assert_eq!(ticker_teams("KXMLBGAME-26JUL081840NYYTB"), Some("NYYTB"));
+        // Unknown teams fall back to normalized names.
+        let mut t = event(
+            Venue::Kalshi,
+            "KXATPMATCH-26AUG19SINALC",
+            Some("KXATPMATCH"),
+            "Jannik Sinner vs Carlos Alcaraz",
+            json!({}),
+        );
+        classify_kalshi_event(&mut t);
+        assert_eq!(t.participants, vec!["~jannik sinner", "~carlos alcaraz"]);
     }
 
     #[test]
@@ -257,7 +408,7 @@ mod tests {
         let mut e = event(Venue::Polymarket, "140938", None, "Bucks vs. Lakers", raw);
         classify_poly_event(&mut e, None);
         assert_eq!((e.topic, e.league), (Topic::Sports, Some(League::Nba)));
-        assert_eq!(e.participants, vec!["Bucks", "Lakers"]);
+        assert_eq!(e.participants, vec!["NBA:MIL", "NBA:LAL"]);
         let mut m = kalshi("KXX-1-A", json!({}));
         m.key = MarketRef::Polymarket {
             market_id: PolyMarketId::new("1").unwrap(),
@@ -265,14 +416,37 @@ mod tests {
             condition_id: None,
         };
         m.raw = json!({"sportsMarketType": "spreads", "line": -3.5, "slug": "nba-mil-lal-2026-01-09-spread-home-3pt5"});
+        m.outcomes = vec![
+            Outcome { name: "Lakers".into(), token_id: None, price: None, participant: None },
+            Outcome { name: "Bucks".into(), token_id: None, price: None, participant: None },
+        ];
         classify_poly_market(&mut m, Some(&e));
         assert_eq!((m.kind, m.line.map(|l| l.hundredths())), (MarketKind::Spread, Some(-350)));
+        let who: Vec<_> = m.outcomes.iter().map(|o| o.participant.as_deref()).collect();
+        assert_eq!(who, vec![Some("NBA:LAL"), Some("NBA:MIL")]);
         m.raw = json!({"sportsMarketType": "points"});
         classify_poly_market(&mut m, Some(&e));
         assert_eq!((m.kind, m.line), (MarketKind::Other, None));
         m.raw = json!({"sportsMarketType": "moneyline", "slug": "epl-lee-sun-2026-01-10-draw"});
         classify_poly_market(&mut m, Some(&e));
-        assert_eq!(m.kind, MarketKind::Draw);
+        assert_eq!((m.kind, m.subject.as_deref()), (MarketKind::Draw, Some("draw")));
+        // A soccer yes/no market is about the team its slug ends with.
+        let mut epl = event(
+            Venue::Polymarket,
+            "7",
+            None,
+            "Leeds United FC vs. Sunderland AFC",
+            json!({"slug": "epl-lee-sun-2026-01-10"}),
+        );
+        classify_poly_event(&mut epl, None);
+        assert_eq!(epl.participants, vec!["EPL:LEE", "EPL:SUN"]);
+        m.raw = json!({"sportsMarketType": "moneyline", "slug": "epl-lee-sun-2026-01-10-lee"});
+        m.outcomes = vec![
+            Outcome { name: "Yes".into(), token_id: None, price: None, participant: None },
+            Outcome { name: "No".into(), token_id: None, price: None, participant: None },
+        ];
+        classify_poly_market(&mut m, Some(&epl));
+        assert_eq!((m.kind, m.subject.as_deref()), (MarketKind::Moneyline, Some("EPL:LEE")));
 
         let mut politics =
             event(Venue::Polymarket, "9", None, "Election", json!({"tags": [{"id": "2", "label": "Politics"}]}));

@@ -9,6 +9,10 @@ pub mod classify;
 pub mod leagues;
 /// MVE detection.
 pub mod mve;
+/// Name normalization and similarity.
+pub mod normalize;
+/// Team dictionaries per league.
+pub mod teams;
 
 pub use classify::{classify_kalshi_event, classify_market, classify_poly_event, split_matchup};
 pub use leagues::{kalshi_series_league, kalshi_series_prefix, poly_slug_league, poly_sport_code, poly_sport_league};

@@ -90,7 +90,7 @@ pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Va
     for (i, name) in names.into_iter().enumerate() {
         let token_id = tokens.get(i).map(PolyTokenId::new).transpose().map_err(|x| err("clobTokenIds", x))?;
         let price = prices.get(i).map(|p| p.parse::<Price>()).transpose().map_err(|x| err("outcomePrices", x))?;
-        outcomes.push(Outcome { name, token_id, price });
+        outcomes.push(Outcome { name, token_id, price, participant: None });
     }
     let fees = match (&m.fee_schedule, m.fees_enabled) {
         (Some(s), _) => FeeSchedule::PolymarketCurve {
@@ -109,6 +109,7 @@ pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Va
         topic: Topic::Other,
         league: None,
         participants: Vec::new(),
+        subject: None,
         kind: MarketKind::Other,
         line: None,
         outcomes,
