@@ -9,7 +9,7 @@ pub mod classify;
 pub mod leagues;
 /// MVE detection.
 pub mod mve;
-/// Name normalization and similarity.
+/// Name normalization.
 pub mod normalize;
 /// Team dictionaries per league.
 pub mod teams;
