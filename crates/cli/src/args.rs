@@ -273,5 +273,8 @@ pub(crate) enum EvalCommand {
         data: PathBuf,
         #[arg(long)]
         labels: PathBuf,
+        /// Print only the JSON report.
+        #[arg(long)]
+        json: bool,
     },
 }

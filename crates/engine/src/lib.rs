@@ -6,10 +6,14 @@
 pub mod backfill;
 /// Where "now" comes from.
 pub mod clock;
+/// Scoring the matcher against labels.
+pub mod eval;
 /// The health report.
 pub mod health;
 /// Ingestion passes.
 pub mod ingest;
+/// The matching pass and link review.
+pub mod review;
 /// Typed settings.
 pub mod settings;
 /// Venue clients from settings.

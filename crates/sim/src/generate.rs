@@ -3,7 +3,7 @@
 //! grammar) and a Polymarket event with moneyline, spreads, totals and props. Seeded.
 
 use chrono::{DateTime, Duration, Utc};
-use crossbook_model::League;
+use crossbook_model::{League, Venue};
 use crossbook_taxonomy::{kalshi_series_prefix, poly_sport_code};
 use serde_json::{Value, json};
 
@@ -53,10 +53,23 @@ fn money(micros: u64) -> String {
 
 /// Builds the capture.
 pub fn generate(spec: &GenerateSpec) -> Capture {
+    let mut c = Capture { now: Some(spec.now), ..Default::default() };
+    let (mut kalshi, mut poly) = (Vec::new(), Vec::new());
+    generate_each(spec, &mut c, &mut |venue, event| match venue {
+        Venue::Kalshi => kalshi.push(event),
+        Venue::Polymarket => poly.push(event),
+    });
+    c.kalshi_events = kalshi;
+    c.poly_events = poly;
+    c
+}
+
+/// Generates the capture's series and sports into `c`, and hands each event (with its markets)
+/// to `sink` as it is made, so a caller can convert them without holding them all.
+pub fn generate_each(spec: &GenerateSpec, c: &mut Capture, sink: &mut dyn FnMut(Venue, Value)) {
     let mut rng = fastrand::Rng::with_seed(spec.seed);
     let leagues = leagues();
     let events = spec.events.max(1);
-    let mut c = Capture { now: Some(spec.now), ..Default::default() };
     for (i, l) in leagues.iter().enumerate() {
         let prefix = kalshi_series_prefix(*l).unwrap_or("KXX");
         for kind in ["GAME", "SPREAD", "TOTAL"] {
@@ -78,7 +91,7 @@ pub fn generate(spec: &GenerateSpec) -> Capture {
         let date = start.format("%y%b%d").to_string().to_uppercase();
         let iso_date = start.format("%Y-%m-%d").to_string();
         let event_ticker = format!("{prefix}GAME-{date}{away}{home}");
-        let title = format!("City {away} at City {home}");
+        let title = format!("Club {away} at Club {home}");
         // Kalshi markets for this game: their share of the total, moneyline first.
         let k_count = spec.kalshi_markets / events + usize::from(e < spec.kalshi_markets % events);
         let soccer = league.sport().has_draws();
@@ -107,7 +120,7 @@ pub fn generate(spec: &GenerateSpec) -> Capture {
             let mut m = json!({
                 "ticker": ticker, "event_ticker": ticker.rsplit_once('-').map(|(a, _)| a).unwrap_or(""),
                 "market_type": "binary", "title": format!("{title} Winner?"),
-                "yes_sub_title": format!("City {away}"), "no_sub_title": format!("City {away}"),
+                "yes_sub_title": format!("Club {away}"), "no_sub_title": format!("Club {away}"),
                 "status": "active", "open_time": (spec.now - Duration::days(3)).to_rfc3339(),
                 "close_time": (start + Duration::days(14)).to_rfc3339(), "occurrence_datetime": start.to_rfc3339(),
                 "yes_bid_dollars": money(p.saturating_sub(10_000)), "yes_ask_dollars": money(p + 10_000),
@@ -131,9 +144,12 @@ pub fn generate(spec: &GenerateSpec) -> Capture {
                 continue;
             }
             let ticker = markets[0]["event_ticker"].clone();
-            c.kalshi_events.push(json!({"event_ticker": ticker, "series_ticker": format!("{prefix}{kind}"),
+            sink(
+                Venue::Kalshi,
+                json!({"event_ticker": ticker, "series_ticker": format!("{prefix}{kind}"),
                 "title": title, "sub_title": sub_title, "category": "Sports", "mutually_exclusive": kind == "GAME",
-                "markets": markets}));
+                "markets": markets}),
+            );
         }
         // The Polymarket event.
         let p_count = spec.poly_markets / events + usize::from(e < spec.poly_markets % events);
@@ -142,10 +158,10 @@ pub fn generate(spec: &GenerateSpec) -> Capture {
         for j in 0..p_count {
             market_id += 1;
             let (smt, outcomes, line, suffix): (&str, Vec<String>, Value, String) = match j {
-                0 => ("moneyline", vec![format!("Name{away}"), format!("Name{home}")], Value::Null, String::new()),
+                0 => ("moneyline", vec![format!("Club {away}"), format!("Club {home}")], Value::Null, String::new()),
                 1..=3 => (
                     "spreads",
-                    vec![format!("Name{away}"), format!("Name{home}")],
+                    vec![format!("Club {away}"), format!("Club {home}")],
                     json!(-(j as f64) - 0.5),
                     format!("-spread-{j}"),
                 ),
@@ -157,24 +173,26 @@ pub fn generate(spec: &GenerateSpec) -> Capture {
             let p = if j == 0 { p_away } else { 100_000 + rng.u64(0..800_000) };
             let tokens = [format!("{}{:06}", market_id, 1), format!("{}{:06}", market_id, 2)];
             pm.push(json!({
-                "id": market_id.to_string(), "question": format!("Name{away} vs. Name{home}"),
+                "id": market_id.to_string(), "question": format!("Club {away} vs. Club {home}"),
                 "conditionId": format!("0x{market_id:064x}"), "slug": format!("{slug}{suffix}"),
                 "endDate": start.to_rfc3339(), "gameStartTime": start.format("%Y-%m-%d %H:%M:%S+00").to_string(),
                 "outcomes": serde_json::to_string(&outcomes).unwrap_or_default(),
                 "outcomePrices": serde_json::to_string(&[money(p), money(1_000_000 - p)]).unwrap_or_default(),
                 "clobTokenIds": serde_json::to_string(&tokens).unwrap_or_default(),
                 "sportsMarketType": smt, "line": line, "active": true, "closed": false, "feesEnabled": false,
-                "description": format!("Resolves per the official result of Name{away} vs. Name{home}."),
+                "description": format!("Resolves per the official result of Club {away} vs. Club {home}."),
             }));
         }
-        c.poly_events.push(json!({
-            "id": (1_000_000 + e).to_string(), "slug": slug, "title": format!("Name{away} vs. Name{home}"),
-            "startTime": start.to_rfc3339(), "active": true, "closed": false,
-            "tags": [{"id": "1", "label": "Sports"}, {"id": (200_000 + li).to_string(), "label": league.code()}],
-            "markets": pm,
-        }));
+        sink(
+            Venue::Polymarket,
+            json!({
+                "id": (1_000_000 + e).to_string(), "slug": slug, "title": format!("Club {away} vs. Club {home}"),
+                "startTime": start.to_rfc3339(), "active": true, "closed": false,
+                "tags": [{"id": "1", "label": "Sports"}, {"id": (200_000 + li).to_string(), "label": league.code()}],
+                "markets": pm,
+            }),
+        );
     }
-    c
 }
 
 #[cfg(test)]

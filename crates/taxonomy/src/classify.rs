@@ -135,7 +135,10 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
     m.participants = event.map(|e| e.participants.clone()).unwrap_or_default();
     m.subject = kalshi_subject(m, league);
     if m.kind == MarketKind::MapWinner {
-        m.line = map_number(ticker.as_str()).map(|n| Line::from_hundredths(n * 100));
+        // The map number ends the ticker (`…-NAVI2`), else the title says it ("map 2").
+        let last = ticker.as_str().rsplit('-').next().unwrap_or("");
+        let digits = &last[last.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
+        m.line = digits.parse().ok().or_else(|| map_number(&m.title)).map(|n: i32| Line::from_hundredths(n * 100));
     }
 }
 
@@ -214,10 +217,12 @@ fn poly_participants(league: Option<League>, title: &str, slug: &str) -> Vec<Str
 }
 
 /// Polymarket market kind from `sportsMarketType` and, for soccer's yes/no markets, the slug.
-fn poly_kind(raw: &Value) -> MarketKind {
+/// An esports match winner is listed as `moneyline`; it is the series winner.
+fn poly_kind(raw: &Value, league: Option<League>) -> MarketKind {
     let slug = str_at(raw, "slug").unwrap_or("");
     match str_at(raw, "sportsMarketType").unwrap_or("") {
         "moneyline" if slug.ends_with("-draw") => MarketKind::Draw,
+        "moneyline" if league.is_some_and(League::is_esports) => MarketKind::Series,
         "moneyline" => MarketKind::Moneyline,
         "spreads" => MarketKind::Spread,
         "totals" => MarketKind::Total,
@@ -232,7 +237,7 @@ pub fn classify_poly_market(m: &mut Market, event: Option<&Event>) {
     m.league = event.and_then(|e| e.league);
     m.topic = event.map_or(Topic::Other, |e| e.topic);
     m.is_mve = false;
-    m.kind = if m.topic == Topic::Sports { poly_kind(&m.raw) } else { MarketKind::Other };
+    m.kind = if m.topic == Topic::Sports { poly_kind(&m.raw, m.league) } else { MarketKind::Other };
     m.line = if m.kind.has_line() { m.raw.get("line").and_then(Line::from_json) } else { None };
     m.participants = event.map(|e| e.participants.clone()).unwrap_or_default();
     let league = m.league;
@@ -394,9 +399,9 @@ mod tests {
         let mut cs = kalshi("KXCS2GAME-26JAN10NAVIFAZE-NAVI", json!({}));
         classify_kalshi_market(&mut cs, None);
         assert_eq!(cs.kind, MarketKind::Series);
-        let mut map = kalshi("KXCS2MAP-26JAN10NAVIFAZE-1-NAVI", json!({}));
+        let mut map = kalshi("KXCS2MAP-26JAN10NAVIFAZE-NAVI2", json!({}));
         classify_kalshi_market(&mut map, None);
-        assert_eq!(map.kind, MarketKind::MapWinner);
+        assert_eq!((map.kind, map.line.map(|l| l.hundredths())), (MarketKind::MapWinner, Some(200)));
         let mut mve = kalshi("KXMVESPORTSMULTIGAMEEXTENDED-S2026C5F5F443089-BC7BAA9973E", json!({}));
         classify_kalshi_market(&mut mve, None);
         assert!(mve.is_mve);

@@ -2,7 +2,7 @@
 
 /// Folds a name to the form dictionaries and comparisons use: lowercase ASCII words, accents
 /// removed, punctuation dropped, `st`/`st.` → `saint`, `utd` → `united`, club tokens (`fc`,
-/// `cf`, `afc`, `sc`, `the`) removed.
+/// `cf`, `afc`, `sc`, `the`, and the esports `team`, `clan`, `esports`, `gaming`) removed.
 pub fn normalize(name: &str) -> String {
     let mut folded = String::with_capacity(name.len());
     for c in name.chars() {
@@ -22,7 +22,7 @@ pub fn normalize(name: &str) -> String {
             "utd" => "united",
             other => other,
         })
-        .filter(|w| !matches!(*w, "fc" | "cf" | "afc" | "sc" | "the"))
+        .filter(|w| !matches!(*w, "fc" | "cf" | "afc" | "sc" | "the" | "team" | "clan" | "esports" | "gaming"))
         .collect();
     words.join(" ")
 }
@@ -69,6 +69,8 @@ mod tests {
             ("  The  Ohio   State ", "ohio state"),
             ("Beşiktaş", "besiktas"),
             ("76ers", "76ers"),
+            ("FaZe Clan", "faze"),
+            ("Team Liquid", "liquid"),
         ];
         for (input, expected) in cases {
             assert_eq!(normalize(input), expected, "{input}");

@@ -20,6 +20,7 @@ use crate::args::BenchName;
 pub(crate) async fn run(_settings: &Settings, name: BenchName, json: bool) -> anyhow::Result<u8> {
     let figures = match name {
         BenchName::Ingest => ingest_bench(50_000).await?,
+        BenchName::Matching => matching_bench(100_000, 50_000, 2_000)?,
         other => {
             eprintln!("crossbook bench {other:?}: not built yet");
             return Ok(2);
@@ -86,6 +87,121 @@ async fn ingest_bench(total: usize) -> anyhow::Result<serde_json::Value> {
         "bound_seconds": round3(bound),
         "ratio_to_bound": if bound > 0.0 { json!(round3(seconds / bound)) } else { serde_json::Value::Null },
         "kalshi_requests": k_req, "polymarket_requests": g_req,
+    }))
+}
+
+/// Generates a universe straight into the model, parsed and classified as ingestion would (not
+/// timed); each generated event is converted and dropped before the next is made.
+fn universe(spec: &GenerateSpec) -> anyhow::Result<(Vec<crossbook_model::Event>, Vec<crossbook_model::Market>)> {
+    use crossbook_kalshi::http::{models as km, parse as kp};
+    use crossbook_model::Venue;
+    use crossbook_polymarket::gamma::{models as gm, parse as gp};
+    let (mut events, mut markets) = (Vec::new(), Vec::new());
+    let mut failure: Option<anyhow::Error> = None;
+    let mut convert = |venue: Venue, e: serde_json::Value| -> anyhow::Result<()> {
+        match venue {
+            Venue::Kalshi => {
+                let wire: km::KalshiEvent = serde_json::from_value(e.clone())?;
+                let mut ev = kp::parse_event(
+                    &wire,
+                    serde_json::json!({"sub_title": e["sub_title"], "category": e["category"]}),
+                )?;
+                crossbook_taxonomy::classify_kalshi_event(&mut ev);
+                for m in e["markets"].as_array().into_iter().flatten() {
+                    let w: km::KalshiMarket = serde_json::from_value(m.clone())?;
+                    let mut market = kp::parse_market(&w, m.clone(), kp::fee_schedule(None, Some(&wire)))?;
+                    crossbook_taxonomy::classify_market(&mut market, Some(&ev));
+                    market.raw = serde_json::Value::Null; // the matcher never reads it
+                    markets.push(market);
+                }
+                events.push(ev);
+            }
+            Venue::Polymarket => {
+                let wire: gm::GammaEvent = serde_json::from_value(e.clone())?;
+                let mut ev = gp::parse_event(&wire, serde_json::json!({"slug": e["slug"], "tags": e["tags"]}))?;
+                crossbook_taxonomy::classify_poly_event(&mut ev, None);
+                for m in e["markets"].as_array().into_iter().flatten() {
+                    let w: gm::GammaMarket = serde_json::from_value(m.clone())?;
+                    let mut market = gp::parse_market(&w, Some(&ev.id), m.clone())?;
+                    crossbook_taxonomy::classify_market(&mut market, Some(&ev));
+                    market.raw = serde_json::Value::Null;
+                    markets.push(market);
+                }
+                events.push(ev);
+            }
+        }
+        Ok(())
+    };
+    let mut capture = crossbook_sim::Capture::default();
+    crossbook_sim::generate::generate_each(spec, &mut capture, &mut |venue, e| {
+        if failure.is_none()
+            && let Err(err) = convert(venue, e)
+        {
+            failure = Some(err);
+        }
+    });
+    match failure {
+        Some(e) => Err(e),
+        None => Ok((events, markets)),
+    }
+}
+
+/// Starts a new peak-memory window (Linux: writing 5 to `clear_refs` resets `VmHWM`).
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Peak resident memory of this process so far (Linux `VmHWM`), in MB.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some((kb / 1024.0 * 10.0).round() / 10.0)
+}
+
+/// The matcher over a generated universe, on one thread, beside a naive all-pairs fuzzy-title
+/// baseline on a 2,000 × 1,000 slice of the same markets.
+fn matching_bench(kalshi: usize, poly: usize, events: usize) -> anyhow::Result<serde_json::Value> {
+    let now = chrono::Utc::now();
+    let spec = GenerateSpec { events, kalshi_markets: kalshi, poly_markets: poly, seed: 11, now };
+    let (evs, markets) = universe(&spec)?;
+    let (k, p): (Vec<_>, Vec<_>) = markets.iter().partition(|m| m.venue() == crossbook_model::Venue::Kalshi);
+    let cfg = crossbook_matcher::MatchConfig::default();
+    // Peak memory from here on: the universe in memory plus the matcher, not the generator.
+    let window = reset_peak_rss();
+    let started = Instant::now();
+    let candidates = crossbook_matcher::match_all(&evs, &markets, &cfg);
+    let seconds = started.elapsed().as_secs_f64();
+    let peak = peak_rss_mb();
+    // Baseline: every pair of a slice compared by normalized title similarity.
+    let titles = |v: &[&crossbook_model::Market], n: usize| -> Vec<String> {
+        v.iter().take(n).map(|m| crossbook_taxonomy::normalize::normalize(&m.title)).collect()
+    };
+    let (bk, bp) = (titles(&k, 2_000), titles(&p, 1_000));
+    let started = Instant::now();
+    let mut best = 0usize;
+    for a in &bk {
+        for b in &bp {
+            if crossbook_matcher::similarity::similarity(a, b) > 0.9 {
+                best += 1;
+            }
+        }
+    }
+    let baseline_seconds = started.elapsed().as_secs_f64();
+    let baseline_pairs = (bk.len() * bp.len()) as f64;
+    let pairs = k.len() as f64 * p.len() as f64;
+    let pairs_per_sec = pairs / seconds;
+    let baseline_pairs_per_sec = baseline_pairs / baseline_seconds;
+    Ok(json!({
+        "kalshi_markets": k.len(), "polymarket_markets": p.len(), "events": events,
+        "seconds": round3(seconds),
+        "markets_per_sec": (markets.len() as f64 / seconds).round(),
+        "peak_rss_mb": peak,
+        "peak_rss_window": if window { "matching" } else { "process" },
+        "pairs_per_sec": pairs_per_sec.round(),
+        "baseline_pairs_per_sec": baseline_pairs_per_sec.round(),
+        "ratio_vs_baseline": round3(pairs_per_sec / baseline_pairs_per_sec),
+        "candidates": candidates.len(),
+        "baseline_similar_pairs": best,
     }))
 }
 

@@ -4,10 +4,14 @@
 mod bench;
 /// `crossbook db …`.
 mod db;
+/// `crossbook eval matching`.
+mod eval;
 /// `crossbook health`.
 mod health;
 /// `crossbook ingest`, `events sync`, `taxonomy backfill`.
 mod ingest;
+/// `crossbook match`, `links …`, `audit mve`.
+mod links;
 /// `crossbook markets …`.
 mod markets;
 /// `crossbook sim`.
@@ -18,7 +22,10 @@ use crossbook_engine::Settings;
 use crossbook_store::Store;
 use std::sync::Arc;
 
-use crate::args::{Command, DbCommand, EventsCommand, MarketsCommand, TaxonomyCommand};
+use crate::args::{
+    AuditCommand, Command, DbCommand, EvalCommand, EventsCommand, LinksCommand, MarketsCommand, TaxonomyCommand,
+};
+use crossbook_model::LinkStatus;
 
 /// Exit code of a command whose capability is not built yet.
 const NOT_BUILT: u8 = 2;
@@ -33,6 +40,15 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Taxonomy(TaxonomyCommand::Backfill { venue }) => ingest::backfill(&settings, venue).await,
         Command::Sim(args) => sim::run(args).await,
         Command::Bench { name, json } => bench::run(&settings, name, json).await,
+        Command::Match { topics } => links::run_match(&settings, &topics).await,
+        Command::Links(LinksCommand::List { json }) => links::list(&settings, json).await,
+        Command::Links(LinksCommand::Export { .. }) => links::export(&settings).await,
+        Command::Links(LinksCommand::Confirm { id }) => links::decide(&settings, id, LinkStatus::Confirmed).await,
+        Command::Links(LinksCommand::Reject { id }) => links::decide(&settings, id, LinkStatus::Rejected).await,
+        Command::Audit(AuditCommand::Mve) => links::audit_mve(&settings).await,
+        Command::Eval(EvalCommand::Matching { data, labels, json }) => {
+            eval::matching(&settings, &data, &labels, json).await
+        }
         other => Ok(not_built(&other)),
     }
 }

@@ -1,0 +1,151 @@
+//! `crossbook match`, `links list|confirm|reject|export`.
+
+use crossbook_engine::review::{ReviewConfig, run_matching};
+use crossbook_engine::{Clock, Settings};
+use crossbook_model::{Decider, Link, LinkId, LinkStatus};
+use crossbook_store::{Decision, MarketFilter};
+use serde_json::json;
+
+/// `crossbook match --topics SPORTS`.
+pub(crate) async fn run_match(settings: &Settings, topics: &str) -> anyhow::Result<u8> {
+    for t in topics.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        let topic: crossbook_model::Topic = t.parse().map_err(|e: String| anyhow::anyhow!("--topics: {e}"))?;
+        anyhow::ensure!(topic == crossbook_model::Topic::Sports, "--topics: only SPORTS is matched");
+    }
+    let store = super::open_store(settings).await?;
+    let now = Clock::from_setting(settings.now).now();
+    let r = run_matching(&*store, &ReviewConfig::from_settings(settings), now).await?;
+    println!(
+        "eligible: {} Kalshi, {} Polymarket markets; {} candidates; links: {} confirmed, {} suggested, {} rejected ({} conflicts, {} human decisions kept)",
+        r.eligible_kalshi,
+        r.eligible_polymarket,
+        r.candidates,
+        r.confirmed,
+        r.suggested,
+        r.rejected,
+        r.conflicts,
+        r.kept_human
+    );
+    Ok(0)
+}
+
+/// One link as the links-export contract shows it.
+pub(crate) fn export_row(l: &Link) -> serde_json::Value {
+    let c = &l.candidate;
+    let mut v = json!({
+        "id": l.id.0,
+        "status": l.status.as_str(),
+        "score": c.score,
+        "kind": c.kind.as_str(),
+        "line": c.line,
+        "league": c.league.map(|x| x.code()),
+        "starts_at": c.starts_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        "kalshi": {"ticker": c.kalshi_ticker, "event_ticker": c.kalshi_event_ticker},
+        "polymarket": {"market_id": c.poly_market_id, "condition_id": c.poly_condition_id, "token_id": c.poly_token_id,
+                       "outcome_index": c.poly_outcome_index, "outcome": c.poly_outcome},
+        "reasons": c.reasons,
+        "decided_by": l.decided_by.as_ref().map(ToString::to_string),
+    });
+    if let Some(risk) = l.rule_risk {
+        v["rule_risk"] = json!(risk.as_str());
+        v["rule_reasons"] = json!(l.rule_reasons);
+    }
+    v
+}
+
+pub(crate) async fn list(settings: &Settings, json: bool) -> anyhow::Result<u8> {
+    let store = super::open_store(settings).await?;
+    let links = store.list_links(None).await?;
+    if json {
+        println!("{}", serde_json::Value::Array(links.iter().map(export_row).collect()));
+        return Ok(0);
+    }
+    println!(
+        "{:>5} {:<10} {:>5} {:<10} {:<7} {:<40} {:<12} OUTCOME",
+        "ID", "STATUS", "SCORE", "KIND", "LINE", "KALSHI", "POLYMARKET"
+    );
+    for l in &links {
+        let c = &l.candidate;
+        println!(
+            "{:>5} {:<10} {:>5.2} {:<10} {:<7} {:<40} {:<12} {} \"{}\"",
+            l.id.0,
+            l.status.as_str(),
+            c.score,
+            c.kind.as_str(),
+            c.line.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
+            c.kalshi_ticker,
+            c.poly_market_id,
+            c.poly_outcome_index,
+            c.poly_outcome
+        );
+    }
+    eprintln!("{} link(s)", links.len());
+    Ok(0)
+}
+
+pub(crate) async fn export(settings: &Settings) -> anyhow::Result<u8> {
+    list(settings, true).await
+}
+
+/// `links confirm|reject ID`: a person's decision (never overwritten by automatic passes).
+pub(crate) async fn decide(settings: &Settings, id: i64, to: LinkStatus) -> anyhow::Result<u8> {
+    let store = super::open_store(settings).await?;
+    let who = std::env::var("USER").unwrap_or_else(|_| "cli".into());
+    let now = Clock::from_setting(settings.now).now();
+    match store.decide_link(LinkId(id), to, &Decider::Human(who), "decided on the command line", now).await? {
+        Decision::Unchanged => println!("link {id} was already {to}"),
+        _ => println!("link {id} is now {to}"),
+    }
+    Ok(0)
+}
+
+/// `crossbook audit mve`: no multivariate market is eligible or linked.
+pub(crate) async fn audit_mve(settings: &Settings) -> anyhow::Result<u8> {
+    let store = super::open_store(settings).await?;
+    let all = store.list_markets(&MarketFilter::default()).await?;
+    let is_mve = |m: &crossbook_model::Market| {
+        m.is_mve
+            || match &m.key {
+                crossbook_model::MarketRef::Kalshi { ticker, event_ticker } => crossbook_taxonomy::kalshi_mve_reason(
+                    ticker.as_str(),
+                    event_ticker.as_str(),
+                    m.series.as_deref(),
+                    &m.raw,
+                )
+                .is_some(),
+                crossbook_model::MarketRef::Polymarket { .. } => false,
+            }
+    };
+    let mve: Vec<&crossbook_model::Market> = all.iter().map(|m| &m.market).filter(|m| is_mve(m)).collect();
+    let unflagged = mve.iter().filter(|m| !m.is_mve).count();
+    let single_game = mve.iter().filter(|m| m.id().contains("SINGLEGAME")).count();
+    let mve_ids: std::collections::HashSet<&str> = mve.iter().map(|m| m.id()).collect();
+    let linked: Vec<_> = store
+        .list_links(None)
+        .await?
+        .into_iter()
+        .filter(|l| l.status != LinkStatus::Rejected && mve_ids.contains(l.candidate.kalshi_ticker.as_str()))
+        .collect();
+    let cfg = crossbook_engine::review::ReviewConfig::from_settings(settings);
+    let now = Clock::from_setting(settings.now).now();
+    let eligible = all
+        .iter()
+        .filter(|m| mve_ids.contains(m.market.id()) && crossbook_engine::review::eligible(m, now, &cfg))
+        .count();
+    println!(
+        "MVE markets stored: {} ({} single-game); not flagged: {unflagged}; eligible: {eligible}; linked: {}",
+        mve.len(),
+        single_game,
+        linked.len()
+    );
+    if unflagged == 0 && eligible == 0 && linked.is_empty() {
+        println!("audit mve: pass");
+        Ok(0)
+    } else {
+        for l in &linked {
+            println!("linked MVE market: {} (link {})", l.candidate.kalshi_ticker, l.id);
+        }
+        println!("audit mve: FAIL");
+        Ok(1)
+    }
+}

@@ -1,0 +1,125 @@
+//! The matcher's must-shows, through the binary: on every labelled capture no false confirm,
+//! every side right, recall ≥ 0.97 for moneyline, spread and total, no MVE market linked; and
+//! review keeps a person's decision.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn crossbook(dir: &Path, args: &[&str], env: &[(String, String)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+    cmd.current_dir(dir).args(args).env_remove("DATABASE_URL").env("LOG_LEVEL", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run crossbook")
+}
+
+fn eval(capture: &str) -> serde_json::Value {
+    let data = root().join(capture);
+    let labels = data.join("labels.csv");
+    let out = crossbook(
+        &root(),
+        &["eval", "matching", "--data", data.to_str().unwrap(), "--labels", labels.to_str().unwrap(), "--json"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str(text.lines().last().unwrap()).unwrap()
+}
+
+fn check(report: &serde_json::Value, expect_kinds: &[&str]) {
+    let overall = &report["overall"];
+    assert_eq!(overall["false_confirms"], 0, "{:?}", report["misses"]);
+    assert_eq!(overall["orientation_accuracy"], 1.0, "{:?}", report["misses"]);
+    for kind in expect_kinds {
+        let k = &report["by_kind"][kind];
+        assert!(k["matches"].as_u64().unwrap() > 0, "no {kind} labels");
+        assert!(k["recall"].as_f64().unwrap() >= 0.97, "{kind} recall {}: {:?}", k["recall"], report["misses"]);
+    }
+}
+
+#[test]
+fn bundled_nba_capture_against_curated_pairs() {
+    let r = eval("crates/sim/capture");
+    check(&r, &["moneyline"]);
+    // Every real NBA game has exact dictionary evidence: all of them confirmed.
+    assert_eq!(r["by_kind"]["moneyline"]["confirmed"], r["by_kind"]["moneyline"]["matches"]);
+}
+
+#[test]
+fn multi_league_capture_with_planted_traps() {
+    let r = eval("crates/engine/tests/data/leagues");
+    check(&r, &["moneyline", "spread", "total", "draw", "series", "map_winner", "total_maps"]);
+    // Players and teams no dictionary knows are suggested, never confirmed.
+    for league in ["ATP", "UFC", "CS2"] {
+        let l = &r["by_league"][league];
+        assert_eq!(l["confirmed"], 0, "{league}");
+        assert_eq!(l["found"], l["matches"], "{league}");
+    }
+    assert_eq!(r["by_league"]["NFL"]["wrong"], 0);
+    assert_eq!(r["by_league"]["MLB"]["confirmed"], 4, "each doubleheader game confirmed to its own market");
+}
+
+struct Sim(Child, Vec<(String, String)>);
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn sim() -> Sim {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crossbook"))
+        .args(["sim"])
+        .env("LOG_LEVEL", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let env = (0..5)
+        .map(|_| {
+            let l = lines.next().unwrap().unwrap();
+            let (k, v) = l.split_once('=').unwrap();
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    Sim(child, env)
+}
+
+#[test]
+fn review_keeps_a_persons_decision_and_audit_passes() {
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let mut env = sim.1.clone();
+    env.push(("CROSSBOOK_NOW".into(), "2026-01-09T23:50:00Z".into()));
+    assert!(crossbook(dir.path(), &["ingest", "-v", "all"], &env).status.success());
+    assert!(crossbook(dir.path(), &["match"], &env).status.success());
+    let export = |dir: &Path| -> Vec<serde_json::Value> {
+        let out = crossbook(dir, &["links", "export", "--json"], &env);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap().as_array().unwrap().clone()
+    };
+    let links = export(dir.path());
+    assert_eq!(links.len(), 54);
+    let first = &links[0];
+    for key in ["id", "status", "score", "kind", "line", "league", "starts_at", "kalshi", "polymarket"] {
+        assert!(first.get(key).is_some(), "export lacks {key}");
+    }
+    assert!(first["polymarket"]["token_id"].is_string() && first["polymarket"]["outcome_index"].is_u64());
+    // A person rejects an auto-confirmed link; the next pass leaves it rejected.
+    let id = first["id"].as_i64().unwrap().to_string();
+    assert!(crossbook(dir.path(), &["links", "reject", &id], &env).status.success());
+    assert!(crossbook(dir.path(), &["match"], &env).status.success());
+    let again = export(dir.path());
+    let same = again.iter().find(|l| l["id"] == first["id"]).unwrap();
+    assert_eq!(same["status"], "rejected");
+    assert!(same["decided_by"].as_str().unwrap().starts_with("human:"));
+    let audit = crossbook(dir.path(), &["audit", "mve"], &env);
+    assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stdout));
+    assert!(String::from_utf8_lossy(&audit.stdout).contains("audit mve: pass"));
+}
