@@ -1,0 +1,243 @@
+//! Order books, pure. A side is tagged by type (`BookSide<Bids>`, `BookSide<Asks>`) and kept
+//! best-first whatever order the venue sends (Kalshi and Polymarket both send the best level
+//! last). An update replaces a level, or removes it at size zero. Each book keeps when it was
+//! received; a Kalshi book keeps its sequence, and a gap is an error that demands a snapshot.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+use std::marker::PhantomData;
+
+use chrono::{DateTime, Utc};
+use crossbook_model::{Price, Qty};
+
+/// A price level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Level {
+    pub price: Price,
+    pub size: Qty,
+}
+
+/// Which way a side is ordered.
+pub trait SideOrder: std::fmt::Debug {
+    /// Whether `a` is a better price than `b` on this side.
+    fn better(a: Price, b: Price) -> bool;
+}
+
+/// Bids: higher is better.
+#[derive(Debug, Clone, Copy)]
+pub struct Bids;
+/// Asks: lower is better.
+#[derive(Debug, Clone, Copy)]
+pub struct Asks;
+
+impl SideOrder for Bids {
+    fn better(a: Price, b: Price) -> bool {
+        a > b
+    }
+}
+
+impl SideOrder for Asks {
+    fn better(a: Price, b: Price) -> bool {
+        a < b
+    }
+}
+
+/// Why an update could not be applied.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BookError {
+    /// A delta took a level below zero.
+    #[error("delta of {delta} at {price} leaves a negative size")]
+    NegativeSize { price: Price, delta: i64 },
+    /// The venue's sequence skipped: the book is unknown until a new snapshot.
+    #[error("sequence gap: expected {expected}, got {got}")]
+    SequenceGap { expected: u64, got: u64 },
+}
+
+impl BookError {
+    /// Whether the book must be rebuilt from a fresh snapshot.
+    pub fn is_terminal(&self) -> bool {
+        true
+    }
+}
+
+/// One side of a book, best level first.
+#[derive(Debug, Clone)]
+pub struct BookSide<S> {
+    levels: Vec<Level>,
+    side: PhantomData<S>,
+}
+
+impl<S: SideOrder> Default for BookSide<S> {
+    fn default() -> Self {
+        Self { levels: Vec::new(), side: PhantomData }
+    }
+}
+
+impl<S: SideOrder> BookSide<S> {
+    /// From levels in any order; a repeated price keeps its last size, zero sizes are dropped.
+    pub fn from_levels(levels: impl IntoIterator<Item = Level>) -> Self {
+        let mut side = Self::default();
+        for l in levels {
+            side.set(l.price, l.size);
+        }
+        side
+    }
+
+    /// Position of `price`, or where it would go.
+    fn find(&self, price: Price) -> Result<usize, usize> {
+        self.levels.binary_search_by(|l| {
+            if l.price == price {
+                std::cmp::Ordering::Equal
+            } else if S::better(l.price, price) {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Greater
+            }
+        })
+    }
+
+    /// Sets the size at `price` (absolute, as Polymarket's `price_change` sends it); zero removes.
+    pub fn set(&mut self, price: Price, size: Qty) {
+        match (self.find(price), size.is_zero()) {
+            (Ok(i), true) => {
+                self.levels.remove(i);
+            }
+            (Ok(i), false) => self.levels[i].size = size,
+            (Err(_), true) => {}
+            (Err(i), false) => self.levels.insert(i, Level { price, size }),
+        }
+    }
+
+    /// Adds `delta` millionths of a contract at `price` (Kalshi's `orderbook_delta`).
+    pub fn apply_delta(&mut self, price: Price, delta: i64) -> Result<(), BookError> {
+        let current = self.find(price).ok().map_or(0, |i| self.levels[i].size.micros());
+        let next = current.checked_add(delta).filter(|n| *n >= 0).ok_or(BookError::NegativeSize { price, delta })?;
+        self.set(price, Qty::from_micros(next).map_err(|_| BookError::NegativeSize { price, delta })?);
+        Ok(())
+    }
+
+    pub fn best(&self) -> Option<Level> {
+        self.levels.first().copied()
+    }
+
+    /// Levels, best first.
+    pub fn levels(&self) -> &[Level] {
+        &self.levels
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.levels.is_empty()
+    }
+}
+
+/// A book for one tradable thing: a Kalshi market's YES side, or a Polymarket token.
+#[derive(Debug, Clone)]
+pub struct OrderBook {
+    pub bids: BookSide<Bids>,
+    pub asks: BookSide<Asks>,
+    /// When the data behind it arrived.
+    pub received_at: DateTime<Utc>,
+    /// The venue's sequence number of the last update applied (Kalshi WebSocket).
+    pub seq: Option<u64>,
+}
+
+impl OrderBook {
+    pub fn new(bids: BookSide<Bids>, asks: BookSide<Asks>, received_at: DateTime<Utc>) -> Self {
+        Self { bids, asks, received_at, seq: None }
+    }
+
+    /// A Kalshi market's YES book from its bids-only book: YES bids as they are, and each NO
+    /// bid at `p` as a YES ask at `1 − p` (buying YES = selling NO).
+    pub fn from_kalshi(yes_bids: &[(Price, Qty)], no_bids: &[(Price, Qty)], received_at: DateTime<Utc>) -> Self {
+        let bids = BookSide::from_levels(yes_bids.iter().map(|&(price, size)| Level { price, size }));
+        let asks = BookSide::from_levels(no_bids.iter().map(|&(p, size)| Level { price: p.complement(), size }));
+        Self::new(bids, asks, received_at)
+    }
+
+    /// A Kalshi delta on the YES or NO side of the bids-only book.
+    pub fn apply_kalshi_delta(&mut self, yes_side: bool, price: Price, delta: i64) -> Result<(), BookError> {
+        if yes_side { self.bids.apply_delta(price, delta) } else { self.asks.apply_delta(price.complement(), delta) }
+    }
+
+    /// Checks that `seq` follows the last one (strictly +1), then records it.
+    pub fn check_seq(&mut self, seq: u64) -> Result<(), BookError> {
+        if let Some(last) = self.seq
+            && seq != last + 1
+        {
+            return Err(BookError::SequenceGap { expected: last + 1, got: seq });
+        }
+        self.seq = Some(seq);
+        Ok(())
+    }
+
+    /// Mid price, when both sides have a level.
+    pub fn mid(&self) -> Option<Price> {
+        let (b, a) = (self.bids.best()?, self.asks.best()?);
+        Price::from_micros((b.price.micros() + a.price.micros()) / 2).ok()
+    }
+
+    /// Age of the data at `now`, in milliseconds (never negative).
+    pub fn age_ms(&self, now: DateTime<Utc>) -> u64 {
+        u64::try_from((now - self.received_at).num_milliseconds()).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Price {
+        s.parse().unwrap()
+    }
+    fn q(s: &str) -> Qty {
+        s.parse().unwrap()
+    }
+    fn lv(price: &str, size: &str) -> Level {
+        Level { price: p(price), size: q(size) }
+    }
+
+    #[test]
+    fn sides_sort_best_first_whatever_the_input_order() {
+        // Polymarket sends bids ascending and asks descending (best last).
+        let bids = BookSide::<Bids>::from_levels([lv("0.46", "10"), lv("0.47", "20"), lv("0.48", "30")]);
+        let asks = BookSide::<Asks>::from_levels([lv("0.55", "10"), lv("0.53", "20"), lv("0.52", "30")]);
+        assert_eq!(bids.best(), Some(lv("0.48", "30")));
+        assert_eq!(asks.best(), Some(lv("0.52", "30")));
+        assert_eq!(asks.levels().iter().map(|l| l.price.to_string()).collect::<Vec<_>>(), ["0.52", "0.53", "0.55"]);
+    }
+
+    #[test]
+    fn set_replaces_and_zero_removes() {
+        let mut bids = BookSide::<Bids>::from_levels([lv("0.40", "10"), lv("0.41", "5")]);
+        bids.set(p("0.41"), q("7"));
+        bids.set(p("0.40"), Qty::ZERO);
+        bids.set(p("0.39"), Qty::ZERO);
+        assert_eq!(bids.levels(), &[lv("0.41", "7")]);
+    }
+
+    #[test]
+    fn kalshi_no_bids_become_yes_asks() {
+        let b =
+            OrderBook::from_kalshi(&[(p("0.40"), q("100"))], &[(p("0.55"), q("20")), (p("0.58"), q("5"))], Utc::now());
+        assert_eq!(b.bids.best(), Some(lv("0.40", "100")));
+        // The best NO bid (0.58) is the best YES ask (0.42).
+        assert_eq!(b.asks.best(), Some(lv("0.42", "5")));
+        assert_eq!(b.mid().unwrap().to_string(), "0.41");
+    }
+
+    #[test]
+    fn kalshi_deltas_and_sequence_gaps() {
+        let mut b = OrderBook::from_kalshi(&[(p("0.40"), q("100"))], &[], Utc::now());
+        b.check_seq(2).unwrap();
+        b.apply_kalshi_delta(true, p("0.40"), -40_000_000).unwrap();
+        b.apply_kalshi_delta(false, p("0.57"), 15_000_000).unwrap();
+        b.check_seq(3).unwrap();
+        assert_eq!(b.bids.best(), Some(lv("0.40", "60")));
+        assert_eq!(b.asks.best(), Some(lv("0.43", "15")));
+        assert_eq!(
+            b.apply_kalshi_delta(true, p("0.40"), -61_000_000),
+            Err(BookError::NegativeSize { price: p("0.40"), delta: -61_000_000 })
+        );
+        assert_eq!(b.check_seq(5), Err(BookError::SequenceGap { expected: 4, got: 5 }));
+    }
+}
