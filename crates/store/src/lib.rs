@@ -149,6 +149,52 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// How many links are in each status.
     async fn link_counts(&self) -> StoreResult<LinkCounts>;
+
+    /// Replaces the watchlist (derived state, rebuilt from links).
+    async fn replace_watchlist(&self, entries: &[WatchEntry], now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// The watchlist, by priority then liquidity.
+    async fn list_watchlist(&self) -> StoreResult<Vec<WatchEntry>>;
+
+    /// Stores the latest book of each (venue, book id).
+    async fn save_books(&self, books: &[BookSnapshot]) -> StoreResult<()>;
+
+    /// The latest stored books, all or of the given ids.
+    async fn load_books(&self, ids: Option<&[String]>) -> StoreResult<Vec<BookSnapshot>>;
+
+    /// Stored books by age at `now`.
+    async fn book_freshness(&self, now: DateTime<Utc>) -> StoreResult<Freshness>;
+
+    /// Records an opportunity: refreshes the open one of the same (link, direction) — last
+    /// seen, figures, best edge — or opens a new one. Returns its id.
+    async fn upsert_opportunity(
+        &self,
+        o: &crossbook_model::Opportunity,
+        direction: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+
+    /// Closes open opportunities not seen since `seen_since`.
+    async fn close_opportunities(&self, seen_since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<u64>;
+
+    /// Open opportunities, best edge first.
+    async fn list_open_opportunities(&self) -> StoreResult<Vec<StoredOpportunity>>;
+
+    /// Records an alert and returns its id.
+    async fn insert_alert(&self, a: &AlertRecord) -> StoreResult<i64>;
+
+    /// Updates an alert's delivery state.
+    async fn update_alert(
+        &self,
+        id: i64,
+        status: &str,
+        attempts: i64,
+        error: Option<&str>,
+        sent_at: Option<DateTime<Utc>>,
+    ) -> StoreResult<()>;
+
+    /// Alerts, newest first.
+    async fn list_alerts(&self, limit: i64) -> StoreResult<Vec<AlertRecord>>;
 }
 
 /// Opens the database at `url` (creating an SQLite file if missing) and applies migrations.

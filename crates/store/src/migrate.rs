@@ -12,6 +12,11 @@ pub(crate) struct Migration {
 pub(crate) const SQLITE: &[Migration] = &[
     Migration { version: 1, name: "init", sql: include_str!("../migrations/sqlite/0001_init.sql") },
     Migration { version: 2, name: "market_subject", sql: include_str!("../migrations/sqlite/0002_market_subject.sql") },
+    Migration {
+        version: 3,
+        name: "opportunity_payload",
+        sql: include_str!("../migrations/sqlite/0003_opportunity_payload.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -20,6 +25,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "market_subject",
         sql: include_str!("../migrations/postgres/0002_market_subject.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "opportunity_payload",
+        sql: include_str!("../migrations/postgres/0003_opportunity_payload.sql"),
     },
 ];
 

@@ -281,6 +281,34 @@ macro_rules! impl_store {
                 Ok(MigrationReport { applied, current })
             }
 
+            fn opportunity_from_row(row: &DbRow) -> StoreResult<StoredOpportunity> {
+                let payload: Option<String> = row.try_get("payload")?;
+                let opportunity = serde_json::from_str(payload.as_deref().unwrap_or("null")).map_err(|e| corrupt("payload", e))?;
+                Ok(StoredOpportunity {
+                    id: row.try_get("id")?,
+                    direction: row.try_get("direction")?,
+                    opportunity,
+                    first_seen: row.try_get("first_seen")?,
+                    last_seen: row.try_get("last_seen")?,
+                    best_edge: crossbook_model::Money::from_micros(row.try_get("best_edge")?).map_err(|e| corrupt("best_edge", e))?,
+                })
+            }
+
+            fn alert_from_row(row: &DbRow) -> StoreResult<AlertRecord> {
+                Ok(AlertRecord {
+                    id: row.try_get("id")?,
+                    opportunity_id: row.try_get("opportunity_id")?,
+                    kind: row.try_get("kind")?,
+                    sink: row.try_get("sink")?,
+                    status: row.try_get("status")?,
+                    attempts: row.try_get("attempts")?,
+                    payload: row.try_get::<Json<serde_json::Value>, _>("payload")?.0,
+                    error: row.try_get("error")?,
+                    created_at: row.try_get("created_at")?,
+                    sent_at: row.try_get("sent_at")?,
+                })
+            }
+
             #[async_trait::async_trait]
             impl Store for $store {
                 fn backend(&self) -> Backend {
@@ -739,6 +767,223 @@ macro_rules! impl_store {
                         })
                     })
                     .transpose()
+                }
+
+                async fn replace_watchlist(&self, entries: &[WatchEntry], now: DateTime<Utc>) -> StoreResult<()> {
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query("DELETE FROM watchlist").execute(&mut *tx).await?;
+                    for e in entries {
+                        sqlx::query(
+                            "INSERT INTO watchlist (link_id, priority, starts_at, liquidity, updated_at) VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(e.link_id.0)
+                        .bind(e.priority.as_str())
+                        .bind(e.starts_at)
+                        .bind(e.liquidity)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn list_watchlist(&self) -> StoreResult<Vec<WatchEntry>> {
+                    let rows = sqlx::query("SELECT link_id, priority, starts_at, liquidity FROM watchlist")
+                        .fetch_all(&self.pool)
+                        .await?;
+                    let mut out = rows
+                        .iter()
+                        .map(|r| {
+                            let p: String = r.try_get("priority")?;
+                            Ok(WatchEntry {
+                                link_id: LinkId(r.try_get("link_id")?),
+                                priority: Priority::parse(&p).ok_or_else(|| corrupt("priority", &p))?,
+                                starts_at: r.try_get("starts_at")?,
+                                liquidity: r.try_get("liquidity")?,
+                            })
+                        })
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    out.sort_by(|a, b| a.priority.cmp(&b.priority).then(b.liquidity.cmp(&a.liquidity)).then(a.link_id.cmp(&b.link_id)));
+                    Ok(out)
+                }
+
+                async fn save_books(&self, books: &[BookSnapshot]) -> StoreResult<()> {
+                    let mut tx = self.pool.begin().await?;
+                    for b in books {
+                        sqlx::query(
+                            "INSERT INTO book_snapshots (venue, book_id, bids, asks, seq, received_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                             ON CONFLICT (venue, book_id) DO UPDATE SET bids = excluded.bids, asks = excluded.asks, \
+                             seq = excluded.seq, received_at = excluded.received_at",
+                        )
+                        .bind(b.venue.as_str())
+                        .bind(b.book_id.as_str())
+                        .bind(Json(&b.bids))
+                        .bind(Json(&b.asks))
+                        .bind(b.seq)
+                        .bind(b.received_at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn load_books(&self, ids: Option<&[String]>) -> StoreResult<Vec<BookSnapshot>> {
+                    let rows = sqlx::query("SELECT venue, book_id, bids, asks, seq, received_at FROM book_snapshots ORDER BY venue, book_id")
+                        .fetch_all(&self.pool)
+                        .await?;
+                    let wanted: Option<std::collections::HashSet<&str>> = ids.map(|v| v.iter().map(String::as_str).collect());
+                    rows.iter()
+                        .filter(|r| {
+                            wanted.as_ref().is_none_or(|w| r.try_get::<String, _>("book_id").is_ok_and(|id| w.contains(id.as_str())))
+                        })
+                        .map(|r| {
+                            Ok(BookSnapshot {
+                                venue: parse("venue", &r.try_get::<String, _>("venue")?)?,
+                                book_id: r.try_get("book_id")?,
+                                bids: r.try_get::<Json<Vec<(String, String)>>, _>("bids")?.0,
+                                asks: r.try_get::<Json<Vec<(String, String)>>, _>("asks")?.0,
+                                seq: r.try_get("seq")?,
+                                received_at: r.try_get("received_at")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn book_freshness(&self, now: DateTime<Utc>) -> StoreResult<Freshness> {
+                    let times: Vec<DateTime<Utc>> =
+                        sqlx::query_scalar("SELECT received_at FROM book_snapshots").fetch_all(&self.pool).await?;
+                    let mut f = Freshness::default();
+                    for t in times {
+                        let age = now - t;
+                        if age < chrono::Duration::minutes(1) {
+                            f.lt1m += 1;
+                        } else if age < chrono::Duration::minutes(5) {
+                            f.lt5m += 1;
+                        } else {
+                            f.older += 1;
+                        }
+                    }
+                    Ok(f)
+                }
+
+                async fn upsert_opportunity(&self, o: &crossbook_model::Opportunity, direction: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+                    let mut tx = self.pool.begin().await?;
+                    let open: Option<(i64, i64)> = sqlx::query_as(
+                        "SELECT id, best_edge FROM opportunities WHERE link_id = $1 AND direction = $2 AND closed_at IS NULL",
+                    )
+                    .bind(o.link_id.0)
+                    .bind(direction)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    let payload = serde_json::to_string(o).map_err(|e| corrupt("opportunity", e))?;
+                    let id = match open {
+                        Some((id, best)) => {
+                            sqlx::query(
+                                "UPDATE opportunities SET legs = $1, cost = $2, fees = $3, edge = $4, best_edge = $5, max_size = $6, \
+                                 profit = $7, quote_ages = $8, last_seen = $9, payload = $10 WHERE id = $11",
+                            )
+                            .bind(Json(&o.legs))
+                            .bind(o.cost.micros())
+                            .bind(o.fees.micros())
+                            .bind(o.edge.micros())
+                            .bind(best.max(o.edge.micros()))
+                            .bind(o.max_size.micros())
+                            .bind(o.profit.micros())
+                            .bind(Json(&o.quote_age_ms))
+                            .bind(now)
+                            .bind(&payload)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                            id
+                        }
+                        None => {
+                            sqlx::query_scalar(
+                                "INSERT INTO opportunities (link_id, direction, legs, cost, fees, edge, best_edge, max_size, profit, \
+                                 quote_ages, first_seen, last_seen, payload) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                            )
+                            .bind(o.link_id.0)
+                            .bind(direction)
+                            .bind(Json(&o.legs))
+                            .bind(o.cost.micros())
+                            .bind(o.fees.micros())
+                            .bind(o.edge.micros())
+                            .bind(o.edge.micros())
+                            .bind(o.max_size.micros())
+                            .bind(o.profit.micros())
+                            .bind(Json(&o.quote_age_ms))
+                            .bind(now)
+                            .bind(now)
+                            .bind(&payload)
+                            .fetch_one(&mut *tx)
+                            .await?
+                        }
+                    };
+                    tx.commit().await?;
+                    Ok(id)
+                }
+
+                async fn close_opportunities(&self, seen_since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<u64> {
+                    Ok(sqlx::query("UPDATE opportunities SET closed_at = $1 WHERE closed_at IS NULL AND last_seen < $2")
+                        .bind(now)
+                        .bind(seen_since)
+                        .execute(&self.pool)
+                        .await?
+                        .rows_affected())
+                }
+
+                async fn list_open_opportunities(&self) -> StoreResult<Vec<StoredOpportunity>> {
+                    let rows = sqlx::query(
+                        "SELECT id, direction, payload, first_seen, last_seen, best_edge FROM opportunities \
+                         WHERE closed_at IS NULL ORDER BY edge DESC, id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(opportunity_from_row).collect()
+                }
+
+                async fn insert_alert(&self, a: &AlertRecord) -> StoreResult<i64> {
+                    Ok(sqlx::query_scalar(
+                        "INSERT INTO alerts (opportunity_id, kind, sink, status, attempts, payload, error, created_at, sent_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                    )
+                    .bind(a.opportunity_id)
+                    .bind(a.kind.as_str())
+                    .bind(a.sink.as_str())
+                    .bind(a.status.as_str())
+                    .bind(a.attempts)
+                    .bind(Json(&a.payload))
+                    .bind(a.error.as_deref())
+                    .bind(a.created_at)
+                    .bind(a.sent_at)
+                    .fetch_one(&self.pool)
+                    .await?)
+                }
+
+                async fn update_alert(&self, id: i64, status: &str, attempts: i64, error: Option<&str>, sent_at: Option<DateTime<Utc>>) -> StoreResult<()> {
+                    sqlx::query("UPDATE alerts SET status = $1, attempts = $2, error = $3, sent_at = $4 WHERE id = $5")
+                        .bind(status)
+                        .bind(attempts)
+                        .bind(error)
+                        .bind(sent_at)
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
+                async fn list_alerts(&self, limit: i64) -> StoreResult<Vec<AlertRecord>> {
+                    let rows = sqlx::query(
+                        "SELECT id, opportunity_id, kind, sink, status, attempts, payload, error, created_at, sent_at \
+                         FROM alerts ORDER BY id DESC LIMIT $1",
+                    )
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(alert_from_row).collect()
                 }
 
                 async fn link_counts(&self) -> StoreResult<LinkCounts> {

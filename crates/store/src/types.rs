@@ -139,3 +139,93 @@ pub struct LinkCounts {
     pub confirmed: u64,
     pub rejected: u64,
 }
+
+/// Watchlist priority by time to start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Priority {
+    /// Starts within WATCHLIST_PRIORITY_THRESHOLD.
+    High,
+    /// Starts within 24 h.
+    Medium,
+    /// Later (or unknown).
+    Low,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::High => "HIGH",
+            Priority::Medium => "MEDIUM",
+            Priority::Low => "LOW",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "HIGH" => Priority::High,
+            "MEDIUM" => Priority::Medium,
+            "LOW" => Priority::Low,
+            _ => return None,
+        })
+    }
+}
+
+/// A watched link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WatchEntry {
+    pub link_id: LinkId,
+    pub priority: Priority,
+    pub starts_at: Option<DateTime<Utc>>,
+    /// Volume or liquidity used to rank within a priority (whole dollars).
+    pub liquidity: i64,
+}
+
+/// A stored order book: price and size strings, best first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookSnapshot {
+    pub venue: Venue,
+    /// Kalshi market ticker or Polymarket token id.
+    pub book_id: String,
+    pub bids: Vec<(String, String)>,
+    pub asks: Vec<(String, String)>,
+    pub seq: Option<i64>,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Books by age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Freshness {
+    pub lt1m: u64,
+    pub lt5m: u64,
+    pub older: u64,
+}
+
+/// A stored opportunity with its lifetime.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredOpportunity {
+    pub id: i64,
+    pub direction: String,
+    pub opportunity: crossbook_model::Opportunity,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub best_edge: crossbook_model::Money,
+}
+
+/// A recorded alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertRecord {
+    pub id: i64,
+    pub opportunity_id: Option<i64>,
+    /// `arbitrage`, `sharp_move`, …
+    pub kind: String,
+    /// `discord`, `slack`, `telegram`, `webhook` (never the URL).
+    pub sink: String,
+    /// `pending`, `sent`, `failed`.
+    pub status: String,
+    pub attempts: i64,
+    pub payload: serde_json::Value,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}

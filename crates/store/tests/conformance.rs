@@ -105,7 +105,7 @@ fn candidate(ticker: &str, poly: &str, index: u8) -> LinkCandidate {
 async fn migrate_twice_changes_nothing(s: &dyn Store) {
     let again = s.migrate().await.unwrap();
     assert!(again.applied.is_empty(), "second migrate applied {:?}", again.applied);
-    assert_eq!(again.current, 2);
+    assert_eq!(again.current, 3);
     s.ping().await.unwrap();
 }
 
@@ -324,6 +324,74 @@ async fn ingestion_and_matching_runs(s: &dyn Store) {
     assert_eq!(s.latest_matching_run().await.unwrap(), Some(run));
 }
 
+async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
+    // Links to hang watch entries and opportunities on.
+    let a = s.upsert_link_candidate(&candidate("KXNBAGAME-26JAN09MILLAL-MIL", "1096983", 0), t(0)).await.unwrap().id();
+    let b = s.upsert_link_candidate(&candidate("KXNBAGAME-26JAN09MILLAL-LAL", "1096983", 1), t(0)).await.unwrap().id();
+    let w = |id, priority, liquidity| WatchEntry { link_id: id, priority, starts_at: Some(t(1)), liquidity };
+    s.replace_watchlist(&[w(a, Priority::Low, 5), w(b, Priority::High, 1)], t(0)).await.unwrap();
+    s.replace_watchlist(&[w(a, Priority::Medium, 5), w(b, Priority::High, 1)], t(0)).await.unwrap();
+    let list = s.list_watchlist().await.unwrap();
+    assert_eq!(
+        list.iter().map(|e| (e.link_id, e.priority)).collect::<Vec<_>>(),
+        vec![(b, Priority::High), (a, Priority::Medium)]
+    );
+
+    let book = |id: &str, at| BookSnapshot {
+        venue: Venue::Kalshi,
+        book_id: id.into(),
+        bids: vec![("0.41".into(), "100".into())],
+        asks: vec![("0.43".into(), "5.5".into())],
+        seq: Some(7),
+        received_at: at,
+    };
+    s.save_books(&[book("A", t(0)), book("B", t(0))]).await.unwrap();
+    s.save_books(&[book("A", t(2))]).await.unwrap();
+    let books = s.load_books(Some(&["A".to_string()])).await.unwrap();
+    assert_eq!(books, vec![book("A", t(2))]);
+    let fresh = s.book_freshness(t(2) + Duration::seconds(30)).await.unwrap();
+    assert_eq!(fresh, Freshness { lt1m: 1, lt5m: 0, older: 1 });
+
+    let mut o: Opportunity = serde_json::from_value(serde_json::json!({
+        "link_id": a.0, "kind": "moneyline", "league": "NBA", "starts_at": null, "detected_at": "2026-01-09T12:00:00Z",
+        "legs": [{"venue": "kalshi", "ticker": "KXNBAGAME-26JAN09MILLAL-MIL", "side": "yes", "price": "0.42", "size": "100"},
+                 {"venue": "polymarket", "token_id": "222", "outcome": "Lakers", "price": "0.54", "size": "100"}],
+        "cost": "0.96", "fees": "0.0171", "edge": "0.0229", "max_size": "100", "profit": "2.29",
+        "quote_age_ms": {"kalshi": 120, "polymarket": 80}
+    }))
+    .unwrap();
+    let id = s.upsert_opportunity(&o, "kalshi_yes", t(0)).await.unwrap();
+    o.edge = "0.01".parse().unwrap();
+    assert_eq!(s.upsert_opportunity(&o, "kalshi_yes", t(1)).await.unwrap(), id, "same open opportunity");
+    let open = s.list_open_opportunities().await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0].first_seen, open[0].last_seen), (t(0), t(1)));
+    assert_eq!(open[0].best_edge.to_string(), "0.0229");
+    assert_eq!(open[0].opportunity, o);
+    assert_eq!(s.close_opportunities(t(2), t(2)).await.unwrap(), 1);
+    assert!(s.list_open_opportunities().await.unwrap().is_empty());
+    assert_ne!(s.upsert_opportunity(&o, "kalshi_yes", t(3)).await.unwrap(), id, "a new one after closing");
+
+    let alert = AlertRecord {
+        id: 0,
+        opportunity_id: Some(id),
+        kind: "arbitrage".into(),
+        sink: "webhook".into(),
+        status: "pending".into(),
+        attempts: 0,
+        payload: serde_json::json!({"text": "edge 0.0229"}),
+        error: None,
+        created_at: t(0),
+        sent_at: None,
+    };
+    let aid = s.insert_alert(&alert).await.unwrap();
+    s.update_alert(aid, "sent", 2, None, Some(t(1))).await.unwrap();
+    let alerts = s.list_alerts(10).await.unwrap();
+    assert_eq!(alerts.len(), 1);
+    assert_eq!((alerts[0].status.as_str(), alerts[0].attempts, alerts[0].sent_at), ("sent", 2, Some(t(1))));
+    assert_eq!(alerts[0].payload, alert.payload);
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -355,6 +423,7 @@ conformance!(
     events_round_trip,
     link_review_keeps_history_and_human_decisions,
     ingestion_and_matching_runs,
+    watchlist_books_opportunities_and_alerts,
 );
 
 #[tokio::test]

@@ -1,0 +1,2 @@
+-- The opportunity as reported (contract JSON), beside the columns queries use.
+ALTER TABLE opportunities ADD COLUMN payload TEXT;
