@@ -12,12 +12,16 @@ pub mod eval;
 pub mod health;
 /// Ingestion passes.
 pub mod ingest;
+/// Quotes over REST and arbitrage on them.
+pub mod quotes;
 /// The matching pass and link review.
 pub mod review;
 /// Typed settings.
 pub mod settings;
 /// Venue clients from settings.
 pub mod venues;
+/// The watchlist.
+pub mod watchlist;
 
 pub use clock::Clock;
 pub use settings::{SettingError, Settings};

@@ -63,6 +63,10 @@ pub struct Settings {
     pub quotes_interval: Duration,
     pub quotes_watchlist_limit: usize,
     pub watchlist_priority_threshold: Duration,
+    /// Watch suggested links too (default: confirmed only).
+    pub watchlist_include_suggested: bool,
+    /// A quote older than this never makes an opportunity.
+    pub quote_stale_after: Duration,
     pub kalshi_mode: KalshiMode,
     pub kalshi_api_key_id: Option<String>,
     pub kalshi_private_key_path: Option<PathBuf>,
@@ -93,6 +97,8 @@ pub const NAMES: &[&str] = &[
     "QUOTES_INTERVAL_SECONDS",
     "QUOTES_WATCHLIST_LIMIT",
     "WATCHLIST_PRIORITY_THRESHOLD",
+    "WATCHLIST_INCLUDE_SUGGESTED",
+    "QUOTE_STALE_SECONDS",
     "KALSHI_MODE",
     "KALSHI_API_KEY_ID",
     "KALSHI_PRIVATE_KEY_PATH",
@@ -261,6 +267,8 @@ impl Settings {
             quotes_interval: Duration::from_secs(r.positive("QUOTES_INTERVAL_SECONDS", 15)?),
             quotes_watchlist_limit: r.positive("QUOTES_WATCHLIST_LIMIT", 500)? as usize,
             watchlist_priority_threshold: Duration::from_secs(r.positive("WATCHLIST_PRIORITY_THRESHOLD", 7200)?),
+            watchlist_include_suggested: r.bool("WATCHLIST_INCLUDE_SUGGESTED", false)?,
+            quote_stale_after: Duration::from_secs(r.positive("QUOTE_STALE_SECONDS", 30)?),
             kalshi_mode,
             kalshi_api_key_id: r.raw("KALSHI_API_KEY_ID"),
             kalshi_private_key_path: r.raw("KALSHI_PRIVATE_KEY_PATH").map(PathBuf::from),

@@ -935,6 +935,15 @@ macro_rules! impl_store {
                         .rows_affected())
                 }
 
+                async fn close_link_opportunities(&self, link: LinkId, now: DateTime<Utc>) -> StoreResult<u64> {
+                    Ok(sqlx::query("UPDATE opportunities SET closed_at = $1 WHERE closed_at IS NULL AND link_id = $2")
+                        .bind(now)
+                        .bind(link.0)
+                        .execute(&self.pool)
+                        .await?
+                        .rows_affected())
+                }
+
                 async fn list_open_opportunities(&self) -> StoreResult<Vec<StoredOpportunity>> {
                     let rows = sqlx::query(
                         "SELECT id, direction, payload, first_seen, last_seen, best_edge FROM opportunities \

@@ -371,6 +371,8 @@ async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
     assert_eq!(s.close_opportunities(t(2), t(2)).await.unwrap(), 1);
     assert!(s.list_open_opportunities().await.unwrap().is_empty());
     assert_ne!(s.upsert_opportunity(&o, "kalshi_yes", t(3)).await.unwrap(), id, "a new one after closing");
+    assert_eq!(s.close_link_opportunities(b, t(3)).await.unwrap(), 0, "another link's");
+    assert_eq!(s.close_link_opportunities(a, t(3)).await.unwrap(), 1);
 
     let alert = AlertRecord {
         id: 0,

@@ -14,6 +14,8 @@ mod ingest;
 mod links;
 /// `crossbook markets …`.
 mod markets;
+/// `crossbook watchlist …`, `quotes loop`, `arbs list`.
+mod quotes;
 /// `crossbook sim`.
 mod sim;
 
@@ -23,7 +25,8 @@ use crossbook_store::Store;
 use std::sync::Arc;
 
 use crate::args::{
-    AuditCommand, Command, DbCommand, EvalCommand, EventsCommand, LinksCommand, MarketsCommand, TaxonomyCommand,
+    ArbsCommand, AuditCommand, Command, DbCommand, EvalCommand, EventsCommand, LinksCommand, MarketsCommand,
+    QuotesCommand, TaxonomyCommand, WatchlistCommand,
 };
 use crossbook_model::LinkStatus;
 
@@ -49,6 +52,10 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Eval(EvalCommand::Matching { data, labels, json }) => {
             eval::matching(&settings, &data, &labels, json).await
         }
+        Command::Watchlist(WatchlistCommand::Sync) => quotes::watchlist_sync(&settings).await,
+        Command::Watchlist(WatchlistCommand::List) => quotes::watchlist_list(&settings).await,
+        Command::Quotes(QuotesCommand::Loop { once }) => quotes::quotes_loop(&settings, once).await,
+        Command::Arbs(ArbsCommand::List { json }) => quotes::arbs_list(&settings, json).await,
         other => Ok(not_built(&other)),
     }
 }

@@ -4,3 +4,5 @@
 pub mod client;
 /// Wire types.
 pub mod models;
+/// Books → price levels.
+pub mod parse;

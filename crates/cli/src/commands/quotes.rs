@@ -1,0 +1,127 @@
+//! `crossbook watchlist sync|list`, `quotes loop [--once]`, `arbs list [--json]`.
+
+use chrono::Duration;
+use crossbook_engine::quotes::{QuotesConfig, poll_once};
+use crossbook_engine::watchlist::{WatchConfig, sync_watchlist};
+use crossbook_engine::{Clock, Settings, Venues};
+use crossbook_store::Priority;
+
+pub(crate) fn quotes_config(s: &Settings) -> QuotesConfig {
+    let interval = Duration::from_std(s.quotes_interval).unwrap_or(Duration::seconds(15));
+    QuotesConfig {
+        stale_after: Duration::from_std(s.quote_stale_after).unwrap_or(Duration::seconds(30)),
+        cycle: interval * 4,
+    }
+}
+
+pub(crate) async fn watchlist_sync(settings: &Settings) -> anyhow::Result<u8> {
+    let store = super::open_store(settings).await?;
+    let now = Clock::from_setting(settings.now).now();
+    let entries = sync_watchlist(&*store, &WatchConfig::from_settings(settings), now).await?;
+    let count = |p| entries.iter().filter(|e| e.priority == p).count();
+    println!(
+        "watchlist: {} links ({} HIGH, {} MEDIUM, {} LOW)",
+        entries.len(),
+        count(Priority::High),
+        count(Priority::Medium),
+        count(Priority::Low)
+    );
+    Ok(0)
+}
+
+pub(crate) async fn watchlist_list(settings: &Settings) -> anyhow::Result<u8> {
+    let store = super::open_store(settings).await?;
+    let links: std::collections::HashMap<_, _> = store.list_links(None).await?.into_iter().map(|l| (l.id, l)).collect();
+    println!("{:<7} {:>5} {:<25} {:>12} {:<40} OUTCOME", "PRIORITY", "LINK", "STARTS", "LIQUIDITY", "KALSHI");
+    for e in store.list_watchlist().await? {
+        let Some(l) = links.get(&e.link_id) else { continue };
+        println!(
+            "{:<7} {:>5} {:<25} {:>12} {:<40} {}",
+            e.priority.as_str(),
+            e.link_id,
+            e.starts_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "-".into()),
+            e.liquidity,
+            l.candidate.kalshi_ticker,
+            l.candidate.poly_outcome
+        );
+    }
+    Ok(0)
+}
+
+/// The REST loop: HIGH every QUOTES_INTERVAL_SECONDS, MEDIUM every second tick, LOW every
+/// fourth. `--once`: one pass over the whole watchlist, then exit.
+pub(crate) async fn quotes_loop(settings: &Settings, once: bool) -> anyhow::Result<u8> {
+    let store = super::open_store(settings).await?;
+    let venues = Venues::from_settings(settings)?;
+    let clock = Clock::from_setting(settings.now);
+    let cfg = quotes_config(settings);
+    if once {
+        let r = poll_once(&*store, &venues, &clock, cfg, &[Priority::High, Priority::Medium, Priority::Low]).await?;
+        println!(
+            "quotes: {} Kalshi and {} Polymarket books, {} failed; {} opportunities",
+            r.kalshi_books, r.poly_books, r.failed, r.opportunities
+        );
+        return Ok(0);
+    }
+    let mut tick = tokio::time::interval(settings.quotes_interval);
+    for n in 0u64.. {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = tokio::signal::ctrl_c() => return Ok(0),
+        }
+        let mut due = vec![Priority::High];
+        if n % 2 == 0 {
+            due.push(Priority::Medium);
+        }
+        if n % 4 == 0 {
+            due.push(Priority::Low);
+        }
+        match poll_once(&*store, &venues, &clock, cfg, &due).await {
+            Ok(r) => tracing::info!(
+                books = r.kalshi_books + r.poly_books,
+                failed = r.failed,
+                opportunities = r.opportunities,
+                "quotes pass"
+            ),
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "quotes pass failed"),
+        }
+    }
+    Ok(0)
+}
+
+pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result<u8> {
+    let store = super::open_store(settings).await?;
+    let open = store.list_open_opportunities().await?;
+    if json {
+        let rows: Vec<&crossbook_model::Opportunity> = open.iter().map(|o| &o.opportunity).collect();
+        println!("{}", serde_json::to_string(&rows)?);
+        return Ok(0);
+    }
+    for s in &open {
+        let o = &s.opportunity;
+        println!(
+            "link {:>4} {:<9} {:<6} edge {:>7} size {:>6} profit {:>8} cost {} fees {} | {} | first seen {}",
+            o.link_id,
+            o.kind.as_str(),
+            o.league.map(|l| l.code()).unwrap_or("-"),
+            o.edge,
+            o.max_size,
+            o.profit,
+            o.cost,
+            o.fees,
+            o.legs
+                .iter()
+                .map(|l| format!(
+                    "{} {} @ {}",
+                    l.venue,
+                    l.ticker.clone().or_else(|| l.outcome.clone()).unwrap_or_default(),
+                    l.price
+                ))
+                .collect::<Vec<_>>()
+                .join(" + "),
+            s.first_seen.to_rfc3339()
+        );
+    }
+    eprintln!("{} open opportunit{}", open.len(), if open.len() == 1 { "y" } else { "ies" });
+    Ok(0)
+}
