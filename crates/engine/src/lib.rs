@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+/// Alerts to webhooks.
+pub mod alerts;
 /// Recomputing the taxonomy of stored rows.
 pub mod backfill;
 /// Where "now" comes from.
@@ -12,6 +14,8 @@ pub mod eval;
 pub mod health;
 /// Ingestion passes.
 pub mod ingest;
+/// The live-events monitor.
+pub mod monitor;
 /// Quotes over REST and arbitrage on them.
 pub mod quotes;
 /// The matching pass and link review.

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use crossbook_arb::{PairQuotes, evaluate};
 use crossbook_book::OrderBook;
 use crossbook_model::{Link, LinkStatus, Market, Price, Qty, Venue};
-use crossbook_store::{BookSnapshot, MarketFilter, Priority, Store};
+use crossbook_store::{BookSnapshot, MarketFilter, Priority, Store, WatchEntry};
 
 use crate::Venues;
 
@@ -70,9 +70,19 @@ pub async fn poll_once(
     cfg: QuotesConfig,
     priorities: &[Priority],
 ) -> anyhow::Result<QuotesReport> {
+    poll(store, venues, clock, cfg, &|w| priorities.contains(&w.priority)).await
+}
+
+/// Like [`poll_once`], for the watched links `select` picks.
+pub async fn poll(
+    store: &dyn Store,
+    venues: &Venues,
+    clock: &crate::Clock,
+    cfg: QuotesConfig,
+    select: &(dyn Fn(&WatchEntry) -> bool + Sync),
+) -> anyhow::Result<QuotesReport> {
     let pass_started = clock.now();
-    let watch: Vec<_> =
-        store.list_watchlist().await?.into_iter().filter(|w| priorities.contains(&w.priority)).collect();
+    let watch: Vec<_> = store.list_watchlist().await?.into_iter().filter(|w| select(w)).collect();
     let links: HashMap<_, Link> = store.list_links(None).await?.into_iter().map(|l| (l.id, l)).collect();
     let markets: HashMap<(Venue, String), Market> = store
         .list_markets(&MarketFilter::default())

@@ -1,86 +1,13 @@
 //! Arbitrage end to end over loopback: ingest → match → watchlist → REST quotes → opportunities,
 //! on the bundled capture with books planted by hand in the test.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+mod common;
 
-use chrono::Duration;
-use crossbook_engine::ingest::{IngestOptions, LogProgress, Mode, ingest_kalshi, ingest_polymarket};
-use crossbook_engine::quotes::{QuotesConfig, poll_once};
-use crossbook_engine::review::{ReviewConfig, run_matching};
-use crossbook_engine::watchlist::{WatchConfig, sync_watchlist};
-use crossbook_engine::{Clock, Venues};
-use crossbook_model::{Decider, LinkStatus, Side, Topic};
-use crossbook_sim::{Capture, SimConfig};
-use crossbook_store::testing::TestDb;
-use crossbook_store::Priority;
-use serde_json::{Value, json};
-
-const ALL: [Priority; 3] = [Priority::High, Priority::Medium, Priority::Low];
-
-fn token(capture: &Capture, slug: &str, outcome: usize) -> String {
-    let e = capture.poly_events.iter().find(|e| e["slug"] == slug).unwrap();
-    let ml = e["markets"].as_array().unwrap().iter().find(|m| m["sportsMarketType"] == "moneyline").unwrap();
-    let ids: Vec<String> = serde_json::from_str(ml["clobTokenIds"].as_str().unwrap()).unwrap();
-    ids[outcome].clone()
-}
-
-fn poly_book(token: &str, asks: Value) -> Value {
-    json!({"market": "0x", "asset_id": token, "timestamp": "1768002600000", "bids": [{"price": "0.30", "size": "10"}], "asks": asks})
-}
-
-/// The bundled capture with MIL@LAL's books planted: Kalshi MIL YES asks 0.42 × 100 and 0.44 × 100
-/// (NO bids 0.58 and 0.56, price-ascending as recorded); Polymarket Lakers asks 0.53 × 50 and
-/// 0.55 × 200 (descending as recorded); Bucks asks 0.60 × 500. The PHI–TOR rematch of Jan 12
-/// (which no Kalshi market matches) gets absurdly cheap books.
-fn planted() -> Capture {
-    let mut c = Capture::bundled();
-    c.kalshi_orderbooks.insert(
-        "KXNBAGAME-26JAN09MILLAL-MIL".into(),
-        json!({"orderbook_fp": {"yes_dollars": [["0.4000", "10.00"]], "no_dollars": [["0.5600", "100.00"], ["0.5800", "100.00"]]}}),
-    );
-    let (bucks, lakers) = (token(&c, "nba-mil-lal-2026-01-09", 0), token(&c, "nba-mil-lal-2026-01-09", 1));
-    c.poly_books.insert(
-        lakers.clone(),
-        poly_book(&lakers, json!([{"price": "0.55", "size": "200"}, {"price": "0.53", "size": "50"}])),
-    );
-    c.poly_books.insert(bucks.clone(), poly_book(&bucks, json!([{"price": "0.60", "size": "500"}])));
-    for i in 0..2 {
-        let t = token(&c, "nba-phi-tor-2026-01-12", i);
-        c.poly_books.insert(t.clone(), poly_book(&t, json!([{"price": "0.10", "size": "1000"}])));
-    }
-    c
-}
-
-struct Setup {
-    db: TestDb,
-    venues: Venues,
-    clock: Clock,
-    sim: crossbook_sim::SimHandle,
-}
-
-async fn setup(capture: &Capture) -> Setup {
-    let sim = crossbook_sim::start(capture, SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
-    let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
-    let venues = Venues::from_settings(&settings).unwrap();
-    let db = TestDb::sqlite().await;
-    let clock = Clock::from_setting(capture.now);
-    let opts =
-        IngestOptions { mode: Mode::Split, topics: vec![Topic::Sports], exclude_mve: true, clock, concurrency: 4 };
-    ingest_kalshi(db.store.clone(), &venues.kalshi, &opts, Arc::new(LogProgress)).await.unwrap();
-    ingest_polymarket(db.store.clone(), &venues.gamma, &opts, Arc::new(LogProgress)).await.unwrap();
-    run_matching(&*db.store, &ReviewConfig::from_settings(&settings), clock.now()).await.unwrap();
-    Setup { db, venues, clock, sim }
-}
-
-fn config(stale_s: i64) -> QuotesConfig {
-    QuotesConfig { stale_after: Duration::seconds(stale_s), cycle: Duration::seconds(60) }
-}
-
-fn watch(include_suggested: bool) -> WatchConfig {
-    WatchConfig { limit: 500, high_within: std::time::Duration::from_secs(7200), include_suggested }
-}
+use common::{ALL, config, planted, setup, token, watch};
+use crossbook_engine::quotes::poll_once;
+use crossbook_engine::watchlist::sync_watchlist;
+use crossbook_model::{Decider, LinkStatus, Side};
+use crossbook_sim::Capture;
 
 #[tokio::test]
 async fn planted_arbitrage_is_reported_with_hand_worked_figures() {

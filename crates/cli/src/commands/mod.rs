@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use crate::args::{
     ArbsCommand, AuditCommand, Command, DbCommand, EvalCommand, EventsCommand, LinksCommand, MarketsCommand,
-    QuotesCommand, TaxonomyCommand, WatchlistCommand,
+    MonitorCommand, QuotesCommand, TaxonomyCommand, WatchlistCommand,
 };
 use crossbook_model::LinkStatus;
 
@@ -56,6 +56,7 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Watchlist(WatchlistCommand::List) => quotes::watchlist_list(&settings).await,
         Command::Quotes(QuotesCommand::Loop { once }) => quotes::quotes_loop(&settings, once).await,
         Command::Arbs(ArbsCommand::List { json }) => quotes::arbs_list(&settings, json).await,
+        Command::Monitor(MonitorCommand::LiveEvents { once }) => quotes::monitor(&settings, once).await,
         other => Ok(not_built(&other)),
     }
 }

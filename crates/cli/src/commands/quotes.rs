@@ -125,3 +125,39 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
     eprintln!("{} open opportunit{}", open.len(), if open.len() == 1 { "y" } else { "ies" });
     Ok(0)
 }
+
+/// `crossbook monitor live-events [--once]`: quotes the urgent links every few seconds and
+/// alerts on their arbitrage.
+pub(crate) async fn monitor(settings: &Settings, once: bool) -> anyhow::Result<u8> {
+    use crossbook_engine::alerts::{AlertConfig, Alerter};
+    use crossbook_engine::monitor::monitor_once;
+    if !settings.enable_live_events_monitor {
+        println!("live-events monitor disabled (ENABLE_LIVE_EVENTS_MONITOR=false)");
+        return Ok(0);
+    }
+    let store = super::open_store(settings).await?;
+    let venues = Venues::from_settings(settings)?;
+    let clock = Clock::from_setting(settings.now);
+    let alerter = Alerter::start(store.clone(), AlertConfig::from_settings(settings))?;
+    let threshold = Duration::from_std(settings.live_event_threshold).unwrap_or(Duration::minutes(15));
+    let cfg = quotes_config(settings);
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = tokio::signal::ctrl_c() => return Ok(0),
+        }
+        match monitor_once(&*store, &venues, &clock, &alerter, cfg, threshold).await {
+            Ok(r) => {
+                println!("urgent: {} links, {} opportunities, {} alerts raised", r.urgent, r.opportunities, r.alerts);
+                if once {
+                    // Let queued deliveries finish before exiting.
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    return Ok(0);
+                }
+            }
+            Err(e) if once => return Err(e),
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "monitor pass failed"),
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! Alerts: one per opportunity within a cooldown, to the sink ALERT_WEBHOOK_URL names —
+//! Discord (`/api/webhooks/…`), Slack (`/services/…`), Telegram (`/bot<token>/sendMessage?chat_id=`)
+//! or any other URL as a generic JSON webhook. Delivery runs on a task of its own with retries
+//! and backoff, so a failing sink never slows detection; every alert is recorded. The URL is a
+//! secret: it is never logged or stored, only the sink's kind.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossbook_model::Opportunity;
+use crossbook_net::Backoff;
+use crossbook_store::{AlertRecord, Store};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+/// Where alerts go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SinkKind {
+    Discord,
+    Slack,
+    Telegram,
+    Webhook,
+}
+
+impl SinkKind {
+    /// Picks the sink by the URL's host or path.
+    pub fn of(url: &str) -> Self {
+        let lower = url.to_ascii_lowercase();
+        if lower.contains("discord.com/api/webhooks") || lower.contains("/api/webhooks/") {
+            SinkKind::Discord
+        } else if lower.contains("hooks.slack.com") || lower.contains("/services/") {
+            SinkKind::Slack
+        } else if lower.contains("api.telegram.org") || lower.contains("/sendmessage") {
+            SinkKind::Telegram
+        } else {
+            SinkKind::Webhook
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SinkKind::Discord => "discord",
+            SinkKind::Slack => "slack",
+            SinkKind::Telegram => "telegram",
+            SinkKind::Webhook => "webhook",
+        }
+    }
+}
+
+/// One line a person reads.
+pub fn describe(o: &Opportunity) -> String {
+    let legs: Vec<String> = o
+        .legs
+        .iter()
+        .map(|l| match (&l.ticker, &l.side, &l.outcome) {
+            (Some(t), Some(s), _) => format!("Kalshi {} {t} @ {}", format!("{s:?}").to_uppercase(), l.price),
+            (_, _, Some(name)) => format!("Polymarket \"{name}\" @ {}", l.price),
+            _ => format!("{} @ {}", l.venue, l.price),
+        })
+        .collect();
+    format!(
+        "crossbook: {} {} arbitrage — buy {} | edge {} × {} = ${} after fees{}",
+        o.league.map(|l| l.code()).unwrap_or("-"),
+        o.kind,
+        legs.join(" + "),
+        o.edge,
+        o.max_size,
+        o.profit,
+        o.starts_at.map(|t| format!(" | starts {}", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default()
+    )
+}
+
+/// The request body for `sink` (the venues' documented payload shapes).
+pub fn payload(sink: SinkKind, url: &str, o: &Opportunity) -> Value {
+    let text = describe(o);
+    match sink {
+        SinkKind::Discord => json!({"content": text, "username": "crossbook"}),
+        SinkKind::Slack => json!({"text": text}),
+        SinkKind::Telegram => {
+            let chat = url.split("chat_id=").nth(1).map(|c| c.split('&').next().unwrap_or(c)).unwrap_or("");
+            json!({"chat_id": chat, "text": text, "disable_web_page_preview": true})
+        }
+        SinkKind::Webhook => json!({"type": "arbitrage", "text": text, "opportunity": o}),
+    }
+}
+
+/// Alert knobs.
+#[derive(Debug, Clone)]
+pub struct AlertConfig {
+    pub url: Option<SecretString>,
+    pub cooldown: chrono::Duration,
+    pub retries: u32,
+    pub backoff: Backoff,
+    pub timeout: Duration,
+}
+
+impl AlertConfig {
+    pub fn from_settings(s: &crate::Settings) -> Self {
+        Self {
+            url: s.alert_webhook_url.clone(),
+            cooldown: chrono::Duration::minutes(10),
+            retries: 4,
+            backoff: Backoff::default(),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// A queued delivery.
+#[derive(Debug)]
+struct Job {
+    alert_id: i64,
+    body: Value,
+}
+
+/// Raises alerts; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Alerter {
+    store: Arc<dyn Store>,
+    sink: SinkKind,
+    url: Option<SecretString>,
+    cooldown: chrono::Duration,
+    last: Arc<Mutex<HashMap<i64, DateTime<Utc>>>>,
+    queue: Option<mpsc::Sender<Job>>,
+}
+
+impl Alerter {
+    /// Starts the delivery task (when a URL is configured).
+    pub fn start(store: Arc<dyn Store>, cfg: AlertConfig) -> anyhow::Result<Self> {
+        let sink = cfg.url.as_ref().map_or(SinkKind::Webhook, |u| SinkKind::of(u.expose_secret()));
+        let queue = match &cfg.url {
+            Some(url) => {
+                let (tx, rx) = mpsc::channel::<Job>(1024);
+                let http = reqwest::Client::builder().timeout(cfg.timeout).no_proxy().build()?;
+                tokio::spawn(deliver(store.clone(), http, url.clone(), cfg.retries, cfg.backoff, rx));
+                Some(tx)
+            }
+            None => None,
+        };
+        Ok(Self { store, sink, url: cfg.url, cooldown: cfg.cooldown, last: Arc::default(), queue })
+    }
+
+    /// Raises an alert for the stored opportunity `id` unless one went out within the cooldown.
+    /// Returns whether an alert was recorded. Never waits for delivery.
+    pub async fn arbitrage(&self, id: i64, o: &Opportunity, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        {
+            let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+            if last.get(&id).is_some_and(|t| now - *t < self.cooldown) {
+                return Ok(false);
+            }
+            last.insert(id, now);
+        }
+        let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
+        let body = payload(self.sink, &url, o);
+        let status = if self.queue.is_some() { "pending" } else { "logged" };
+        let record = AlertRecord {
+            id: 0,
+            opportunity_id: Some(id),
+            kind: "arbitrage".into(),
+            sink: if self.queue.is_some() { self.sink.as_str().into() } else { "log".into() },
+            status: status.into(),
+            attempts: 0,
+            payload: body.clone(),
+            error: None,
+            created_at: now,
+            sent_at: None,
+        };
+        let alert_id = self.store.insert_alert(&record).await?;
+        tracing::info!(alert = alert_id, sink = record.sink, "{}", describe(o));
+        if let Some(q) = &self.queue
+            && q.try_send(Job { alert_id, body }).is_err()
+        {
+            self.store.update_alert(alert_id, "failed", 0, Some("delivery queue full"), None).await?;
+        }
+        Ok(true)
+    }
+}
+
+/// Delivers queued alerts one by one, retrying with backoff; records the outcome.
+async fn deliver(
+    store: Arc<dyn Store>,
+    http: reqwest::Client,
+    url: SecretString,
+    retries: u32,
+    backoff: Backoff,
+    mut rx: mpsc::Receiver<Job>,
+) {
+    while let Some(job) = rx.recv().await {
+        let mut attempt = 0u32;
+        let outcome = loop {
+            attempt += 1;
+            let sent = http.post(url.expose_secret()).json(&job.body).send().await;
+            let error = match sent {
+                Ok(r) if r.status().is_success() => break Ok(()),
+                Ok(r) => format!("HTTP {}", r.status().as_u16()),
+                // The error's text may carry the URL: keep only its kind.
+                Err(e) if e.is_timeout() => "timed out".to_string(),
+                Err(e) if e.is_connect() => "cannot connect".to_string(),
+                Err(_) => "transport error".to_string(),
+            };
+            if attempt > retries {
+                break Err(error);
+            }
+            tokio::time::sleep(backoff.delay(attempt - 1)).await;
+        };
+        let (status, error, sent_at) = match outcome {
+            Ok(()) => ("sent", None, Some(Utc::now())),
+            Err(e) => ("failed", Some(e), None),
+        };
+        if let Err(e) = store.update_alert(job.alert_id, status, i64::from(attempt), error.as_deref(), sent_at).await {
+            tracing::warn!(alert = job.alert_id, error = %e, "alert outcome not recorded");
+        }
+        if status == "failed" {
+            tracing::warn!(
+                alert = job.alert_id,
+                attempts = attempt,
+                reason = error.as_deref().unwrap_or(""),
+                "alert not delivered"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sinks_by_url() {
+        assert_eq!(SinkKind::of("https://discord.com/api/webhooks/1/abc"), SinkKind::Discord);
+        assert_eq!(SinkKind::of("https://hooks.slack.com/services/T/B/X"), SinkKind::Slack);
+        assert_eq!(SinkKind::of("https://api.telegram.org/bot123:abc/sendMessage?chat_id=42"), SinkKind::Telegram);
+        assert_eq!(SinkKind::of("https://example.com/hook"), SinkKind::Webhook);
+        assert_eq!(SinkKind::of("http://127.0.0.1:9/api/webhooks/1/x"), SinkKind::Discord);
+    }
+}
