@@ -164,6 +164,9 @@ pub(crate) struct SimArgs {
     /// Do not enforce the venues' rate limits.
     #[arg(long)]
     pub(crate) unlimited: bool,
+    /// Move one book every this many milliseconds (0: prices stay still).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) move_ms: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,6 +20,13 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let settings = match settings_source::load(&cli.global) {
+        // The demo speaks for itself: logs only warnings unless a level is asked for.
+        Ok(mut s)
+            if matches!(cli.command, args::Command::Demo { .. }) && !settings_source::log_level_given(&cli.global) =>
+        {
+            s.log_level = "warn".into();
+            s
+        }
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

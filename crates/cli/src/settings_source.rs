@@ -54,3 +54,11 @@ fn read_env_file(path: &Path) -> Result<HashMap<String, String>, SettingError> {
     }
     Ok(out)
 }
+
+/// Whether LOG_LEVEL was set by a flag, the environment or `.env`.
+pub(crate) fn log_level_given(args: &GlobalArgs) -> bool {
+    args.log_level.is_some()
+        || args.set.iter().any(|s| s.starts_with("LOG_LEVEL="))
+        || std::env::var("LOG_LEVEL").is_ok()
+        || read_env_file(&args.env_file).is_ok_and(|m| m.contains_key("LOG_LEVEL"))
+}

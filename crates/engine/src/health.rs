@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use crossbook_model::Venue;
-use crossbook_store::{RunStatus, Store};
+use crossbook_store::{Freshness, RunStatus, Store};
 use serde::Serialize;
 
 /// healthy / degraded / down.
@@ -48,14 +48,32 @@ pub struct MatchingHealth {
     pub confirmed_count: u64,
 }
 
+/// Quote freshness: stored books by age, and the share older than five minutes.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct QuotesHealth {
+    pub freshness: Freshness,
+    pub stale_pct: f64,
+}
+
+/// Markets starting within LIVE_EVENT_THRESHOLD_MINUTES and the arbitrage on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveEventsHealth {
+    pub urgent_count: u64,
+    pub arb_count: u64,
+}
+
 /// The report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthReport {
     pub status: Level,
     pub database: Level,
     pub ingestion: BTreeMap<String, IngestionHealth>,
     pub matching: MatchingHealth,
+    pub quotes: QuotesHealth,
+    pub live_events: LiveEventsHealth,
     /// Why the status is not healthy, one line each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
@@ -69,13 +87,15 @@ impl HealthReport {
             database: Level::Down,
             ingestion: BTreeMap::new(),
             matching: MatchingHealth::default(),
+            quotes: QuotesHealth::default(),
+            live_events: LiveEventsHealth::default(),
             problems: vec![reason.to_string()],
         }
     }
 }
 
-/// Reads the report from the store.
-pub async fn check(store: &dyn Store) -> HealthReport {
+/// Reads the report from the store, at `now`, with urgency measured by `live_threshold`.
+pub async fn check(store: &dyn Store, now: DateTime<Utc>, live_threshold: chrono::Duration) -> HealthReport {
     if let Err(e) = store.ping().await {
         return HealthReport::database_down(&e.to_string());
     }
@@ -123,7 +143,31 @@ pub async fn check(store: &dyn Store) -> HealthReport {
             problems.push(format!("database: reading matching state: {e}"));
         }
     }
-    HealthReport { status, database, ingestion, matching, problems }
+    let mut quotes = QuotesHealth::default();
+    let mut live_events = LiveEventsHealth::default();
+    match (store.book_freshness(now).await, store.list_watchlist().await, store.list_open_opportunities().await) {
+        (Ok(f), Ok(watch), Ok(open)) => {
+            let total = f.lt1m + f.lt5m + f.older;
+            quotes.stale_pct = if total == 0 { 0.0 } else { (f.older as f64 * 1000.0 / total as f64).round() / 10.0 };
+            quotes.freshness = f;
+            if total > 0 && quotes.stale_pct > 25.0 {
+                status = status.max(Level::Degraded);
+                problems.push(format!("quotes: {}% of books older than 5 minutes", quotes.stale_pct));
+            }
+            let urgent: std::collections::HashSet<_> = watch
+                .iter()
+                .filter(|w| w.starts_at.is_some_and(|s| s > now && s - now <= live_threshold))
+                .map(|w| w.link_id)
+                .collect();
+            live_events.urgent_count = urgent.len() as u64;
+            live_events.arb_count = open.iter().filter(|o| urgent.contains(&o.opportunity.link_id)).count() as u64;
+        }
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            status = status.max(Level::Degraded);
+            problems.push(format!("database: reading quotes: {e}"));
+        }
+    }
+    HealthReport { status, database, ingestion, matching, quotes, live_events, problems }
 }
 
 #[cfg(test)]
@@ -138,7 +182,7 @@ mod tests {
     #[tokio::test]
     async fn fresh_database_is_degraded_until_both_venues_ingested() {
         let db = TestDb::sqlite().await;
-        let report = check(&*db.store).await;
+        let report = check(&*db.store, Utc::now(), chrono::Duration::minutes(15)).await;
         assert_eq!((report.database, report.status), (Level::Healthy, Level::Degraded));
         assert_eq!(report.ingestion["kalshi"].status, "never");
 
@@ -156,13 +200,15 @@ mod tests {
             };
             db.store.finish_ingestion_run(id, &summary).await.unwrap();
         }
-        let report = check(&*db.store).await;
+        let report = check(&*db.store, Utc::now(), chrono::Duration::minutes(15)).await;
         assert_eq!(report.status, Level::Healthy, "{:?}", report.problems);
         assert_eq!(report.ingestion["polymarket"].stored, 10);
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["ingestion"]["kalshi"]["status"], "ok");
         assert!(json["ingestion"]["kalshi"]["lastRun"].is_string());
         assert_eq!(json["matching"]["confirmedCount"], 0);
+        assert_eq!(json["quotes"]["freshness"]["lt1m"], 0);
+        assert_eq!(json["liveEvents"]["urgentCount"], 0);
     }
 
     #[test]

@@ -16,8 +16,12 @@ pub mod health;
 pub mod ingest;
 /// The live-events monitor.
 pub mod monitor;
+/// The pipeline as steps.
+pub mod pipeline;
 /// Quotes over REST and arbitrage on them.
 pub mod quotes;
+/// Contract JSON rows.
+pub mod reports;
 /// The matching pass and link review.
 pub mod review;
 /// Typed settings.

@@ -79,6 +79,8 @@ pub struct Settings {
     pub enable_live_events_monitor: bool,
     pub live_event_threshold: Duration,
     pub alert_webhook_url: Option<SecretString>,
+    /// Token that API changes need when the server is not bound to loopback.
+    pub api_token: Option<SecretString>,
     pub log_level: String,
     pub log_file: Option<PathBuf>,
     pub log_format: LogFormat,
@@ -111,6 +113,7 @@ pub const NAMES: &[&str] = &[
     "ENABLE_LIVE_EVENTS_MONITOR",
     "LIVE_EVENT_THRESHOLD_MINUTES",
     "ALERT_WEBHOOK_URL",
+    "API_TOKEN",
     "LOG_LEVEL",
     "LOG_FILE",
     "LOG_FORMAT",
@@ -281,6 +284,12 @@ impl Settings {
             enable_live_events_monitor: r.bool("ENABLE_LIVE_EVENTS_MONITOR", true)?,
             live_event_threshold: Duration::from_secs(60 * r.positive("LIVE_EVENT_THRESHOLD_MINUTES", 15)?),
             alert_webhook_url,
+            api_token: match r.raw("API_TOKEN") {
+                Some(t) if t.len() < 16 => {
+                    return Err(SettingError { name: "API_TOKEN", reason: "must be at least 16 characters".into() });
+                }
+                t => t.map(SecretString::from),
+            },
             log_level,
             log_file: r.raw("LOG_FILE").map(PathBuf::from),
             log_format,

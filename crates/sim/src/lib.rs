@@ -17,6 +17,8 @@ mod gamma_api;
 pub mod generate;
 /// Kalshi REST routes.
 mod kalshi_api;
+/// Moving prices.
+mod mover;
 /// Kalshi's two payload schemas.
 pub mod schema;
 
@@ -48,8 +50,10 @@ pub struct SimConfig {
     pub kalshi_schema: KalshiSchema,
     /// When set, every Kalshi request must be signed by this key (401 otherwise).
     pub kalshi_verifier: Option<KalshiVerifier>,
-    /// Enforce the venues' published limits (default on).
+    /// Do not enforce the venues' published limits.
     pub unlimited: bool,
+    /// Move one book this often (seeded by `seed`); `None` keeps prices still.
+    pub move_every: Option<std::time::Duration>,
 }
 
 /// Counters, served at `/sim/stats`.
@@ -217,6 +221,9 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         .route("/sim/stats", get(|State(s): State<Arc<SimState>>| async move { axum::Json(s.stats.snapshot()) }))
         .route("/sim/faults", post(set_faults))
         .with_state(state.clone());
+    if let Some(every) = state.config.move_every {
+        mover::spawn(state.clone(), every, state.config.seed);
+    }
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -5,7 +5,12 @@ use crossbook_engine::health::{self, HealthReport};
 
 pub(crate) async fn run(settings: &Settings, json: bool) -> anyhow::Result<u8> {
     let report = match crossbook_store::open(&settings.database_url).await {
-        Ok(store) => health::check(&*store).await,
+        Ok(store) => {
+            let now = crossbook_engine::Clock::from_setting(settings.now).now();
+            let threshold =
+                chrono::Duration::from_std(settings.live_event_threshold).unwrap_or(chrono::Duration::minutes(15));
+            health::check(&*store, now, threshold).await
+        }
         Err(e) => HealthReport::database_down(&e.to_string()),
     };
     if json {
@@ -29,6 +34,11 @@ fn print_text(r: &HealthReport) {
         r.matching.suggested_count,
         r.matching.confirmed_count
     );
+    println!(
+        "quotes:   {} books < 1 min, {} < 5 min, {} older ({}% stale)",
+        r.quotes.freshness.lt1m, r.quotes.freshness.lt5m, r.quotes.freshness.older, r.quotes.stale_pct
+    );
+    println!("live:     {} urgent links, {} with arbitrage", r.live_events.urgent_count, r.live_events.arb_count);
     for p in &r.problems {
         println!("problem:  {p}");
     }

@@ -2,9 +2,8 @@
 
 use crossbook_engine::review::{ReviewConfig, run_matching};
 use crossbook_engine::{Clock, Settings};
-use crossbook_model::{Decider, Link, LinkId, LinkStatus};
+use crossbook_model::{Decider, LinkId, LinkStatus};
 use crossbook_store::{Decision, MarketFilter};
-use serde_json::json;
 
 /// `crossbook match --topics SPORTS`.
 pub(crate) async fn run_match(settings: &Settings, topics: &str) -> anyhow::Result<u8> {
@@ -29,35 +28,11 @@ pub(crate) async fn run_match(settings: &Settings, topics: &str) -> anyhow::Resu
     Ok(0)
 }
 
-/// One link as the links-export contract shows it.
-pub(crate) fn export_row(l: &Link) -> serde_json::Value {
-    let c = &l.candidate;
-    let mut v = json!({
-        "id": l.id.0,
-        "status": l.status.as_str(),
-        "score": c.score,
-        "kind": c.kind.as_str(),
-        "line": c.line,
-        "league": c.league.map(|x| x.code()),
-        "starts_at": c.starts_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        "kalshi": {"ticker": c.kalshi_ticker, "event_ticker": c.kalshi_event_ticker},
-        "polymarket": {"market_id": c.poly_market_id, "condition_id": c.poly_condition_id, "token_id": c.poly_token_id,
-                       "outcome_index": c.poly_outcome_index, "outcome": c.poly_outcome},
-        "reasons": c.reasons,
-        "decided_by": l.decided_by.as_ref().map(ToString::to_string),
-    });
-    if let Some(risk) = l.rule_risk {
-        v["rule_risk"] = json!(risk.as_str());
-        v["rule_reasons"] = json!(l.rule_reasons);
-    }
-    v
-}
-
 pub(crate) async fn list(settings: &Settings, json: bool) -> anyhow::Result<u8> {
     let store = super::open_store(settings).await?;
     let links = store.list_links(None).await?;
     if json {
-        println!("{}", serde_json::Value::Array(links.iter().map(export_row).collect()));
+        println!("{}", serde_json::Value::Array(links.iter().map(crossbook_engine::reports::link_row).collect()));
         return Ok(0);
     }
     println!(

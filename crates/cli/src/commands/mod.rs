@@ -4,6 +4,8 @@
 mod bench;
 /// `crossbook db …`.
 mod db;
+/// `crossbook demo`.
+mod demo;
 /// `crossbook eval matching`.
 mod eval;
 /// `crossbook health`.
@@ -16,6 +18,8 @@ mod links;
 mod markets;
 /// `crossbook watchlist …`, `quotes loop`, `arbs list`.
 mod quotes;
+/// `crossbook serve`.
+mod serve;
 /// `crossbook sim`.
 mod sim;
 
@@ -36,6 +40,8 @@ const NOT_BUILT: u8 = 2;
 pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<u8> {
     match command {
         Command::Db(DbCommand::Migrate) => db::migrate(&settings).await,
+        Command::Demo { duration, json } => demo::run(&settings, &duration, json).await,
+        Command::Serve { bind } => serve::run(&settings, &bind).await,
         Command::Health { json } => health::run(&settings, json).await,
         Command::Markets(MarketsCommand::List { venue, json }) => markets::list(&settings, venue, json).await,
         Command::Ingest { venue, mode } => ingest::ingest(&settings, venue, mode).await,
@@ -71,4 +77,21 @@ fn not_built(command: &Command) -> u8 {
     let name = name.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("command").to_lowercase();
     eprintln!("crossbook {name}: not built yet");
     NOT_BUILT
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -38,6 +38,7 @@ pub(crate) async fn run(a: SimArgs) -> anyhow::Result<u8> {
         kalshi_schema: a.kalshi_schema.parse().map_err(|e| anyhow::anyhow!("--kalshi-schema: {e}"))?,
         kalshi_verifier,
         unlimited: a.unlimited,
+        move_every: (a.move_ms > 0).then(|| std::time::Duration::from_millis(a.move_ms)),
     };
     let bind = a.bind.parse().with_context(|| format!("--bind {}", a.bind))?;
     let handle = crossbook_sim::start(&capture, config, bind).await?;

@@ -1,0 +1,146 @@
+//! `crossbook demo [--duration 60s] [--json]`: the simulator on the bundled capture with moving
+//! prices, the whole pipeline on a temporary SQLite file, the dashboard served meanwhile. It
+//! prints the links by league and kind and the arbitrage it finds; `--json` prints only the
+//! summary line on stdout.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use crossbook_engine::Settings;
+use crossbook_engine::ingest::LogProgress;
+use crossbook_engine::pipeline::Pipeline;
+use crossbook_model::{LinkStatus, Venue};
+use crossbook_sim::{Capture, SimConfig};
+use crossbook_store::{MarketFilter, Priority};
+use serde_json::json;
+
+/// `60s`, `5m`, `90` (seconds).
+fn parse_duration(s: &str) -> anyhow::Result<Duration> {
+    let s = s.trim();
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = n.parse().with_context(|| format!("--duration {s:?}"))?;
+    Ok(match unit {
+        "" | "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n * 60),
+        "ms" => Duration::from_millis(n),
+        _ => anyhow::bail!("--duration {s:?}: use a number with s, m or ms"),
+    })
+}
+
+pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyhow::Result<u8> {
+    let duration = parse_duration(duration)?;
+    let say = |line: String| {
+        if json_out {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+    };
+    let capture = Capture::bundled();
+    let sim_config = SimConfig { seed: 7, move_every: Some(Duration::from_millis(250)), ..Default::default() };
+    let sim = crossbook_sim::start(&capture, sim_config, "127.0.0.1:0".parse()?).await?;
+    let env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    let dir = tempfile::tempdir()?;
+    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let now = base.now.or(capture.now).map(|t| t.to_rfc3339());
+    // The demo's own settings: the simulator's endpoints, a temporary database, the capture's clock.
+    let settings = Settings::from_lookup(&|k| match k {
+        "DATABASE_URL" => Some(db.clone()),
+        "CROSSBOOK_NOW" => now.clone(),
+        "LOG_LEVEL" => Some(base.log_level.clone()),
+        "ALERT_WEBHOOK_URL" => None,
+        other => env.get(other).cloned().or_else(|| std::env::var(other).ok()),
+    })?;
+    let store = crossbook_store::open(&settings.database_url).await?;
+    let server =
+        match crossbook_server::serve(super::serve::app_state(&settings, store.clone()), "127.0.0.1:8080".parse()?)
+            .await
+        {
+            Ok(s) => s,
+            Err(_) => {
+                crossbook_server::serve(super::serve::app_state(&settings, store.clone()), "127.0.0.1:0".parse()?)
+                    .await?
+            }
+        };
+    say(format!(
+        "crossbook demo: simulator at http://{}, dashboard at http://{}/ , for {:?}",
+        sim.addr, server.addr, duration
+    ));
+    let p = Pipeline::new(&settings, store.clone())?;
+    for v in Venue::ALL {
+        let r = p.ingest(v, Arc::new(LogProgress)).await?;
+        say(format!("ingested {v}: {} markets stored ({} fetched, skipped {:?})", r.stored, r.fetched, r.skipped));
+    }
+    let m = p.match_pass().await?;
+    say(format!("matched: {} confirmed, {} suggested, {} rejected", m.confirmed, m.suggested, m.rejected));
+    let mut by: BTreeMap<(String, String, &str), usize> = BTreeMap::new();
+    for l in store.list_links(None).await? {
+        let league = l.candidate.league.map(|x| x.code().to_string()).unwrap_or_else(|| "-".into());
+        *by.entry((league, l.candidate.kind.as_str().to_string(), l.status.as_str())).or_default() += 1;
+    }
+    for ((league, kind, status), n) in &by {
+        say(format!("  links {league:<6} {kind:<10} {status:<9} {n}"));
+    }
+    let watched = p.watchlist().await?;
+    say(format!("watchlist: {watched} links"));
+    let started = Instant::now();
+    let mut seen = std::collections::HashSet::new();
+    let mut alerts = 0usize;
+    loop {
+        let q = p.quotes(&[Priority::High, Priority::Medium, Priority::Low]).await?;
+        let mon = p.monitor().await?;
+        alerts += mon.alerts;
+        for o in store.list_open_opportunities().await? {
+            if seen.insert(o.id) {
+                let x = &o.opportunity;
+                let legs: Vec<String> = x
+                    .legs
+                    .iter()
+                    .map(|l| match (&l.ticker, l.side) {
+                        (Some(t), Some(s)) => format!("Kalshi {} {t} @ {}", format!("{s:?}").to_uppercase(), l.price),
+                        _ => format!("Polymarket {} @ {}", l.outcome.as_deref().unwrap_or("?"), l.price),
+                    })
+                    .collect();
+                say(format!(
+                    "arbitrage: {} {} — {} | edge {} × {} = ${} (fees {} per pair)",
+                    x.league.map(|l| l.code()).unwrap_or("-"),
+                    x.kind,
+                    legs.join(" + "),
+                    x.edge,
+                    x.max_size,
+                    x.profit,
+                    x.fees
+                ));
+            }
+        }
+        tracing::debug!(books = q.kalshi_books + q.poly_books, "demo quotes pass");
+        if started.elapsed() >= duration {
+            break;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(2).min(duration.saturating_sub(started.elapsed()))) => {}
+            _ = super::shutdown_signal() => break,
+        }
+    }
+    let all = store.list_markets(&MarketFilter::default()).await?;
+    let count = |v| all.iter().filter(|m| m.market.venue() == v).count();
+    let (k, pm) = (count(Venue::Kalshi), count(Venue::Polymarket));
+    let links = store.list_links(None).await?;
+    let n = |s: LinkStatus| links.iter().filter(|l| l.status == s).count();
+    let summary = json!({
+        "markets": {"kalshi": k, "polymarket": pm},
+        "links": {"confirmed": n(LinkStatus::Confirmed), "suggested": n(LinkStatus::Suggested)},
+        "opportunities": seen.len(),
+        "alerts": alerts,
+    });
+    server.stop().await;
+    sim.stop().await;
+    if json_out {
+        println!("{summary}");
+    } else {
+        println!("summary: {summary}");
+    }
+    Ok(0)
+}

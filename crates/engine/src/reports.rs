@@ -1,0 +1,43 @@
+//! The JSON rows of the contracts (markets list, links export), shared by the CLI and the API.
+
+use crossbook_model::{Link, Market};
+use serde_json::{Value, json};
+
+/// One market as `markets list --json` shows it.
+pub fn market_row(m: &Market) -> Value {
+    json!({
+        "venue": m.venue(),
+        "id": m.id(),
+        "event_id": m.event_id(),
+        "league": m.league.map(|l| l.code()),
+        "kind": m.kind.as_str(),
+        "line": m.line,
+        "is_mve": m.is_mve,
+        "status": m.status.as_str(),
+        "close_time": m.close_time.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+    })
+}
+
+/// One link as `links export --json` shows it.
+pub fn link_row(l: &Link) -> Value {
+    let c = &l.candidate;
+    let mut v = json!({
+        "id": l.id.0,
+        "status": l.status.as_str(),
+        "score": c.score,
+        "kind": c.kind.as_str(),
+        "line": c.line,
+        "league": c.league.map(|x| x.code()),
+        "starts_at": c.starts_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        "kalshi": {"ticker": c.kalshi_ticker, "event_ticker": c.kalshi_event_ticker},
+        "polymarket": {"market_id": c.poly_market_id, "condition_id": c.poly_condition_id, "token_id": c.poly_token_id,
+                       "outcome_index": c.poly_outcome_index, "outcome": c.poly_outcome},
+        "reasons": c.reasons,
+        "decided_by": l.decided_by.as_ref().map(ToString::to_string),
+    });
+    if let Some(risk) = l.rule_risk {
+        v["rule_risk"] = json!(risk.as_str());
+        v["rule_reasons"] = json!(l.rule_reasons);
+    }
+    v
+}

@@ -1,0 +1,229 @@
+//! The HTTP server: `/health`, `/metrics`, the JSON API and the dashboard, served by the binary
+//! itself. Bound to loopback by default; bound elsewhere, every change needs the API token
+//! (`Authorization: Bearer …`). Request bodies are small and bounded.
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+/// The API's error type.
+mod error;
+/// Prometheus exposition.
+pub mod metrics;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use crossbook_engine::Clock;
+use crossbook_model::{Decider, LinkId, LinkStatus, Venue};
+use crossbook_store::{MarketFilter, Store};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+
+pub use error::ApiError;
+
+/// What the handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub clock: Clock,
+    /// Required for changes unless bound to loopback.
+    pub token: Option<SecretString>,
+    /// Set by [`serve`] from the bound address (false also when a caller says so).
+    pub loopback: bool,
+    pub live_threshold: chrono::Duration,
+}
+
+/// A running server.
+#[derive(Debug)]
+pub struct ServerHandle {
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ServerHandle {
+    /// Stops accepting, lets requests in flight finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+const DASHBOARD: &str = include_str!("dashboard.html");
+
+/// The routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(|| async { Html(DASHBOARD) }))
+        .route("/health", get(health))
+        .route("/metrics", get(metrics_text))
+        .route("/api/health", get(health))
+        .route("/api/markets", get(markets))
+        .route("/api/events", get(events))
+        .route("/api/links", get(links))
+        .route("/api/links/{id}/confirm", post(confirm))
+        .route("/api/links/{id}/reject", post(reject))
+        .route("/api/watchlist", get(watchlist))
+        .route("/api/opportunities", get(opportunities))
+        .route("/api/alerts", get(alerts))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(refuse_large_bodies))
+        .with_state(state)
+}
+
+/// Largest request body accepted, on every route.
+const BODY_LIMIT: usize = 16 * 1024;
+
+/// Refuses a declared body over [`BODY_LIMIT`] before any handler runs (handlers that read
+/// bodies are bounded by `DefaultBodyLimit` as well, for bodies sent without a length).
+async fn refuse_large_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, Json(json!({"error": "request body too large"}))).into_response();
+    }
+    next.run(req).await
+}
+
+/// Binds and serves until stopped.
+pub async fn serve(state: AppState, bind: SocketAddr) -> std::io::Result<ServerHandle> {
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    let addr = listener.local_addr()?;
+    let loopback = state.loopback && addr.ip().is_loopback();
+    let app = router(AppState { loopback, ..state });
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        if let Err(e) = served.await {
+            tracing::error!(error = %e, "server stopped");
+        }
+    });
+    Ok(ServerHandle { addr, shutdown: Some(tx), task })
+}
+
+async fn health(State(s): State<AppState>) -> Response {
+    let report = crossbook_engine::health::check(&*s.store, s.clock.now(), s.live_threshold).await;
+    let code = match report.status {
+        crossbook_engine::health::Level::Down => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::OK,
+    };
+    (code, Json(report)).into_response()
+}
+
+async fn metrics_text(State(s): State<AppState>) -> Result<Response, ApiError> {
+    let text = metrics::render(&*s.store, s.clock.now()).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct MarketQuery {
+    venue: Option<String>,
+}
+
+async fn markets(State(s): State<AppState>, Query(q): Query<MarketQuery>) -> Result<Json<Value>, ApiError> {
+    let venue = q.venue.as_deref().and_then(|v| v.parse::<Venue>().ok());
+    let rows = s.store.list_markets(&MarketFilter { venue, ..Default::default() }).await?;
+    Ok(Json(Value::Array(rows.iter().map(|m| crossbook_engine::reports::market_row(&m.market)).collect())))
+}
+
+async fn events(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let rows = s.store.list_events(None).await?;
+    Ok(Json(Value::Array(
+        rows.iter()
+            .map(|e| json!({"venue": e.venue, "id": e.id, "title": e.title, "league": e.league, "participants": e.participants, "starts_at": e.starts_at}))
+            .collect(),
+    )))
+}
+
+async fn links(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let rows = s.store.list_links(None).await?;
+    Ok(Json(Value::Array(rows.iter().map(crossbook_engine::reports::link_row).collect())))
+}
+
+/// Changes need the token unless the server is bound to loopback.
+fn authorize(s: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    if s.loopback && s.token.is_none() {
+        return Ok(());
+    }
+    let given =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    match (&s.token, given) {
+        (Some(t), Some(g)) if constant_time_eq(t.expose_secret().as_bytes(), g.as_bytes()) => Ok(()),
+        _ => Err(ApiError::Unauthorized),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn decide(s: AppState, headers: HeaderMap, id: i64, to: LinkStatus) -> Result<Json<Value>, ApiError> {
+    authorize(&s, &headers)?;
+    s.store
+        .decide_link(LinkId(id), to, &Decider::Human("dashboard".into()), "decided on the dashboard", s.clock.now())
+        .await?;
+    let link = s.store.get_link(LinkId(id)).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(crossbook_engine::reports::link_row(&link)))
+}
+
+async fn confirm(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    decide(s, headers, id, LinkStatus::Confirmed).await
+}
+
+async fn reject(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    decide(s, headers, id, LinkStatus::Rejected).await
+}
+
+async fn watchlist(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let entries = s.store.list_watchlist().await?;
+    let links: std::collections::HashMap<_, _> =
+        s.store.list_links(None).await?.into_iter().map(|l| (l.id, l)).collect();
+    let books: std::collections::HashMap<String, chrono::DateTime<chrono::Utc>> =
+        s.store.load_books(None).await?.into_iter().map(|b| (b.book_id, b.received_at)).collect();
+    let now = s.clock.now();
+    let rows = entries
+        .iter()
+        .filter_map(|e| {
+            let l = links.get(&e.link_id)?;
+            let age = |id: &str| books.get(id).map(|t| (now - *t).num_seconds());
+            Some(json!({
+                "link_id": e.link_id.0, "priority": e.priority.as_str(), "starts_at": e.starts_at, "liquidity": e.liquidity,
+                "kalshi": l.candidate.kalshi_ticker, "outcome": l.candidate.poly_outcome, "league": l.candidate.league,
+                "kalshi_quote_age_s": age(l.candidate.kalshi_ticker.as_str()),
+                "polymarket_quote_age_s": l.candidate.poly_token_id.as_ref().and_then(|t| age(t.as_str())),
+            }))
+        })
+        .collect();
+    Ok(Json(Value::Array(rows)))
+}
+
+async fn opportunities(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let open = s.store.list_open_opportunities().await?;
+    Ok(Json(Value::Array(
+        open.iter()
+            .map(|o| {
+                let mut v = serde_json::to_value(&o.opportunity).unwrap_or(Value::Null);
+                v["first_seen"] = json!(o.first_seen);
+                v["best_edge"] = json!(o.best_edge);
+                v
+            })
+            .collect(),
+    )))
+}
+
+async fn alerts(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let rows = s.store.list_alerts(100).await?;
+    Ok(Json(Value::Array(
+        rows.iter()
+            .map(|a| json!({"id": a.id, "kind": a.kind, "sink": a.sink, "status": a.status, "attempts": a.attempts, "created_at": a.created_at, "text": a.payload.get("text").or(a.payload.get("content"))}))
+            .collect(),
+    )))
+}
