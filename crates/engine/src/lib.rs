@@ -14,6 +14,8 @@ pub mod eval;
 pub mod health;
 /// Ingestion passes.
 pub mod ingest;
+/// Live quotes from the venues' sockets.
+pub mod live;
 /// The live-events monitor.
 pub mod monitor;
 /// The pipeline as steps.

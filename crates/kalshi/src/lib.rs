@@ -8,5 +8,8 @@ pub mod common;
 /// REST.
 pub mod http;
 
+/// The `orderbook_delta` stream.
+pub mod websocket;
+
 pub use common::signing::{KalshiSigner, KalshiVerifier, KeyError};
 pub use http::client::{EventsQuery, KalshiClient, MarketsQuery};

@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+/// Normalized book stream events.
+pub mod book_event;
 /// Venue and internal identifiers as validated newtypes.
 pub mod ids;
 /// Topics, sports and the league catalogue.
@@ -19,6 +21,7 @@ pub mod time;
 /// The venues.
 pub mod venue;
 
+pub use book_event::BookEvent;
 pub use ids::*;
 pub use league::{League, Sport, Topic};
 pub use link::{Decider, Link, LinkCandidate, LinkDecision, LinkStatus, RuleRisk};

@@ -11,6 +11,8 @@ pub mod error;
 pub mod limiter;
 /// The JSON REST client.
 pub mod rest;
+/// WebSocket connections.
+pub mod ws;
 
 pub use backoff::Backoff;
 pub use error::NetError;

@@ -7,5 +7,8 @@ pub mod clob;
 /// Gamma.
 pub mod gamma;
 
+/// The market channel stream.
+pub mod websocket;
+
 pub use clob::client::ClobClient;
 pub use gamma::client::GammaClient;

@@ -5,6 +5,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+/// Changing books and telling the sockets.
+pub mod books;
 /// Capture directories.
 pub mod capture;
 /// CLOB routes.
@@ -21,6 +23,8 @@ mod kalshi_api;
 mod mover;
 /// Kalshi's two payload schemas.
 pub mod schema;
+/// The venues' sockets.
+mod ws;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -149,6 +153,40 @@ pub struct SimState {
     limits: Limits,
     pub faults: FaultPlan,
     pub stats: SimStats,
+    /// Book changes, for the sockets.
+    events: tokio::sync::broadcast::Sender<books::SimEvent>,
+    /// Drops every open socket.
+    ws_drop: tokio::sync::broadcast::Sender<()>,
+    /// Makes the next Kalshi delta skip a sequence number.
+    gap_next: std::sync::atomic::AtomicBool,
+}
+
+impl SimState {
+    /// Drops every open socket (clients must reconnect and resubscribe).
+    pub fn drop_sockets(&self) {
+        let _ = self.ws_drop.send(());
+    }
+
+    /// Makes the next Kalshi delta skip a sequence number.
+    pub fn gap_next_delta(&self) {
+        self.gap_next.store(true, Ordering::Relaxed);
+    }
+
+    /// Sets one level of a book (as the venue's own matching would) and tells the sockets.
+    pub async fn set_level(
+        &self,
+        venue: crossbook_model::Venue,
+        book: &str,
+        side: &str,
+        price: crossbook_model::Price,
+        size: crossbook_model::Qty,
+    ) {
+        let event = match venue {
+            crossbook_model::Venue::Kalshi => books::set_kalshi(self, book, side == "yes", price, size).await,
+            crossbook_model::Venue::Polymarket => books::set_poly(self, book, side == "bid", price, size).await,
+        };
+        books::apply(self, event).await;
+    }
 }
 
 /// A running simulator.
@@ -191,6 +229,9 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         limits: Limits::published(),
         faults: FaultPlan::new(config.faults, config.seed),
         stats: SimStats::default(),
+        events: tokio::sync::broadcast::channel(4096).0,
+        ws_drop: tokio::sync::broadcast::channel(4).0,
+        gap_next: std::sync::atomic::AtomicBool::new(false),
         config,
     });
     let kalshi = Router::new()
@@ -220,6 +261,23 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
     let app = venues
         .route("/sim/stats", get(|State(s): State<Arc<SimState>>| async move { axum::Json(s.stats.snapshot()) }))
         .route("/sim/faults", post(set_faults))
+        .route("/sim/move", post(move_level))
+        .route(
+            "/sim/ws-drop",
+            post(|State(s): State<Arc<SimState>>| async move {
+                s.drop_sockets();
+                StatusCode::NO_CONTENT
+            }),
+        )
+        .route(
+            "/sim/ws-gap",
+            post(|State(s): State<Arc<SimState>>| async move {
+                s.gap_next_delta();
+                StatusCode::NO_CONTENT
+            }),
+        )
+        .route("/trade-api/ws/v2", get(ws::kalshi))
+        .route("/clob/ws/market", get(ws::poly))
         .with_state(state.clone());
     if let Some(every) = state.config.move_every {
         mover::spawn(state.clone(), every, state.config.seed);
@@ -236,6 +294,27 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         }
     });
     Ok(SimHandle { addr, state, shutdown: Some(tx), task })
+}
+
+/// `POST /sim/move` with `{"venue", "book", "side": "yes|no|bid|ask", "price", "size"}`.
+async fn move_level(State(s): State<Arc<SimState>>, axum::Json(v): axum::Json<serde_json::Value>) -> Response {
+    let parsed = (|| {
+        let venue: crossbook_model::Venue = v["venue"].as_str()?.parse().ok()?;
+        Some((
+            venue,
+            v["book"].as_str()?.to_string(),
+            v["side"].as_str()?.to_string(),
+            v["price"].as_str()?.parse().ok()?,
+            v["size"].as_str()?.parse().ok()?,
+        ))
+    })();
+    match parsed {
+        Some((venue, book, side, price, size)) => {
+            s.set_level(venue, &book, &side, price, size).await;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => (StatusCode::BAD_REQUEST, "expected venue, book, side, price, size").into_response(),
+    }
 }
 
 /// `POST /sim/faults` with a body like `429=0.2,5xx=0.1`.
@@ -303,17 +382,21 @@ async fn venue_gate(State(s): State<Arc<SimState>>, req: Request, next: Next) ->
     }
 }
 
-fn signature_ok(verifier: &KalshiVerifier, req: &Request) -> bool {
-    let h = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+/// Whether the three Kalshi headers sign `timestamp + method + path` freshly.
+pub(crate) fn signature_ok(
+    verifier: &KalshiVerifier,
+    headers: &axum::http::HeaderMap,
+    method: &str,
+    path: &str,
+) -> bool {
+    let h = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let (Some(_key), Some(ts), Some(sig)) =
         (h("kalshi-access-key"), h("kalshi-access-timestamp"), h("kalshi-access-signature"))
     else {
         return false;
     };
-    // Nested routers see the path without the prefix; the original URI keeps it.
-    let path = req.extensions().get::<axum::extract::OriginalUri>().map_or(req.uri().path(), |u| u.path());
     let fresh = ts.parse::<i64>().is_ok_and(|t| (chrono::Utc::now().timestamp_millis() - t).abs() < 5 * 60 * 1000);
-    fresh && verifier.verify(ts, req.method().as_str(), path, sig)
+    fresh && verifier.verify(ts, method, path, sig)
 }
 
 /// Checks Kalshi's three headers when a key is configured: the signature over
@@ -321,7 +404,11 @@ fn signature_ok(verifier: &KalshiVerifier, req: &Request) -> bool {
 async fn kalshi_auth(State(s): State<Arc<SimState>>, req: Request, next: Next) -> Response {
     let ok = match &s.config.kalshi_verifier {
         None => true,
-        Some(verifier) => signature_ok(verifier, &req),
+        Some(verifier) => {
+            // Nested routers see the path without the prefix; the original URI keeps it.
+            let path = req.extensions().get::<axum::extract::OriginalUri>().map_or(req.uri().path(), |u| u.path());
+            signature_ok(verifier, req.headers(), req.method().as_str(), path)
+        }
     };
     if ok {
         next.run(req).await

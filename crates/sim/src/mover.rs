@@ -4,52 +4,71 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crossbook_model::{Price, Qty};
 use serde_json::Value;
 
 use crate::SimState;
+use crate::books::{apply, set_kalshi, set_poly};
 
-fn scale_size(s: &str, factor: f64) -> String {
-    let v: f64 = s.parse().unwrap_or(0.0);
-    format!("{:.2}", (v * factor).round().max(1.0))
+fn scaled(size: Qty, factor: f64) -> Qty {
+    let whole = ((size.micros() as f64 / 1e6) * factor).round().max(1.0) as i64;
+    Qty::from_whole(whole).unwrap_or(size)
 }
 
 /// Moves one book.
 async fn step(state: &SimState, rng: &mut fastrand::Rng) {
+    let factor = 0.7 + rng.f64() * 0.6;
     if rng.bool() {
-        let mut k = state.kalshi.write().await;
-        let n = k.books.len();
-        if n == 0 {
-            return;
-        }
-        let Some(book) = k.books.values_mut().nth(rng.usize(0..n)) else { return };
-        let side = if rng.bool() { "yes_dollars" } else { "no_dollars" };
-        // Recorded Kalshi levels are price-ascending: the best bid is last.
-        if let Some(best) =
-            book.pointer_mut(&format!("/orderbook_fp/{side}")).and_then(Value::as_array_mut).and_then(|a| a.last_mut())
-            && let Some(size) = best.get(1).and_then(Value::as_str).map(str::to_string)
-        {
-            best[1] = Value::from(scale_size(&size, 0.7 + rng.f64() * 0.6));
+        let pick = {
+            let k = state.kalshi.read().await;
+            let n = k.books.len();
+            if n == 0 {
+                return;
+            }
+            let (ticker, book) =
+                k.books.iter().nth(rng.usize(0..n)).map(|(t, b)| (t.clone(), b.clone())).unwrap_or_default();
+            let yes = rng.bool();
+            let side = if yes { "yes_dollars" } else { "no_dollars" };
+            let best = book
+                .pointer(&format!("/orderbook_fp/{side}"))
+                .and_then(Value::as_array)
+                .and_then(|a| a.last())
+                .cloned();
+            best.and_then(|l| {
+                Some((
+                    ticker,
+                    yes,
+                    l.get(0)?.as_str()?.parse::<Price>().ok()?,
+                    l.get(1)?.as_str()?.parse::<Qty>().ok()?,
+                ))
+            })
+        };
+        if let Some((ticker, yes, price, size)) = pick {
+            apply(state, set_kalshi(state, &ticker, yes, price, scaled(size, factor)).await).await;
         }
     } else {
-        let mut books = state.clob.write().await;
-        let n = books.len();
-        if n == 0 {
-            return;
-        }
-        let Some(book) = books.values_mut().nth(rng.usize(0..n)) else { return };
-        // Recorded CLOB asks are descending: the best ask is last.
-        if let Some(best) = book.get_mut("asks").and_then(Value::as_array_mut).and_then(|a| a.last_mut()) {
-            if rng.f64() < 0.3 {
-                if let Some(p) = best["price"].as_str().and_then(|p| p.parse::<f64>().ok()) {
-                    let moved = (p + if rng.bool() { 0.001 } else { -0.001 }).clamp(0.001, 0.999);
-                    best["price"] = Value::from(format!("{moved:.3}"));
-                }
-            } else if let Some(size) = best["size"].as_str().map(str::to_string) {
-                best["size"] =
-                    Value::from(scale_size(&size, 0.7 + rng.f64() * 0.6).trim_end_matches(".00").to_string());
+        let pick = {
+            let books = state.clob.read().await;
+            let n = books.len();
+            if n == 0 {
+                return;
             }
+            let (token, book) =
+                books.iter().nth(rng.usize(0..n)).map(|(t, b)| (t.clone(), b.clone())).unwrap_or_default();
+            let best = book["asks"].as_array().and_then(|a| a.last()).cloned();
+            best.and_then(|l| {
+                Some((token, l["price"].as_str()?.parse::<Price>().ok()?, l["size"].as_str()?.parse::<Qty>().ok()?))
+            })
+        };
+        let Some((token, price, size)) = pick else { return };
+        if rng.f64() < 0.3 {
+            let tick = if rng.bool() { 1_000 } else { -1_000 };
+            let Ok(moved) = Price::from_micros((price.micros() + tick).clamp(1_000, 999_000)) else { return };
+            apply(state, set_poly(state, &token, false, price, Qty::ZERO).await).await;
+            apply(state, set_poly(state, &token, false, moved, size).await).await;
+        } else {
+            apply(state, set_poly(state, &token, false, price, scaled(size, factor)).await).await;
         }
-        book["timestamp"] = Value::from(chrono::Utc::now().timestamp_millis().to_string());
     }
 }
 

@@ -1,0 +1,258 @@
+//! Live quotes from the venues' sockets: books kept in memory from snapshots and changes; every
+//! change re-evaluates the links its book belongs to, so an opportunity (and, close to the
+//! start, its alert) follows the quote without waiting for a poll. A lost socket or a sequence
+//! gap drops that venue's books until fresh snapshots arrive: nothing is evaluated on them.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use crossbook_arb::{PairQuotes, evaluate};
+use crossbook_book::{BookError, OrderBook};
+use crossbook_model::{BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, Venue};
+use crossbook_store::{MarketFilter, Store};
+
+use crate::alerts::Alerter;
+
+/// The books the streams have built.
+#[derive(Debug, Default)]
+pub struct LiveBooks {
+    books: HashMap<(Venue, String), OrderBook>,
+}
+
+impl LiveBooks {
+    pub fn get(&self, venue: Venue, id: &str) -> Option<&OrderBook> {
+        self.books.get(&(venue, id.to_string()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.books.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.books.is_empty()
+    }
+
+    /// Applies one event received at `at`; returns the book it changed.
+    pub fn apply(&mut self, e: &BookEvent, at: DateTime<Utc>) -> Result<Option<(Venue, String)>, BookError> {
+        use crossbook_book::{BookSide, Level};
+        let lv = |v: &[(crossbook_model::Price, crossbook_model::Qty)]| {
+            v.iter().map(|&(price, size)| Level { price, size }).collect::<Vec<_>>()
+        };
+        Ok(Some(match e {
+            BookEvent::PolySnapshot { token, bids, asks } => {
+                let key = (Venue::Polymarket, token.clone());
+                self.books.insert(
+                    key.clone(),
+                    OrderBook::new(BookSide::from_levels(lv(bids)), BookSide::from_levels(lv(asks)), at),
+                );
+                key
+            }
+            BookEvent::PolyLevel { token, bid, price, size } => {
+                let key = (Venue::Polymarket, token.clone());
+                let Some(b) = self.books.get_mut(&key) else { return Ok(None) };
+                if *bid {
+                    b.bids.set(*price, *size)
+                } else {
+                    b.asks.set(*price, *size)
+                }
+                b.received_at = at;
+                key
+            }
+            BookEvent::KalshiSnapshot { ticker, yes, no } => {
+                let key = (Venue::Kalshi, ticker.clone());
+                self.books.insert(key.clone(), OrderBook::from_kalshi(yes, no, at));
+                key
+            }
+            BookEvent::KalshiDelta { ticker, yes, price, delta } => {
+                let key = (Venue::Kalshi, ticker.clone());
+                let Some(b) = self.books.get_mut(&key) else { return Ok(None) };
+                b.apply_kalshi_delta(*yes, *price, *delta)?;
+                b.received_at = at;
+                key
+            }
+            BookEvent::Invalidated { venue, .. } => {
+                self.books.retain(|(v, _), _| v != venue);
+                return Ok(None);
+            }
+        }))
+    }
+}
+
+/// A watched, confirmed link with what evaluating it needs.
+#[derive(Debug, Clone)]
+struct Watched {
+    link: Link,
+    kalshi_fees: FeeSchedule,
+    poly_fees: FeeSchedule,
+    other: Option<(String, String)>,
+}
+
+/// Re-evaluates links as their books change.
+#[derive(Debug)]
+pub struct LiveEvaluator {
+    store: Arc<dyn Store>,
+    links: HashMap<LinkId, Watched>,
+    by_book: HashMap<(Venue, String), Vec<LinkId>>,
+    pub books: LiveBooks,
+    stale_after: chrono::Duration,
+    live_threshold: chrono::Duration,
+    alerter: Option<Alerter>,
+}
+
+impl LiveEvaluator {
+    /// For the watched confirmed links; returns it with the Kalshi tickers and Polymarket tokens
+    /// to subscribe.
+    pub async fn for_watchlist(
+        store: Arc<dyn Store>,
+        stale_after: chrono::Duration,
+        live_threshold: chrono::Duration,
+        alerter: Option<Alerter>,
+    ) -> anyhow::Result<(Self, Vec<String>, Vec<String>)> {
+        let watch = store.list_watchlist().await?;
+        let all: HashMap<LinkId, Link> =
+            store.list_links(Some(LinkStatus::Confirmed)).await?.into_iter().map(|l| (l.id, l)).collect();
+        let markets: HashMap<(Venue, String), Market> = store
+            .list_markets(&MarketFilter::default())
+            .await?
+            .into_iter()
+            .map(|m| ((m.market.venue(), m.market.id().to_string()), m.market))
+            .collect();
+        let mut ev = Self {
+            store,
+            links: HashMap::new(),
+            by_book: HashMap::new(),
+            books: LiveBooks::default(),
+            stale_after,
+            live_threshold,
+            alerter,
+        };
+        let (mut tickers, mut tokens) = (Vec::new(), Vec::new());
+        for w in watch {
+            let Some(link) = all.get(&w.link_id).cloned() else { continue };
+            let c = &link.candidate;
+            let (Some(km), Some(pm)) = (
+                markets.get(&(Venue::Kalshi, c.kalshi_ticker.to_string())),
+                markets.get(&(Venue::Polymarket, c.poly_market_id.to_string())),
+            ) else {
+                continue;
+            };
+            let other = (pm.outcomes.len() == 2)
+                .then(|| pm.outcomes.get(1 - usize::from(c.poly_outcome_index.min(1))))
+                .flatten()
+                .and_then(|o| Some((o.token_id.as_ref()?.to_string(), o.name.clone())));
+            let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.to_string())];
+            books.extend(c.poly_token_id.as_ref().map(|t| (Venue::Polymarket, t.to_string())));
+            books.extend(other.as_ref().map(|(t, _)| (Venue::Polymarket, t.clone())));
+            for (venue, id) in books {
+                match venue {
+                    Venue::Kalshi => tickers.push(id.clone()),
+                    Venue::Polymarket => tokens.push(id.clone()),
+                }
+                ev.by_book.entry((venue, id)).or_default().push(link.id);
+            }
+            ev.links.insert(link.id, Watched { kalshi_fees: km.fees, poly_fees: pm.fees, other, link });
+        }
+        for v in [&mut tickers, &mut tokens] {
+            v.sort();
+            v.dedup();
+        }
+        Ok((ev, tickers, tokens))
+    }
+
+    /// Applies an event and re-evaluates the links of the book it changed. Returns how many
+    /// opportunities are open on those links afterwards.
+    pub async fn on_event(&mut self, e: &BookEvent, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let changed = match self.books.apply(e, now) {
+            Ok(c) => c,
+            Err(err) => {
+                // A book that no longer adds up is unknown until its next snapshot.
+                tracing::warn!(error = %err, book = e.book_id().unwrap_or(""), "book dropped");
+                if let Some(id) = e.book_id() {
+                    self.books.books.retain(|(_, b), _| b != id);
+                }
+                return Ok(0);
+            }
+        };
+        let ids: Vec<LinkId> = match (&changed, e) {
+            (Some(key), _) => self.by_book.get(key).cloned().unwrap_or_default(),
+            // Invalidated: every link of that venue loses its quote.
+            (None, BookEvent::Invalidated { .. }) => self.links.keys().copied().collect(),
+            (None, _) => Vec::new(),
+        };
+        let mut open = 0;
+        for id in ids {
+            let Some(w) = self.links.get(&id) else { continue };
+            let c = &w.link.candidate;
+            let kb = self.books.get(Venue::Kalshi, c.kalshi_ticker.as_str());
+            let same = c.poly_token_id.as_ref().and_then(|t| self.books.get(Venue::Polymarket, t.as_str()));
+            let result = match (kb, same) {
+                (Some(kalshi), Some(poly_same)) => evaluate(
+                    &w.link,
+                    &PairQuotes {
+                        kalshi,
+                        kalshi_fees: w.kalshi_fees,
+                        poly_same,
+                        poly_other: w.other.as_ref().and_then(|(t, _)| self.books.get(Venue::Polymarket, t)),
+                        poly_fees: w.poly_fees,
+                        poly_other_token: w.other.as_ref().map(|(t, _)| t.as_str()),
+                        poly_other_name: w.other.as_ref().map(|(_, n)| n.as_str()),
+                    },
+                    now,
+                    self.stale_after,
+                ),
+                _ => None,
+            };
+            match result {
+                Some((direction, o)) => {
+                    let oid = self.store.upsert_opportunity(&o, direction.as_str(), now).await?;
+                    open += 1;
+                    let urgent = o.starts_at.is_some_and(|s| s > now && s - now <= self.live_threshold);
+                    if urgent && let Some(a) = &self.alerter {
+                        a.arbitrage(oid, &o, now).await?;
+                    }
+                }
+                None => {
+                    self.store.close_link_opportunities(id, now).await?;
+                }
+            }
+        }
+        Ok(open)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn books_follow_events_and_invalidation_clears_a_venue() {
+        let p = |s: &str| s.parse().unwrap();
+        let mut b = LiveBooks::default();
+        let now = Utc::now();
+        b.apply(
+            &BookEvent::KalshiSnapshot {
+                ticker: "T".into(),
+                yes: vec![(p("0.40"), p("10"))],
+                no: vec![(p("0.55"), p("5"))],
+            },
+            now,
+        )
+        .unwrap();
+        b.apply(&BookEvent::PolySnapshot { token: "A".into(), bids: vec![], asks: vec![(p("0.52"), p("9"))] }, now)
+            .unwrap();
+        b.apply(&BookEvent::KalshiDelta { ticker: "T".into(), yes: false, price: p("0.57"), delta: 3_000_000 }, now)
+            .unwrap();
+        b.apply(&BookEvent::PolyLevel { token: "A".into(), bid: false, price: p("0.51"), size: p("2") }, now).unwrap();
+        assert_eq!(b.get(Venue::Kalshi, "T").unwrap().asks.best().unwrap().price.to_string(), "0.43");
+        assert_eq!(b.get(Venue::Polymarket, "A").unwrap().asks.best().unwrap().price.to_string(), "0.51");
+        // A change to a book never snapshotted is ignored.
+        assert_eq!(
+            b.apply(&BookEvent::PolyLevel { token: "Z".into(), bid: true, price: p("0.1"), size: p("1") }, now)
+                .unwrap(),
+            None
+        );
+        b.apply(&BookEvent::Invalidated { venue: Venue::Kalshi, reason: "gap".into() }, now).unwrap();
+        assert!(b.get(Venue::Kalshi, "T").is_none() && b.get(Venue::Polymarket, "A").is_some());
+    }
+}

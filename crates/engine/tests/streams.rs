@@ -1,0 +1,205 @@
+//! Streams over loopback against the simulator's sockets.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use common::{planted, setup, token, watch};
+use crossbook_book::OrderBook;
+use crossbook_engine::live::{LiveBooks, LiveEvaluator};
+use crossbook_engine::watchlist::sync_watchlist;
+use crossbook_model::{BookEvent, Price, Qty, Venue};
+use crossbook_net::Backoff;
+use crossbook_net::ws::StreamConfig;
+use tokio::sync::mpsc;
+
+fn fast() -> StreamConfig {
+    StreamConfig {
+        silence: Duration::from_secs(5),
+        ping_every: Duration::from_millis(500),
+        backoff: Backoff::new(Duration::from_millis(20), Duration::from_millis(100), 2.0, 0.0).unwrap(),
+    }
+}
+
+fn p(s: &str) -> Price {
+    s.parse().unwrap()
+}
+fn q(s: &str) -> Qty {
+    s.parse().unwrap()
+}
+
+/// Levels of a book side as strings, best first.
+fn side(levels: &[crossbook_book::Level]) -> Vec<(String, String)> {
+    levels.iter().map(|l| (l.price.to_string(), l.size.to_string())).collect()
+}
+
+/// Feeds events into `books` until `done` holds (or fails after 5 s); returns the events seen.
+async fn until(
+    rx: &mut mpsc::Receiver<BookEvent>,
+    books: &mut LiveBooks,
+    mut done: impl FnMut(&LiveBooks) -> bool,
+) -> Vec<BookEvent> {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !done(books) {
+        let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("stream went quiet").expect("stream ended");
+        books.apply(&e, Utc::now()).unwrap();
+        seen.push(e);
+    }
+    seen
+}
+
+#[tokio::test]
+async fn a_dropped_polymarket_socket_ends_with_the_venues_book() {
+    let capture = planted();
+    let s = setup(&capture).await;
+    let env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
+    let lakers = token(&capture, "nba-mil-lal-2026-01-09", 1);
+    let (tx, mut rx) = mpsc::channel(1024);
+    let stream = tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
+        env["POLYMARKET_WS_URL"].clone(),
+        vec![lakers.clone()],
+        tx,
+        fast(),
+    ));
+    let mut books = LiveBooks::default();
+    until(&mut rx, &mut books, |b| b.get(Venue::Polymarket, &lakers).is_some()).await;
+    // A change arrives as a price_change with the absolute size.
+    s.sim.state.set_level(Venue::Polymarket, &lakers, "ask", p("0.53"), q("10")).await;
+    until(&mut rx, &mut books, |b| {
+        b.get(Venue::Polymarket, &lakers).and_then(|x| x.asks.best()).is_some_and(|l| l.size == q("10"))
+    })
+    .await;
+    // The socket drops; a change happens while nobody listens.
+    s.sim.state.drop_sockets();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    s.sim.state.set_level(Venue::Polymarket, &lakers, "ask", p("0.53"), Qty::ZERO).await;
+    let seen = until(&mut rx, &mut books, |b| {
+        b.get(Venue::Polymarket, &lakers).and_then(|x| x.asks.best()).is_some_and(|l| l.price == p("0.55"))
+    })
+    .await;
+    assert!(
+        seen.iter().any(|e| matches!(e, BookEvent::Invalidated { venue: Venue::Polymarket, .. })),
+        "the drop was announced"
+    );
+    // The live book is the venue's book.
+    let rest = s.venues.clob.book(&lakers).await.unwrap();
+    let (bids, asks) = crossbook_polymarket::clob::parse::book_levels(&rest).unwrap();
+    let venue = {
+        use crossbook_book::{BookSide, Level};
+        let lv = |v: &[(Price, Qty)]| v.iter().map(|&(price, size)| Level { price, size }).collect::<Vec<_>>();
+        OrderBook::new(BookSide::from_levels(lv(&bids)), BookSide::from_levels(lv(&asks)), Utc::now())
+    };
+    let live = books.get(Venue::Polymarket, &lakers).unwrap();
+    assert_eq!(
+        (side(live.bids.levels()), side(live.asks.levels())),
+        (side(venue.bids.levels()), side(venue.asks.levels()))
+    );
+    stream.abort();
+    s.sim.stop().await;
+}
+
+#[tokio::test]
+async fn a_kalshi_sequence_gap_brings_a_fresh_snapshot() {
+    let capture = planted();
+    let s = setup(&capture).await;
+    let env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
+    let ticker = "KXNBAGAME-26JAN09MILLAL-MIL".to_string();
+    let (tx, mut rx) = mpsc::channel(1024);
+    let stream = tokio::spawn(crossbook_kalshi::websocket::run_orderbook_stream(
+        env["KALSHI_WS_URL"].clone(),
+        None,
+        vec![ticker.clone()],
+        tx,
+        fast(),
+    ));
+    let mut books = LiveBooks::default();
+    until(&mut rx, &mut books, |b| b.get(Venue::Kalshi, &ticker).is_some()).await;
+    // A delta: NO bid 0.58 from 100 to 80 (YES ask 0.42 for 80).
+    s.sim.state.set_level(Venue::Kalshi, &ticker, "no", p("0.58"), q("80")).await;
+    until(&mut rx, &mut books, |b| {
+        b.get(Venue::Kalshi, &ticker).and_then(|x| x.asks.best()).is_some_and(|l| l.size == q("80"))
+    })
+    .await;
+    // The next delta skips a sequence number: the client must not apply it, and must resync.
+    s.sim.state.gap_next_delta();
+    s.sim.state.set_level(Venue::Kalshi, &ticker, "no", p("0.58"), q("30")).await;
+    let seen = until(&mut rx, &mut books, |b| {
+        b.get(Venue::Kalshi, &ticker).and_then(|x| x.asks.best()).is_some_and(|l| l.size == q("30"))
+    })
+    .await;
+    assert!(
+        seen.iter().any(
+            |e| matches!(e, BookEvent::Invalidated { venue: Venue::Kalshi, reason } if reason.contains("sequence gap"))
+        ),
+        "{seen:?}"
+    );
+    assert!(matches!(seen.last(), Some(BookEvent::KalshiSnapshot { .. })), "the book came back from a snapshot");
+    let rest = s.venues.kalshi.orderbook(&ticker).await.unwrap();
+    let (yes, no) = crossbook_kalshi::http::parse::orderbook_bids(&rest).unwrap();
+    let venue = OrderBook::from_kalshi(&yes, &no, Utc::now());
+    let live = books.get(Venue::Kalshi, &ticker).unwrap();
+    assert_eq!(
+        (side(live.bids.levels()), side(live.asks.levels())),
+        (side(venue.bids.levels()), side(venue.asks.levels()))
+    );
+    stream.abort();
+    s.sim.stop().await;
+}
+
+#[tokio::test]
+async fn live_quotes_open_and_close_the_opportunity() {
+    let capture = planted();
+    let s = setup(&capture).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
+    let (mut live, tickers, tokens) = LiveEvaluator::for_watchlist(
+        s.db.store.clone(),
+        chrono::Duration::seconds(30),
+        chrono::Duration::minutes(15),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!((tickers.len(), tokens.len()), (54, 54));
+    let (tx, mut rx) = mpsc::channel(4096);
+    let k = tokio::spawn(crossbook_kalshi::websocket::run_orderbook_stream(
+        env["KALSHI_WS_URL"].clone(),
+        None,
+        tickers,
+        tx.clone(),
+        fast(),
+    ));
+    let pm = tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
+        env["POLYMARKET_WS_URL"].clone(),
+        tokens,
+        tx,
+        fast(),
+    ));
+    let mil = |v: &[crossbook_store::StoredOpportunity]| {
+        v.iter().any(|o| o.opportunity.legs[0].ticker.as_deref() == Some("KXNBAGAME-26JAN09MILLAL-MIL"))
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut opened = false;
+    while !opened {
+        let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("no opportunity").unwrap();
+        live.on_event(&e, s.clock.now()).await.unwrap();
+        opened = mil(&s.db.store.list_open_opportunities().await.unwrap());
+    }
+    // Lakers' cheap asks are taken: the edge is gone, the opportunity closes on the next change.
+    let lakers = token(&capture, "nba-mil-lal-2026-01-09", 1);
+    s.sim.state.set_level(Venue::Polymarket, &lakers, "ask", p("0.53"), Qty::ZERO).await;
+    s.sim.state.set_level(Venue::Polymarket, &lakers, "ask", p("0.55"), Qty::ZERO).await;
+    loop {
+        let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("opportunity never closed").unwrap();
+        live.on_event(&e, s.clock.now()).await.unwrap();
+        if !mil(&s.db.store.list_open_opportunities().await.unwrap()) {
+            break;
+        }
+    }
+    k.abort();
+    pm.abort();
+    s.sim.stop().await;
+}

@@ -1,0 +1,31 @@
+//! What the venues' book streams say, normalized.
+
+use crate::money::{Price, Qty};
+use crate::venue::Venue;
+
+/// One change to a book, as a stream delivers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BookEvent {
+    /// A whole Polymarket book (the initial dump, or a `book` event).
+    PolySnapshot { token: String, bids: Vec<(Price, Qty)>, asks: Vec<(Price, Qty)> },
+    /// One Polymarket level's new absolute size (`price_change`; zero removes it).
+    PolyLevel { token: String, bid: bool, price: Price, size: Qty },
+    /// A whole Kalshi book: YES bids and NO bids.
+    KalshiSnapshot { ticker: String, yes: Vec<(Price, Qty)>, no: Vec<(Price, Qty)> },
+    /// A Kalshi delta, in millionths of a contract, already checked for sequence gaps.
+    KalshiDelta { ticker: String, yes: bool, price: Price, delta: i64 },
+    /// The stream was lost or broke (drop, sequence gap, silence): every book of this venue is
+    /// unknown until fresh snapshots arrive.
+    Invalidated { venue: Venue, reason: String },
+}
+
+impl BookEvent {
+    /// The book it concerns (none for [`BookEvent::Invalidated`]).
+    pub fn book_id(&self) -> Option<&str> {
+        match self {
+            BookEvent::PolySnapshot { token, .. } | BookEvent::PolyLevel { token, .. } => Some(token),
+            BookEvent::KalshiSnapshot { ticker, .. } | BookEvent::KalshiDelta { ticker, .. } => Some(ticker),
+            BookEvent::Invalidated { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! WebSocket connections (TLS by rustls on ring), with extra upgrade headers (Kalshi signs its
+//! upgrade).
+
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::error::NetError;
+
+pub use tokio_tungstenite::tungstenite::Message;
+
+/// How a stream keeps itself alive.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamConfig {
+    /// No frame for this long means the socket is dead (frozen sockets still answer pings).
+    pub silence: std::time::Duration,
+    /// Keep-alive interval.
+    pub ping_every: std::time::Duration,
+    pub backoff: crate::Backoff,
+}
+
+impl Default for StreamConfig {
+    fn default() -> Self {
+        Self {
+            silence: std::time::Duration::from_secs(30),
+            ping_every: std::time::Duration::from_secs(10),
+            backoff: crate::Backoff::default(),
+        }
+    }
+}
+
+/// An open socket.
+pub type WsStream = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Connects to `url`, sending `headers` with the upgrade request.
+pub async fn connect(venue: &'static str, url: &str, headers: &[(&'static str, String)]) -> Result<WsStream, NetError> {
+    // One process-wide TLS provider; installing twice is harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let path = crate::rest::url_path(url);
+    let mut req = url
+        .into_client_request()
+        .map_err(|e| NetError::Request { venue, detail: format!("bad WebSocket URL: {e}") })?;
+    for (k, v) in headers {
+        let value =
+            HeaderValue::from_str(v).map_err(|_| NetError::Request { venue, detail: format!("bad header {k}") })?;
+        req.headers_mut().insert(*k, value);
+    }
+    let (ws, _) = tokio::time::timeout(std::time::Duration::from_secs(10), tokio_tungstenite::connect_async(req))
+        .await
+        .map_err(|_| NetError::Transport { venue, path: path.clone(), detail: "WebSocket connect timed out".into() })?
+        .map_err(|e| match e {
+            tokio_tungstenite::tungstenite::Error::Http(r) => {
+                NetError::from_http_status(venue, &path, r.status().as_u16(), "WebSocket upgrade refused")
+            }
+            other => NetError::Transport { venue, path: path.clone(), detail: format!("WebSocket: {other}") },
+        })?;
+    Ok(ws)
+}
