@@ -227,28 +227,29 @@ mod tests {
 
     #[test]
     fn books_follow_events_and_invalidation_clears_a_venue() {
-        let p = |s: &str| s.parse().unwrap();
+        let p = |s: &str| s.parse::<crossbook_model::Price>().unwrap();
+        let q = |s: &str| s.parse::<crossbook_model::Qty>().unwrap();
         let mut b = LiveBooks::default();
         let now = Utc::now();
         b.apply(
             &BookEvent::KalshiSnapshot {
                 ticker: "T".into(),
-                yes: vec![(p("0.40"), p("10"))],
-                no: vec![(p("0.55"), p("5"))],
+                yes: vec![(p("0.40"), q("10"))],
+                no: vec![(p("0.55"), q("5"))],
             },
             now,
         )
         .unwrap();
-        b.apply(&BookEvent::PolySnapshot { token: "A".into(), bids: vec![], asks: vec![(p("0.52"), p("9"))] }, now)
+        b.apply(&BookEvent::PolySnapshot { token: "A".into(), bids: vec![], asks: vec![(p("0.52"), q("9"))] }, now)
             .unwrap();
         b.apply(&BookEvent::KalshiDelta { ticker: "T".into(), yes: false, price: p("0.57"), delta: 3_000_000 }, now)
             .unwrap();
-        b.apply(&BookEvent::PolyLevel { token: "A".into(), bid: false, price: p("0.51"), size: p("2") }, now).unwrap();
+        b.apply(&BookEvent::PolyLevel { token: "A".into(), bid: false, price: p("0.51"), size: q("2") }, now).unwrap();
         assert_eq!(b.get(Venue::Kalshi, "T").unwrap().asks.best().unwrap().price.to_string(), "0.43");
         assert_eq!(b.get(Venue::Polymarket, "A").unwrap().asks.best().unwrap().price.to_string(), "0.51");
         // A change to a book never snapshotted is ignored.
         assert_eq!(
-            b.apply(&BookEvent::PolyLevel { token: "Z".into(), bid: true, price: p("0.1"), size: p("1") }, now)
+            b.apply(&BookEvent::PolyLevel { token: "Z".into(), bid: true, price: p("0.1"), size: q("1") }, now)
                 .unwrap(),
             None
         );
