@@ -21,6 +21,11 @@ pub struct LiveBooks {
 }
 
 impl LiveBooks {
+    /// Every book, for storing snapshots.
+    pub fn iter(&self) -> impl Iterator<Item = (&(Venue, String), &OrderBook)> {
+        self.books.iter()
+    }
+
     pub fn get(&self, venue: Venue, id: &str) -> Option<&OrderBook> {
         self.books.get(&(venue, id.to_string()))
     }
@@ -95,6 +100,8 @@ pub struct LiveEvaluator {
     links: HashMap<LinkId, Watched>,
     by_book: HashMap<(Venue, String), Vec<LinkId>>,
     pub books: LiveBooks,
+    /// Links with an open opportunity, so a change that finds none writes only when one closes.
+    open: std::collections::HashSet<LinkId>,
     stale_after: chrono::Duration,
     live_threshold: chrono::Duration,
     alerter: Option<Alerter>,
@@ -123,6 +130,7 @@ impl LiveEvaluator {
             links: HashMap::new(),
             by_book: HashMap::new(),
             books: LiveBooks::default(),
+            open: std::collections::HashSet::new(),
             stale_after,
             live_threshold,
             alerter,
@@ -206,6 +214,7 @@ impl LiveEvaluator {
             match result {
                 Some((direction, o)) => {
                     let oid = self.store.upsert_opportunity(&o, direction.as_str(), now).await?;
+                    self.open.insert(id);
                     open += 1;
                     let urgent = o.starts_at.is_some_and(|s| s > now && s - now <= self.live_threshold);
                     if urgent && let Some(a) = &self.alerter {
@@ -213,7 +222,9 @@ impl LiveEvaluator {
                     }
                 }
                 None => {
-                    self.store.close_link_opportunities(id, now).await?;
+                    if self.open.remove(&id) {
+                        self.store.close_link_opportunities(id, now).await?;
+                    }
                 }
             }
         }

@@ -33,7 +33,8 @@ pub struct QuotesReport {
     pub opportunities: usize,
 }
 
-fn snapshot(venue: Venue, id: &str, book: &OrderBook) -> BookSnapshot {
+/// A book as stored.
+pub fn snapshot(venue: Venue, id: &str, book: &OrderBook) -> BookSnapshot {
     let side =
         |levels: &[crossbook_book::Level]| levels.iter().map(|l| (l.price.to_string(), l.size.to_string())).collect();
     BookSnapshot {

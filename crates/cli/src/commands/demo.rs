@@ -84,14 +84,14 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
         say(format!("  links {league:<6} {kind:<10} {status:<9} {n}"));
     }
     let watched = p.watchlist().await?;
-    say(format!("watchlist: {watched} links"));
+    say(format!("watchlist: {watched} links; streaming their books from both venues' sockets"));
+    let _streams =
+        super::quotes::start_streams(&settings, store.clone(), &p.venues, p.clock, p.alerter.clone()).await?;
     let started = Instant::now();
     let mut seen = std::collections::HashSet::new();
-    let mut alerts = 0usize;
     loop {
         let q = p.quotes(&[Priority::High, Priority::Medium, Priority::Low]).await?;
-        let mon = p.monitor().await?;
-        alerts += mon.alerts;
+        p.monitor().await?;
         for o in store.list_open_opportunities().await? {
             if seen.insert(o.id) {
                 let x = &o.opportunity;
@@ -133,7 +133,7 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
         "markets": {"kalshi": k, "polymarket": pm},
         "links": {"confirmed": n(LinkStatus::Confirmed), "suggested": n(LinkStatus::Suggested)},
         "opportunities": seen.len(),
-        "alerts": alerts,
+        "alerts": store.list_alerts(i64::MAX).await?.len(),
     });
     server.stop().await;
     sim.stop().await;

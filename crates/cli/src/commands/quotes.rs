@@ -63,11 +63,16 @@ pub(crate) async fn quotes_loop(settings: &Settings, once: bool) -> anyhow::Resu
         );
         return Ok(0);
     }
+    let alerter = crossbook_engine::alerts::Alerter::start(
+        store.clone(),
+        crossbook_engine::alerts::AlertConfig::from_settings(settings),
+    )?;
+    let _streams = start_streams(settings, store.clone(), &venues, clock, alerter).await?;
     let mut tick = tokio::time::interval(settings.quotes_interval);
     for n in 0u64.. {
         tokio::select! {
             _ = tick.tick() => {}
-            _ = tokio::signal::ctrl_c() => return Ok(0),
+            _ = super::shutdown_signal() => return Ok(0),
         }
         let mut due = vec![Priority::High];
         if n % 2 == 0 {
@@ -87,6 +92,76 @@ pub(crate) async fn quotes_loop(settings: &Settings, once: bool) -> anyhow::Resu
         }
     }
     Ok(0)
+}
+
+/// Streams first: the venues' sockets for every watched book, feeding live evaluation (and
+/// alerts on urgent links); live books are stored every few seconds for freshness. Dropping
+/// the returned handles stops them.
+pub(crate) async fn start_streams(
+    settings: &Settings,
+    store: std::sync::Arc<dyn crossbook_store::Store>,
+    venues: &Venues,
+    clock: Clock,
+    alerter: crossbook_engine::alerts::Alerter,
+) -> anyhow::Result<Vec<AbortOnDrop>> {
+    use crossbook_engine::live::LiveEvaluator;
+    let cfg = quotes_config(settings);
+    let threshold = Duration::from_std(settings.live_event_threshold).unwrap_or(Duration::minutes(15));
+    let (mut live, tickers, tokens) =
+        LiveEvaluator::for_watchlist(store.clone(), cfg.stale_after, threshold, Some(alerter)).await?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel(8192);
+    let mut tasks = Vec::new();
+    let stream_cfg = crossbook_net::ws::StreamConfig::default();
+    if !tickers.is_empty() {
+        let (url, signer) = (settings.endpoints.kalshi_ws.clone(), venues.kalshi_signer.clone());
+        tasks.push(AbortOnDrop(tokio::spawn(crossbook_kalshi::websocket::run_orderbook_stream(
+            url,
+            signer,
+            tickers,
+            tx.clone(),
+            stream_cfg,
+        ))));
+    }
+    for chunk in tokens.chunks(crossbook_polymarket::websocket::MAX_ASSETS) {
+        let url = settings.endpoints.polymarket_ws.clone();
+        tasks.push(AbortOnDrop(tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
+            url,
+            chunk.to_vec(),
+            tx.clone(),
+            stream_cfg,
+        ))));
+    }
+    drop(tx);
+    tasks.push(AbortOnDrop(tokio::spawn(async move {
+        let mut save = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                e = rx.recv() => {
+                    let Some(e) = e else { return };
+                    if let Err(err) = live.on_event(&e, clock.now()).await {
+                        tracing::warn!(error = %format!("{err:#}"), "live evaluation failed");
+                    }
+                }
+                _ = save.tick() => {
+                    let snaps: Vec<_> = live.books.iter().map(|((v, id), b)| crossbook_engine::quotes::snapshot(*v, id, b)).collect();
+                    if let Err(err) = store.save_books(&snaps).await {
+                        tracing::warn!(error = %err, "live books not stored");
+                    }
+                }
+            }
+        }
+    })));
+    Ok(tasks)
+}
+
+/// Aborts its task when dropped.
+#[derive(Debug)]
+pub(crate) struct AbortOnDrop(pub(crate) tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result<u8> {
