@@ -21,10 +21,8 @@ pub(crate) async fn run(_settings: &Settings, name: BenchName, json: bool) -> an
     let figures = match name {
         BenchName::Ingest => ingest_bench(50_000).await?,
         BenchName::Matching => matching_bench(100_000, 50_000, 2_000)?,
-        other => {
-            eprintln!("crossbook bench {other:?}: not built yet");
-            return Ok(2);
-        }
+        BenchName::Books => books_bench(500, 1_000_000)?,
+        BenchName::E2e => e2e_bench(200).await?,
     };
     if !json {
         for (k, v) in figures.as_object().into_iter().flatten() {
@@ -203,6 +201,271 @@ fn matching_bench(kalshi: usize, poly: usize, events: usize) -> anyhow::Result<s
         "candidates": candidates.len(),
         "baseline_similar_pairs": best,
     }))
+}
+
+/// Percentile of sorted nanosecond samples, in microseconds.
+fn percentile_us(sorted_ns: &[u64], p: f64) -> f64 {
+    if sorted_ns.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted_ns.len() as f64 - 1.0) * p).round() as usize;
+    round3(sorted_ns[i] as f64 / 1000.0)
+}
+
+/// One link of the books benchmark.
+struct BenchLink {
+    link: crossbook_model::Link,
+    other: String,
+}
+
+/// Real-shaped socket frames (Kalshi `orderbook_delta`, Polymarket `price_change`) for `links`
+/// linked pairs, each parsed, applied to its book and its link re-evaluated, on one thread.
+fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value> {
+    use crossbook_arb::{PairQuotes, evaluate};
+    use crossbook_engine::live::LiveBooks;
+    use crossbook_model::*;
+    let now = chrono::Utc::now();
+    let mut books = LiveBooks::default();
+    let mut bench_links = Vec::with_capacity(links);
+    let mut by_book: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let fees = FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 17_500, multiplier: 1_000_000 };
+    for i in 0..links {
+        let (ticker, same, other) = (format!("KXNBAGAME-26JAN09T{i:04}-A"), format!("{i}01"), format!("{i}02"));
+        let snap = format!(
+            r#"{{"type":"orderbook_snapshot","sid":1,"seq":{},"msg":{{"market_ticker":"{ticker}","market_id":"","yes_dollars_fp":[["0.4000","100.00"],["0.4100","150.00"]],"no_dollars_fp":[["0.5500","120.00"],["0.5600","90.00"]]}}}}"#,
+            i + 1
+        );
+        if let crossbook_kalshi::websocket::Frame::Book { event, .. } =
+            crossbook_kalshi::websocket::parse_frame(&snap).map_err(anyhow::Error::msg)?
+        {
+            books.apply(&event, now)?;
+        }
+        for t in [&same, &other] {
+            let dump = format!(
+                r#"[{{"event_type":"book","asset_id":"{t}","market":"0x1","bids":[{{"price":"0.43","size":"200"}},{{"price":"0.44","size":"300"}}],"asks":[{{"price":"0.47","size":"300"}},{{"price":"0.46","size":"200"}}]}}]"#
+            );
+            let mut ev = Vec::new();
+            crossbook_polymarket::websocket::parse_frame(&dump, &mut ev).map_err(anyhow::Error::msg)?;
+            for e in &ev {
+                books.apply(e, now)?;
+            }
+        }
+        let link = Link {
+            id: LinkId(i as i64),
+            candidate: LinkCandidate {
+                kalshi_ticker: KalshiMarketTicker::new(&ticker)?,
+                kalshi_event_ticker: KalshiEventTicker::new(format!("KXNBAGAME-26JAN09T{i:04}"))?,
+                poly_market_id: PolyMarketId::new(format!("{i}"))?,
+                poly_condition_id: None,
+                poly_token_id: Some(PolyTokenId::new(&same)?),
+                poly_outcome_index: 0,
+                poly_outcome: "A".into(),
+                kind: MarketKind::Moneyline,
+                line: None,
+                league: Some(League::Nba),
+                starts_at: None,
+                score: 1.0,
+                reasons: vec![],
+            },
+            status: LinkStatus::Confirmed,
+            decided_by: None,
+            decided_at: None,
+            rule_risk: None,
+            rule_reasons: vec![],
+            created_at: now,
+            updated_at: now,
+        };
+        for b in [&ticker, &same, &other] {
+            by_book.insert(b.clone(), i);
+        }
+        bench_links.push(BenchLink { link, other });
+    }
+    // The frames, made before timing: sizes move on both venues' books.
+    let mut rng = fastrand::Rng::with_seed(3);
+    let frames: Vec<(bool, String)> = (0..updates)
+        .map(|n| {
+            let i = rng.usize(0..links);
+            if rng.bool() {
+                let (side, price) = if rng.bool() { ("yes", "0.4100") } else { ("no", "0.5600") };
+                let delta = if rng.bool() { "5.00" } else { "-5.00" };
+                (true, format!(
+                    r#"{{"type":"orderbook_delta","sid":1,"seq":{},"msg":{{"market_ticker":"KXNBAGAME-26JAN09T{i:04}-A","market_id":"","price_dollars":"{price}","delta_fp":"{delta}","side":"{side}","ts_ms":1768002600000}}}}"#,
+                    n + links + 1
+                ))
+            } else {
+                let token = format!("{i}0{}", 1 + rng.u8(0..2));
+                let size = 100 + rng.u32(0..400);
+                (false, format!(
+                    r#"{{"event_type":"price_change","market":"0x1","timestamp":"1768002600000","price_changes":[{{"asset_id":"{token}","price":"0.46","size":"{size}","side":"SELL","hash":"h","best_bid":"0.44","best_ask":"0.46"}}]}}"#
+                ))
+            }
+        })
+        .collect();
+    let stale = chrono::Duration::seconds(30);
+    let mut samples = Vec::with_capacity(updates);
+    let mut opportunities = 0usize;
+    let mut events = Vec::new();
+    let started = Instant::now();
+    for (kalshi, text) in &frames {
+        let t0 = Instant::now();
+        events.clear();
+        if *kalshi {
+            if let Ok(crossbook_kalshi::websocket::Frame::Book { event, .. }) =
+                crossbook_kalshi::websocket::parse_frame(text)
+            {
+                events.push(event);
+            }
+        } else {
+            let _ = crossbook_polymarket::websocket::parse_frame(text, &mut events);
+        }
+        for e in &events {
+            if let Ok(Some((_, id))) = books.apply(e, now)
+                && let Some(&i) = by_book.get(&id)
+            {
+                let bl = &bench_links[i];
+                let c = &bl.link.candidate;
+                if let (Some(kalshi), Some(same)) = (
+                    books.get(Venue::Kalshi, c.kalshi_ticker.as_str()),
+                    books.get(Venue::Polymarket, c.poly_token_id.as_ref().map(|t| t.as_str()).unwrap_or("")),
+                ) {
+                    let q = PairQuotes {
+                        kalshi,
+                        kalshi_fees: fees,
+                        poly_same: same,
+                        poly_other: books.get(Venue::Polymarket, &bl.other),
+                        poly_fees: FeeSchedule::Free,
+                        poly_other_token: Some(&bl.other),
+                        poly_other_name: Some("B"),
+                    };
+                    if evaluate(&bl.link, &q, now, stale).is_some() {
+                        opportunities += 1;
+                    }
+                }
+            }
+        }
+        samples.push(t0.elapsed().as_nanos() as u64);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    samples.sort_unstable();
+    Ok(json!({
+        "updates": updates,
+        "updates_per_sec": (updates as f64 / seconds).round(),
+        "p50_us": percentile_us(&samples, 0.50),
+        "p99_us": percentile_us(&samples, 0.99),
+        "links": links,
+        "opportunities_seen": opportunities,
+    }))
+}
+
+/// From a price change on the simulator's socket to the alert at a loopback webhook. Each
+/// sample takes the planted edge away (the opportunity closes), then puts it back at t0; the
+/// new opportunity's alert reaching the receiver is t1.
+async fn e2e_bench(samples: usize) -> anyhow::Result<serde_json::Value> {
+    use std::sync::{Arc, Mutex};
+
+    use axum::routing::post;
+    use crossbook_model::{Price, Qty, Venue};
+    let received: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    let r = received.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move || {
+            let r = r.clone();
+            async move {
+                r.lock().unwrap_or_else(|p| p.into_inner()).push(Instant::now());
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let hook = format!("http://{}/hook", listener.local_addr()?);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let capture = crossbook_sim::Capture::bundled();
+    let sim = crossbook_sim::start(&capture, SimConfig::default(), "127.0.0.1:0".parse()?).await?;
+    let env: std::collections::BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    let dir = tempfile::tempdir()?;
+    let db = format!("sqlite://{}", dir.path().join("e2e.db").display());
+    let now = capture.now.map(|t| t.to_rfc3339());
+    let settings = Settings::from_lookup(&|k| match k {
+        "DATABASE_URL" => Some(db.clone()),
+        "CROSSBOOK_NOW" => now.clone(),
+        "ALERT_WEBHOOK_URL" => Some(hook.clone()),
+        "LOG_LEVEL" => Some("warn".into()),
+        other => env.get(other).cloned(),
+    })?;
+    let store = crossbook_store::open(&settings.database_url).await?;
+    let p = crossbook_engine::pipeline::Pipeline::new(&settings, store.clone())?;
+    for v in Venue::ALL {
+        p.ingest(v, Arc::new(LogProgress)).await?;
+    }
+    p.match_pass().await?;
+    p.watchlist().await?;
+    let _streams =
+        super::quotes::start_streams(&settings, store.clone(), &p.venues, p.clock, p.alerter.clone()).await?;
+    // NOP@WAS (10 minutes to tip-off at the capture's clock): its edge lives in the Wizards asks.
+    let e = capture
+        .poly_events
+        .iter()
+        .find(|e| e["slug"] == "nba-nop-was-2026-01-09")
+        .ok_or_else(|| anyhow::anyhow!("game"))?;
+    let ml = e["markets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["sportsMarketType"] == "moneyline")
+        .ok_or_else(|| anyhow::anyhow!("moneyline"))?;
+    let tokens: Vec<String> = serde_json::from_str(ml["clobTokenIds"].as_str().unwrap_or("[]"))?;
+    let wizards = tokens.get(1).cloned().ok_or_else(|| anyhow::anyhow!("token"))?;
+    let asks: Vec<(Price, Qty)> = capture.poly_books[&wizards]["asks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| Some((l["price"].as_str()?.parse().ok()?, l["size"].as_str()?.parse().ok()?)))
+        .collect();
+    let open_on_nop = |store: Arc<dyn crossbook_store::Store>| async move {
+        store
+            .list_open_opportunities()
+            .await
+            .map(|v| v.iter().any(|o| o.opportunity.legs[0].ticker.as_deref().is_some_and(|t| t.contains("NOPWAS"))))
+    };
+    let wait = |want: bool| {
+        let store = store.clone();
+        async move {
+            for _ in 0..500 {
+                if open_on_nop(store.clone()).await? == want {
+                    return Ok::<(), anyhow::Error>(());
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
+            anyhow::bail!("the NOP@WAS opportunity never became {want}")
+        }
+    };
+    wait(true).await?;
+    let mut latencies = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        for (price, _) in &asks {
+            sim.state.set_level(Venue::Polymarket, &wizards, "ask", *price, Qty::ZERO).await;
+        }
+        wait(false).await?;
+        let before = received.lock().unwrap_or_else(|p| p.into_inner()).len();
+        let t0 = Instant::now();
+        for (price, size) in &asks {
+            sim.state.set_level(Venue::Polymarket, &wizards, "ask", *price, *size).await;
+        }
+        let t1 = loop {
+            if let Some(t) = received.lock().unwrap_or_else(|p| p.into_inner()).get(before).copied() {
+                break t;
+            }
+            tokio::time::sleep(std::time::Duration::from_micros(200)).await;
+        };
+        latencies.push(t1.duration_since(t0).as_nanos() as u64);
+    }
+    sim.stop().await;
+    latencies.sort_unstable();
+    let ms = |p: f64| round3(percentile_us(&latencies, p) / 1000.0);
+    Ok(json!({"samples": samples, "p50_ms": ms(0.5), "p99_ms": ms(0.99)}))
 }
 
 fn round3(x: f64) -> f64 {
