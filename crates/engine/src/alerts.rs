@@ -179,6 +179,51 @@ impl Alerter {
     }
 }
 
+impl Alerter {
+    /// Records (and sends) a sharp move.
+    pub async fn sharp_move(&self, m: &crate::sharp::SharpMove, now: DateTime<Utc>) -> anyhow::Result<()> {
+        let text = format!(
+            "crossbook: sharp move on {} {} — mid {} → {} ({:+.1} %) in {} s",
+            m.venue,
+            m.book,
+            m.from,
+            m.to,
+            m.change_bps as f64 / 100.0,
+            m.over.num_seconds()
+        );
+        let body = match self.sink {
+            SinkKind::Discord => json!({"content": text, "username": "crossbook"}),
+            SinkKind::Slack => json!({"text": text}),
+            SinkKind::Telegram => {
+                let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
+                let chat =
+                    url.split("chat_id=").nth(1).map(|c| c.split('&').next().unwrap_or(c)).unwrap_or("").to_string();
+                json!({"chat_id": chat, "text": text})
+            }
+            SinkKind::Webhook => json!({"type": "sharp_move", "text": text, "venue": m.venue, "book": m.book,
+                                       "from": m.from, "to": m.to, "change_bps": m.change_bps}),
+        };
+        let record = AlertRecord {
+            id: 0,
+            opportunity_id: None,
+            kind: "sharp_move".into(),
+            sink: if self.queue.is_some() { self.sink.as_str().into() } else { "log".into() },
+            status: if self.queue.is_some() { "pending".into() } else { "logged".into() },
+            attempts: 0,
+            payload: body.clone(),
+            error: None,
+            created_at: now,
+            sent_at: None,
+        };
+        let alert_id = self.store.insert_alert(&record).await?;
+        tracing::info!(alert = alert_id, "{text}");
+        if let Some(q) = &self.queue {
+            let _ = q.try_send(Job { alert_id, body });
+        }
+        Ok(())
+    }
+}
+
 /// Delivers queued alerts one by one, retrying with backoff; records the outcome.
 async fn deliver(
     store: Arc<dyn Store>,

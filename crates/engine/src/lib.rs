@@ -28,6 +28,8 @@ pub mod reports;
 pub mod review;
 /// Typed settings.
 pub mod settings;
+/// Sharp-move detection.
+pub mod sharp;
 /// Venue clients from settings.
 pub mod venues;
 /// The watchlist.

@@ -105,6 +105,7 @@ pub struct LiveEvaluator {
     stale_after: chrono::Duration,
     live_threshold: chrono::Duration,
     alerter: Option<Alerter>,
+    sharp: crate::sharp::SharpMoves,
 }
 
 impl LiveEvaluator {
@@ -134,6 +135,7 @@ impl LiveEvaluator {
             stale_after,
             live_threshold,
             alerter,
+            sharp: crate::sharp::SharpMoves::default(),
         };
         let (mut tickers, mut tokens) = (Vec::new(), Vec::new());
         for w in watch {
@@ -182,6 +184,15 @@ impl LiveEvaluator {
                 return Ok(0);
             }
         };
+        if let Some((venue, id)) = &changed
+            && let Some(mid) = self.books.get(*venue, id).and_then(OrderBook::mid)
+            && let Some(m) = self.sharp.observe(*venue, id, mid, now)
+        {
+            tracing::info!(venue = %venue, book = %id, from = %m.from, to = %m.to, bps = m.change_bps, "sharp move");
+            if let Some(a) = &self.alerter {
+                a.sharp_move(&m, now).await?;
+            }
+        }
         let ids: Vec<LinkId> = match (&changed, e) {
             (Some(key), _) => self.by_book.get(key).cloned().unwrap_or_default(),
             // Invalidated: every link of that venue loses its quote.

@@ -115,5 +115,13 @@ pub async fn render(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<Str
             ("{status=\"pending\"}".into(), by("pending")),
         ],
     );
+    let sharp = alerts.iter().filter(|a| a.kind == "sharp_move").count() as f64;
+    line(
+        &mut out,
+        "crossbook_sharp_moves",
+        "Sharp price moves detected (recent alerts)",
+        "gauge",
+        &[(String::new(), sharp)],
+    );
     Ok(out)
 }
