@@ -19,12 +19,15 @@ pub struct SharpMove {
     pub over: Duration,
 }
 
+/// Recent mids of one book, oldest first.
+type MidHistory = VecDeque<(DateTime<Utc>, Price)>;
+
 /// Mid-price history per book.
 #[derive(Debug)]
 pub struct SharpMoves {
     window: Duration,
     threshold_bps: i64,
-    history: HashMap<(Venue, String), VecDeque<(DateTime<Utc>, Price)>>,
+    history: HashMap<(Venue, String), MidHistory>,
     last_flagged: HashMap<(Venue, String), DateTime<Utc>>,
 }
 
