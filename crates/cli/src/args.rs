@@ -67,7 +67,10 @@ pub(crate) enum Command {
         json: bool,
     },
     /// Every service in one process.
-    Run,
+    Run {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
     /// One ingestion pass.
     Ingest {
         #[arg(short, long, value_enum)]
@@ -264,8 +267,17 @@ pub(crate) enum AuditCommand {
 pub(crate) enum DbCommand {
     /// Apply schema migrations.
     Migrate,
-    /// A consistent backup.
-    Backup,
+    /// A consistent backup (SQLite online; PostgreSQL with pg_dump).
+    Backup {
+        /// Where to write it (default: crossbook-backup-<time>.db|.dump here).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Restore a backup into DATABASE_URL.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
 //! `crossbook`: the binary. Parses the command line, loads settings, sets up logging and runs
 //! the command. Exit codes: 0 success (health: healthy), 1 failure (health: degraded),
-//! 2 bad settings, not built yet, or health: down.
+//! 2 bad settings (health: down).
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 

@@ -123,3 +123,44 @@ fn review_keeps_a_persons_decision_and_audit_passes() {
     assert!(audit.status.success(), "{}", String::from_utf8_lossy(&audit.stdout));
     assert!(String::from_utf8_lossy(&audit.stdout).contains("audit mve: pass"));
 }
+
+#[test]
+fn run_supervises_every_service_and_stops_on_sigterm() {
+    use std::io::BufRead;
+    let sim = sim();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+    cmd.current_dir(dir.path())
+        .args(["run", "--bind", "127.0.0.1:0"])
+        .env_remove("DATABASE_URL")
+        .env("LOG_LEVEL", "warn")
+        .env("CROSSBOOK_NOW", "2026-01-09T23:50:00Z")
+        .stdout(Stdio::piped());
+    for (k, v) in &sim.1 {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = out.next().unwrap().unwrap();
+    let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().to_string();
+    // The first ops pass ingests, matches and builds the watchlist; health then shows it all.
+    let mut health = serde_json::Value::Null;
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let Ok(r) = reqwest::blocking::get(format!("{url}/health")) else { continue };
+        health = r.json().unwrap_or_default();
+        if health["matching"]["confirmedCount"] == 54 {
+            break;
+        }
+    }
+    assert_eq!(health["matching"]["confirmedCount"], 54, "{health}");
+    assert_eq!(health["ingestion"]["kalshi"]["stored"], 54);
+    for service in ["ops", "quotes", "monitor"] {
+        assert_eq!(health["services"][service]["status"], "running", "{health}");
+    }
+    // SIGTERM: passes finish, the process says so and exits 0.
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let rest: Vec<String> = out.map_while(Result::ok).collect();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(rest.last().map(String::as_str), Some("crossbook stopped"));
+}

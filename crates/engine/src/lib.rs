@@ -30,6 +30,8 @@ pub mod review;
 pub mod settings;
 /// Sharp-move detection.
 pub mod sharp;
+/// Supervision of `run`'s services.
+pub mod supervisor;
 /// Venue clients from settings.
 pub mod venues;
 /// The watchlist.

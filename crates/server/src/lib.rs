@@ -35,6 +35,8 @@ pub struct AppState {
     /// Set by [`serve`] from the bound address (false also when a caller says so).
     pub loopback: bool,
     pub live_threshold: chrono::Duration,
+    /// The services of this process (under `run`), shown in health.
+    pub services: Option<crossbook_engine::supervisor::Board>,
 }
 
 /// A running server.
@@ -110,12 +112,20 @@ pub async fn serve(state: AppState, bind: SocketAddr) -> std::io::Result<ServerH
 }
 
 async fn health(State(s): State<AppState>) -> Response {
-    let report = crossbook_engine::health::check(&*s.store, s.clock.now(), s.live_threshold).await;
+    let mut report = crossbook_engine::health::check(&*s.store, s.clock.now(), s.live_threshold).await;
     let code = match report.status {
         crossbook_engine::health::Level::Down => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::OK,
     };
-    (code, Json(report)).into_response()
+    let mut body = serde_json::to_value(&report).unwrap_or(Value::Null);
+    if let Some(board) = &s.services {
+        if board.degraded() && report.status == crossbook_engine::health::Level::Healthy {
+            report.status = crossbook_engine::health::Level::Degraded;
+            body["status"] = json!("degraded");
+        }
+        body["services"] = serde_json::to_value(board.snapshot()).unwrap_or(Value::Null);
+    }
+    (code, Json(body)).into_response()
 }
 
 async fn metrics_text(State(s): State<AppState>) -> Result<Response, ApiError> {

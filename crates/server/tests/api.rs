@@ -32,6 +32,7 @@ async fn start(db: &TestDb, loopback: bool, token: Option<&str>) -> crossbook_se
         token: token.map(|t| SecretString::from(t.to_string())),
         loopback,
         live_threshold: chrono::Duration::minutes(15),
+        services: None,
     };
     serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }

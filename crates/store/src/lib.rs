@@ -5,6 +5,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+/// Backups and restores.
+pub mod backup;
 /// Schema migrations per backend.
 mod migrate;
 /// PostgreSQL connection set-up.
@@ -195,6 +197,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         error: Option<&str>,
         sent_at: Option<DateTime<Utc>>,
     ) -> StoreResult<()>;
+
+    /// Takes or renews the lease `name` for `holder` until `until`; false while another holder's
+    /// lease runs (two processes never do one service's work at once).
+    async fn try_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<bool>;
 
     /// Alerts, newest first.
     async fn list_alerts(&self, limit: i64) -> StoreResult<Vec<AlertRecord>>;

@@ -17,6 +17,7 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "opportunity_payload",
         sql: include_str!("../migrations/sqlite/0003_opportunity_payload.sql"),
     },
+    Migration { version: 4, name: "leases", sql: include_str!("../migrations/sqlite/0004_leases.sql") },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -31,6 +32,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         name: "opportunity_payload",
         sql: include_str!("../migrations/postgres/0003_opportunity_payload.sql"),
     },
+    Migration { version: 4, name: "leases", sql: include_str!("../migrations/postgres/0004_leases.sql") },
 ];
 
 /// The bookkeeping table, the same on both backends.

@@ -984,6 +984,21 @@ macro_rules! impl_store {
                     Ok(())
                 }
 
+                async fn try_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<bool> {
+                    let r = sqlx::query(
+                        "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
+                         WHERE leases.holder = excluded.holder OR leases.expires_at < $4",
+                    )
+                    .bind(name)
+                    .bind(holder)
+                    .bind(until)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(r.rows_affected() == 1)
+                }
+
                 async fn list_alerts(&self, limit: i64) -> StoreResult<Vec<AlertRecord>> {
                     let rows = sqlx::query(
                         "SELECT id, opportunity_id, kind, sink, status, attempts, payload, error, created_at, sent_at \

@@ -105,7 +105,7 @@ fn candidate(ticker: &str, poly: &str, index: u8) -> LinkCandidate {
 async fn migrate_twice_changes_nothing(s: &dyn Store) {
     let again = s.migrate().await.unwrap();
     assert!(again.applied.is_empty(), "second migrate applied {:?}", again.applied);
-    assert_eq!(again.current, 3);
+    assert_eq!(again.current, 4);
     s.ping().await.unwrap();
 }
 
@@ -394,6 +394,16 @@ async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
     assert_eq!(alerts[0].payload, alert.payload);
 }
 
+async fn leases_keep_one_holder_at_a_time(s: &dyn Store) {
+    assert!(s.try_lease("ops", "a", t(0), t(1)).await.unwrap());
+    assert!(!s.try_lease("ops", "b", t(0), t(1)).await.unwrap(), "held by a");
+    assert!(s.try_lease("ops", "a", t(0), t(2)).await.unwrap(), "a renews");
+    assert!(s.try_lease("quotes", "b", t(0), t(1)).await.unwrap(), "another service");
+    assert!(!s.try_lease("ops", "b", t(1), t(3)).await.unwrap(), "a's lease runs to t(2)");
+    assert!(s.try_lease("ops", "b", t(3), t(4)).await.unwrap(), "expired: b takes over");
+    assert!(!s.try_lease("ops", "a", t(3), t(5)).await.unwrap());
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -426,9 +436,60 @@ conformance!(
     link_review_keeps_history_and_human_decisions,
     ingestion_and_matching_runs,
     watchlist_books_opportunities_and_alerts,
+    leases_keep_one_holder_at_a_time,
 );
 
 #[tokio::test]
 async fn test_db_handle_is_usable() {
     let _ = TestDb::of("sqlite").await;
+}
+
+/// Backup and restore, both backends: the same rows after the round trip.
+mod backup_round_trip {
+    use super::*;
+
+    async fn fill(s: &dyn Store) {
+        s.upsert_markets(
+            &[kalshi_market("KXNBAGAME-26JAN09MILLAL-MIL", Topic::Sports, false), poly_market("1096983", None)],
+            t(0),
+        )
+        .await
+        .unwrap();
+        let id =
+            s.upsert_link_candidate(&candidate("KXNBAGAME-26JAN09MILLAL-MIL", "1096983", 0), t(0)).await.unwrap().id();
+        s.decide_link(id, LinkStatus::Confirmed, &Decider::Human("ana".into()), "checked", t(1)).await.unwrap();
+    }
+
+    async fn rows(s: &dyn Store) -> (Vec<StoredMarket>, Vec<Link>, Vec<LinkDecision>) {
+        let links = s.list_links(None).await.unwrap();
+        let history = s.link_history(links[0].id).await.unwrap();
+        (s.list_markets(&MarketFilter::default()).await.unwrap(), links, history)
+    }
+
+    #[tokio::test]
+    async fn sqlite() {
+        let db = TestDb::sqlite().await;
+        fill(&*db.store).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("backup.db");
+        backup::backup(&db.url, &file).await.unwrap();
+        assert!(backup::backup(&db.url, &file).await.is_err(), "never overwrites");
+        let restored: DatabaseUrl = format!("sqlite://{}", dir.path().join("restored.db").display()).parse().unwrap();
+        backup::restore(&restored, &file).await.unwrap();
+        let store = open(&restored).await.unwrap();
+        assert_eq!(rows(&*store).await, rows(&*db.store).await);
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        let db = TestDb::postgres().await;
+        fill(&*db.store).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("backup.dump");
+        backup::backup(&db.url, &file).await.unwrap();
+        let target = TestDb::postgres().await;
+        backup::restore(&target.url, &file).await.unwrap();
+        let store = open(&target.url).await.unwrap();
+        assert_eq!(rows(&*store).await, rows(&*db.store).await);
+    }
 }

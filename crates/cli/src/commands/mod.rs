@@ -18,6 +18,8 @@ mod links;
 mod markets;
 /// `crossbook watchlist …`, `quotes loop`, `arbs list`.
 mod quotes;
+/// `crossbook run`.
+mod run;
 /// `crossbook serve`.
 mod serve;
 /// `crossbook sim`.
@@ -34,12 +36,12 @@ use crate::args::{
 };
 use crossbook_model::LinkStatus;
 
-/// Exit code of a command whose capability is not built yet.
-const NOT_BUILT: u8 = 2;
-
 pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<u8> {
     match command {
         Command::Db(DbCommand::Migrate) => db::migrate(&settings).await,
+        Command::Db(DbCommand::Backup { out }) => db::backup(&settings, out.as_deref()).await,
+        Command::Db(DbCommand::Restore { from }) => db::restore(&settings, &from).await,
+        Command::Run { bind } => run::run(&settings, &bind).await,
         Command::Demo { duration, json } => demo::run(&settings, &duration, json).await,
         Command::Serve { bind } => serve::run(&settings, &bind).await,
         Command::Health { json } => health::run(&settings, json).await,
@@ -63,20 +65,12 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Quotes(QuotesCommand::Loop { once }) => quotes::quotes_loop(&settings, once).await,
         Command::Arbs(ArbsCommand::List { json }) => quotes::arbs_list(&settings, json).await,
         Command::Monitor(MonitorCommand::LiveEvents { once }) => quotes::monitor(&settings, once).await,
-        other => Ok(not_built(&other)),
     }
 }
 
 /// Opens (and migrates) the configured database.
 pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     crossbook_store::open(&settings.database_url).await.with_context(|| format!("opening {}", settings.database_url))
-}
-
-fn not_built(command: &Command) -> u8 {
-    let name = format!("{command:?}");
-    let name = name.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("command").to_lowercase();
-    eprintln!("crossbook {name}: not built yet");
-    NOT_BUILT
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

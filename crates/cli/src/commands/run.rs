@@ -1,0 +1,144 @@
+//! `crossbook run [--bind 127.0.0.1:8080]`: every service in one process — ingestion and
+//! matching every OPS_INTERVAL_MINUTES, the watchlist after each, live quotes (sockets first,
+//! REST polling by priority), the live-events monitor, and the HTTP server. Each service is
+//! supervised (a crash restarts it with backoff and shows in /health) and takes its work under a
+//! lease, so processes sharing PostgreSQL never do it twice. SIGINT/SIGTERM stop it gracefully:
+//! every pass writes in transactions, and running passes are let finish.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use crossbook_engine::Settings;
+use crossbook_engine::ingest::LogProgress;
+use crossbook_engine::pipeline::Pipeline;
+use crossbook_engine::supervisor::{Board, pause, supervise};
+use crossbook_model::Venue;
+use crossbook_net::Backoff;
+use crossbook_store::{Priority, Store};
+use tokio::sync::watch;
+
+/// Takes (or renews) a lease for one pass of `service`; `false` while another process holds it.
+async fn lease(
+    store: &dyn Store,
+    service: &str,
+    holder: &str,
+    p: &Pipeline,
+    ttl: chrono::Duration,
+) -> anyhow::Result<bool> {
+    let now = p.clock.now();
+    Ok(store.try_lease(service, holder, now, now + ttl).await?)
+}
+
+pub(crate) async fn run(settings: &Settings, bind: &str) -> anyhow::Result<u8> {
+    let addr: std::net::SocketAddr = bind.parse().with_context(|| format!("--bind {bind}"))?;
+    if !addr.ip().is_loopback() && settings.api_token.is_none() {
+        anyhow::bail!("API_TOKEN: required when --bind is not a loopback address (changes need it)");
+    }
+    let store = super::open_store(settings).await?;
+    let p = Arc::new(Pipeline::new(settings, store.clone())?);
+    let holder = format!("{}-{}", std::process::id(), p.clock.now().timestamp_millis());
+    let board = Board::default();
+    let (stop_tx, stop) = watch::channel(false);
+    let backoff =
+        Backoff::new(Duration::from_secs(1), Duration::from_secs(60), 2.0, 0.2).map_err(anyhow::Error::msg)?;
+    let ops_every = settings.ops_interval;
+    let mut tasks = tokio::task::JoinSet::new();
+
+    // Ingestion, matching, watchlist: one pass per interval, under the "ops" lease.
+    let (pp, st, h) = (p.clone(), store.clone(), holder.clone());
+    tasks.spawn(supervise("ops", board.clone(), stop.clone(), backoff, move |mut stop| {
+        let (p, store, holder) = (pp.clone(), st.clone(), h.clone());
+        async move {
+            loop {
+                let ttl = chrono::Duration::from_std(ops_every * 2).unwrap_or(chrono::Duration::minutes(20));
+                if lease(&*store, "ops", &holder, &p, ttl).await? {
+                    for v in Venue::ALL {
+                        let r = p.ingest(v, Arc::new(LogProgress)).await?;
+                        tracing::info!(venue = %v, stored = r.stored, status = r.status.as_str(), "ingested");
+                    }
+                    let m = p.match_pass().await?;
+                    tracing::info!(confirmed = m.confirmed, suggested = m.suggested, "matched");
+                    p.watchlist().await?;
+                }
+                if pause(&mut stop, ops_every).await {
+                    return Ok(());
+                }
+            }
+        }
+    }));
+
+    // Quotes: sockets first (restarted with the watchlist), REST polling by priority under the "quotes" lease.
+    let (pp, st, h, s2) = (p.clone(), store.clone(), holder.clone(), settings.clone());
+    tasks.spawn(supervise("quotes", board.clone(), stop.clone(), backoff, move |mut stop| {
+        let (p, store, holder, settings) = (pp.clone(), st.clone(), h.clone(), s2.clone());
+        async move {
+            let interval = settings.quotes_interval;
+            let ttl = chrono::Duration::from_std(interval * 4).unwrap_or(chrono::Duration::minutes(1));
+            let mut streams = None;
+            let mut watched = 0usize;
+            for n in 0u64.. {
+                if lease(&*store, "quotes", &holder, &p, ttl).await? {
+                    let now_watched = store.list_watchlist().await?.len();
+                    if streams.is_none() || now_watched != watched {
+                        streams = Some(
+                            super::quotes::start_streams(
+                                &settings,
+                                store.clone(),
+                                &p.venues,
+                                p.clock,
+                                p.alerter.clone(),
+                            )
+                            .await?,
+                        );
+                        watched = now_watched;
+                    }
+                    let mut due = vec![Priority::High];
+                    if n % 2 == 0 {
+                        due.push(Priority::Medium);
+                    }
+                    if n % 4 == 0 {
+                        due.push(Priority::Low);
+                    }
+                    p.quotes(&due).await?;
+                } else {
+                    streams = None;
+                }
+                if pause(&mut stop, interval).await {
+                    return Ok(());
+                }
+            }
+            Ok(())
+        }
+    }));
+
+    // The live-events monitor, under the "monitor" lease.
+    if settings.enable_live_events_monitor {
+        let (pp, st, h) = (p.clone(), store.clone(), holder.clone());
+        tasks.spawn(supervise("monitor", board.clone(), stop.clone(), backoff, move |mut stop| {
+            let (p, store, holder) = (pp.clone(), st.clone(), h.clone());
+            async move {
+                loop {
+                    if lease(&*store, "monitor", &holder, &p, chrono::Duration::seconds(10)).await? {
+                        p.monitor().await?;
+                    }
+                    if pause(&mut stop, Duration::from_secs(2)).await {
+                        return Ok(());
+                    }
+                }
+            }
+        }));
+    }
+
+    let mut state = super::serve::app_state(settings, store.clone());
+    state.services = Some(board.clone());
+    let server = crossbook_server::serve(state, addr).await?;
+    println!("crossbook running: http://{} (dashboard, /health, /metrics); Ctrl-C or SIGTERM stops", server.addr);
+    super::shutdown_signal().await;
+    tracing::info!("stopping: letting running passes finish");
+    let _ = stop_tx.send(true);
+    while tasks.join_next().await.is_some() {}
+    server.stop().await;
+    println!("crossbook stopped");
+    Ok(0)
+}
