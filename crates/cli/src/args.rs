@@ -70,6 +70,10 @@ pub(crate) enum Command {
     Run {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
+        /// Which services this process runs (comma list of ops, quotes, monitor, web); processes
+        /// sharing PostgreSQL split them, and leases keep any one from running twice.
+        #[arg(long, default_value = "ops,quotes,monitor,web")]
+        services: String,
     },
     /// One ingestion pass.
     Ingest {

@@ -41,7 +41,7 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Db(DbCommand::Migrate) => db::migrate(&settings).await,
         Command::Db(DbCommand::Backup { out }) => db::backup(&settings, out.as_deref()).await,
         Command::Db(DbCommand::Restore { from }) => db::restore(&settings, &from).await,
-        Command::Run { bind } => run::run(&settings, &bind).await,
+        Command::Run { bind, services } => run::run(&settings, &bind, &services).await,
         Command::Demo { duration, json } => demo::run(&settings, &duration, json).await,
         Command::Serve { bind } => serve::run(&settings, &bind).await,
         Command::Health { json } => health::run(&settings, json).await,

@@ -30,7 +30,12 @@ async fn lease(
     Ok(store.try_lease(service, holder, now, now + ttl).await?)
 }
 
-pub(crate) async fn run(settings: &Settings, bind: &str) -> anyhow::Result<u8> {
+pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyhow::Result<u8> {
+    let wanted: Vec<&str> = services.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    if let Some(bad) = wanted.iter().find(|s| !["ops", "quotes", "monitor", "web"].contains(s)) {
+        anyhow::bail!("--services: unknown service {bad:?} (ops, quotes, monitor, web)");
+    }
+    let on = |s: &str| wanted.contains(&s);
     let addr: std::net::SocketAddr = bind.parse().with_context(|| format!("--bind {bind}"))?;
     if !addr.ip().is_loopback() && settings.api_token.is_none() {
         anyhow::bail!("API_TOKEN: required when --bind is not a loopback address (changes need it)");
@@ -47,73 +52,77 @@ pub(crate) async fn run(settings: &Settings, bind: &str) -> anyhow::Result<u8> {
 
     // Ingestion, matching, watchlist: one pass per interval, under the "ops" lease.
     let (pp, st, h) = (p.clone(), store.clone(), holder.clone());
-    tasks.spawn(supervise("ops", board.clone(), stop.clone(), backoff, move |mut stop| {
-        let (p, store, holder) = (pp.clone(), st.clone(), h.clone());
-        async move {
-            loop {
-                let ttl = chrono::Duration::from_std(ops_every * 2).unwrap_or(chrono::Duration::minutes(20));
-                if lease(&*store, "ops", &holder, &p, ttl).await? {
-                    for v in Venue::ALL {
-                        let r = p.ingest(v, Arc::new(LogProgress)).await?;
-                        tracing::info!(venue = %v, stored = r.stored, status = r.status.as_str(), "ingested");
+    if on("ops") {
+        tasks.spawn(supervise("ops", board.clone(), stop.clone(), backoff, move |mut stop| {
+            let (p, store, holder) = (pp.clone(), st.clone(), h.clone());
+            async move {
+                loop {
+                    let ttl = chrono::Duration::from_std(ops_every * 2).unwrap_or(chrono::Duration::minutes(20));
+                    if lease(&*store, "ops", &holder, &p, ttl).await? {
+                        for v in Venue::ALL {
+                            let r = p.ingest(v, Arc::new(LogProgress)).await?;
+                            tracing::info!(venue = %v, stored = r.stored, status = r.status.as_str(), "ingested");
+                        }
+                        let m = p.match_pass().await?;
+                        tracing::info!(confirmed = m.confirmed, suggested = m.suggested, "matched");
+                        p.watchlist().await?;
                     }
-                    let m = p.match_pass().await?;
-                    tracing::info!(confirmed = m.confirmed, suggested = m.suggested, "matched");
-                    p.watchlist().await?;
-                }
-                if pause(&mut stop, ops_every).await {
-                    return Ok(());
+                    if pause(&mut stop, ops_every).await {
+                        return Ok(());
+                    }
                 }
             }
-        }
-    }));
+        }));
+    }
 
     // Quotes: sockets first (restarted with the watchlist), REST polling by priority under the "quotes" lease.
     let (pp, st, h, s2) = (p.clone(), store.clone(), holder.clone(), settings.clone());
-    tasks.spawn(supervise("quotes", board.clone(), stop.clone(), backoff, move |mut stop| {
-        let (p, store, holder, settings) = (pp.clone(), st.clone(), h.clone(), s2.clone());
-        async move {
-            let interval = settings.quotes_interval;
-            let ttl = chrono::Duration::from_std(interval * 4).unwrap_or(chrono::Duration::minutes(1));
-            let mut streams = None;
-            let mut watched = 0usize;
-            for n in 0u64.. {
-                if lease(&*store, "quotes", &holder, &p, ttl).await? {
-                    let now_watched = store.list_watchlist().await?.len();
-                    if streams.is_none() || now_watched != watched {
-                        streams = Some(
-                            super::quotes::start_streams(
-                                &settings,
-                                store.clone(),
-                                &p.venues,
-                                p.clock,
-                                p.alerter.clone(),
-                            )
-                            .await?,
-                        );
-                        watched = now_watched;
+    if on("quotes") {
+        tasks.spawn(supervise("quotes", board.clone(), stop.clone(), backoff, move |mut stop| {
+            let (p, store, holder, settings) = (pp.clone(), st.clone(), h.clone(), s2.clone());
+            async move {
+                let interval = settings.quotes_interval;
+                let ttl = chrono::Duration::from_std(interval * 4).unwrap_or(chrono::Duration::minutes(1));
+                let mut streams = None;
+                let mut watched = 0usize;
+                for n in 0u64.. {
+                    if lease(&*store, "quotes", &holder, &p, ttl).await? {
+                        let now_watched = store.list_watchlist().await?.len();
+                        if streams.is_none() || now_watched != watched {
+                            streams = Some(
+                                super::quotes::start_streams(
+                                    &settings,
+                                    store.clone(),
+                                    &p.venues,
+                                    p.clock,
+                                    p.alerter.clone(),
+                                )
+                                .await?,
+                            );
+                            watched = now_watched;
+                        }
+                        let mut due = vec![Priority::High];
+                        if n % 2 == 0 {
+                            due.push(Priority::Medium);
+                        }
+                        if n % 4 == 0 {
+                            due.push(Priority::Low);
+                        }
+                        p.quotes(&due).await?;
+                    } else {
+                        streams = None;
                     }
-                    let mut due = vec![Priority::High];
-                    if n % 2 == 0 {
-                        due.push(Priority::Medium);
+                    if pause(&mut stop, interval).await {
+                        return Ok(());
                     }
-                    if n % 4 == 0 {
-                        due.push(Priority::Low);
-                    }
-                    p.quotes(&due).await?;
-                } else {
-                    streams = None;
                 }
-                if pause(&mut stop, interval).await {
-                    return Ok(());
-                }
+                Ok(())
             }
-            Ok(())
-        }
-    }));
+        }));
+    }
 
     // The live-events monitor, under the "monitor" lease.
-    if settings.enable_live_events_monitor {
+    if on("monitor") && settings.enable_live_events_monitor {
         let (pp, st, h) = (p.clone(), store.clone(), holder.clone());
         tasks.spawn(supervise("monitor", board.clone(), stop.clone(), backoff, move |mut stop| {
             let (p, store, holder) = (pp.clone(), st.clone(), h.clone());
@@ -130,15 +139,26 @@ pub(crate) async fn run(settings: &Settings, bind: &str) -> anyhow::Result<u8> {
         }));
     }
 
-    let mut state = super::serve::app_state(settings, store.clone());
-    state.services = Some(board.clone());
-    let server = crossbook_server::serve(state, addr).await?;
-    println!("crossbook running: http://{} (dashboard, /health, /metrics); Ctrl-C or SIGTERM stops", server.addr);
+    let server = if on("web") {
+        let mut state = super::serve::app_state(settings, store.clone());
+        state.services = Some(board.clone());
+        let server = crossbook_server::serve(state, addr).await?;
+        println!(
+            "crossbook running {services}: http://{} (dashboard, /health, /metrics); Ctrl-C or SIGTERM stops",
+            server.addr
+        );
+        Some(server)
+    } else {
+        println!("crossbook running {services}; Ctrl-C or SIGTERM stops");
+        None
+    };
     super::shutdown_signal().await;
     tracing::info!("stopping: letting running passes finish");
     let _ = stop_tx.send(true);
     while tasks.join_next().await.is_some() {}
-    server.stop().await;
+    if let Some(server) = server {
+        server.stop().await;
+    }
     println!("crossbook stopped");
     Ok(0)
 }
