@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use chrono::{DateTime, Utc};
 use crossbook_arb::{PairQuotes, evaluate};
 use crossbook_book::{BookError, OrderBook};
@@ -13,6 +15,11 @@ use crossbook_model::{BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, 
 use crossbook_store::{MarketFilter, Store};
 
 use crate::alerts::Alerter;
+
+/// Book updates received from the sockets by this process.
+pub static QUOTE_UPDATES: AtomicU64 = AtomicU64::new(0);
+/// Socket resets (drops, sequence gaps, silence) by this process: Kalshi, Polymarket.
+pub static STREAM_RESETS: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
 
 /// The books the streams have built.
 #[derive(Debug, Default)]
@@ -173,6 +180,14 @@ impl LiveEvaluator {
     /// Applies an event and re-evaluates the links of the book it changed. Returns how many
     /// opportunities are open on those links afterwards.
     pub async fn on_event(&mut self, e: &BookEvent, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        match e {
+            BookEvent::Invalidated { venue, .. } => {
+                STREAM_RESETS[usize::from(*venue == Venue::Polymarket)].fetch_add(1, Ordering::Relaxed);
+            }
+            _ => {
+                QUOTE_UPDATES.fetch_add(1, Ordering::Relaxed);
+            }
+        }
         let changed = match self.books.apply(e, now) {
             Ok(c) => c,
             Err(err) => {

@@ -37,6 +37,8 @@ pub struct AppState {
     pub live_threshold: chrono::Duration,
     /// The services of this process (under `run`), shown in health.
     pub services: Option<crossbook_engine::supervisor::Board>,
+    /// This process's venue clients (under `run`), for request, 429 and retry counters.
+    pub venues: Option<crossbook_engine::Venues>,
 }
 
 /// A running server.
@@ -129,7 +131,8 @@ async fn health(State(s): State<AppState>) -> Response {
 }
 
 async fn metrics_text(State(s): State<AppState>) -> Result<Response, ApiError> {
-    let text = metrics::render(&*s.store, s.clock.now()).await?;
+    let mut text = metrics::render(&*s.store, s.clock.now()).await?;
+    metrics::render_process(&mut text, s.venues.as_ref());
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }
 

@@ -125,3 +125,46 @@ pub async fn render(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<Str
     );
     Ok(out)
 }
+
+/// Counters of this process: venue requests, 429s, retries, socket resets, quote updates.
+pub fn render_process(out: &mut String, venues: Option<&crossbook_engine::Venues>) {
+    use std::sync::atomic::Ordering;
+
+    use crossbook_engine::live::{QUOTE_UPDATES, STREAM_RESETS};
+    use crossbook_net::NetStats;
+    if let Some(v) = venues {
+        let clients =
+            [("kalshi", v.kalshi.rest().stats()), ("gamma", v.gamma.rest().stats()), ("clob", v.clob.rest().stats())];
+        for (name, help, pick) in [
+            (
+                "crossbook_venue_requests_total",
+                "Venue requests sent",
+                (|s: &NetStats| NetStats::get(&s.requests)) as fn(&NetStats) -> u64,
+            ),
+            ("crossbook_venue_rate_limited_total", "HTTP 429 answers", |s: &NetStats| NetStats::get(&s.rate_limited)),
+            ("crossbook_venue_retries_total", "Requests retried", |s: &NetStats| NetStats::get(&s.retries)),
+            ("crossbook_venue_malformed_total", "Malformed bodies", |s: &NetStats| NetStats::get(&s.malformed)),
+        ] {
+            let samples: Vec<(String, f64)> =
+                clients.iter().map(|(api, st)| (format!("{{api=\"{api}\"}}"), pick(st) as f64)).collect();
+            line(out, name, help, "counter", &samples);
+        }
+    }
+    line(
+        out,
+        "crossbook_quote_updates_total",
+        "Book updates received from the sockets",
+        "counter",
+        &[(String::new(), QUOTE_UPDATES.load(Ordering::Relaxed) as f64)],
+    );
+    line(
+        out,
+        "crossbook_socket_resets_total",
+        "Socket reconnects (drops, sequence gaps, silence)",
+        "counter",
+        &[
+            ("{venue=\"kalshi\"}".into(), STREAM_RESETS[0].load(Ordering::Relaxed) as f64),
+            ("{venue=\"polymarket\"}".into(), STREAM_RESETS[1].load(Ordering::Relaxed) as f64),
+        ],
+    );
+}

@@ -33,6 +33,7 @@ async fn start(db: &TestDb, loopback: bool, token: Option<&str>) -> crossbook_se
         loopback,
         live_threshold: chrono::Duration::minutes(15),
         services: None,
+        venues: None,
     };
     serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }

@@ -142,6 +142,7 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
     let server = if on("web") {
         let mut state = super::serve::app_state(settings, store.clone());
         state.services = Some(board.clone());
+        state.venues = Some(p.venues.clone());
         let server = crossbook_server::serve(state, addr).await?;
         println!(
             "crossbook running {services}: http://{} (dashboard, /health, /metrics); Ctrl-C or SIGTERM stops",

@@ -13,6 +13,7 @@ pub(crate) fn app_state(settings: &Settings, store: std::sync::Arc<dyn crossbook
         live_threshold: chrono::Duration::from_std(settings.live_event_threshold)
             .unwrap_or(chrono::Duration::minutes(15)),
         services: None,
+        venues: None,
     }
 }
 

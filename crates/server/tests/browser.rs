@@ -1,0 +1,147 @@
+//! The dashboard in a real browser (Debian's headless Chromium, driven through ChromeDriver's
+//! WebDriver protocol): the page loads, shows a planted opportunity, and a click on Confirm
+//! confirms a suggested link, which the database then shows.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use crossbook_engine::Clock;
+use crossbook_model::*;
+use crossbook_server::{AppState, serve};
+use crossbook_store::testing::TestDb;
+use serde_json::{Value, json};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn candidate(ticker: &str, poly: &str) -> LinkCandidate {
+    LinkCandidate {
+        kalshi_ticker: KalshiMarketTicker::new(ticker).unwrap(),
+        kalshi_event_ticker: KalshiEventTicker::new(ticker.rsplit_once('-').unwrap().0).unwrap(),
+        poly_market_id: PolyMarketId::new(poly).unwrap(),
+        poly_condition_id: None,
+        poly_token_id: Some(PolyTokenId::new(format!("{poly}1")).unwrap()),
+        poly_outcome_index: 0,
+        poly_outcome: "Bucks".into(),
+        kind: MarketKind::Moneyline,
+        line: None,
+        league: Some(League::Nba),
+        starts_at: None,
+        score: 0.81,
+        reasons: vec!["league NBA".into(), "start Δ 0 min".into(), "participants fuzzy 0.90".into()],
+    }
+}
+
+async fn wd(http: &reqwest::Client, method: reqwest::Method, url: String, body: Value) -> Value {
+    let r = http.request(method, url).json(&body).send().await.unwrap();
+    r.json::<Value>().await.unwrap()["value"].clone()
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
+    let db = TestDb::sqlite().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 9, 23, 50, 0).unwrap();
+    let confirmed =
+        db.store.upsert_link_candidate(&candidate("KXNBAGAME-26JAN09NOPWAS-NOP", "1096961"), now).await.unwrap().id();
+    db.store.decide_link(confirmed, LinkStatus::Confirmed, &Decider::Auto, "exact", now).await.unwrap();
+    let suggested =
+        db.store.upsert_link_candidate(&candidate("KXNBAGAME-26JAN09MILLAL-MIL", "1096983"), now).await.unwrap().id();
+    let opportunity: Opportunity = serde_json::from_value(json!({
+        "link_id": confirmed.0, "kind": "moneyline", "league": "NBA", "starts_at": "2026-01-10T00:00:00Z",
+        "detected_at": "2026-01-09T23:50:00Z",
+        "legs": [{"venue": "kalshi", "ticker": "KXNBAGAME-26JAN09NOPWAS-NOP", "side": "yes", "price": "0.52", "size": "150"},
+                 {"venue": "polymarket", "token_id": "2", "outcome": "Wizards", "price": "0.44", "size": "150"}],
+        "cost": "0.96", "fees": "0.0175", "edge": "0.0225", "max_size": "150", "profit": "3.37",
+        "quote_age_ms": {"kalshi": 120, "polymarket": 80}
+    }))
+    .unwrap();
+    db.store.upsert_opportunity(&opportunity, "kalshi_yes", now).await.unwrap();
+    let state = AppState {
+        store: db.store.clone(),
+        clock: Clock::Frozen(now),
+        token: None,
+        loopback: true,
+        live_threshold: chrono::Duration::minutes(15),
+        services: None,
+        venues: None,
+    };
+    let server = serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+
+    let port = free_port();
+    let _driver = Driver(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian package chromium-driver) must be installed; .ci/run installs it"),
+    );
+    let wdurl = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    for _ in 0..100 {
+        if http.get(format!("{wdurl}/status")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+        "binary": "/usr/bin/chromium",
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]}}}});
+    let session = wd(&http, reqwest::Method::POST, format!("{wdurl}/session"), caps).await;
+    let sid = session["sessionId"].as_str().unwrap_or_else(|| panic!("no WebDriver session: {session}")).to_string();
+    let s = format!("{wdurl}/session/{sid}");
+    wd(&http, reqwest::Method::POST, format!("{s}/url"), json!({"url": format!("http://{}/", server.addr)})).await;
+
+    // The page fills itself from the API: the planted opportunity shows, with its edge.
+    let mut text = String::new();
+    for _ in 0..100 {
+        let v = wd(
+            &http,
+            reqwest::Method::POST,
+            format!("{s}/execute/sync"),
+            json!({"script": "return document.body.innerText", "args": []}),
+        )
+        .await;
+        text = v.as_str().unwrap_or("").to_string();
+        if text.contains("KXNBAGAME-26JAN09NOPWAS-NOP") && text.contains("KXNBAGAME-26JAN09MILLAL-MIL") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(text.contains("0.0225") && text.contains("Wizards"), "the opportunity is not shown: {text}");
+
+    // Click Confirm on the suggested link.
+    let button = wd(
+        &http,
+        reqwest::Method::POST,
+        format!("{s}/element"),
+        json!({"using": "css selector", "value": format!("tr[data-link='{}'] button.ok", suggested.0)}),
+    )
+    .await;
+    let eid = button[ELEMENT].as_str().unwrap_or_else(|| panic!("no Confirm button: {button}")).to_string();
+    wd(&http, reqwest::Method::POST, format!("{s}/element/{eid}/click"), json!({})).await;
+    let mut link = db.store.get_link(suggested).await.unwrap().unwrap();
+    for _ in 0..100 {
+        if link.status == LinkStatus::Confirmed {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        link = db.store.get_link(suggested).await.unwrap().unwrap();
+    }
+    assert_eq!((link.status, link.decided_by), (LinkStatus::Confirmed, Some(Decider::Human("dashboard".into()))));
+    let _ = http.delete(&s).send().await;
+    server.stop().await;
+}
