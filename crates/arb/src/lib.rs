@@ -167,6 +167,12 @@ fn direction(link: &Link, q: &PairQuotes<'_>, d: Direction, now: DateTime<Utc>) 
         max_size: size,
         profit,
         quote_age_ms: QuoteAges { kalshi: q.kalshi.age_ms(now), polymarket: poly_book.age_ms(now) },
+        rule_risk: link.rule_risk.filter(|r| *r != crossbook_model::RuleRisk::Equivalent),
+        rule_reasons: if link.rule_risk.is_some_and(|r| r != crossbook_model::RuleRisk::Equivalent) {
+            link.rule_reasons.clone()
+        } else {
+            Vec::new()
+        },
     })
 }
 
@@ -178,6 +184,10 @@ pub fn evaluate(
     now: DateTime<Utc>,
     stale_after: Duration,
 ) -> Option<(Direction, Opportunity)> {
+    // Markets that can settle differently are no arbitrage at any price.
+    if link.rule_risk == Some(crossbook_model::RuleRisk::Incompatible) {
+        return None;
+    }
     let fresh = |b: &OrderBook| now - b.received_at <= stale_after && b.received_at <= now + Duration::seconds(5);
     let mut best: Option<(Direction, Opportunity)> = None;
     for d in [Direction::YesOther, Direction::NoSame] {

@@ -108,6 +108,30 @@ fn the_no_side_pairs_with_the_same_outcome() {
 }
 
 #[test]
+fn no_opportunity_on_an_incompatible_link_and_minor_is_marked() {
+    let kalshi = book(&[], &[lv("0.42", "100")], 1);
+    let lakers = book(&[], &[lv("0.53", "100")], 1);
+    let bucks = book(&[], &[], 1);
+    let q = PairQuotes {
+        kalshi: &kalshi,
+        kalshi_fees: KALSHI,
+        poly_same: &bucks,
+        poly_other: Some(&lakers),
+        poly_fees: FeeSchedule::Free,
+        poly_other_token: Some("l"),
+        poly_other_name: Some("Lakers"),
+    };
+    let now = Utc.with_ymd_and_hms(2026, 1, 9, 23, 50, 0).unwrap();
+    let mut l = link();
+    l.rule_risk = Some(RuleRisk::Incompatible);
+    assert!(evaluate(&l, &q, now, Duration::seconds(30)).is_none());
+    l.rule_risk = Some(RuleRisk::Minor);
+    l.rule_reasons = vec!["cancellation: Kalshi resolves at a fair price, Polymarket resolves 50-50".into()];
+    let (_, o) = evaluate(&l, &q, now, Duration::seconds(30)).unwrap();
+    assert_eq!((o.rule_risk, o.rule_reasons.len()), (Some(RuleRisk::Minor), 1));
+}
+
+#[test]
 fn no_opportunity_from_stale_books_or_after_fees() {
     let now = Utc.with_ymd_and_hms(2026, 1, 9, 23, 50, 0).unwrap();
     let kalshi = book(&[], &[lv("0.42", "100")], 31);

@@ -82,7 +82,7 @@ fn sim() -> Sim {
         .spawn()
         .unwrap();
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let env = (0..5)
+    let env = (0..6)
         .map(|_| {
             let l = lines.next().unwrap().unwrap();
             let (k, v) = l.split_once('=').unwrap();

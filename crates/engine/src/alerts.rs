@@ -62,14 +62,17 @@ pub fn describe(o: &Opportunity) -> String {
         })
         .collect();
     format!(
-        "crossbook: {} {} arbitrage — buy {} | edge {} × {} = ${} after fees{}",
+        "crossbook: {} {} arbitrage — buy {} | edge {} × {} = ${} after fees{}{}",
         o.league.map(|l| l.code()).unwrap_or("-"),
         o.kind,
         legs.join(" + "),
         o.edge,
         o.max_size,
         o.profit,
-        o.starts_at.map(|t| format!(" | starts {}", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default()
+        o.starts_at.map(|t| format!(" | starts {}", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default(),
+        o.rule_risk
+            .map(|r| format!(" | settlement rules: {} — {}", r.as_str(), o.rule_reasons.join("; ")))
+            .unwrap_or_default()
     )
 }
 
@@ -183,13 +186,14 @@ impl Alerter {
     /// Records (and sends) a sharp move.
     pub async fn sharp_move(&self, m: &crate::sharp::SharpMove, now: DateTime<Utc>) -> anyhow::Result<()> {
         let text = format!(
-            "crossbook: sharp move on {} {} — mid {} → {} ({:+.1} %) in {} s",
+            "crossbook: sharp move on {} {} — mid {} → {} ({:+.1} %) in {} s, {}",
             m.venue,
             m.book,
             m.from,
             m.to,
             m.change_bps as f64 / 100.0,
-            m.over.num_seconds()
+            m.over.num_seconds(),
+            if m.score_driven { "after a score change" } else { "with no score change" }
         );
         let body = match self.sink {
             SinkKind::Discord => json!({"content": text, "username": "crossbook"}),
@@ -201,7 +205,7 @@ impl Alerter {
                 json!({"chat_id": chat, "text": text})
             }
             SinkKind::Webhook => json!({"type": "sharp_move", "text": text, "venue": m.venue, "book": m.book,
-                                       "from": m.from, "to": m.to, "change_bps": m.change_bps}),
+                                       "from": m.from, "to": m.to, "change_bps": m.change_bps, "score_driven": m.score_driven}),
         };
         let record = AlertRecord {
             id: 0,

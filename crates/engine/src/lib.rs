@@ -10,6 +10,8 @@ pub mod backfill;
 pub mod clock;
 /// Scoring the matcher against labels.
 pub mod eval;
+/// The game-status gate.
+pub mod game;
 /// The health report.
 pub mod health;
 /// Ingestion passes.

@@ -98,6 +98,9 @@ struct Watched {
     kalshi_fees: FeeSchedule,
     poly_fees: FeeSchedule,
     other: Option<(String, String)>,
+    /// The Polymarket event's stored payload and slug (the game-status gate reads them).
+    event: Option<serde_json::Value>,
+    slug: Option<String>,
 }
 
 /// Re-evaluates links as their books change.
@@ -113,6 +116,10 @@ pub struct LiveEvaluator {
     live_threshold: chrono::Duration,
     alerter: Option<Alerter>,
     sharp: crate::sharp::SharpMoves,
+    /// Live game states by event slug, from the sports socket.
+    games: HashMap<String, crate::game::GameState>,
+    /// Build opportunities on started games too.
+    pub allow_in_play: bool,
 }
 
 impl LiveEvaluator {
@@ -143,7 +150,11 @@ impl LiveEvaluator {
             live_threshold,
             alerter,
             sharp: crate::sharp::SharpMoves::default(),
+            games: HashMap::new(),
+            allow_in_play: false,
         };
+        let events: HashMap<String, serde_json::Value> =
+            ev.store.list_events(Some(Venue::Polymarket)).await?.into_iter().map(|e| (e.id, e.raw)).collect();
         let (mut tickers, mut tokens) = (Vec::new(), Vec::new());
         for w in watch {
             let Some(link) = all.get(&w.link_id).cloned() else { continue };
@@ -168,7 +179,9 @@ impl LiveEvaluator {
                 }
                 ev.by_book.entry((venue, id)).or_default().push(link.id);
             }
-            ev.links.insert(link.id, Watched { kalshi_fees: km.fees, poly_fees: pm.fees, other, link });
+            let event = events.get(pm.event_id()).cloned();
+            let slug = event.as_ref().and_then(|e| e.get("slug")?.as_str().map(str::to_string));
+            ev.links.insert(link.id, Watched { kalshi_fees: km.fees, poly_fees: pm.fees, other, link, event, slug });
         }
         for v in [&mut tickers, &mut tokens] {
             v.sort();
@@ -201,9 +214,16 @@ impl LiveEvaluator {
         };
         if let Some((venue, id)) = &changed
             && let Some(mid) = self.books.get(*venue, id).and_then(OrderBook::mid)
-            && let Some(m) = self.sharp.observe(*venue, id, mid, now)
+            && let Some(mut m) = self.sharp.observe(*venue, id, mid, now)
         {
-            tracing::info!(venue = %venue, book = %id, from = %m.from, to = %m.to, bps = m.change_bps, "sharp move");
+            // Score-driven when the game of a link on this book scored within the last minute.
+            m.score_driven = self.by_book.get(&(*venue, id.clone())).into_iter().flatten().any(|l| {
+                self.links
+                    .get(l)
+                    .and_then(|w| w.slug.as_deref())
+                    .is_some_and(|s| self.score_changed_recently(s, now, chrono::Duration::minutes(1)))
+            });
+            tracing::info!(venue = %venue, book = %id, from = %m.from, to = %m.to, bps = m.change_bps, score_driven = m.score_driven, "sharp move");
             if let Some(a) = &self.alerter {
                 a.sharp_move(&m, now).await?;
             }
@@ -218,6 +238,13 @@ impl LiveEvaluator {
         for id in ids {
             let Some(w) = self.links.get(&id) else { continue };
             let c = &w.link.candidate;
+            let live_state = w.slug.as_ref().and_then(|s| self.games.get(s));
+            if crate::game::gate(c.starts_at, w.event.as_ref(), live_state, now, self.allow_in_play).is_err() {
+                if self.open.remove(&id) {
+                    self.store.close_link_opportunities(id, now).await?;
+                }
+                continue;
+            }
             let kb = self.books.get(Venue::Kalshi, c.kalshi_ticker.as_str());
             let same = c.poly_token_id.as_ref().and_then(|t| self.books.get(Venue::Polymarket, t.as_str()));
             let result = match (kb, same) {
@@ -255,6 +282,38 @@ impl LiveEvaluator {
             }
         }
         Ok(open)
+    }
+}
+
+impl LiveEvaluator {
+    /// Takes a game's live state; a game that started or ended closes its links' opportunities.
+    pub async fn on_game(&mut self, g: crate::game::GameState) -> anyhow::Result<()> {
+        let now = g.at;
+        let slug = g.slug.clone();
+        self.games.insert(slug.clone(), g);
+        let ids: Vec<LinkId> =
+            self.links.iter().filter(|(_, w)| w.slug.as_deref() == Some(&slug)).map(|(id, _)| *id).collect();
+        for id in ids {
+            let w = &self.links[&id];
+            let blocked = crate::game::gate(
+                w.link.candidate.starts_at,
+                w.event.as_ref(),
+                self.games.get(&slug),
+                now,
+                self.allow_in_play,
+            )
+            .is_err();
+            if blocked && self.open.remove(&id) {
+                self.store.close_link_opportunities(id, now).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a game's score changed within `window` before `now` (a sharp move then is
+    /// score-driven).
+    pub fn score_changed_recently(&self, slug: &str, now: DateTime<Utc>, window: chrono::Duration) -> bool {
+        self.games.get(slug).is_some_and(|g| g.live && now - g.at <= window)
     }
 }
 

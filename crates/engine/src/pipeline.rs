@@ -47,6 +47,7 @@ impl Pipeline {
             quotes: QuotesConfig {
                 stale_after: Duration::from_std(settings.quote_stale_after).unwrap_or(Duration::seconds(30)),
                 cycle: interval * 4,
+                allow_in_play: settings.allow_in_play,
             },
             live_threshold: Duration::from_std(settings.live_event_threshold).unwrap_or(Duration::minutes(15)),
             alerter: Alerter::start(store.clone(), AlertConfig::from_settings(settings))?,

@@ -21,6 +21,8 @@ pub struct QuotesConfig {
     pub stale_after: Duration,
     /// The longest time between two polls of one link (the LOW tier's interval).
     pub cycle: Duration,
+    /// Build opportunities on started games too.
+    pub allow_in_play: bool,
 }
 
 /// What a pass did.
@@ -166,7 +168,9 @@ pub async fn poll(
     snaps.extend(poly_books.iter().map(|(t, b)| snapshot(Venue::Polymarket, t, b)));
     store.save_books(&snaps).await?;
 
-    // Arbitrage on confirmed links only.
+    // Arbitrage on confirmed links only, on games neither started nor over.
+    let events: HashMap<String, serde_json::Value> =
+        store.list_events(Some(Venue::Polymarket)).await?.into_iter().map(|e| (e.id, e.raw)).collect();
     let now = clock.now();
     for l in watched.iter().filter(|l| l.status == LinkStatus::Confirmed) {
         let c = &l.candidate;
@@ -177,6 +181,11 @@ pub async fn poll(
         ) else {
             continue;
         };
+        if let Err(why) = crate::game::gate(c.starts_at, events.get(pm.event_id()), None, now, cfg.allow_in_play) {
+            tracing::debug!(link = %l.id, why, "no opportunity");
+            store.close_link_opportunities(l.id, now).await?;
+            continue;
+        }
         let Some(same) = c.poly_token_id.as_ref().and_then(|t| poly_books.get(t.as_str())) else { continue };
         let other = other_outcome(pm, c.poly_outcome_index);
         let quotes = PairQuotes {

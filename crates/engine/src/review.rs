@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use crossbook_matcher::{MatchConfig, Verdict, evaluate, match_all};
-use crossbook_model::{Decider, LinkStatus, Market, MarketKind, MarketStatus, Topic, Venue};
+use crossbook_model::{Decider, LinkStatus, Market, MarketKind, MarketStatus, RuleRisk, Topic, Venue};
 use crossbook_store::{Decision, LinkUpsert, MarketFilter, MatchingRun, Store, StoredMarket};
 
 /// What the pass may do by itself.
@@ -74,6 +74,12 @@ pub async fn run_matching(store: &dyn Store, cfg: &ReviewConfig, now: DateTime<U
         ..Default::default()
     };
     let candidates = match_all(&events, &markets, &cfg.matcher);
+    let by_id: HashMap<(Venue, &str), &Market> = markets.iter().map(|m| ((m.venue(), m.id()), m)).collect();
+    let event_text: HashMap<&str, &str> = events
+        .iter()
+        .filter(|e| e.venue == Venue::Polymarket)
+        .filter_map(|e| Some((e.id.as_str(), e.raw.get("description")?.as_str()?)))
+        .collect();
     let mut proposed: HashSet<(String, String, u8)> = HashSet::new();
     for c in &candidates {
         report.candidates += 1;
@@ -89,8 +95,18 @@ pub async fn run_matching(store: &dyn Store, cfg: &ReviewConfig, now: DateTime<U
             }
             other => other.id(),
         };
+        // Settlement rules: an incompatible pair is never confirmed automatically.
+        let kalshi_text = by_id.get(&(Venue::Kalshi, c.link.kalshi_ticker.as_str())).and_then(|m| m.rules.as_deref());
+        let poly_market = by_id.get(&(Venue::Polymarket, c.link.poly_market_id.as_str()));
+        let poly_text = poly_market.and_then(|m| {
+            m.rules.as_deref().filter(|t| !t.is_empty()).or_else(|| event_text.get(m.event_id()).copied())
+        });
+        let (risk, rule_reasons) = crossbook_rules::classify(c.link.league, c.link.kind, kalshi_text, poly_text);
+        store.set_rule_risk(id, risk, &rule_reasons).await?;
+        let verdict =
+            if risk == RuleRisk::Incompatible && c.verdict == Verdict::Confirm { Verdict::Suggest } else { c.verdict };
         let reason = c.link.reasons.join("; ");
-        let target = match c.verdict {
+        let target = match verdict {
             Verdict::Confirm if cfg.auto_confirm => Some(LinkStatus::Confirmed),
             Verdict::Reject if cfg.auto_reject => Some(LinkStatus::Rejected),
             // Evidence that is no longer exact takes back an automatic confirmation.
@@ -104,7 +120,6 @@ pub async fn run_matching(store: &dyn Store, cfg: &ReviewConfig, now: DateTime<U
         }
     }
     // Links this pass did not propose: re-check them against the current markets.
-    let by_id: HashMap<(Venue, &str), &Market> = markets.iter().map(|m| ((m.venue(), m.id()), m)).collect();
     for link in store.list_links(None).await? {
         let c = &link.candidate;
         let key = (c.kalshi_ticker.to_string(), c.poly_market_id.to_string(), c.poly_outcome_index);

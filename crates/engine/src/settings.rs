@@ -50,6 +50,8 @@ pub struct Endpoints {
     pub polymarket_gamma: String,
     pub polymarket_clob: String,
     pub polymarket_ws: String,
+    /// Polymarket's sports (live scores) socket.
+    pub polymarket_sports_ws: String,
 }
 
 /// Every setting, typed.
@@ -67,6 +69,8 @@ pub struct Settings {
     pub watchlist_include_suggested: bool,
     /// A quote older than this never makes an opportunity.
     pub quote_stale_after: Duration,
+    /// Build opportunities on games already started (in-play); off by default.
+    pub allow_in_play: bool,
     pub kalshi_mode: KalshiMode,
     pub kalshi_api_key_id: Option<String>,
     pub kalshi_private_key_path: Option<PathBuf>,
@@ -101,6 +105,7 @@ pub const NAMES: &[&str] = &[
     "WATCHLIST_PRIORITY_THRESHOLD",
     "WATCHLIST_INCLUDE_SUGGESTED",
     "QUOTE_STALE_SECONDS",
+    "ALLOW_IN_PLAY",
     "KALSHI_MODE",
     "KALSHI_API_KEY_ID",
     "KALSHI_PRIVATE_KEY_PATH",
@@ -122,6 +127,7 @@ pub const NAMES: &[&str] = &[
     "POLYMARKET_GAMMA_URL",
     "POLYMARKET_CLOB_URL",
     "POLYMARKET_WS_URL",
+    "POLYMARKET_SPORTS_WS_URL",
     "CROSSBOOK_NOW",
 ];
 
@@ -233,6 +239,11 @@ impl Settings {
                 "wss://ws-subscriptions-clob.polymarket.com/ws/market",
                 &["ws", "wss"],
             )?,
+            polymarket_sports_ws: r.url(
+                "POLYMARKET_SPORTS_WS_URL",
+                "wss://sports-api.polymarket.com/ws",
+                &["ws", "wss"],
+            )?,
         };
         let http_proxy = match r.raw("HTTP_PROXY") {
             None => None,
@@ -272,6 +283,7 @@ impl Settings {
             watchlist_priority_threshold: Duration::from_secs(r.positive("WATCHLIST_PRIORITY_THRESHOLD", 7200)?),
             watchlist_include_suggested: r.bool("WATCHLIST_INCLUDE_SUGGESTED", false)?,
             quote_stale_after: Duration::from_secs(r.positive("QUOTE_STALE_SECONDS", 30)?),
+            allow_in_play: r.bool("ALLOW_IN_PLAY", false)?,
             kalshi_mode,
             kalshi_api_key_id: r.raw("KALSHI_API_KEY_ID"),
             kalshi_private_key_path: r.raw("KALSHI_PRIVATE_KEY_PATH").map(PathBuf::from),

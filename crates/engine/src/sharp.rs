@@ -17,6 +17,8 @@ pub struct SharpMove {
     /// Signed change in basis points of `from`.
     pub change_bps: i64,
     pub over: Duration,
+    /// The game's score changed just before (set by whoever knows the game's state).
+    pub score_driven: bool,
 }
 
 /// Recent mids of one book, oldest first.
@@ -56,7 +58,15 @@ impl SharpMoves {
             return None;
         }
         self.last_flagged.insert(key, now);
-        Some(SharpMove { venue, book: book.to_string(), from, to: mid, change_bps, over: now - t0 })
+        Some(SharpMove {
+            venue,
+            book: book.to_string(),
+            from,
+            to: mid,
+            change_bps,
+            over: now - t0,
+            score_driven: false,
+        })
     }
 }
 

@@ -64,4 +64,9 @@ pub struct Opportunity {
     /// Total over the filled levels.
     pub profit: Money,
     pub quote_age_ms: QuoteAges,
+    /// The link's settlement-rule class when not `equivalent`, with its reasons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_risk: Option<crate::link::RuleRisk>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rule_reasons: Vec<String>,
 }

@@ -129,6 +129,61 @@ async fn session(url: &str, tokens: &[String], tx: &mpsc::Sender<BookEvent>, cfg
     }
 }
 
+/// A game's state from the sports socket (`sport_result`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct SportResult {
+    pub slug: String,
+    #[serde(default)]
+    pub live: bool,
+    #[serde(default)]
+    pub ended: bool,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub score: String,
+    #[serde(default)]
+    pub period: String,
+}
+
+/// Streams game states from the sports socket (`wss://sports-api.polymarket.com/ws`): no
+/// subscription; every `ping` is answered with `pong`; reconnects with backoff.
+pub async fn run_sports_stream(url: String, tx: mpsc::Sender<SportResult>, cfg: StreamConfig) {
+    let mut attempt = 0u32;
+    loop {
+        let reason = match connect("polymarket", &url, &[]).await {
+            Err(e) => e.to_string(),
+            Ok(ws) => {
+                let (mut sink, mut stream) = ws.split();
+                let mut watchdog = tokio::time::interval(cfg.ping_every);
+                let mut last = tokio::time::Instant::now();
+                loop {
+                    tokio::select! {
+                        frame = stream.next() => {
+                            last = tokio::time::Instant::now();
+                            match frame {
+                                Some(Ok(Message::Text(t))) if t.trim() == "ping" => {
+                                    if let Err(e) = sink.send(Message::Text("pong".into())).await { break e.to_string(); }
+                                }
+                                Some(Ok(Message::Text(t))) => match serde_json::from_str::<SportResult>(&t) {
+                                    Ok(r) => if tx.send(r).await.is_err() { return },
+                                    Err(e) => tracing::warn!(venue = "polymarket", error = %e, "malformed sport_result skipped"),
+                                },
+                                Some(Ok(Message::Close(_))) | None => break "closed by the venue".to_string(),
+                                Some(Ok(_)) => {}
+                                Some(Err(e)) => break e.to_string(),
+                            }
+                        }
+                        _ = watchdog.tick() => if last.elapsed() > cfg.silence { break format!("silent for {:?}", cfg.silence) },
+                    }
+                }
+            }
+        };
+        tracing::warn!(venue = "polymarket", %reason, attempt, "sports socket lost; reconnecting");
+        tokio::time::sleep(cfg.backoff.delay(attempt.min(6))).await;
+        attempt += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

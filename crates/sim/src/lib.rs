@@ -159,6 +159,8 @@ pub struct SimState {
     ws_drop: tokio::sync::broadcast::Sender<()>,
     /// Makes the next Kalshi delta skip a sequence number.
     gap_next: std::sync::atomic::AtomicBool,
+    /// Game results for the sports socket.
+    scores: tokio::sync::broadcast::Sender<serde_json::Value>,
 }
 
 impl SimState {
@@ -170,6 +172,11 @@ impl SimState {
     /// Makes the next Kalshi delta skip a sequence number.
     pub fn gap_next_delta(&self) {
         self.gap_next.store(true, Ordering::Relaxed);
+    }
+
+    /// Broadcasts a `sport_result` on the sports socket (as Polymarket's does).
+    pub fn send_score(&self, result: serde_json::Value) {
+        let _ = self.scores.send(result);
     }
 
     /// Sets one level of a book (as the venue's own matching would) and tells the sockets.
@@ -199,7 +206,8 @@ pub struct SimHandle {
 }
 
 impl SimHandle {
-    /// The five endpoint settings pointing at this simulator, as `NAME=value` lines.
+    /// The endpoint settings pointing at this simulator, as `NAME=value` lines: the contract's
+    /// five, then the sports socket.
     pub fn env_lines(&self) -> Vec<(String, String)> {
         let a = self.addr;
         vec![
@@ -208,6 +216,7 @@ impl SimHandle {
             ("POLYMARKET_GAMMA_URL".into(), format!("http://{a}/gamma")),
             ("POLYMARKET_CLOB_URL".into(), format!("http://{a}/clob")),
             ("POLYMARKET_WS_URL".into(), format!("ws://{a}/clob/ws/market")),
+            ("POLYMARKET_SPORTS_WS_URL".into(), format!("ws://{a}/sports/ws")),
         ]
     }
 
@@ -232,6 +241,7 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         events: tokio::sync::broadcast::channel(4096).0,
         ws_drop: tokio::sync::broadcast::channel(4).0,
         gap_next: std::sync::atomic::AtomicBool::new(false),
+        scores: tokio::sync::broadcast::channel(256).0,
         config,
     });
     let kalshi = Router::new()
@@ -278,6 +288,14 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         )
         .route("/trade-api/ws/v2", get(ws::kalshi))
         .route("/clob/ws/market", get(ws::poly))
+        .route("/sports/ws", get(ws::sports))
+        .route(
+            "/sim/score",
+            post(|State(s): State<Arc<SimState>>, axum::Json(v): axum::Json<serde_json::Value>| async move {
+                s.send_score(v);
+                StatusCode::NO_CONTENT
+            }),
+        )
         .with_state(state.clone());
     if let Some(every) = state.config.move_every {
         mover::spawn(state.clone(), every, state.config.seed);

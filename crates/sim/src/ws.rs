@@ -174,3 +174,29 @@ async fn kalshi_session(mut socket: WebSocket, s: Arc<SimState>) {
         }
     }
 }
+
+/// Polymarket's sports socket: no subscription; `ping` every 5 seconds; every game update as a
+/// `sport_result` JSON object.
+pub(crate) async fn sports(ws: WebSocketUpgrade, State(s): State<Arc<SimState>>) -> Response {
+    ws.on_upgrade(move |socket| sports_session(socket, s))
+}
+
+async fn sports_session(mut socket: WebSocket, s: Arc<SimState>) {
+    let mut results = s.scores.subscribe();
+    let mut hangup = s.ws_drop.subscribe();
+    let mut ping = tokio::time::interval(std::time::Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Text(_) | Message::Ping(_) | Message::Pong(_) | Message::Binary(_))) => {}
+                _ => return,
+            },
+            r = results.recv() => match r {
+                Ok(v) => if !send(&mut socket, &v).await { return },
+                Err(_) => return,
+            },
+            _ = ping.tick() => if socket.send(Message::Text("ping".into())).await.is_err() { return },
+            _ = hangup.recv() => return,
+        }
+    }
+}

@@ -130,6 +130,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     async fn get_link(&self, id: LinkId) -> StoreResult<Option<Link>>;
 
+    /// Records a link's settlement-rule class and its reasons.
+    async fn set_rule_risk(&self, id: LinkId, risk: crossbook_model::RuleRisk, reasons: &[String]) -> StoreResult<()>;
+
     /// Links, optionally of one status, by id.
     async fn list_links(&self, status: Option<LinkStatus>) -> StoreResult<Vec<Link>>;
 

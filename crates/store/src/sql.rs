@@ -646,6 +646,16 @@ macro_rules! impl_store {
                     Ok(Decision::Applied)
                 }
 
+                async fn set_rule_risk(&self, id: LinkId, risk: RuleRisk, reasons: &[String]) -> StoreResult<()> {
+                    sqlx::query("UPDATE links SET rule_risk = $1, rule_reasons = $2 WHERE id = $3")
+                        .bind(risk.as_str())
+                        .bind(Json(reasons))
+                        .bind(id.0)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
                 async fn get_link(&self, id: LinkId) -> StoreResult<Option<Link>> {
                     let row = sqlx::query(&format!("SELECT {LINK_COLUMNS} FROM links WHERE id = $1"))
                         .bind(id.0)

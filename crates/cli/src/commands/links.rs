@@ -42,12 +42,13 @@ pub(crate) async fn list(settings: &Settings, json: bool) -> anyhow::Result<u8> 
     for l in &links {
         let c = &l.candidate;
         println!(
-            "{:>5} {:<10} {:>5.2} {:<10} {:<7} {:<40} {:<12} {} \"{}\"",
+            "{:>5} {:<10} {:>5.2} {:<10} {:<7} {:<12} {:<40} {:<12} {} \"{}\"",
             l.id.0,
             l.status.as_str(),
             c.score,
             c.kind.as_str(),
             c.line.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
+            l.rule_risk.map(|r| r.as_str()).unwrap_or("-"),
             c.kalshi_ticker,
             c.poly_market_id,
             c.poly_outcome_index,

@@ -11,6 +11,7 @@ pub(crate) fn quotes_config(s: &Settings) -> QuotesConfig {
     QuotesConfig {
         stale_after: Duration::from_std(s.quote_stale_after).unwrap_or(Duration::seconds(30)),
         cycle: interval * 4,
+        allow_in_play: s.allow_in_play,
     }
 }
 
@@ -109,6 +110,8 @@ pub(crate) async fn start_streams(
     let threshold = Duration::from_std(settings.live_event_threshold).unwrap_or(Duration::minutes(15));
     let (mut live, tickers, tokens) =
         LiveEvaluator::for_watchlist(store.clone(), cfg.stale_after, threshold, Some(alerter)).await?;
+    live.allow_in_play = settings.allow_in_play;
+    let (game_tx, mut games) = tokio::sync::mpsc::channel(1024);
     let (tx, mut rx) = tokio::sync::mpsc::channel(8192);
     let mut tasks = Vec::new();
     let stream_cfg = crossbook_net::ws::StreamConfig::default();
@@ -131,11 +134,22 @@ pub(crate) async fn start_streams(
             stream_cfg,
         ))));
     }
+    let url = settings.endpoints.polymarket_sports_ws.clone();
+    tasks.push(AbortOnDrop(tokio::spawn(crossbook_polymarket::websocket::run_sports_stream(url, game_tx, stream_cfg))));
     drop(tx);
     tasks.push(AbortOnDrop(tokio::spawn(async move {
         let mut save = tokio::time::interval(std::time::Duration::from_secs(5));
         loop {
             tokio::select! {
+                g = games.recv() => {
+                    let Some(g) = g else { continue };
+                    let state = crossbook_engine::game::GameState {
+                        slug: g.slug, live: g.live, ended: g.ended, status: g.status, score: g.score, period: g.period, at: clock.now(),
+                    };
+                    if let Err(err) = live.on_game(state).await {
+                        tracing::warn!(error = %format!("{err:#}"), "game state not applied");
+                    }
+                }
                 e = rx.recv() => {
                     let Some(e) = e else { return };
                     if let Err(err) = live.on_event(&e, clock.now()).await {

@@ -76,7 +76,7 @@ pub async fn setup(capture: &Capture) -> Setup {
 }
 
 pub fn config(stale_s: i64) -> QuotesConfig {
-    QuotesConfig { stale_after: Duration::seconds(stale_s), cycle: Duration::seconds(60) }
+    QuotesConfig { stale_after: Duration::seconds(stale_s), cycle: Duration::seconds(60), allow_in_play: false }
 }
 
 pub fn watch(include_suggested: bool) -> WatchConfig {

@@ -1,0 +1,185 @@
+//! Settlement equivalence and the game-status gate, end to end over loopback.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::{ALL, config, planted, setup, watch};
+use crossbook_engine::alerts::{AlertConfig, Alerter};
+use crossbook_engine::live::LiveEvaluator;
+use crossbook_engine::monitor::monitor_once;
+use crossbook_engine::quotes::poll_once;
+use crossbook_engine::watchlist::sync_watchlist;
+use crossbook_model::{Decider, LinkStatus, RuleRisk};
+use crossbook_sim::Capture;
+use serde_json::json;
+use tokio::sync::mpsc;
+
+const MIL: &str = "KXNBAGAME-26JAN09MILLAL-MIL";
+
+fn set_kalshi_rules(c: &mut Capture, ticker: &str, secondary: &str) {
+    for e in &mut c.kalshi_events {
+        for m in e["markets"].as_array_mut().into_iter().flatten() {
+            if m["ticker"] == ticker {
+                m["rules_secondary"] = json!(secondary);
+            }
+        }
+    }
+}
+
+fn mil_open(v: &[crossbook_store::StoredOpportunity]) -> bool {
+    v.iter().any(|o| o.opportunity.legs[0].ticker.as_deref() == Some(MIL))
+}
+
+#[tokio::test]
+async fn every_link_carries_its_class_and_reasons() {
+    let s = setup(&Capture::bundled()).await;
+    let links = s.db.store.list_links(None).await.unwrap();
+    assert_eq!(links.len(), 54);
+    for l in &links {
+        // Kalshi's NBA text says nothing on cancellation (its policy: a fair price); Polymarket's
+        // resolves 50-50; Kalshi waits two weeks for a postponed game, Polymarket until played.
+        assert_eq!(l.rule_risk, Some(RuleRisk::Minor), "{}", l.candidate.kalshi_ticker);
+        assert!(l.rule_reasons.iter().any(|r| r.starts_with("cancellation:")), "{:?}", l.rule_reasons);
+        assert_eq!(l.status, LinkStatus::Confirmed, "minor does not block confirmation");
+    }
+    s.sim.stop().await;
+}
+
+#[tokio::test]
+async fn an_incompatible_pair_is_never_confirmed_automatically_and_makes_no_opportunity() {
+    let mut c = planted();
+    set_kalshi_rules(
+        &mut c,
+        MIL,
+        "Regulation time only; overtime will not count. If the game is postponed, the market will resolve void.",
+    );
+    let s = setup(&c).await;
+    let link =
+        s.db.store
+            .list_links(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.candidate.kalshi_ticker.as_str() == MIL)
+            .unwrap();
+    assert_eq!((link.rule_risk, link.status), (Some(RuleRisk::Incompatible), LinkStatus::Suggested));
+    assert!(link.rule_reasons.iter().any(|r| r.starts_with("play after regulation")), "{:?}", link.rule_reasons);
+    assert!(link.rule_reasons.iter().any(|r| r.starts_with("postponement: Kalshi voids")), "{:?}", link.rule_reasons);
+    // Even confirmed by a person, the planted cheap books make nothing on it.
+    s.db.store
+        .decide_link(link.id, LinkStatus::Confirmed, &Decider::Human("ana".into()), "looked fine", s.clock.now())
+        .await
+        .unwrap();
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    poll_once(&*s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
+    assert!(!mil_open(&s.db.store.list_open_opportunities().await.unwrap()));
+    s.sim.stop().await;
+}
+
+#[tokio::test]
+async fn no_opportunity_on_a_finished_game() {
+    let mut c = planted();
+    // Gamma keeps a finished game active and accepting orders; its period says it is over.
+    let e = c.poly_events.iter_mut().find(|e| e["slug"] == "nba-mil-lal-2026-01-09").unwrap();
+    e["ended"] = json!(true);
+    e["period"] = json!("VFT");
+    let s = setup(&c).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    poll_once(&*s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
+    let open = s.db.store.list_open_opportunities().await.unwrap();
+    assert!(!mil_open(&open));
+    assert!(!open.is_empty(), "other games still show");
+    s.sim.stop().await;
+}
+
+#[tokio::test]
+async fn a_game_going_live_on_the_sports_socket_closes_its_opportunities() {
+    let s = setup(&planted()).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
+    let (mut live, tickers, tokens) = LiveEvaluator::for_watchlist(
+        s.db.store.clone(),
+        chrono::Duration::seconds(30),
+        chrono::Duration::minutes(15),
+        None,
+    )
+    .await
+    .unwrap();
+    let cfg = crossbook_net::ws::StreamConfig::default();
+    let (tx, mut rx) = mpsc::channel(4096);
+    let (gtx, mut grx) = mpsc::channel(16);
+    let k = tokio::spawn(crossbook_kalshi::websocket::run_orderbook_stream(
+        env["KALSHI_WS_URL"].clone(),
+        None,
+        tickers,
+        tx.clone(),
+        cfg,
+    ));
+    let p = tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
+        env["POLYMARKET_WS_URL"].clone(),
+        tokens,
+        tx,
+        cfg,
+    ));
+    let g = tokio::spawn(crossbook_polymarket::websocket::run_sports_stream(
+        env["POLYMARKET_SPORTS_WS_URL"].clone(),
+        gtx,
+        cfg,
+    ));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !mil_open(&s.db.store.list_open_opportunities().await.unwrap()) {
+        let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("no opportunity").unwrap();
+        live.on_event(&e, s.clock.now()).await.unwrap();
+    }
+    // The sports socket reports tip-off.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    s.sim.state.send_score(json!({"gameId": 20023006, "leagueAbbreviation": "nba", "slug": "nba-mil-lal-2026-01-09",
+        "homeTeam": "LAL", "awayTeam": "MIL", "status": "InProgress", "score": "0-2", "period": "Q1", "elapsed": "11:40",
+        "live": true, "ended": false}));
+    let result = tokio::time::timeout_at(deadline, grx.recv()).await.expect("no game state").unwrap();
+    assert_eq!((result.slug.as_str(), result.live, result.score.as_str()), ("nba-mil-lal-2026-01-09", true, "0-2"));
+    live.on_game(crossbook_engine::game::GameState {
+        slug: result.slug,
+        live: result.live,
+        ended: result.ended,
+        status: result.status,
+        score: result.score,
+        period: result.period,
+        at: s.clock.now(),
+    })
+    .await
+    .unwrap();
+    assert!(!mil_open(&s.db.store.list_open_opportunities().await.unwrap()), "started: no opportunity");
+    k.abort();
+    p.abort();
+    g.abort();
+    s.sim.stop().await;
+}
+
+#[tokio::test]
+async fn an_alert_shows_the_minor_class_with_its_reason() {
+    let s = setup(&planted()).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let alerter = Alerter::start(
+        s.db.store.clone(),
+        AlertConfig {
+            url: None,
+            ..AlertConfig::from_settings(&crossbook_engine::Settings::from_lookup(&|_| None).unwrap())
+        },
+    )
+    .unwrap();
+    let r = monitor_once(&*s.db.store, &s.venues, &s.clock, &alerter, config(30), chrono::Duration::minutes(15))
+        .await
+        .unwrap();
+    assert_eq!(r.alerts, 1);
+    let alert = &s.db.store.list_alerts(1).await.unwrap()[0];
+    let text = alert.payload["text"].as_str().unwrap();
+    assert!(text.contains("settlement rules: minor — ") && text.contains("cancellation:"), "{text}");
+    let open = s.db.store.list_open_opportunities().await.unwrap();
+    assert!(
+        open.iter().all(|o| o.opportunity.rule_risk == Some(RuleRisk::Minor) && !o.opportunity.rule_reasons.is_empty())
+    );
+    s.sim.stop().await;
+}
