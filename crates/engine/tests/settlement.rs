@@ -183,3 +183,40 @@ async fn an_alert_shows_the_minor_class_with_its_reason() {
     );
     s.sim.stop().await;
 }
+
+#[tokio::test]
+async fn planted_rule_differences_on_the_multi_league_capture() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/leagues");
+    let s = setup(&Capture::load(&dir).unwrap()).await;
+    let links = s.db.store.list_links(None).await.unwrap();
+    let class = |prefix: &str| -> Vec<(RuleRisk, LinkStatus, Vec<String>)> {
+        links
+            .iter()
+            .filter(|l| l.candidate.kalshi_ticker.as_str().starts_with(prefix))
+            .map(|l| (l.rule_risk.unwrap(), l.status, l.rule_reasons.clone()))
+            .collect()
+    };
+    let epl = class("KXEPLGAME");
+    assert_eq!(epl.len(), 3);
+    for (risk, status, reasons) in &epl {
+        assert_eq!((*risk, *status), (RuleRisk::Incompatible, LinkStatus::Suggested), "{reasons:?}");
+        assert!(
+            reasons.iter().any(|r| r
+                == "play after regulation: Kalshi settles on regulation time, Polymarket counts overtime / extra time"),
+            "{reasons:?}"
+        );
+    }
+    let tennis = class("KXATPMATCH");
+    assert_eq!(tennis.len(), 2);
+    for (risk, _, reasons) in &tennis {
+        assert_eq!(*risk, RuleRisk::Incompatible);
+        assert!(
+            reasons.iter().any(|r| r == "retirement: Kalshi pays the advancing player, Polymarket voids"),
+            "{reasons:?}"
+        );
+    }
+    for (risk, _, reasons) in class("KXNFLGAME") {
+        assert_eq!(risk, RuleRisk::Minor, "{reasons:?}");
+    }
+    s.sim.stop().await;
+}

@@ -204,6 +204,20 @@ pub fn classify(
         if text.is_none() {
             reasons.push(format!("{venue}: no rule text; its published policy assumed"));
         }
+        // A market whose own text departs from its venue's policy is flagged.
+        let departs = [
+            read.after_regulation.is_some_and(|x| Some(x) != base.after_regulation).then_some("play after regulation"),
+            read.postponement
+                .is_some_and(|x| {
+                    !matches!((x, base.postponement), (Postponement::Waits(_), Some(Postponement::Waits(_))))
+                        && Some(x) != base.postponement
+                })
+                .then_some("postponement"),
+            read.retirement.is_some_and(|x| base.retirement.is_some_and(|b| b != x)).then_some("retirement"),
+        ];
+        for what in departs.into_iter().flatten() {
+            reasons.push(format!("{venue}: this market's text departs from the venue's usual {what} rule"));
+        }
         RuleFacts {
             after_regulation: read.after_regulation.or(base.after_regulation),
             postponement: read.postponement.or(base.postponement),
@@ -350,6 +364,18 @@ mod tests {
             reasons.iter().any(|r| r.starts_with("retirement: Kalshi pays the advancing player, Polymarket voids")),
             "{reasons:?}"
         );
+    }
+
+    #[test]
+    fn a_text_departing_from_its_venue_policy_is_flagged() {
+        let kalshi = "If the game is postponed, the market will resolve void and positions are refunded.";
+        let (_, reasons) = classify(Some(League::Nba), MarketKind::Moneyline, Some(kalshi), Some(POLY_NBA));
+        assert!(
+            reasons.iter().any(|r| r == "kalshi: this market's text departs from the venue's usual postponement rule"),
+            "{reasons:?}"
+        );
+        let (_, ok) = classify(Some(League::Nba), MarketKind::Moneyline, Some(KALSHI_MLB), Some(POLY_NBA));
+        assert!(!ok.iter().any(|r| r.contains("departs")), "{ok:?}");
     }
 
     #[test]

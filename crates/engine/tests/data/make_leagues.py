@@ -35,12 +35,23 @@ def add_series(ticker, category="Sports"):
                    "fee_multiplier": 1})
 
 
+# Rule texts, planted to differ where noted (see the settlement tests).
+NBA_STYLE = ("If the game is postponed or delayed, the market will remain open and close after the rescheduled "
+             "game has finished (within two weeks). Overtime counts.")
+POLY_STYLE = ("If the game is postponed, this market will remain open until the game has been completed. If the "
+              "game is canceled entirely, with no make-up game, this market will resolve 50-50. The result will be "
+              "determined based on the final score including any overtime periods.")
+KALSHI_RULES = {}
+POLY_RULES = {}
+
+
 def kmarket(ticker, event, title, yes_sub, start, strike=None, extra=None):
     m = {"ticker": ticker, "event_ticker": event, "market_type": "binary", "title": title, "yes_sub_title": yes_sub,
          "no_sub_title": yes_sub, "status": "active", "open_time": "2026-01-02T15:00:00Z",
          "close_time": "2026-01-30T00:00:00Z", "occurrence_datetime": start, "expected_expiration_time": start,
          "yes_bid_dollars": "0.4500", "yes_ask_dollars": "0.4700", "last_price_dollars": "0.4600",
-         "volume_fp": "1000.00", "rules_primary": f"If {yes_sub} ..., the market resolves to Yes.", "result": ""}
+         "volume_fp": "1000.00", "rules_primary": f"If {yes_sub} ..., the market resolves to Yes.",
+         "rules_secondary": KALSHI_RULES.get(event.split("-")[0], NBA_STYLE), "result": ""}
     if strike is not None:
         m["floor_strike"] = strike
         m["strike_type"] = "greater"
@@ -60,6 +71,7 @@ def pmarket(question, slug, start, outcomes, smt, line=None, group=None):
             "endDate": start, "gameStartTime": start.replace("T", " ").replace("Z", "+00"),
             "outcomes": json.dumps(outcomes), "outcomePrices": json.dumps(["0.5"] * len(outcomes)),
             "clobTokenIds": json.dumps(toks), "sportsMarketType": smt, "line": line, "groupItemTitle": group,
+            "description": POLY_RULES.get(slug.split("-")[0], POLY_STYLE),
             "active": True, "closed": False, "feesEnabled": False}
 
 
@@ -71,6 +83,13 @@ def pevent(slug, title, start, tag, label, markets):
 def label(k, p, outcome, kind, line, verdict):
     labels.append(f"{k['ticker']},{p['id']},{outcome},{kind},{'' if line is None else line},{verdict}")
 
+
+# EPL: Kalshi settles on 90 minutes; this Polymarket market (planted) counts extra time.
+KALSHI_RULES["KXEPLGAME"] = "The market settles on the result after 90 minutes plus stoppage time; extra time does not count. " + NBA_STYLE.replace(" Overtime counts.", "")
+POLY_RULES["epl"] = "This market resolves on the final result including extra time and penalties. " + POLY_STYLE.replace(" including any overtime periods", "")
+# Tennis: Kalshi pays the advancing player on a retirement; Polymarket (planted) resolves 50-50.
+KALSHI_RULES["KXATPMATCH"] = "If a player retires, the player who advances to the next round is declared the winner."
+POLY_RULES["atp"] = "If either player retires or is disqualified before the match is completed, this market will resolve 50-50."
 
 for s in ["KXNFLGAME", "KXNFLSPREAD", "KXNFLTOTAL", "KXNHLGAME", "KXMLBGAME", "KXEPLGAME", "KXATPMATCH",
           "KXUFCFIGHT", "KXCS2GAME", "KXCS2MAP", "KXCS2TOTALMAPS", "KXMVENFLSINGLEGAME"]:
