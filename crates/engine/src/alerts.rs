@@ -76,9 +76,9 @@ pub fn describe(o: &Opportunity) -> String {
     )
 }
 
-/// The request body for `sink` (the venues' documented payload shapes).
-pub fn payload(sink: SinkKind, url: &str, o: &Opportunity) -> Value {
-    let text = describe(o);
+/// The request body for `sink` (the venues' documented payload shapes): `text` for people, and
+/// for a generic webhook also `kind` and `data`.
+pub fn body(sink: SinkKind, url: &str, text: &str, kind: &str, data: Value) -> Value {
     match sink {
         SinkKind::Discord => json!({"content": text, "username": "crossbook"}),
         SinkKind::Slack => json!({"text": text}),
@@ -86,8 +86,13 @@ pub fn payload(sink: SinkKind, url: &str, o: &Opportunity) -> Value {
             let chat = url.split("chat_id=").nth(1).map(|c| c.split('&').next().unwrap_or(c)).unwrap_or("");
             json!({"chat_id": chat, "text": text, "disable_web_page_preview": true})
         }
-        SinkKind::Webhook => json!({"type": "arbitrage", "text": text, "opportunity": o}),
+        SinkKind::Webhook => json!({"type": kind, "text": text, "data": data}),
     }
+}
+
+/// The body of an arbitrage alert.
+pub fn payload(sink: SinkKind, url: &str, o: &Opportunity) -> Value {
+    body(sink, url, &describe(o), "arbitrage", serde_json::to_value(o).unwrap_or(Value::Null))
 }
 
 /// Alert knobs.
@@ -195,18 +200,9 @@ impl Alerter {
             m.over.num_seconds(),
             if m.score_driven { "after a score change" } else { "with no score change" }
         );
-        let body = match self.sink {
-            SinkKind::Discord => json!({"content": text, "username": "crossbook"}),
-            SinkKind::Slack => json!({"text": text}),
-            SinkKind::Telegram => {
-                let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
-                let chat =
-                    url.split("chat_id=").nth(1).map(|c| c.split('&').next().unwrap_or(c)).unwrap_or("").to_string();
-                json!({"chat_id": chat, "text": text})
-            }
-            SinkKind::Webhook => json!({"type": "sharp_move", "text": text, "venue": m.venue, "book": m.book,
-                                       "from": m.from, "to": m.to, "change_bps": m.change_bps, "score_driven": m.score_driven}),
-        };
+        let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
+        let data = json!({"venue": m.venue, "book": m.book, "from": m.from, "to": m.to, "change_bps": m.change_bps, "score_driven": m.score_driven});
+        let body = body(self.sink, &url, &text, "sharp_move", data);
         let record = AlertRecord {
             id: 0,
             opportunity_id: None,

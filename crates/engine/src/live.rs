@@ -165,10 +165,7 @@ impl LiveEvaluator {
             ) else {
                 continue;
             };
-            let other = (pm.outcomes.len() == 2)
-                .then(|| pm.outcomes.get(1 - usize::from(c.poly_outcome_index.min(1))))
-                .flatten()
-                .and_then(|o| Some((o.token_id.as_ref()?.to_string(), o.name.clone())));
+            let other = crate::quotes::other_outcome(pm, c.poly_outcome_index);
             let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.to_string())];
             books.extend(c.poly_token_id.as_ref().map(|t| (Venue::Polymarket, t.to_string())));
             books.extend(other.as_ref().map(|(t, _)| (Venue::Polymarket, t.clone())));

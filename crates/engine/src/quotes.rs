@@ -56,7 +56,7 @@ fn book_of(bids: &[(Price, Qty)], asks: &[(Price, Qty)], at: DateTime<Utc>) -> O
 }
 
 /// The other outcome of a two-outcome Polymarket market: (token, name).
-fn other_outcome(m: &Market, index: u8) -> Option<(String, String)> {
+pub(crate) fn other_outcome(m: &Market, index: u8) -> Option<(String, String)> {
     if m.outcomes.len() != 2 {
         return None;
     }

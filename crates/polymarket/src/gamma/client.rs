@@ -91,19 +91,7 @@ impl GammaClient {
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Box<RawValue>>, NetError> {
-        let mut call = self
-            .get("/events")
-            .limit(&self.limits.events, 1.0)
-            .limit(&self.limits.listing, 1.0)
-            .query("limit", limit.clamp(1, MAX_PAGE))
-            .query("offset", offset);
-        if let Some(t) = tag_id {
-            call = call.query("tag_id", t);
-        }
-        if let Some(c) = closed {
-            call = call.query("closed", c);
-        }
-        self.rest.json(&call).await
+        self.list_page("/events", &self.limits.events, tag_id, closed, limit, offset).await
     }
 
     /// One page of `GET /markets` (each with its `events`).
@@ -114,9 +102,22 @@ impl GammaClient {
         limit: u32,
         offset: u32,
     ) -> Result<Vec<Box<RawValue>>, NetError> {
+        self.list_page("/markets", &self.limits.markets, tag_id, closed, limit, offset).await
+    }
+
+    /// A page of a listing endpoint: its own limit, the combined listing limit, the filters.
+    async fn list_page(
+        &self,
+        path: &str,
+        bucket: &TokenBucket,
+        tag_id: Option<&str>,
+        closed: Option<bool>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<Box<RawValue>>, NetError> {
         let mut call = self
-            .get("/markets")
-            .limit(&self.limits.markets, 1.0)
+            .get(path)
+            .limit(bucket, 1.0)
             .limit(&self.limits.listing, 1.0)
             .query("limit", limit.clamp(1, MAX_PAGE))
             .query("offset", offset);
