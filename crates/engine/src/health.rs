@@ -94,8 +94,19 @@ impl HealthReport {
     }
 }
 
-/// Reads the report from the store, at `now`, with urgency measured by `live_threshold`.
+/// How long health waits for the database before it reports it down.
+pub const DATABASE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Reads the report from the store, at `now`, with urgency measured by `live_threshold`. A
+/// database that does not answer within [`DATABASE_DEADLINE`] is reported down.
 pub async fn check(store: &dyn Store, now: DateTime<Utc>, live_threshold: chrono::Duration) -> HealthReport {
+    match tokio::time::timeout(DATABASE_DEADLINE, read(store, now, live_threshold)).await {
+        Ok(report) => report,
+        Err(_) => HealthReport::database_down(&format!("database: no answer within {DATABASE_DEADLINE:?}")),
+    }
+}
+
+async fn read(store: &dyn Store, now: DateTime<Utc>, live_threshold: chrono::Duration) -> HealthReport {
     if let Err(e) = store.ping().await {
         return HealthReport::database_down(&e.to_string());
     }

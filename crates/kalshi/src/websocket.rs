@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crossbook_model::{BookEvent, Price, Qty, Venue};
-use crossbook_net::ws::{Message, StreamConfig, connect};
+use crossbook_net::ws::{Message, Reconnects, StreamConfig, connect};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -74,19 +74,18 @@ pub async fn run_orderbook_stream(
     tx: mpsc::Sender<BookEvent>,
     cfg: StreamConfig,
 ) {
-    let mut attempt = 0u32;
+    let mut reconnects = Reconnects::new(cfg.backoff);
     loop {
         match session(&url, signer.as_deref(), &tickers, &tx, cfg).await {
             Ok(()) => return,
             Err(reason) => {
-                tracing::warn!(venue = "kalshi", %reason, attempt, "orderbook socket lost; reconnecting");
+                tracing::warn!(venue = "kalshi", %reason, "orderbook socket lost; reconnecting");
                 if tx.send(BookEvent::Invalidated { venue: Venue::Kalshi, reason }).await.is_err() {
                     return;
                 }
             }
         }
-        tokio::time::sleep(cfg.backoff.delay(attempt.min(6))).await;
-        attempt += 1;
+        reconnects.wait().await;
     }
 }
 

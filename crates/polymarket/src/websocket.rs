@@ -7,7 +7,7 @@
 //! References: <https://docs.polymarket.com/developers/CLOB/websocket/market-channel>
 
 use crossbook_model::{BookEvent, Price, Qty, Venue};
-use crossbook_net::ws::{Message, StreamConfig, connect};
+use crossbook_net::ws::{Message, Reconnects, StreamConfig, connect};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -70,19 +70,18 @@ pub fn parse_frame(text: &str, out: &mut Vec<BookEvent>) -> Result<(), String> {
 
 /// Streams `tokens` (at most [`MAX_ASSETS`]) into `tx` until `tx` closes, reconnecting as needed.
 pub async fn run_market_stream(url: String, tokens: Vec<String>, tx: mpsc::Sender<BookEvent>, cfg: StreamConfig) {
-    let mut attempt = 0u32;
+    let mut reconnects = Reconnects::new(cfg.backoff);
     loop {
         match session(&url, &tokens, &tx, cfg).await {
             Ok(()) => return, // receiver gone
             Err(reason) => {
-                tracing::warn!(venue = "polymarket", %reason, attempt, "market socket lost; reconnecting");
+                tracing::warn!(venue = "polymarket", %reason, "market socket lost; reconnecting");
                 if tx.send(BookEvent::Invalidated { venue: Venue::Polymarket, reason }).await.is_err() {
                     return;
                 }
             }
         }
-        tokio::time::sleep(cfg.backoff.delay(attempt.min(6))).await;
-        attempt += 1;
+        reconnects.wait().await;
     }
 }
 
@@ -148,7 +147,7 @@ pub struct SportResult {
 /// Streams game states from the sports socket (`wss://sports-api.polymarket.com/ws`): no
 /// subscription; every `ping` is answered with `pong`; reconnects with backoff.
 pub async fn run_sports_stream(url: String, tx: mpsc::Sender<SportResult>, cfg: StreamConfig) {
-    let mut attempt = 0u32;
+    let mut reconnects = Reconnects::new(cfg.backoff);
     loop {
         let reason = match connect("polymarket", &url, &[]).await {
             Err(e) => e.to_string(),
@@ -178,9 +177,8 @@ pub async fn run_sports_stream(url: String, tx: mpsc::Sender<SportResult>, cfg: 
                 }
             }
         };
-        tracing::warn!(venue = "polymarket", %reason, attempt, "sports socket lost; reconnecting");
-        tokio::time::sleep(cfg.backoff.delay(attempt.min(6))).await;
-        attempt += 1;
+        tracing::warn!(venue = "polymarket", %reason, "sports socket lost; reconnecting");
+        reconnects.wait().await;
     }
 }
 
