@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use crossbook_arb::{PairQuotes, evaluate};
@@ -20,6 +20,24 @@ use crate::alerts::Alerter;
 pub static QUOTE_UPDATES: AtomicU64 = AtomicU64::new(0);
 /// Socket resets (drops, sequence gaps, silence) by this process: Kalshi, Polymarket.
 pub static STREAM_RESETS: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+/// Since when each venue's socket has been down, in Unix milliseconds (0: up, or not started):
+/// Kalshi, Polymarket. Set by a reset, cleared by the next book frame of that venue.
+static STREAM_DOWN_SINCE: [AtomicI64; 2] = [AtomicI64::new(0), AtomicI64::new(0)];
+
+fn venue_slot(venue: Venue) -> usize {
+    usize::from(venue == Venue::Polymarket)
+}
+
+/// The venues whose socket is down at `now`, with how long it has been down.
+pub fn stream_outages(now: DateTime<Utc>) -> Vec<(Venue, chrono::Duration)> {
+    Venue::ALL
+        .into_iter()
+        .filter_map(|v| match STREAM_DOWN_SINCE[venue_slot(v)].load(Ordering::Relaxed) {
+            0 => None,
+            since => Some((v, chrono::Duration::milliseconds(now.timestamp_millis() - since))),
+        })
+        .collect()
+}
 
 /// The books the streams have built.
 #[derive(Debug, Default)]
@@ -192,10 +210,17 @@ impl LiveEvaluator {
     pub async fn on_event(&mut self, e: &BookEvent, now: DateTime<Utc>) -> anyhow::Result<usize> {
         match e {
             BookEvent::Invalidated { venue, .. } => {
-                STREAM_RESETS[usize::from(*venue == Venue::Polymarket)].fetch_add(1, Ordering::Relaxed);
+                STREAM_RESETS[venue_slot(*venue)].fetch_add(1, Ordering::Relaxed);
+                let _ = STREAM_DOWN_SINCE[venue_slot(*venue)].compare_exchange(
+                    0,
+                    now.timestamp_millis(),
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                );
             }
             _ => {
                 QUOTE_UPDATES.fetch_add(1, Ordering::Relaxed);
+                STREAM_DOWN_SINCE[venue_slot(e.venue())].store(0, Ordering::Relaxed);
             }
         }
         let changed = match self.books.apply(e, now) {

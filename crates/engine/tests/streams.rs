@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use common::{planted, setup, token, watch};
 use crossbook_book::OrderBook;
-use crossbook_engine::live::{LiveBooks, LiveEvaluator};
+use crossbook_engine::live::{LiveBooks, LiveEvaluator, stream_outages};
 use crossbook_engine::watchlist::sync_watchlist;
 use crossbook_model::{BookEvent, Price, Qty, Venue};
 use crossbook_net::Backoff;
@@ -199,6 +199,25 @@ async fn live_quotes_open_and_close_the_opportunity() {
             break;
         }
     }
+    // The sockets drop: each venue is down from its reset until its next book frame.
+    assert!(stream_outages(s.clock.now()).is_empty());
+    s.sim.state.drop_sockets();
+    let mut down_at = None;
+    while down_at.is_none() {
+        let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("no reset").unwrap();
+        live.on_event(&e, s.clock.now()).await.unwrap();
+        down_at = matches!(e, BookEvent::Invalidated { venue: Venue::Kalshi, .. }).then(|| s.clock.now());
+    }
+    let later = down_at.unwrap() + chrono::Duration::seconds(40);
+    assert!(stream_outages(later).iter().any(|(v, d)| *v == Venue::Kalshi && *d >= chrono::Duration::seconds(40)));
+    loop {
+        let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("Kalshi never came back").unwrap();
+        live.on_event(&e, s.clock.now()).await.unwrap();
+        if matches!(e, BookEvent::KalshiSnapshot { .. }) {
+            break;
+        }
+    }
+    assert!(stream_outages(later).iter().all(|(v, _)| *v != Venue::Kalshi));
     k.abort();
     pm.abort();
     s.sim.stop().await;

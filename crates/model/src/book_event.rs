@@ -20,6 +20,15 @@ pub enum BookEvent {
 }
 
 impl BookEvent {
+    /// The venue whose stream sent it.
+    pub fn venue(&self) -> Venue {
+        match self {
+            BookEvent::PolySnapshot { .. } | BookEvent::PolyLevel { .. } => Venue::Polymarket,
+            BookEvent::KalshiSnapshot { .. } | BookEvent::KalshiDelta { .. } => Venue::Kalshi,
+            BookEvent::Invalidated { venue, .. } => *venue,
+        }
+    }
+
     /// The book it concerns (none for [`BookEvent::Invalidated`]).
     pub fn book_id(&self) -> Option<&str> {
         match self {

@@ -113,6 +113,9 @@ pub async fn serve(state: AppState, bind: SocketAddr) -> std::io::Result<ServerH
     Ok(ServerHandle { addr, shutdown: Some(tx), task })
 }
 
+/// How long a venue socket may stay down before health says degraded.
+const STREAM_OUTAGE_LIMIT: chrono::Duration = chrono::Duration::seconds(30);
+
 async fn health(State(s): State<AppState>) -> Response {
     let mut report = crossbook_engine::health::check(&*s.store, s.clock.now(), s.live_threshold).await;
     let code = match report.status {
@@ -126,6 +129,24 @@ async fn health(State(s): State<AppState>) -> Response {
             body["status"] = json!("degraded");
         }
         body["services"] = serde_json::to_value(board.snapshot()).unwrap_or(Value::Null);
+        // A socket down past the limit leaves quotes to REST polling: degraded, said once per venue.
+        let now = s.clock.now();
+        let mut streams = serde_json::Map::new();
+        for (venue, down) in crossbook_engine::live::stream_outages(now) {
+            streams.insert(venue.as_str().into(), json!({"status": "down", "downSeconds": down.num_seconds()}));
+            if down >= STREAM_OUTAGE_LIMIT {
+                let problem = format!("{venue} socket down for {} s; REST polling covers", down.num_seconds());
+                match body["problems"].as_array_mut() {
+                    Some(problems) => problems.push(json!(problem)),
+                    None => body["problems"] = json!([problem]),
+                }
+                if report.status == crossbook_engine::health::Level::Healthy {
+                    report.status = crossbook_engine::health::Level::Degraded;
+                    body["status"] = json!("degraded");
+                }
+            }
+        }
+        body["streams"] = Value::Object(streams);
     }
     (code, Json(body)).into_response()
 }
