@@ -94,13 +94,9 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn backoff_grows_while_connections_fail_and_starts_over_after_a_stable_one() {
-        let backoff = crate::Backoff::new(
-            std::time::Duration::from_secs(1),
-            std::time::Duration::from_secs(60),
-            2.0,
-            0.0,
-        )
-        .unwrap();
+        let backoff =
+            crate::Backoff::new(std::time::Duration::from_secs(1), std::time::Duration::from_secs(60), 2.0, 0.0)
+                .unwrap();
         let mut r = Reconnects::new(backoff);
         let t0 = tokio::time::Instant::now();
         assert_eq!([r.wait().await, r.wait().await, r.wait().await], [0, 1, 2]);

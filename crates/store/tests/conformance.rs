@@ -404,6 +404,21 @@ async fn leases_keep_one_holder_at_a_time(s: &dyn Store) {
     assert!(!s.try_lease("ops", "a", t(3), t(5)).await.unwrap());
 }
 
+/// Text from the venues goes in as bound parameters, never into the SQL: quotes, comment marks
+/// and statements in it are stored verbatim and do nothing.
+async fn hostile_text_is_stored_verbatim(s: &dyn Store) {
+    let hostile = "Bucks'); DROP TABLE markets; -- \" OR 1=1 /* $1 ?";
+    let mut m = poly_market("1096983", None);
+    m.title = hostile.into();
+    m.outcomes[0].name = hostile.into();
+    m.participants = vec![hostile.into(), "Lakers".into()];
+    s.upsert_markets(&[m.clone(), poly_market("1096990", Some("-3.5"))], t(0)).await.unwrap();
+    let all = s.list_markets(&MarketFilter::default()).await.unwrap();
+    assert_eq!(all.len(), 2, "the table is intact and nothing else matched");
+    let back = all.iter().find(|x| x.market.id() == "1096983").unwrap();
+    assert_eq!(back.market, m);
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -437,6 +452,7 @@ conformance!(
     ingestion_and_matching_runs,
     watchlist_books_opportunities_and_alerts,
     leases_keep_one_holder_at_a_time,
+    hostile_text_is_stored_verbatim,
 );
 
 #[tokio::test]
