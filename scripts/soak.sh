@@ -43,7 +43,7 @@ pid=$(pgrep -f "^$bin run --bind" | head -n 1)
 url=$(grep -o 'http://[0-9.:]*' "$work/soak.out" | head -n 1)
 sim=$(sed -n 's/^KALSHI_API_URL=\(http:\/\/[0-9.:]*\).*/\1/p' "$work/soak.env")
 rss_start=$(ps -o rss= -p "$pid" | tr -d ' ')
-echo "t=0 rss=${rss_start} kB"
+echo "t=0 rss=${rss_start} kB"; : > "$work/rss"
 faults="429=0.05,5xx=0.05,slow=0.02,malformed=0.02"
 storm_at=$((seconds / 4)); outage_at=$((seconds / 2)); cluster="$(ls /etc/postgresql | sort -V | tail -n 1)"
 health() { curl -s -m 4 "$url/health" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], "db=" + d["database"], ",".join(k + "=" + v["status"] for k, v in d.get("services", {}).items()))' 2>/dev/null || echo "unreachable"; }
@@ -57,7 +57,8 @@ while t=$((SECONDS - began)); [ "$t" -lt $((seconds - 10)) ]; do
   if [ $step = outage ] && [ "$t" -ge $((outage_at + 20)) ]; then step=after; echo "t=$t PostgreSQL started"; pg_ctlcluster --skip-systemctl-redirect "$cluster" main start; fi
   status=$(health); echo "${status%% *}" >> "$work/statuses"
   if [ "$status" != "$last" ] || [ $((t % 60)) -lt 2 ]; then
-    echo "t=$t health: $status rss=$(ps -o rss= -p "$pid" | tr -d ' ') kB"; last="$status"
+    rss=$(ps -o rss= -p "$pid" | tr -d ' '); echo "$t $rss" >> "$work/rss"
+    echo "t=$t health: $status rss=$rss kB"; last="$status"
   fi
 done
 curl -s "$url/metrics" | grep -E "^crossbook_(venue_(requests|rate_limited|retries|malformed)|socket_resets|quote_updates)_total" > "$work/counters" || true
@@ -65,17 +66,20 @@ rss_end=$(ps -o rss= -p "$pid" | tr -d " " || echo gone)
 wait $runner || true
 
 echo "== results"
-echo "RSS start ${rss_start} kB, end ${rss_end} kB"
+echo "RSS start ${rss_start} kB, after the first minute $(awk '$1 >= 60 {print $2; exit}' "$work/rss") kB, end ${rss_end} kB"
 echo "process counters at the end:"; sed "s/^/  /" "$work/counters"
 echo "health samples: $(sort "$work/statuses" | uniq -c | tr -s ' \n' ' ')"
-for q in "SELECT count(*) FROM markets" "SELECT count(*) FROM links WHERE status='confirmed'" \
-         "SELECT count(DISTINCT (link_id, direction)) FROM opportunities"; do
-  echo "$q: clean $(count "$clean_db" "$q"), soak $(count "$soak_db" "$q")"
+# Compared by venue ids (row ids differ between the two databases).
+missing() { comm -23 <(count "$clean_db" "$1" | sort) <(count "$soak_db" "$1" | sort) | wc -l; }
+markets_q="SELECT venue||' '||market_id FROM markets"
+links_q="SELECT kalshi_ticker||' '||poly_market_id||' '||poly_outcome_index FROM links WHERE status='confirmed'"
+opps_q="SELECT DISTINCT l.kalshi_ticker||' '||l.poly_market_id||' '||o.direction FROM opportunities o JOIN links l ON l.id = o.link_id"
+for what in markets links opps; do
+  q="${what}_q"; clean_n=$(count "$clean_db" "SELECT count(*) FROM (${!q}) x"); soak_n=$(count "$soak_db" "SELECT count(*) FROM (${!q}) x")
+  miss=$(missing "${!q}"); eval "missing_$what=$miss"
+  echo "$what: clean run $clean_n, soak $soak_n, of the clean run's missing after the soak: $miss"
 done
-missing=$(comm -23 <(count "$clean_db" "SELECT venue||' '||market_id FROM markets ORDER BY 1") \
-                   <(count "$soak_db" "SELECT venue||' '||market_id FROM markets ORDER BY 1") | wc -l)
-echo "markets of the clean run missing after the soak: $missing"
 stale=$(count "$soak_db" "SELECT count(*) FROM alerts WHERE kind='arbitrage' AND ((payload->'data'->'quote_age_ms'->>'kalshi')::bigint > 30000 OR (payload->'data'->'quote_age_ms'->>'polymarket')::bigint > 30000)")
 echo "arbitrage alerts from quotes older than 30 s: $stale"
 echo "process exit: $(tail -n 1 "$work/soak.out")"
-[ "$missing" = 0 ] && [ "$stale" = 0 ]
+[ "$missing_markets" = 0 ] && [ "$missing_links" = 0 ] && [ "$missing_opps" = 0 ] && [ "$stale" = 0 ]
