@@ -199,25 +199,28 @@ async fn live_quotes_open_and_close_the_opportunity() {
             break;
         }
     }
-    // The sockets drop: each venue is down from its reset until its next book frame.
+    // The sockets go down for a second (dropped, reconnections refused): each venue is down from
+    // its reset until its next book frame, which only comes once the venue takes sockets again.
     assert!(stream_outages(s.clock.now()).is_empty());
-    s.sim.state.drop_sockets();
+    s.sim.state.sockets_down_for(Duration::from_secs(1));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     let mut down_at = None;
-    while down_at.is_none() {
-        let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("no reset").unwrap();
-        live.on_event(&e, s.clock.now()).await.unwrap();
-        down_at = matches!(e, BookEvent::Invalidated { venue: Venue::Kalshi, .. }).then(|| s.clock.now());
-    }
-    let later = down_at.unwrap() + chrono::Duration::seconds(40);
-    assert!(stream_outages(later).iter().any(|(v, d)| *v == Venue::Kalshi && *d >= chrono::Duration::seconds(40)));
     loop {
         let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("Kalshi never came back").unwrap();
-        live.on_event(&e, s.clock.now()).await.unwrap();
         if matches!(e, BookEvent::KalshiSnapshot { .. }) {
+            let outages = stream_outages(s.clock.now());
+            let down = outages.iter().find(|(v, _)| *v == Venue::Kalshi).expect("Kalshi was down").1;
+            assert!(down >= chrono::Duration::milliseconds(900), "down only {down}");
+            live.on_event(&e, s.clock.now()).await.unwrap();
             break;
         }
+        live.on_event(&e, s.clock.now()).await.unwrap();
+        if matches!(e, BookEvent::Invalidated { venue: Venue::Kalshi, .. }) {
+            down_at.get_or_insert(s.clock.now());
+        }
     }
-    assert!(stream_outages(later).iter().all(|(v, _)| *v != Venue::Kalshi));
+    assert!(down_at.is_some(), "the reset was announced");
+    assert!(stream_outages(s.clock.now()).iter().all(|(v, _)| *v != Venue::Kalshi));
     k.abort();
     pm.abort();
     s.sim.stop().await;

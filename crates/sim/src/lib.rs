@@ -159,6 +159,8 @@ pub struct SimState {
     ws_drop: tokio::sync::broadcast::Sender<()>,
     /// Makes the next Kalshi delta skip a sequence number.
     gap_next: std::sync::atomic::AtomicBool,
+    /// Until when socket upgrades are refused (an outage of the venue's socket service).
+    ws_down_until: std::sync::Mutex<Option<std::time::Instant>>,
     /// Game results for the sports socket.
     scores: tokio::sync::broadcast::Sender<serde_json::Value>,
 }
@@ -167,6 +169,17 @@ impl SimState {
     /// Drops every open socket (clients must reconnect and resubscribe).
     pub fn drop_sockets(&self) {
         let _ = self.ws_drop.send(());
+    }
+
+    /// Drops every open socket and refuses new ones (HTTP 503) for `d`.
+    pub fn sockets_down_for(&self, d: Duration) {
+        *self.ws_down_until.lock().unwrap_or_else(|p| p.into_inner()) = Some(std::time::Instant::now() + d);
+        self.drop_sockets();
+    }
+
+    /// Whether socket upgrades are being refused now.
+    pub(crate) fn sockets_down(&self) -> bool {
+        self.ws_down_until.lock().unwrap_or_else(|p| p.into_inner()).is_some_and(|t| std::time::Instant::now() < t)
     }
 
     /// Makes the next Kalshi delta skip a sequence number.
@@ -241,6 +254,7 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         events: tokio::sync::broadcast::channel(4096).0,
         ws_drop: tokio::sync::broadcast::channel(4).0,
         gap_next: std::sync::atomic::AtomicBool::new(false),
+        ws_down_until: std::sync::Mutex::new(None),
         scores: tokio::sync::broadcast::channel(256).0,
         config,
     });
@@ -279,6 +293,7 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
                 StatusCode::NO_CONTENT
             }),
         )
+        .route("/sim/ws-down", post(sockets_down))
         .route(
             "/sim/ws-gap",
             post(|State(s): State<Arc<SimState>>| async move {
@@ -332,6 +347,18 @@ async fn move_level(State(s): State<Arc<SimState>>, axum::Json(v): axum::Json<se
             StatusCode::NO_CONTENT.into_response()
         }
         None => (StatusCode::BAD_REQUEST, "expected venue, book, side, price, size").into_response(),
+    }
+}
+
+/// `POST /sim/ws-down` with a body of seconds: every socket drops and reconnections are refused
+/// for that long.
+async fn sockets_down(State(s): State<Arc<SimState>>, body: String) -> Response {
+    match body.trim().parse::<u64>() {
+        Ok(secs) if secs <= 3600 => {
+            s.sockets_down_for(Duration::from_secs(secs));
+            StatusCode::NO_CONTENT.into_response()
+        }
+        _ => (StatusCode::BAD_REQUEST, "expected a number of seconds, at most 3600").into_response(),
     }
 }
 

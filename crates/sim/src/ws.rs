@@ -21,7 +21,15 @@ async fn send(socket: &mut WebSocket, v: &Value) -> bool {
     socket.send(Message::Text(v.to_string().into())).await.is_ok()
 }
 
+/// The answer to an upgrade while the sockets are down.
+fn refused() -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, "socket service unavailable").into_response()
+}
+
 pub(crate) async fn poly(ws: WebSocketUpgrade, State(s): State<Arc<SimState>>) -> Response {
+    if s.sockets_down() {
+        return refused();
+    }
     ws.on_upgrade(move |socket| poly_session(socket, s))
 }
 
@@ -80,6 +88,9 @@ async fn poly_session(mut socket: WebSocket, s: Arc<SimState>) {
 }
 
 pub(crate) async fn kalshi(ws: WebSocketUpgrade, headers: HeaderMap, State(s): State<Arc<SimState>>) -> Response {
+    if s.sockets_down() {
+        return refused();
+    }
     if let Some(v) = &s.config.kalshi_verifier
         && !crate::signature_ok(v, &headers, "GET", "/trade-api/ws/v2")
     {
@@ -178,6 +189,9 @@ async fn kalshi_session(mut socket: WebSocket, s: Arc<SimState>) {
 /// Polymarket's sports socket: no subscription; `ping` every 5 seconds; every game update as a
 /// `sport_result` JSON object.
 pub(crate) async fn sports(ws: WebSocketUpgrade, State(s): State<Arc<SimState>>) -> Response {
+    if s.sockets_down() {
+        return refused();
+    }
     ws.on_upgrade(move |socket| sports_session(socket, s))
 }
 
