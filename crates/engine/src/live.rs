@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use chrono::{DateTime, Utc};
 use crossbook_arb::{PairQuotes, evaluate};
 use crossbook_book::{BookError, OrderBook};
-use crossbook_model::{BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, Venue};
-use crossbook_store::{MarketFilter, Store};
+use crossbook_model::{BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Venue};
+use crossbook_store::Store;
 
 use crate::alerts::Alerter;
 
@@ -152,12 +152,7 @@ impl LiveEvaluator {
         let watch = store.list_watchlist().await?;
         let all: HashMap<LinkId, Link> =
             store.list_links(Some(LinkStatus::Confirmed)).await?.into_iter().map(|l| (l.id, l)).collect();
-        let markets: HashMap<(Venue, String), Market> = store
-            .list_markets(&MarketFilter::default())
-            .await?
-            .into_iter()
-            .map(|m| ((m.market.venue(), m.market.id().to_string()), m.market))
-            .collect();
+        let markets = crate::quotes::markets_of(&*store, watch.iter().filter_map(|w| all.get(&w.link_id))).await?;
         let mut ev = Self {
             store,
             links: HashMap::new(),

@@ -64,6 +64,21 @@ pub(crate) fn other_outcome(m: &Market, index: u8) -> Option<(String, String)> {
     Some((o.token_id.as_ref()?.to_string(), o.name.clone()))
 }
 
+/// The markets of `links`, by venue and id. Only those are read: the stored universe is far
+/// larger than the watchlist.
+pub(crate) async fn markets_of(
+    store: &dyn Store,
+    links: impl Iterator<Item = &Link>,
+) -> anyhow::Result<HashMap<(Venue, String), Market>> {
+    let ids = links.flat_map(|l| [l.candidate.kalshi_ticker.to_string(), l.candidate.poly_market_id.to_string()]);
+    Ok(store
+        .list_markets(&MarketFilter { ids: Some(ids.collect()), ..Default::default() })
+        .await?
+        .into_iter()
+        .map(|m| ((m.market.venue(), m.market.id().to_string()), m.market))
+        .collect())
+}
+
 /// Fetches the books of the watched links of the given priorities over REST, stores them, and
 /// evaluates those links.
 pub async fn poll_once(
@@ -87,13 +102,8 @@ pub async fn poll(
     let pass_started = clock.now();
     let watch: Vec<_> = store.list_watchlist().await?.into_iter().filter(|w| select(w)).collect();
     let links: HashMap<_, Link> = store.list_links(None).await?.into_iter().map(|l| (l.id, l)).collect();
-    let markets: HashMap<(Venue, String), Market> = store
-        .list_markets(&MarketFilter::default())
-        .await?
-        .into_iter()
-        .map(|m| ((m.market.venue(), m.market.id().to_string()), m.market))
-        .collect();
     let watched: Vec<&Link> = watch.iter().filter_map(|w| links.get(&w.link_id)).collect();
+    let markets = markets_of(store, watched.iter().copied()).await?;
     let mut report = QuotesReport::default();
 
     // Kalshi books, a few at a time (the client keeps to the rate limit).

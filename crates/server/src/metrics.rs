@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 use crossbook_model::{LinkStatus, Topic, Venue};
-use crossbook_store::{MarketFilter, Store};
+use crossbook_store::Store;
 
 fn line(out: &mut String, name: &str, help: &str, kind: &str, samples: &[(String, f64)]) {
     let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
@@ -16,15 +16,15 @@ fn line(out: &mut String, name: &str, help: &str, kind: &str, samples: &[(String
 /// The exposition text.
 pub async fn render(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<String> {
     let mut out = String::new();
-    let markets = store.list_markets(&MarketFilter::default()).await?;
+    let markets = store.market_counts().await?;
     let runs = store.latest_ingestion_runs().await?;
     let mut fetched = Vec::new();
     let mut mve = Vec::new();
     let mut sports_share = Vec::new();
     for v in Venue::ALL {
-        let of = markets.iter().filter(|m| m.market.venue() == v);
-        let total = of.clone().count() as f64;
-        let sports = of.clone().filter(|m| m.market.topic == Topic::Sports).count() as f64;
+        let of = markets.iter().filter(|(venue, _, _)| *venue == v);
+        let total = of.clone().map(|(_, _, n)| *n).sum::<u64>() as f64;
+        let sports = of.filter(|(_, topic, _)| *topic == Topic::Sports).map(|(_, _, n)| *n).sum::<u64>() as f64;
         let label = format!("{{venue=\"{v}\"}}");
         let run = runs.iter().find(|r| r.venue == v);
         fetched.push((label.clone(), run.map_or(0.0, |r| r.fetched as f64)));

@@ -152,6 +152,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     async fn latest_matching_run(&self) -> StoreResult<Option<MatchingRun>>;
 
+    /// How many markets each venue has stored, per topic.
+    async fn market_counts(&self) -> StoreResult<Vec<(Venue, Topic, u64)>>;
+
     /// How many links are in each status.
     async fn link_counts(&self) -> StoreResult<LinkCounts>;
 

@@ -375,7 +375,9 @@ macro_rules! impl_store {
                                 .push_bind(None::<DateTime<Utc>>);
                         });
                         qb.push(MARKET_UPSERT_TAIL);
-                        stored += qb.build().execute(&mut *tx).await?.rows_affected();
+                        // Not prepared: each batch size is a new statement, and caching them on
+                        // every pooled connection grows memory pass after pass.
+                        stored += qb.build().persistent(false).execute(&mut *tx).await?.rows_affected();
                     }
                     tx.commit().await?;
                     Ok(stored)
@@ -421,8 +423,20 @@ macro_rules! impl_store {
                     if f.open_only {
                         qb.push(" AND status = 'open'");
                     }
+                    if let Some(ids) = &f.ids {
+                        if ids.is_empty() {
+                            return Ok(Vec::new());
+                        }
+                        qb.push(" AND market_id IN (");
+                        let mut list = qb.separated(", ");
+                        for id in ids {
+                            list.push_bind(id.as_str());
+                        }
+                        qb.push(")");
+                    }
                     qb.push(" ORDER BY venue, market_id");
-                    let rows = qb.build().fetch_all(&self.pool).await?;
+                    // Not prepared: id lists of every length would each be a new cached statement.
+                    let rows = qb.build().persistent(false).fetch_all(&self.pool).await?;
                     rows.iter().map(market_from_row).collect()
                 }
 
@@ -449,7 +463,7 @@ macro_rules! impl_store {
                                 .push_bind(None::<DateTime<Utc>>);
                         });
                         qb.push(EVENT_UPSERT_TAIL);
-                        stored += qb.build().execute(&mut *tx).await?.rows_affected();
+                        stored += qb.build().persistent(false).execute(&mut *tx).await?.rows_affected();
                     }
                     tx.commit().await?;
                     Ok(stored)
@@ -1018,6 +1032,23 @@ macro_rules! impl_store {
                     .fetch_all(&self.pool)
                     .await?;
                     rows.iter().map(alert_from_row).collect()
+                }
+
+                async fn market_counts(&self) -> StoreResult<Vec<(Venue, Topic, u64)>> {
+                    let rows = sqlx::query(
+                        "SELECT venue, derived_topic, COUNT(*) AS n FROM markets GROUP BY venue, derived_topic ORDER BY venue, derived_topic",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            Ok((
+                                parse::<Venue>("venue", &r.try_get::<String, _>("venue")?)?,
+                                parse::<Topic>("derived_topic", &r.try_get::<String, _>("derived_topic")?)?,
+                                to_u64(r.try_get("n")?),
+                            ))
+                        })
+                        .collect()
                 }
 
                 async fn link_counts(&self) -> StoreResult<LinkCounts> {

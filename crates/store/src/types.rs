@@ -16,6 +16,8 @@ pub struct MarketFilter {
     pub exclude_mve: bool,
     /// Only markets whose status is open.
     pub open_only: bool,
+    /// Only these market ids (Kalshi tickers, Polymarket market ids); none listed, none returned.
+    pub ids: Option<Vec<String>>,
 }
 
 /// A stored market with its bookkeeping.

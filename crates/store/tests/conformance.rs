@@ -202,6 +202,18 @@ async fn market_filters(s: &dyn Store) {
         2
     );
     assert_eq!(count(MarketFilter { league: Some(League::Nba), ..Default::default() }).await, 5);
+    let only =
+        |ids: &[&str]| MarketFilter { ids: Some(ids.iter().map(|i| i.to_string()).collect()), ..Default::default() };
+    assert_eq!(count(only(&["1096983", "KXNBAGAME-26JAN09MILLAL-MIL", "unknown"])).await, 2);
+    assert_eq!(count(only(&[])).await, 0, "an empty list selects nothing");
+    assert_eq!(
+        s.market_counts().await.unwrap(),
+        vec![
+            (Venue::Kalshi, Topic::Economics, 1),
+            (Venue::Kalshi, Topic::Sports, 3),
+            (Venue::Polymarket, Topic::Sports, 1)
+        ]
+    );
 }
 
 async fn events_round_trip(s: &dyn Store) {
