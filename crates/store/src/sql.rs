@@ -833,8 +833,12 @@ macro_rules! impl_store {
                 }
 
                 async fn save_books(&self, books: &[BookSnapshot]) -> StoreResult<()> {
+                    // Always in key order: two writers (the REST pass, the live streams) then lock
+                    // shared rows in the same order and cannot deadlock.
+                    let mut ordered: Vec<&BookSnapshot> = books.iter().collect();
+                    ordered.sort_by(|a, b| (a.venue.as_str(), &a.book_id).cmp(&(b.venue.as_str(), &b.book_id)));
                     let mut tx = self.pool.begin().await?;
-                    for b in books {
+                    for b in ordered {
                         sqlx::query(
                             "INSERT INTO book_snapshots (venue, book_id, bids, asks, seq, received_at) VALUES ($1, $2, $3, $4, $5, $6) \
                              ON CONFLICT (venue, book_id) DO UPDATE SET bids = excluded.bids, asks = excluded.asks, \
@@ -893,61 +897,34 @@ macro_rules! impl_store {
                 }
 
                 async fn upsert_opportunity(&self, o: &crossbook_model::Opportunity, direction: &str, now: DateTime<Utc>) -> StoreResult<i64> {
-                    let mut tx = self.pool.begin().await?;
-                    let open: Option<(i64, i64)> = sqlx::query_as(
-                        "SELECT id, best_edge FROM opportunities WHERE link_id = $1 AND direction = $2 AND closed_at IS NULL",
+                    // One statement, so writers racing on the same link and direction (the REST
+                    // pass and the live streams) meet in the open-opportunity index, not in a gap
+                    // between a read and a write.
+                    let payload = serde_json::to_string(o).map_err(|e| corrupt("opportunity", e))?;
+                    Ok(sqlx::query_scalar(
+                        "INSERT INTO opportunities (link_id, direction, legs, cost, fees, edge, best_edge, max_size, profit, \
+                         quote_ages, first_seen, last_seen, payload) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $10, $11) \
+                         ON CONFLICT (link_id, direction) WHERE closed_at IS NULL DO UPDATE SET \
+                         legs = excluded.legs, cost = excluded.cost, fees = excluded.fees, edge = excluded.edge, \
+                         best_edge = CASE WHEN excluded.edge > opportunities.best_edge THEN excluded.edge ELSE opportunities.best_edge END, \
+                         max_size = excluded.max_size, profit = excluded.profit, quote_ages = excluded.quote_ages, \
+                         last_seen = excluded.last_seen, payload = excluded.payload \
+                         RETURNING id",
                     )
                     .bind(o.link_id.0)
                     .bind(direction)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let payload = serde_json::to_string(o).map_err(|e| corrupt("opportunity", e))?;
-                    let id = match open {
-                        Some((id, best)) => {
-                            sqlx::query(
-                                "UPDATE opportunities SET legs = $1, cost = $2, fees = $3, edge = $4, best_edge = $5, max_size = $6, \
-                                 profit = $7, quote_ages = $8, last_seen = $9, payload = $10 WHERE id = $11",
-                            )
-                            .bind(Json(&o.legs))
-                            .bind(o.cost.micros())
-                            .bind(o.fees.micros())
-                            .bind(o.edge.micros())
-                            .bind(best.max(o.edge.micros()))
-                            .bind(o.max_size.micros())
-                            .bind(o.profit.micros())
-                            .bind(Json(&o.quote_age_ms))
-                            .bind(now)
-                            .bind(&payload)
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                            id
-                        }
-                        None => {
-                            sqlx::query_scalar(
-                                "INSERT INTO opportunities (link_id, direction, legs, cost, fees, edge, best_edge, max_size, profit, \
-                                 quote_ages, first_seen, last_seen, payload) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
-                            )
-                            .bind(o.link_id.0)
-                            .bind(direction)
-                            .bind(Json(&o.legs))
-                            .bind(o.cost.micros())
-                            .bind(o.fees.micros())
-                            .bind(o.edge.micros())
-                            .bind(o.edge.micros())
-                            .bind(o.max_size.micros())
-                            .bind(o.profit.micros())
-                            .bind(Json(&o.quote_age_ms))
-                            .bind(now)
-                            .bind(now)
-                            .bind(&payload)
-                            .fetch_one(&mut *tx)
-                            .await?
-                        }
-                    };
-                    tx.commit().await?;
-                    Ok(id)
+                    .bind(Json(&o.legs))
+                    .bind(o.cost.micros())
+                    .bind(o.fees.micros())
+                    .bind(o.edge.micros())
+                    .bind(o.max_size.micros())
+                    .bind(o.profit.micros())
+                    .bind(Json(&o.quote_age_ms))
+                    .bind(now)
+                    .bind(&payload)
+                    .fetch_one(&self.pool)
+                    .await?)
                 }
 
                 async fn close_opportunities(&self, seen_since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<u64> {

@@ -431,6 +431,42 @@ async fn hostile_text_is_stored_verbatim(s: &dyn Store) {
     assert_eq!(back.market, m);
 }
 
+/// Writers racing on the same rows (the REST pass and the live streams do): every write
+/// succeeds, one open opportunity per link and direction, no deadlock between book saves made in
+/// opposite orders.
+async fn concurrent_writers_neither_collide_nor_deadlock(s: &dyn Store) {
+    let link =
+        s.upsert_link_candidate(&candidate("KXNBAGAME-26JAN09MILLAL-MIL", "1096983", 0), t(0)).await.unwrap().id();
+    let o: Opportunity = serde_json::from_value(serde_json::json!({
+        "link_id": link.0, "kind": "moneyline", "league": "NBA", "starts_at": null, "detected_at": "2026-01-09T12:00:00Z",
+        "legs": [], "cost": "0.96", "fees": "0.0171", "edge": "0.0229", "max_size": "100", "profit": "2.29",
+        "quote_age_ms": {"kalshi": 1, "polymarket": 1}
+    }))
+    .unwrap();
+    let ids = futures_util::future::join_all((0..16).map(|i| s.upsert_opportunity(&o, "kalshi_yes", t(i)))).await;
+    let ids: Vec<i64> = ids.into_iter().map(|r| r.expect("a racing upsert failed")).collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    assert_eq!(s.list_open_opportunities().await.unwrap().len(), 1);
+
+    let books: Vec<BookSnapshot> = (0..40)
+        .map(|i| BookSnapshot {
+            venue: Venue::Kalshi,
+            book_id: format!("B{i:02}"),
+            bids: vec![],
+            asks: vec![],
+            seq: None,
+            received_at: t(0),
+        })
+        .collect();
+    let reversed: Vec<BookSnapshot> = books.iter().rev().cloned().collect();
+    for _ in 0..10 {
+        let (a, b) = futures_util::future::join(s.save_books(&books), s.save_books(&reversed)).await;
+        a.expect("forward save");
+        b.expect("reverse save");
+    }
+    assert_eq!(s.load_books(None).await.unwrap().len(), 40);
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -465,6 +501,7 @@ conformance!(
     watchlist_books_opportunities_and_alerts,
     leases_keep_one_holder_at_a_time,
     hostile_text_is_stored_verbatim,
+    concurrent_writers_neither_collide_nor_deadlock,
 );
 
 #[tokio::test]
