@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use crossbook_model::Opportunity;
+use crossbook_model::{LinkId, Opportunity};
 use crossbook_net::Backoff;
 use crossbook_store::{AlertRecord, Store};
 use secrecy::{ExposeSecret, SecretString};
@@ -131,7 +131,9 @@ pub struct Alerter {
     sink: SinkKind,
     url: Option<SecretString>,
     cooldown: chrono::Duration,
-    last: Arc<Mutex<HashMap<i64, DateTime<Utc>>>>,
+    /// When each link and direction last alerted: an opportunity that closes and reopens (a
+    /// socket reset, a flickering quote) is a new row but not a new alert within the cooldown.
+    last: Arc<Mutex<HashMap<(LinkId, String), DateTime<Utc>>>>,
     queue: Option<mpsc::Sender<Job>>,
 }
 
@@ -151,15 +153,23 @@ impl Alerter {
         Ok(Self { store, sink, url: cfg.url, cooldown: cfg.cooldown, last: Arc::default(), queue })
     }
 
-    /// Raises an alert for the stored opportunity `id` unless one went out within the cooldown.
-    /// Returns whether an alert was recorded. Never waits for delivery.
-    pub async fn arbitrage(&self, id: i64, o: &Opportunity, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    /// Raises an alert for the stored opportunity `id` unless one went out for its link and
+    /// `direction` within the cooldown. Returns whether an alert was recorded. Never waits for
+    /// delivery.
+    pub async fn arbitrage(
+        &self,
+        id: i64,
+        direction: &str,
+        o: &Opportunity,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<bool> {
         {
             let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-            if last.get(&id).is_some_and(|t| now - *t < self.cooldown) {
+            let key = (o.link_id, direction.to_string());
+            if last.get(&key).is_some_and(|t| now - *t < self.cooldown) {
                 return Ok(false);
             }
-            last.insert(id, now);
+            last.insert(key, now);
         }
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
         let body = payload(self.sink, &url, o);

@@ -288,7 +288,7 @@ impl LiveEvaluator {
                     open += 1;
                     let urgent = o.starts_at.is_some_and(|s| s > now && s - now <= self.live_threshold);
                     if urgent && let Some(a) = &self.alerter {
-                        a.arbitrage(oid, &o, now).await?;
+                        a.arbitrage(oid, direction.as_str(), &o, now).await?;
                     }
                 }
                 None => {

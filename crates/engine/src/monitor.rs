@@ -46,7 +46,7 @@ pub async fn monitor_once(
     for o in store.list_open_opportunities().await? {
         if ids.contains(&o.opportunity.link_id) {
             report.opportunities += 1;
-            if alerter.arbitrage(o.id, &o.opportunity, now).await? {
+            if alerter.arbitrage(o.id, &o.direction, &o.opportunity, now).await? {
                 report.alerts += 1;
             }
         }

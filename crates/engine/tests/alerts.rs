@@ -1,5 +1,5 @@
-//! Alerts over loopback: a webhook receiver gets exactly one alert per opportunity within its
-//! cooldown, in the sink's payload shape; a failing sink does not hold detection up.
+//! Alerts over loopback: a webhook receiver gets exactly one alert per opportunity (its link and
+//! direction) within the cooldown, in the sink's payload shape; a failing sink does not hold detection up.
 
 mod common;
 
@@ -72,6 +72,15 @@ async fn one_alert_per_opportunity_within_the_cooldown_in_discord_shape() {
     let second =
         monitor_once(&*s.db.store, &s.venues, &s.clock, &alerter, config(30), Duration::minutes(15)).await.unwrap();
     assert_eq!((second.opportunities, second.alerts), (1, 0), "within the cooldown");
+    // It closes (a socket reset, say) and reopens as a new row: the same link and direction,
+    // still within the cooldown, so no new alert.
+    let before = s.db.store.list_open_opportunities().await.unwrap()[0].id;
+    let later = s.clock.now() + Duration::seconds(1);
+    assert_eq!(s.db.store.close_opportunities(later, later).await.unwrap(), 1);
+    let third =
+        monitor_once(&*s.db.store, &s.venues, &s.clock, &alerter, config(30), Duration::minutes(15)).await.unwrap();
+    assert_eq!((third.opportunities, third.alerts), (1, 0), "reopened within the cooldown");
+    assert_ne!(s.db.store.list_open_opportunities().await.unwrap()[0].id, before, "a new row");
     wait_for(|| !got.lock().unwrap().is_empty()).await;
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let got = got.lock().unwrap().clone();
