@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Soak: `crossbook run` on PostgreSQL against the simulator with faults — 429 storms, 5xx,
-# malformed bodies, dropped sockets, sequence gaps — and PostgreSQL stopped for 20 s in the middle.
+# malformed bodies, dropped sockets, sequence gaps, a 429 storm, PostgreSQL stopped for 20 s and
+# both venues' sockets refused for 45 s.
 # It reports health over time, RSS at start and end, and compares what the database holds with
 # a clean run of the same capture; no alert may come from a quote older than the stale limit.
 #   SOAK_SECONDS=600 bash scripts/soak.sh            (needs root for the PostgreSQL restart)
@@ -33,7 +34,7 @@ clean_db=$(fresh_db crossbook_soak_clean)
 run_crossbook clean "$clean_db" 60
 wait $! || true
 
-echo "== soak ($seconds s): faults 429=0.05,5xx=0.05,slow=0.02,malformed=0.02, socket drops and gaps every 10 s, a 20 s 429 storm, a 20 s PostgreSQL outage"
+echo "== soak ($seconds s): faults 429=0.05,5xx=0.05,slow=0.02,malformed=0.02, socket drops and gaps every 10 s, a 20 s 429 storm, a 20 s PostgreSQL outage, a 45 s socket outage"
 start_sim soak "429=0.05,5xx=0.05,slow=0.02,malformed=0.02"
 soak_db=$(fresh_db crossbook_soak)
 run_crossbook soak "$soak_db" "$seconds"
@@ -45,8 +46,8 @@ sim=$(sed -n 's/^KALSHI_API_URL=\(http:\/\/[0-9.:]*\).*/\1/p' "$work/soak.env")
 rss_start=$(ps -o rss= -p "$pid" | tr -d ' ')
 echo "t=0 rss=${rss_start} kB"; : > "$work/rss"
 faults="429=0.05,5xx=0.05,slow=0.02,malformed=0.02"
-storm_at=$((seconds / 4)); outage_at=$((seconds / 2)); cluster="$(ls /etc/postgresql | sort -V | tail -n 1)"
-health() { curl -s -m 4 "$url/health" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], "db=" + d["database"], ",".join(k + "=" + v["status"] for k, v in d.get("services", {}).items()))' 2>/dev/null || echo "unreachable"; }
+storm_at=$((seconds / 4)); outage_at=$((seconds / 2)); sockets_at=$((seconds * 3 / 4)); cluster="$(ls /etc/postgresql | sort -V | tail -n 1)"
+health() { curl -s -m 4 "$url/health" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], "db=" + d["database"], ",".join(k + "=" + v["status"] for k, v in d.get("services", {}).items()), " ".join(k + "-socket-down" for k in d.get("streams", {})))' 2>/dev/null || echo "unreachable"; }
 last=""; : > "$work/statuses"; began=$SECONDS; step=none
 while t=$((SECONDS - began)); [ "$t" -lt $((seconds - 10)) ]; do
   sleep 2
@@ -54,7 +55,8 @@ while t=$((SECONDS - began)); [ "$t" -lt $((seconds - 10)) ]; do
   if [ $step = none ] && [ "$t" -ge "$storm_at" ]; then step=storm; echo "t=$t 429 storm for 20 s (429=0.9)"; curl -s -X POST -d "429=0.9" "$sim/sim/faults" >/dev/null; fi
   if [ $step = storm ] && [ "$t" -ge $((storm_at + 20)) ]; then step=calm; echo "t=$t storm over"; curl -s -X POST -d "$faults" "$sim/sim/faults" >/dev/null; fi
   if [ $step = calm ] && [ "$t" -ge "$outage_at" ]; then step=outage; echo "t=$t PostgreSQL stopped for 20 s"; pg_ctlcluster --skip-systemctl-redirect "$cluster" main stop -m fast; fi
-  if [ $step = outage ] && [ "$t" -ge $((outage_at + 20)) ]; then step=after; echo "t=$t PostgreSQL started"; pg_ctlcluster --skip-systemctl-redirect "$cluster" main start; fi
+  if [ $step = outage ] && [ "$t" -ge $((outage_at + 20)) ]; then step=db_back; echo "t=$t PostgreSQL started"; pg_ctlcluster --skip-systemctl-redirect "$cluster" main start; fi
+  if [ $step = db_back ] && [ "$t" -ge "$sockets_at" ]; then step=after; echo "t=$t both venues' sockets down for 45 s"; curl -s -X POST -d 45 "$sim/sim/ws-down" >/dev/null; fi
   status=$(health); echo "${status%% *}" >> "$work/statuses"
   if [ "$status" != "$last" ] || [ $((t % 60)) -lt 2 ]; then
     rss=$(ps -o rss= -p "$pid" | tr -d ' '); echo "$t $rss" >> "$work/rss"
@@ -81,5 +83,7 @@ for what in markets links opps; do
 done
 stale=$(count "$soak_db" "SELECT count(*) FROM alerts WHERE kind='arbitrage' AND ((payload->'data'->'quote_age_ms'->>'kalshi')::bigint > 30000 OR (payload->'data'->'quote_age_ms'->>'polymarket')::bigint > 30000)")
 echo "arbitrage alerts from quotes older than 30 s: $stale"
+spam=$(count "$soak_db" "SELECT count(*) FROM (SELECT created_at - lag(created_at) OVER (PARTITION BY payload->'data'->>'link_id', payload->'data'->'legs'->0->>'side' ORDER BY created_at) AS gap FROM alerts WHERE kind='arbitrage') x WHERE gap < interval '10 minutes'")
+echo "arbitrage alerts of $(count "$soak_db" "SELECT count(*) FROM alerts WHERE kind='arbitrage'"), repeated for a link and direction within the 10-minute cooldown: $spam"
 echo "process exit: $(tail -n 1 "$work/soak.out")"
-[ "$missing_markets" = 0 ] && [ "$missing_links" = 0 ] && [ "$missing_opps" = 0 ] && [ "$stale" = 0 ]
+[ "$missing_markets" = 0 ] && [ "$missing_links" = 0 ] && [ "$missing_opps" = 0 ] && [ "$stale" = 0 ] && [ "$spam" = 0 ]
