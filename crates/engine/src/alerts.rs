@@ -124,6 +124,9 @@ struct Job {
     body: Value,
 }
 
+/// When each link and direction (`kalshi_yes`, `kalshi_no`) last alerted.
+type LastAlerts = HashMap<(LinkId, String), DateTime<Utc>>;
+
 /// Raises alerts; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Alerter {
@@ -133,7 +136,7 @@ pub struct Alerter {
     cooldown: chrono::Duration,
     /// When each link and direction last alerted: an opportunity that closes and reopens (a
     /// socket reset, a flickering quote) is a new row but not a new alert within the cooldown.
-    last: Arc<Mutex<HashMap<(LinkId, String), DateTime<Utc>>>>,
+    last: Arc<Mutex<LastAlerts>>,
     queue: Option<mpsc::Sender<Job>>,
 }
 
