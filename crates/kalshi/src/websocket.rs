@@ -76,7 +76,7 @@ pub async fn run_orderbook_stream(
 ) {
     let mut reconnects = Reconnects::new(cfg.backoff);
     loop {
-        match session(&url, signer.as_deref(), &tickers, &tx, cfg).await {
+        match session(&url, signer.as_deref(), &tickers, &tx, cfg, &mut reconnects).await {
             Ok(()) => return,
             Err(reason) => {
                 tracing::warn!(venue = "kalshi", %reason, "orderbook socket lost; reconnecting");
@@ -95,6 +95,7 @@ async fn session(
     tickers: &[String],
     tx: &mpsc::Sender<BookEvent>,
     cfg: StreamConfig,
+    reconnects: &mut Reconnects,
 ) -> Result<(), String> {
     let headers = match signer {
         Some(s) => s
@@ -122,6 +123,7 @@ async fn session(
                 };
                 match parse_frame(&text) {
                     Ok(Frame::Book { sid, seq, event }) => {
+                        reconnects.established();
                         if let Some(last) = last_seq.get(&sid)
                             && seq != last + 1
                         {

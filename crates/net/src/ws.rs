@@ -57,33 +57,30 @@ pub async fn connect(venue: &'static str, url: &str, headers: &[(&'static str, S
     Ok(ws)
 }
 
-/// A connection that stayed up this long was healthy: the next reconnection starts the backoff
-/// over instead of waiting as long as after a string of failures.
-pub const STABLE_AFTER: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// The backoff between a stream's reconnections.
+/// The backoff between a stream's reconnections: it grows while connections fail, and starts
+/// over once a connection has delivered data (then the venue was healthy, and the drop that
+/// followed deserves a quick reconnection, not the wait earned by earlier failures).
 #[derive(Debug)]
 pub struct Reconnects {
     backoff: crate::Backoff,
     attempt: u32,
-    began: tokio::time::Instant,
 }
 
 impl Reconnects {
     pub fn new(backoff: crate::Backoff) -> Self {
-        Self { backoff, attempt: 0, began: tokio::time::Instant::now() }
+        Self { backoff, attempt: 0 }
     }
 
-    /// Waits before the next connection and returns the attempt number it waited for (0 after a
-    /// connection that had been up for [`STABLE_AFTER`]).
+    /// The connection delivered data: the next wait starts from the base delay.
+    pub fn established(&mut self) {
+        self.attempt = 0;
+    }
+
+    /// Waits before the next connection; returns the attempt number it waited for.
     pub async fn wait(&mut self) -> u32 {
-        if self.began.elapsed() >= STABLE_AFTER {
-            self.attempt = 0;
-        }
         let attempt = self.attempt;
         tokio::time::sleep(self.backoff.delay(attempt.min(6))).await;
         self.attempt += 1;
-        self.began = tokio::time::Instant::now();
         attempt
     }
 }
@@ -93,7 +90,7 @@ mod tests {
     use super::*;
 
     #[tokio::test(start_paused = true)]
-    async fn backoff_grows_while_connections_fail_and_starts_over_after_a_stable_one() {
+    async fn backoff_grows_while_connections_fail_and_starts_over_after_data() {
         let backoff =
             crate::Backoff::new(std::time::Duration::from_secs(1), std::time::Duration::from_secs(60), 2.0, 0.0)
                 .unwrap();
@@ -101,7 +98,7 @@ mod tests {
         let t0 = tokio::time::Instant::now();
         assert_eq!([r.wait().await, r.wait().await, r.wait().await], [0, 1, 2]);
         assert_eq!(t0.elapsed(), std::time::Duration::from_secs(1 + 2 + 4));
-        tokio::time::sleep(STABLE_AFTER).await; // the next connection stays up
+        r.established(); // the next connection delivered a snapshot
         assert_eq!(r.wait().await, 0);
         assert_eq!(r.wait().await, 1);
     }

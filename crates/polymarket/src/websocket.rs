@@ -72,7 +72,7 @@ pub fn parse_frame(text: &str, out: &mut Vec<BookEvent>) -> Result<(), String> {
 pub async fn run_market_stream(url: String, tokens: Vec<String>, tx: mpsc::Sender<BookEvent>, cfg: StreamConfig) {
     let mut reconnects = Reconnects::new(cfg.backoff);
     loop {
-        match session(&url, &tokens, &tx, cfg).await {
+        match session(&url, &tokens, &tx, cfg, &mut reconnects).await {
             Ok(()) => return, // receiver gone
             Err(reason) => {
                 tracing::warn!(venue = "polymarket", %reason, "market socket lost; reconnecting");
@@ -86,7 +86,13 @@ pub async fn run_market_stream(url: String, tokens: Vec<String>, tx: mpsc::Sende
 }
 
 /// One connection; `Ok` only when the receiver is gone.
-async fn session(url: &str, tokens: &[String], tx: &mpsc::Sender<BookEvent>, cfg: StreamConfig) -> Result<(), String> {
+async fn session(
+    url: &str,
+    tokens: &[String],
+    tx: &mpsc::Sender<BookEvent>,
+    cfg: StreamConfig,
+    reconnects: &mut Reconnects,
+) -> Result<(), String> {
     let ws = connect("polymarket", url, &[]).await.map_err(|e| e.to_string())?;
     let (mut sink, mut stream) = ws.split();
     let hello = serde_json::json!({"type": "market", "assets_ids": tokens, "custom_feature_enabled": true, "initial_dump": true});
@@ -111,6 +117,9 @@ async fn session(url: &str, tokens: &[String], tx: &mpsc::Sender<BookEvent>, cfg
                 if let Err(path) = parse_frame(&text, &mut events) {
                     tracing::warn!(venue = "polymarket", %path, "malformed frame skipped");
                     continue;
+                }
+                if !events.is_empty() {
+                    reconnects.established();
                 }
                 for e in events.drain(..) {
                     if tx.send(e).await.is_err() {
@@ -159,6 +168,9 @@ pub async fn run_sports_stream(url: String, tx: mpsc::Sender<SportResult>, cfg: 
                     tokio::select! {
                         frame = stream.next() => {
                             last = tokio::time::Instant::now();
+                            if matches!(frame, Some(Ok(Message::Text(_)))) {
+                                reconnects.established();
+                            }
                             match frame {
                                 Some(Ok(Message::Text(t))) if t.trim() == "ping" => {
                                     if let Err(e) = sink.send(Message::Text("pong".into())).await { break e.to_string(); }
