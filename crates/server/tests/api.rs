@@ -77,3 +77,53 @@ async fn off_loopback_changes_need_the_token_and_bodies_are_bounded() {
     assert_eq!(db.store.get_link(id).await.unwrap().unwrap().status, LinkStatus::Rejected);
     server.stop().await;
 }
+
+/// A server as `run` starts it (with a services board), its clock frozen at `at`.
+async fn run_server(db: &TestDb, at: chrono::DateTime<Utc>) -> crossbook_server::ServerHandle {
+    let state = AppState {
+        store: db.store.clone(),
+        clock: Clock::Frozen(at),
+        token: None,
+        loopback: true,
+        live_threshold: chrono::Duration::minutes(15),
+        services: Some(crossbook_engine::supervisor::Board::default()),
+        venues: None,
+    };
+    serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
+}
+
+async fn health_of(server: &crossbook_server::ServerHandle) -> serde_json::Value {
+    reqwest::get(format!("http://{}/health", server.addr)).await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_socket_down_past_the_limit_makes_health_degraded_under_run() {
+    let db = TestDb::sqlite().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 9, 23, 50, 0).unwrap();
+    let (server, later) = (run_server(&db, now).await, run_server(&db, now + chrono::Duration::seconds(30)).await);
+    let (mut live, _, _) = crossbook_engine::live::LiveEvaluator::for_watchlist(
+        db.store.clone(),
+        chrono::Duration::seconds(30),
+        chrono::Duration::minutes(15),
+        None,
+    )
+    .await
+    .unwrap();
+    // Polymarket's socket went down 10 s ago: shown, not yet degraded.
+    let lost = BookEvent::Invalidated { venue: Venue::Polymarket, reason: "closed by the venue".into() };
+    live.on_event(&lost, now - chrono::Duration::seconds(10)).await.unwrap();
+    let h = health_of(&server).await;
+    assert_eq!(h["streams"]["polymarket"]["downSeconds"], 10);
+    assert!(!h["problems"].to_string().contains("socket"), "{h}");
+    // Another reset does not move the start of the outage; 30 s later it is 40 s: a problem
+    // (which makes the status degraded).
+    live.on_event(&lost, now).await.unwrap();
+    let h = health_of(&later).await;
+    assert_eq!(h["streams"]["polymarket"]["downSeconds"], 40);
+    assert!(h["problems"].to_string().contains("polymarket socket down for 40 s"), "{h}");
+    assert!(h["streams"].get("kalshi").is_none());
+    // The venue's next book frame ends the outage.
+    let book = BookEvent::PolySnapshot { token: "111".into(), bids: vec![], asks: vec![] };
+    live.on_event(&book, now).await.unwrap();
+    assert_eq!(health_of(&later).await["streams"], serde_json::json!({}));
+}
