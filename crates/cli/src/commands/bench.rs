@@ -402,8 +402,13 @@ async fn e2e_bench(samples: usize) -> anyhow::Result<serde_json::Value> {
     }
     p.match_pass().await?;
     p.watchlist().await?;
-    let _streams =
-        super::quotes::start_streams(&settings, store.clone(), &p.venues, p.clock, p.alerter.clone()).await?;
+    // Every sample reopens the same opportunity: no cooldown, so each one alerts.
+    let alerts = crossbook_engine::alerts::AlertConfig {
+        cooldown: chrono::Duration::zero(),
+        ..crossbook_engine::alerts::AlertConfig::from_settings(&settings)
+    };
+    let alerter = crossbook_engine::alerts::Alerter::start(store.clone(), alerts)?;
+    let _streams = super::quotes::start_streams(&settings, store.clone(), &p.venues, p.clock, alerter).await?;
     // NOP@WAS (10 minutes to tip-off at the capture's clock): its edge lives in the Wizards asks.
     let e = capture
         .poly_events
