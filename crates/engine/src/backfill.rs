@@ -19,14 +19,18 @@ pub struct BackfillReport {
 /// Recomputes topic, league, teams, kind, line and is_mve for one venue.
 pub async fn backfill(store: &dyn Store, venue: Venue) -> anyhow::Result<BackfillReport> {
     let mut events = store.list_events(Some(venue)).await?;
+    let stored = store.list_markets(&MarketFilter { venue: Some(venue), ..Default::default() }).await?;
+    let mut tickers: HashMap<String, Vec<&str>> = HashMap::new();
+    for s in &stored {
+        tickers.entry(s.market.event_id().to_string()).or_default().push(s.market.id());
+    }
     for e in &mut events {
         match venue {
-            Venue::Kalshi => classify_kalshi_event(e),
+            Venue::Kalshi => classify_kalshi_event(e, tickers.get(&e.id).map(Vec::as_slice).unwrap_or_default()),
             Venue::Polymarket => classify_poly_event(e, e.league),
         }
     }
     let by_id: HashMap<&str, &Event> = events.iter().map(|e| (e.id.as_str(), e)).collect();
-    let stored = store.list_markets(&MarketFilter { venue: Some(venue), ..Default::default() }).await?;
     let mut markets = Vec::with_capacity(stored.len());
     let mut changed = 0;
     for s in stored {

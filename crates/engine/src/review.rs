@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use crossbook_matcher::{MatchConfig, Verdict, evaluate, match_all};
+use crossbook_taxonomy::Registry;
 use crossbook_model::{Decider, LinkStatus, Market, MarketKind, MarketStatus, RuleRisk, Topic, Venue};
 use crossbook_store::{Decision, LinkUpsert, MarketFilter, MatchingRun, Store, StoredMarket};
 
@@ -45,6 +46,8 @@ pub struct MatchReport {
     pub conflicts: u64,
     /// Decisions left alone because a person made them.
     pub kept_human: u64,
+    /// Names and codes the registry learned from games whose codes agreed on both venues.
+    pub learned: u64,
 }
 
 /// Eligible: sports, not MVE, a kind we link, and open — or closed within lookback + grace.
@@ -73,7 +76,11 @@ pub async fn run_matching(store: &dyn Store, cfg: &ReviewConfig, now: DateTime<U
         eligible_polymarket: markets.iter().filter(|m| m.venue() == Venue::Polymarket).count(),
         ..Default::default()
     };
-    let candidates = match_all(&events, &markets, &cfg.matcher);
+    // The registry: its files, then what was learned and what people corrected.
+    let registry = Registry::bundled().with(&store.list_aliases().await?);
+    let output = match_all(&events, &markets, &registry, &cfg.matcher);
+    report.learned = store.put_aliases(&output.learned, now).await?;
+    let candidates = output.candidates;
     let by_id: HashMap<(Venue, &str), &Market> = markets.iter().map(|m| ((m.venue(), m.id()), m)).collect();
     let event_text: HashMap<&str, &str> = events
         .iter()
@@ -132,7 +139,10 @@ pub async fn run_matching(store: &dyn Store, cfg: &ReviewConfig, now: DateTime<U
         ) else {
             continue; // no longer eligible: left as it is
         };
-        let Some(now_says) = evaluate(&events, k, p, usize::from(c.poly_outcome_index), &cfg.matcher) else { continue };
+        let Some(now_says) = evaluate(&events, k, p, usize::from(c.poly_outcome_index), &registry, &cfg.matcher)
+        else {
+            continue;
+        };
         let to = match now_says.verdict {
             Verdict::Reject if cfg.auto_reject => LinkStatus::Rejected,
             Verdict::Reject | Verdict::Suggest if link.status == LinkStatus::Confirmed => LinkStatus::Suggested,

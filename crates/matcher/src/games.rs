@@ -1,49 +1,70 @@
-//! Games: the markets of one venue grouped by the game they are about. Kalshi spreads and totals
-//! live in events of their own series (`KXNBASPREAD-26JAN09MILLAL`), so a Kalshi game is keyed by
-//! league and the ticker's date-and-teams part; a Polymarket game is its event.
+//! Games: the markets of one venue grouped by the game they are about, with the game's clock
+//! and its two sides. Kalshi lists a game's spreads and totals in events of their own series
+//! (`KXNBASPREAD-26JAN09MILLAL`), so a Kalshi game is keyed by league and the ticker's
+//! date-and-sides part; a Polymarket game by league and its event slug up to the date (the
+//! `…-more-markets` event of a game is the same game).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use crossbook_model::time::eastern_date;
-use crossbook_model::{Event, League, Market, Venue};
+use crossbook_model::{Event, League, Market, Participant, Venue};
+use crossbook_taxonomy::kalshi_ticker::parse_event_ticker;
 
 /// One game on one venue.
 #[derive(Debug)]
 pub(crate) struct Game<'a> {
     pub(crate) league: League,
-    /// Kalshi: the ticker's date-and-teams part; Polymarket: the event id.
     pub(crate) key: String,
-    /// US Eastern date of the game.
+    /// Kalshi: the date its ticker carries (US Eastern). Polymarket: the US Eastern date of its
+    /// start.
     pub(crate) date: Option<NaiveDate>,
-    /// Scheduled start, when a venue says it.
+    /// The start of play where the venue states it (Polymarket's `gameStartTime`, the time in a
+    /// Kalshi ticker).
     pub(crate) start: Option<DateTime<Utc>>,
-    /// The two sides (`NBA:MIL`, or `~name`).
-    pub(crate) participants: Vec<String>,
+    /// Kalshi's expected end of play (`expected_expiration_time`), the earliest of the game's
+    /// markets.
+    pub(crate) end: Option<DateTime<Utc>>,
+    /// Kalshi: the sides' codes run together as the ticker writes them (`VERACM`).
+    pub(crate) ticker_sides: Option<String>,
+    /// The two sides, in the venue's order, names merged over the game's events and markets.
+    pub(crate) sides: Vec<Participant>,
     pub(crate) markets: Vec<&'a Market>,
 }
 
-impl Game<'_> {
-    /// Whether both sides are dictionary teams.
-    pub(crate) fn known(&self) -> bool {
-        self.participants.len() == 2 && self.participants.iter().all(|p| !p.starts_with('~'))
+/// The key of a Polymarket game: the event slug up to its date, else the event id.
+fn poly_key(slug: Option<&str>, event_id: &str) -> String {
+    let Some(slug) = slug else { return event_id.to_string() };
+    let words: Vec<&str> = slug.split('-').collect();
+    let date = (1..words.len().saturating_sub(2)).find(|&i| {
+        let digits = |w: &str, n: usize| w.len() == n && w.bytes().all(|b| b.is_ascii_digit());
+        digits(words[i], 4) && digits(words[i + 1], 2) && digits(words[i + 2], 2)
+    });
+    match date {
+        Some(i) => words[..i + 3].join("-"),
+        None => event_id.to_string(),
     }
 }
 
-/// The game part of a Kalshi event ticker: `KXNBASPREAD-26JAN09MILLAL` → `26JAN09MILLAL`.
-fn kalshi_game_key(event_ticker: &str) -> Option<&str> {
-    event_ticker.split('-').nth(1).filter(|p| p.len() > 7)
-}
-
-/// `26JAN09…` → 2026-01-09 (the Eastern date Kalshi tickers carry).
-pub(crate) fn kalshi_ticker_date(key: &str) -> Option<NaiveDate> {
-    let head = key.get(..7)?;
-    let mut s = String::with_capacity(7);
-    s.push_str(&head[..2]);
-    s.push_str(&head[2..3]);
-    s.push_str(&head[3..5].to_ascii_lowercase());
-    s.push_str(&head[5..7]);
-    NaiveDate::parse_from_str(&s, "%y%b%d").ok()
+/// Merges `from` into `into` side by side: names added where the codes do not disagree.
+fn merge_sides(into: &mut Vec<Participant>, from: &[Participant]) {
+    if from.len() != 2 {
+        return;
+    }
+    if into.len() != 2 {
+        *into = from.to_vec();
+        return;
+    }
+    for (a, b) in into.iter_mut().zip(from) {
+        match (&a.code, &b.code) {
+            (Some(x), Some(y)) if !x.eq_ignore_ascii_case(y) => return,
+            (None, Some(y)) => a.code = Some(y.clone()),
+            _ => {}
+        }
+        for n in &b.names {
+            a.add_name(n);
+        }
+    }
 }
 
 /// Groups one venue's markets into games.
@@ -54,36 +75,49 @@ pub(crate) fn games<'a>(venue: Venue, events: &'a [Event], markets: &'a [Market]
     let mut out: Vec<Game<'a>> = Vec::new();
     for m in markets.iter().filter(|m| m.venue() == venue) {
         let Some(league) = m.league else { continue };
-        let key = match venue {
-            Venue::Kalshi => match kalshi_game_key(m.event_id()) {
-                Some(k) => k.to_string(),
+        let event = by_event.get(m.event_id()).copied();
+        let (key, ticker) = match venue {
+            Venue::Kalshi => match parse_event_ticker(m.event_id()) {
+                Some(t) => (t.game.to_string(), Some(t)),
                 None => continue,
             },
-            Venue::Polymarket => m.event_id().to_string(),
+            Venue::Polymarket => {
+                let slug = event.and_then(|e| e.raw.get("slug")).and_then(|s| s.as_str());
+                (poly_key(slug, m.event_id()), None)
+            }
         };
         let i = *index.entry((league, key.clone())).or_insert_with(|| {
-            out.push(Game { league, date: None, start: None, participants: Vec::new(), key, markets: Vec::new() });
+            out.push(Game {
+                league,
+                key,
+                date: ticker.as_ref().map(|t| t.date),
+                start: None,
+                end: None,
+                ticker_sides: ticker.as_ref().map(|t| t.sides.to_string()),
+                sides: Vec::new(),
+                markets: Vec::new(),
+            });
             out.len() - 1
         });
         let g = &mut out[i];
-        let event = by_event.get(m.event_id());
-        if g.participants.len() != 2 || !g.known() {
-            let from = event.map(|e| &e.participants).filter(|p| p.len() == 2).unwrap_or(&m.participants);
-            if from.len() == 2 && (g.participants.len() != 2 || from.iter().all(|p| !p.starts_with('~'))) {
-                g.participants = from.clone();
-            }
+        if let Some(e) = event {
+            merge_sides(&mut g.sides, &e.participants);
         }
-        let start = m.starts_at.or_else(|| event.and_then(|e| e.starts_at));
-        if let Some(s) = start {
+        merge_sides(&mut g.sides, &m.participants);
+        // Polymarket states the start on each market and on the event; Kalshi only in tickers
+        // that carry a time (the same on every market of the game).
+        if let Some(s) = m.starts_at.or_else(|| event.and_then(|e| e.starts_at)) {
             g.start = Some(g.start.map_or(s, |x| x.min(s)));
+        }
+        if let Some(e) = m.ends_at {
+            g.end = Some(g.end.map_or(e, |x| x.min(e)));
         }
         g.markets.push(m);
     }
-    for g in &mut out {
-        g.date = match venue {
-            Venue::Kalshi => kalshi_ticker_date(&g.key).or(g.start.map(eastern_date)),
-            Venue::Polymarket => g.start.map(eastern_date),
-        };
+    if venue == Venue::Polymarket {
+        for g in &mut out {
+            g.date = g.start.map(eastern_date);
+        }
     }
     out
 }
@@ -93,11 +127,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ticker_dates_and_keys() {
-        assert_eq!(kalshi_ticker_date("26JAN09MILLAL"), NaiveDate::from_ymd_opt(2026, 1, 9));
-        assert_eq!(kalshi_ticker_date("26JUL081840NYYTB"), NaiveDate::from_ymd_opt(2026, 7, 8));
-        assert_eq!(kalshi_ticker_date("XXJAN09"), None);
-        assert_eq!(kalshi_game_key("KXNBASPREAD-26JAN09MILLAL"), Some("26JAN09MILLAL"));
-        assert_eq!(kalshi_game_key("KXFED-26JAN"), None);
+    fn polymarket_keys_join_a_game_and_its_more_markets_event() {
+        assert_eq!(poly_key(Some("fif-fra-eng-2026-07-18-more-markets"), "1"), "fif-fra-eng-2026-07-18");
+        assert_eq!(poly_key(Some("fif-fra-eng-2026-07-18"), "2"), "fif-fra-eng-2026-07-18");
+        assert_eq!(poly_key(Some("fed-decision-in-march"), "3"), "3");
+        assert_eq!(poly_key(None, "4"), "4");
+    }
+
+    #[test]
+    fn sides_merge_names_unless_codes_disagree() {
+        let mut s = vec![Participant::new(Some("DJO"), &["Djokovic"]), Participant::new(Some("MED"), &["Medvedev"])];
+        merge_sides(&mut s, &[Participant::new(Some("DJO"), &["Novak Djokovic"]), Participant::new(Some("MED"), &[])]);
+        assert_eq!(s[0].names, vec!["Djokovic", "Novak Djokovic"]);
+        merge_sides(&mut s, &[Participant::new(Some("XXX"), &["Other"]), Participant::new(Some("MED"), &[])]);
+        assert_eq!(s[0].names.len(), 2);
     }
 }

@@ -1,26 +1,32 @@
-//! The matcher, pure: events first (league, Eastern date and start time, participants), then the
-//! markets inside each matched game (moneyline, draw, spread, total, map winner, total maps,
-//! series), each with the Polymarket outcome that pays exactly when the Kalshi YES pays, a score,
-//! its reasons, and a verdict: confirm only on exact evidence, reject on a clear conflict,
-//! suggest the rest.
+//! The matcher, pure: games first (league, the game clock, the two sides), then the markets
+//! inside each matched game (moneyline, draw, spread, total, map winner, total maps, series),
+//! each with the Polymarket outcome that pays exactly when the Kalshi YES pays, a score, its
+//! reasons, and a verdict: confirm only on exact evidence, reject on a clear conflict, suggest
+//! the rest.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
 /// Grouping markets into games.
 mod games;
+/// Which side is which.
+mod identity;
 /// Market pairing and orientation.
 mod pairing;
-/// String similarity for unknown names.
-pub mod similarity;
+/// Whether two games are at the same time.
+mod timing;
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate};
-use crossbook_model::{Event, League, LinkCandidate, Market, MarketRef, Venue};
+use chrono::Duration;
+use crossbook_model::{
+    AliasKind, AliasSource, Event, League, LinkCandidate, Market, MarketRef, Participant, TeamAlias, Venue,
+};
+use crossbook_taxonomy::Registry;
 
 use games::{Game, games};
-use pairing::{Pairing, pair, plain};
-use similarity::similarity;
+use identity::{Evidence, Identity, identify};
+use pairing::{Pairing, pair};
+use timing::{Timing, timing};
 
 /// Knobs of the matcher.
 #[derive(Debug, Clone)]
@@ -29,7 +35,10 @@ pub struct MatchConfig {
     pub confirm_window: Duration,
     /// Starts farther apart than this are different games.
     pub candidate_window: Duration,
-    /// Least name similarity for an unknown participant to suggest a match.
+    /// Where Kalshi states no start: how long before its expected end of play a Polymarket
+    /// start may fall when the dates differ by a day.
+    pub play_window: Duration,
+    /// Least name similarity for names alone to suggest a match.
     pub fuzzy_min: f64,
     /// Lines must agree within this many hundredths (±0.5 = 50).
     pub line_tolerance: i32,
@@ -40,6 +49,7 @@ impl Default for MatchConfig {
         Self {
             confirm_window: Duration::minutes(15),
             candidate_window: Duration::hours(3),
+            play_window: Duration::hours(6),
             fuzzy_min: 0.88,
             line_tolerance: 50,
         }
@@ -64,111 +74,109 @@ pub struct Candidate {
     pub verdict: Verdict,
 }
 
-/// How two games' participants compare.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Sides {
-    /// The same dictionary teams.
-    Exact,
-    /// Names alike (not both from dictionaries), with this similarity.
-    Fuzzy(f64),
+/// What a matching pass proposes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MatchOutput {
+    pub candidates: Vec<Candidate>,
+    /// Names learned from games whose codes agreed on both venues: each venue's name and code
+    /// of the same participant, for the registry.
+    pub learned: Vec<TeamAlias>,
 }
 
-fn compare_sides(k: &Game<'_>, p: &Game<'_>, fuzzy_min: f64) -> Option<Sides> {
-    if k.participants.len() != 2 || p.participants.len() != 2 {
-        return None;
+/// One Polymarket game that may be a Kalshi game.
+struct Option_<'p, 'a> {
+    p: &'p Game<'a>,
+    identity: Identity,
+    timing: Timing,
+}
+
+impl Option_<'_, '_> {
+    fn confirmable(&self) -> bool {
+        self.identity.certain && self.timing.confirms()
     }
-    if k.known() && p.known() {
-        let same = (k.participants[0] == p.participants[0] && k.participants[1] == p.participants[1])
-            || (k.participants[0] == p.participants[1] && k.participants[1] == p.participants[0]);
-        return same.then_some(Sides::Exact);
-    }
-    let s = |a: &str, b: &str| similarity(&plain(a), &plain(b));
-    let (ka, kb, pa, pb) = (&k.participants[0], &k.participants[1], &p.participants[0], &p.participants[1]);
-    let straight = s(ka, pa).min(s(kb, pb));
-    let crossed = s(ka, pb).min(s(kb, pa));
-    let best = straight.max(crossed);
-    (best >= fuzzy_min).then_some(Sides::Fuzzy(best))
-}
 
-/// How two games' times compare: minutes apart when both starts are known.
-fn time_gap(k: &Game<'_>, p: &Game<'_>) -> Option<Duration> {
-    Some((k.start? - p.start?).abs())
-}
-
-/// Whether two games can be the same game by time: starts within the window, else the same
-/// Eastern date. Another date is never the same game (rematches, series).
-fn same_time(k: &Game<'_>, p: &Game<'_>, cfg: &MatchConfig) -> bool {
-    match time_gap(k, p) {
-        Some(gap) => gap <= cfg.candidate_window && k.date == p.date,
-        None => k.date.is_some() && k.date == p.date,
+    fn rank(&self) -> (bool, (u8, i64), i64) {
+        (self.confirmable(), self.timing.rank(), (self.identity.score * 100.0) as i64)
     }
 }
 
 /// Matches every eligible market of both venues. `markets` and `events` hold both venues;
 /// the caller has filtered them to eligible sports markets (no MVE).
-pub fn match_all(events: &[Event], markets: &[Market], cfg: &MatchConfig) -> Vec<Candidate> {
+pub fn match_all(events: &[Event], markets: &[Market], registry: &Registry, cfg: &MatchConfig) -> MatchOutput {
     let kalshi = games(Venue::Kalshi, events, markets);
     let poly = games(Venue::Polymarket, events, markets);
-    let mut by_day: HashMap<(League, NaiveDate), Vec<usize>> = HashMap::new();
+    let mut by_league: HashMap<League, Vec<usize>> = HashMap::new();
     for (i, g) in poly.iter().enumerate() {
-        if let Some(d) = g.date {
-            by_day.entry((g.league, d)).or_default().push(i);
-        }
+        by_league.entry(g.league).or_default().push(i);
     }
-    let mut out = Vec::new();
+    // Each Kalshi game's best Polymarket game, and whether another was as good.
+    let mut chosen: Vec<(&Game<'_>, Option_<'_, '_>, bool)> = Vec::new();
     for k in &kalshi {
-        let Some(date) = k.date else { continue };
-        // Each PM game of that league and day that can be this game, best first.
-        let mut options: Vec<(Sides, Option<Duration>, &Game<'_>)> = by_day
-            .get(&(k.league, date))
+        let mut options: Vec<Option_<'_, '_>> = by_league
+            .get(&k.league)
             .into_iter()
             .flatten()
             .map(|&i| &poly[i])
-            .filter(|p| same_time(k, p, cfg))
-            .filter_map(|p| compare_sides(k, p, cfg.fuzzy_min).map(|s| (s, time_gap(k, p), p)))
+            .filter_map(|p| {
+                let t = timing(k, p, cfg);
+                if matches!(t, Timing::Apart(_)) {
+                    return None;
+                }
+                let identity = identify(registry, k.league, &k.sides, k.ticker_sides.as_deref(), &p.sides, cfg.fuzzy_min)?;
+                Some(Option_ { p, identity, timing: t })
+            })
             .collect();
-        options.sort_by(|a, b| {
-            let rank = |s: &Sides| match s {
-                Sides::Exact => 2.0,
-                Sides::Fuzzy(x) => *x,
-            };
-            rank(&b.0).total_cmp(&rank(&a.0)).then(a.1.unwrap_or(Duration::MAX).cmp(&b.1.unwrap_or(Duration::MAX)))
-        });
-        let Some(&(sides, gap, p)) = options.first() else { continue };
-        // Two equally good games (a duplicate listing, a doubleheader without times) is ambiguous.
-        let ambiguous = options.get(1).is_some_and(|o| o.0 == sides && o.1 == gap);
+        options.sort_by(|a, b| b.rank().cmp(&a.rank()));
+        let mut options = options.into_iter();
+        let Some(best) = options.next() else { continue };
+        // Two equally good games (a duplicate listing, a doubleheader without times).
+        let ambiguous = options.next().is_some_and(|o| o.rank().0 == best.rank().0 && o.rank().1 == best.rank().1);
+        chosen.push((k, best, ambiguous));
+    }
+    // A Polymarket game two Kalshi games claim with certainty is ambiguous for both.
+    let mut claims: HashMap<(League, &str), usize> = HashMap::new();
+    for (_, o, _) in chosen.iter().filter(|(_, o, _)| o.confirmable()) {
+        *claims.entry((o.p.league, o.p.key.as_str())).or_default() += 1;
+    }
+    let mut out = MatchOutput::default();
+    for (k, o, ambiguous) in chosen {
+        let contested = o.confirmable() && claims.get(&(o.p.league, o.p.key.as_str())).copied().unwrap_or(0) > 1;
         for km in &k.markets {
-            if let Some((pm, pairing)) = best_pair(km, p, cfg) {
-                out.extend(candidate(km, k, pm, p, pairing, sides, ambiguous, cfg));
+            if let Some((pm, pairing)) = best_pair(km, o.p, o.identity.map, cfg) {
+                out.candidates.extend(candidate(km, k, pm, &o, pairing, ambiguous || contested));
             }
+        }
+        if o.confirmable() && !ambiguous && !contested {
+            out.learned.extend(learn(registry, k, o.p, &o.identity).into_iter().filter(|a| !registry.has(a)));
         }
     }
     out
 }
 
-/// The Polymarket market of game `p` that pairs best with `km`: closest line, certain first.
-fn best_pair<'a>(km: &Market, p: &Game<'a>, cfg: &MatchConfig) -> Option<(&'a Market, Pairing)> {
+/// The Polymarket market of game `p` that pairs best with `km`: closest line first.
+fn best_pair<'a>(km: &Market, p: &Game<'a>, map: [u8; 2], cfg: &MatchConfig) -> Option<(&'a Market, Pairing)> {
     p.markets
         .iter()
-        .filter_map(|pm| pair(km, pm, cfg.line_tolerance, cfg.fuzzy_min).map(|x| (*pm, x)))
-        .min_by_key(|(pm, x)| (x.line_distance.unwrap_or(0), !x.certain, pm.id().len(), pm.id().to_string()))
+        .filter_map(|pm| pair(km, pm, map, cfg.line_tolerance).map(|x| (*pm, x)))
+        .min_by_key(|(pm, x)| (x.line_distance.unwrap_or(0), pm.id().len(), pm.id().to_string()))
 }
 
-/// Re-checks a stored link against the current markets and games: the verdict the matcher
-/// would give it now (review uses this for links it no longer proposes). `None` when the
-/// markets are not a Kalshi and a Polymarket market.
+/// Re-checks a stored link against the current markets: the verdict the matcher would give it
+/// now (review uses this for links it no longer proposes). `None` when the markets are not a
+/// Kalshi and a Polymarket market.
 pub fn evaluate(
     events: &[Event],
     kalshi: &Market,
     poly: &Market,
     outcome: usize,
+    registry: &Registry,
     cfg: &MatchConfig,
 ) -> Option<Candidate> {
     let both = [kalshi.clone(), poly.clone()];
     let kg = games(Venue::Kalshi, events, &both[..1]);
     let pg = games(Venue::Polymarket, events, &both[1..]);
     let conflict = |why: &str| -> Option<Candidate> {
-        let mut link = base_link(kalshi, poly, outcome)?;
+        let mut link = base_link(kalshi, poly, outcome, None)?;
         link.reasons = vec![format!("conflict: {why}")];
         Some(Candidate { link, verdict: Verdict::Reject })
     };
@@ -176,19 +184,24 @@ pub fn evaluate(
     if k.league != p.league {
         return conflict(&format!("leagues differ ({} vs {})", k.league, p.league));
     }
-    if !same_time(k, p, cfg) {
-        return conflict("different date or start time");
+    let t = timing(k, p, cfg);
+    if let Timing::Apart(why) = &t {
+        return conflict(why);
     }
-    let Some(sides) = compare_sides(k, p, cfg.fuzzy_min) else { return conflict("participants differ") };
-    match pair(kalshi, poly, cfg.line_tolerance, cfg.fuzzy_min) {
-        Some(x) if x.outcome == outcome => candidate(kalshi, k, poly, p, x, sides, false, cfg),
+    let Some(identity) = identify(registry, k.league, &k.sides, k.ticker_sides.as_deref(), &p.sides, cfg.fuzzy_min)
+    else {
+        return conflict("participants differ");
+    };
+    let o = Option_ { p, identity, timing: t };
+    match pair(kalshi, poly, o.identity.map, cfg.line_tolerance) {
+        Some(x) if x.outcome == outcome => candidate(kalshi, k, poly, &o, x, false),
         Some(_) => conflict("the paired outcome is the other side"),
         None => conflict("kind, line or side no longer agree"),
     }
 }
 
 /// The link fields of a (Kalshi, Polymarket) pair; `None` when the venues are not those.
-fn base_link(km: &Market, pm: &Market, outcome: usize) -> Option<LinkCandidate> {
+fn base_link(km: &Market, pm: &Market, outcome: usize, p: Option<&Game<'_>>) -> Option<LinkCandidate> {
     let MarketRef::Kalshi { ticker, event_ticker } = &km.key else { return None };
     let MarketRef::Polymarket { market_id, condition_id, .. } = &pm.key else { return None };
     let o = pm.outcomes.get(outcome);
@@ -203,55 +216,39 @@ fn base_link(km: &Market, pm: &Market, outcome: usize) -> Option<LinkCandidate> 
         kind: km.kind,
         line: km.line,
         league: km.league,
-        starts_at: km.starts_at.or(pm.starts_at),
+        // The start of play: Polymarket states it; a Kalshi ticker may carry it too.
+        starts_at: pm.starts_at.or(p.and_then(|p| p.start)).or(km.starts_at),
         score: 0.0,
         reasons: Vec::new(),
     })
 }
 
 /// Builds the candidate with its score, reasons and verdict.
-#[allow(clippy::too_many_arguments)]
 fn candidate(
     km: &Market,
     k: &Game<'_>,
     pm: &Market,
-    p: &Game<'_>,
+    o: &Option_<'_, '_>,
     x: Pairing,
-    sides: Sides,
     ambiguous: bool,
-    cfg: &MatchConfig,
 ) -> Option<Candidate> {
-    let mut link = base_link(km, pm, x.outcome)?;
+    let mut link = base_link(km, pm, x.outcome, Some(o.p))?;
     let mut reasons = vec![format!("league {}", k.league)];
     let mut exact = true;
     let mut score = 1.0;
-    match time_gap(k, p) {
-        Some(gap) if gap <= cfg.confirm_window => reasons.push(format!("start Δ {} min", gap.num_minutes())),
-        Some(gap) => {
-            reasons.push(format!(
-                "start Δ {} min (outside {} min)",
-                gap.num_minutes(),
-                cfg.confirm_window.num_minutes()
-            ));
+    reasons.push(o.timing.describe(k));
+    match o.timing {
+        Timing::Exact(_) | Timing::SameDate => {}
+        Timing::BeforeEnd(_) => score *= 0.95,
+        _ => {
             exact = false;
             score *= 0.7;
         }
-        None => {
-            reasons.push(format!("same Eastern date {}", k.date.map(|d| d.to_string()).unwrap_or_default()));
-            // Without a start time, a doubleheader could hide behind the date.
-            if k.league == League::Mlb {
-                exact = false;
-            }
-            score *= 0.9;
-        }
     }
-    match sides {
-        Sides::Exact => reasons.push("participants exact (dictionary)".into()),
-        Sides::Fuzzy(s) => {
-            reasons.push(format!("participants fuzzy {s:.2}"));
-            exact = false;
-            score *= s;
-        }
+    reasons.push(format!("sides: {}", o.identity.describe(&k.sides, &o.p.sides)));
+    if !o.identity.certain {
+        exact = false;
+        score *= o.identity.score.max(0.3);
     }
     if ambiguous {
         reasons.push("another game matches equally well".into());
@@ -270,18 +267,50 @@ fn candidate(
             score *= 0.85;
         }
     }
-    reasons.push(format!(
-        "orientation: Kalshi YES {} ↔ Polymarket outcome {} \"{}\"{}",
-        km.subject.as_deref().unwrap_or(if km.kind.has_line() { "over" } else { "yes" }),
-        x.outcome,
-        link.poly_outcome,
-        if x.certain { "" } else { " (by name similarity)" }
-    ));
-    if !x.certain {
-        exact = false;
-        score *= 0.8;
-    }
+    let yes = match km.subject {
+        Some(crossbook_model::Subject::Side(i)) => k.sides.get(usize::from(i)).map_or("?", Participant::label),
+        Some(crossbook_model::Subject::Draw) => "draw",
+        None if km.kind.has_line() => "over",
+        None => "yes",
+    };
+    reasons.push(format!("orientation: Kalshi YES {yes} ↔ Polymarket outcome {} \"{}\"", x.outcome, link.poly_outcome));
     link.score = (score * 100.0).round() / 100.0;
     link.reasons = reasons;
     Some(Candidate { link, verdict: if exact { Verdict::Confirm } else { Verdict::Suggest } })
+}
+
+/// What a confirmed game whose codes agreed on both venues teaches the registry: each side's
+/// names on both venues and its codes, under the registry's id (else the Kalshi code).
+fn learn(registry: &Registry, k: &Game<'_>, p: &Game<'_>, identity: &Identity) -> Vec<TeamAlias> {
+    use crossbook_model::Sport;
+    let mut out = Vec::new();
+    // Players' and fighters' codes are surname prefixes that two people can share.
+    if matches!(k.league.sport(), Sport::Tennis | Sport::Combat | Sport::MotorRacing | Sport::Golf) {
+        return out;
+    }
+    for i in 0..2 {
+        if identity.evidence[i] != Evidence::Code {
+            continue;
+        }
+        let (ks, ps) = (&k.sides[i], &p.sides[usize::from(identity.map[i])]);
+        let Some(code) = ks.code.as_deref() else { continue };
+        let team = registry.identify(k.league, Venue::Kalshi, ks).map_or_else(|| code.to_ascii_uppercase(), str::to_string);
+        let alias = |venue, kind, value: &str| TeamAlias {
+            league: k.league,
+            team: team.clone(),
+            venue,
+            kind,
+            value: value.to_string(),
+            source: AliasSource::Learned,
+            blocked: false,
+        };
+        out.push(alias(Some(Venue::Kalshi), AliasKind::Code, code));
+        if let Some(c) = &ps.code {
+            out.push(alias(Some(Venue::Polymarket), AliasKind::Code, c));
+        }
+        for n in ks.names.iter().chain(&ps.names) {
+            out.push(alias(None, AliasKind::Name, n));
+        }
+    }
+    out
 }

@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+/// Registry entries kept in the database.
+pub mod alias;
 /// Normalized book stream events.
 pub mod book_event;
 /// Venue and internal identifiers as validated newtypes.
@@ -21,11 +23,12 @@ pub mod time;
 /// The venues.
 pub mod venue;
 
+pub use alias::{AliasKind, AliasSource, TeamAlias};
 pub use book_event::BookEvent;
 pub use ids::*;
 pub use league::{League, Sport, Topic};
 pub use link::{Decider, Link, LinkCandidate, LinkDecision, LinkStatus, RuleRisk};
-pub use market::{Event, FeeSchedule, Line, Market, MarketKind, MarketRef, MarketStatus, Outcome};
+pub use market::{Event, FeeSchedule, Line, Market, MarketKind, MarketRef, MarketStatus, Outcome, Participant, Subject};
 pub use money::{DecimalError, Money, Price, Qty, Rounding};
 pub use opportunity::{Leg, Opportunity, QuoteAges, Side};
 pub use venue::Venue;

@@ -216,9 +216,112 @@ pub struct Outcome {
     /// The venue's indicative price (not a quote to trade on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
-    /// Who this outcome is about (`NBA:LAL`, or `~name` when no dictionary knows it).
+    /// Which side of the game (index into the market's `participants`) this outcome is about,
+    /// when the venue names that side in the outcome.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub participant: Option<String>,
+    pub side: Option<u8>,
+}
+
+/// One side of a game (a team, a player, a fighter) as one venue writes it: its short code where
+/// the venue has one (Kalshi ticker and subtitle codes, Polymarket slug codes) and its names, the
+/// fullest first. Matching across venues compares these; nothing here is resolved or guessed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct Participant {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub names: Vec<String>,
+}
+
+impl Participant {
+    pub fn new(code: Option<&str>, names: &[&str]) -> Self {
+        let mut p = Participant { code: code.map(str::to_string), names: Vec::new() };
+        for n in names {
+            p.add_name(n);
+        }
+        p
+    }
+
+    /// Adds a name unless it is empty or already there (case-insensitively).
+    pub fn add_name(&mut self, name: &str) {
+        let name = name.trim();
+        if !name.is_empty() && !self.names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            self.names.push(name.to_string());
+        }
+    }
+
+    /// The name to show: the first one, else the code.
+    pub fn label(&self) -> &str {
+        self.names.first().map(String::as_str).or(self.code.as_deref()).unwrap_or("")
+    }
+}
+
+impl<'de> Deserialize<'de> for Participant {
+    /// The object form, or a plain string as rows stored before participants had codes (read
+    /// as a name; `taxonomy backfill` rewrites them).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Object {
+            #[serde(default)]
+            code: Option<String>,
+            #[serde(default)]
+            names: Vec<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            Object(Object),
+            Text(String),
+        }
+        Ok(match Form::deserialize(d)? {
+            Form::Object(o) => Participant { code: o.code, names: o.names },
+            Form::Text(t) => Participant::new(None, &[t.trim_start_matches('~')]),
+        })
+    }
+}
+
+/// What a market's YES (Kalshi) or a yes/no market's Yes (Polymarket) is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// One side of the game: an index into the market's `participants`.
+    Side(u8),
+    /// The game ends level (soccer's tie market).
+    Draw,
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Side(i) => write!(f, "side{i}"),
+            Subject::Draw => f.write_str("draw"),
+        }
+    }
+}
+
+impl FromStr for Subject {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "draw" => Ok(Subject::Draw),
+            _ => s
+                .strip_prefix("side")
+                .and_then(|i| i.parse().ok())
+                .map(Subject::Side)
+                .ok_or_else(|| format!("unknown subject {s:?}")),
+        }
+    }
+}
+
+impl Serialize for Subject {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Subject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
 }
 
 /// How a venue charges for taking liquidity on a market.
@@ -246,8 +349,10 @@ pub struct Event {
     pub title: String,
     pub topic: Topic,
     pub league: Option<League>,
-    /// Participants as the venue names them.
-    pub participants: Vec<String>,
+    /// The two sides as the venue writes them, in the order of its title.
+    pub participants: Vec<Participant>,
+    /// Scheduled start of play, where the venue states it (Polymarket `startTime`, the time in a
+    /// Kalshi ticker).
     pub starts_at: Option<DateTime<Utc>>,
     pub is_mve: bool,
     pub status: MarketStatus,
@@ -266,10 +371,11 @@ pub struct Market {
     pub subtitle: Option<String>,
     pub topic: Topic,
     pub league: Option<League>,
-    pub participants: Vec<String>,
-    /// What YES is about: the team of a Kalshi per-team market or of a Polymarket yes/no
-    /// market (`NBA:MIL`, `~name`), `draw` for a tie market; none for totals.
-    pub subject: Option<String>,
+    /// The game's two sides as this venue writes them (from the market's event).
+    pub participants: Vec<Participant>,
+    /// What YES is about: a side of a Kalshi per-team market or of a Polymarket yes/no market,
+    /// the draw of a tie market; none for totals and two-outcome markets.
+    pub subject: Option<Subject>,
     pub kind: MarketKind,
     /// Spread or total line; map number for map-winner markets.
     pub line: Option<Line>,
@@ -277,8 +383,13 @@ pub struct Market {
     pub status: MarketStatus,
     pub open_time: Option<DateTime<Utc>>,
     pub close_time: Option<DateTime<Utc>>,
-    /// Scheduled start of the game, where the venue says it.
+    /// Scheduled start of play, where the venue says it: Polymarket `gameStartTime`, the time
+    /// written in a Kalshi ticker (`26JUL081840` = 18:40 US Eastern). Never a Kalshi expiration.
     pub starts_at: Option<DateTime<Utc>>,
+    /// Expected end of play: Kalshi `expected_expiration_time` (else `occurrence_datetime`),
+    /// which real payloads put about 2–3 hours after the start.
+    #[serde(default)]
+    pub ends_at: Option<DateTime<Utc>>,
     pub is_mve: bool,
     pub fees: FeeSchedule,
     /// Settlement rule text as the venue states it.

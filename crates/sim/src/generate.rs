@@ -88,7 +88,9 @@ pub fn generate_each(spec: &GenerateSpec, c: &mut Capture, sink: &mut dyn FnMut(
         let sport = poly_sport_code(league).unwrap_or("x");
         let (away, home) = (code(e * 2 % 17_576), code((e * 2 + 1) % 17_576));
         let start = spec.now + Duration::hours(1 + (e % 240) as i64);
-        let date = start.format("%y%b%d").to_string().to_uppercase();
+        // Kalshi tickers carry the US Eastern date; its expirations are the end of play.
+        let date = crossbook_model::time::eastern_date(start).format("%y%b%d").to_string().to_uppercase();
+        let expected_end = (start + Duration::hours(3)).to_rfc3339();
         let iso_date = start.format("%Y-%m-%d").to_string();
         let event_ticker = format!("{prefix}GAME-{date}{away}{home}");
         let title = format!("Club {away} at Club {home}");
@@ -122,7 +124,8 @@ pub fn generate_each(spec: &GenerateSpec, c: &mut Capture, sink: &mut dyn FnMut(
                 "market_type": "binary", "title": format!("{title} Winner?"),
                 "yes_sub_title": format!("Club {away}"), "no_sub_title": format!("Club {away}"),
                 "status": "active", "open_time": (spec.now - Duration::days(3)).to_rfc3339(),
-                "close_time": (start + Duration::days(14)).to_rfc3339(), "occurrence_datetime": start.to_rfc3339(),
+                "close_time": (start + Duration::days(14)).to_rfc3339(), "occurrence_datetime": expected_end,
+                "expected_expiration_time": expected_end,
                 "yes_bid_dollars": money(p.saturating_sub(10_000)), "yes_ask_dollars": money(p + 10_000),
                 "last_price_dollars": money(p), "volume_fp": format!("{}.00", rng.u64(0..100_000)),
                 "rules_primary": format!("If the condition is met in {title}, the market resolves to Yes."),

@@ -210,6 +210,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Alerts, newest first.
     async fn list_alerts(&self, limit: i64) -> StoreResult<Vec<AlertRecord>>;
+
+    /// The participant registry's rows: learned names and codes and a person's corrections.
+    async fn list_aliases(&self) -> StoreResult<Vec<crossbook_model::TeamAlias>>;
+
+    /// Inserts or updates aliases by (league, venue, kind, value); a person's row is never
+    /// overwritten by a learned one. Returns how many rows changed.
+    async fn put_aliases(&self, aliases: &[crossbook_model::TeamAlias], now: DateTime<Utc>) -> StoreResult<u64>;
+
+    /// Deletes the row of (league, venue, kind, value); false when there was none.
+    async fn remove_alias(&self, alias: &crossbook_model::TeamAlias) -> StoreResult<bool>;
 }
 
 /// Opens the database at `url` (creating an SQLite file if missing) and applies migrations.

@@ -18,6 +18,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0003_opportunity_payload.sql"),
     },
     Migration { version: 4, name: "leases", sql: include_str!("../migrations/sqlite/0004_leases.sql") },
+    Migration {
+        version: 5,
+        name: "game_clock_and_aliases",
+        sql: include_str!("../migrations/sqlite/0005_game_clock_and_aliases.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -33,6 +38,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0003_opportunity_payload.sql"),
     },
     Migration { version: 4, name: "leases", sql: include_str!("../migrations/postgres/0004_leases.sql") },
+    Migration {
+        version: 5,
+        name: "game_clock_and_aliases",
+        sql: include_str!("../migrations/postgres/0005_game_clock_and_aliases.sql"),
+    },
 ];
 
 /// The bookkeeping table, the same on both backends.

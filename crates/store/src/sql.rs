@@ -8,12 +8,12 @@ use crossbook_model::{Decider, Event, Market};
 
 use crate::StoreError;
 
-/// Rows per multi-row INSERT (26 columns × 400 stays under both backends' bind limits).
+/// Rows per multi-row INSERT (27 columns × 400 stays under both backends' bind limits).
 pub(crate) const UPSERT_CHUNK: usize = 400;
 
 pub(crate) const MARKET_COLUMNS: &str = "venue, market_id, event_id, kalshi_event_ticker, condition_id, series, \
     title, subtitle, derived_topic, league, participants, subject, kind, line_x100, outcomes, status, open_time, \
-    close_time, starts_at, is_mve, fees, rules, raw, first_seen, last_seen, closed_at";
+    close_time, starts_at, ends_at, is_mve, fees, rules, raw, first_seen, last_seen, closed_at";
 
 pub(crate) const MARKET_UPSERT_TAIL: &str = " ON CONFLICT (venue, market_id) DO UPDATE SET \
     event_id = excluded.event_id, kalshi_event_ticker = excluded.kalshi_event_ticker, \
@@ -21,7 +21,8 @@ pub(crate) const MARKET_UPSERT_TAIL: &str = " ON CONFLICT (venue, market_id) DO 
     subtitle = excluded.subtitle, derived_topic = excluded.derived_topic, league = excluded.league, \
     participants = excluded.participants, subject = excluded.subject, kind = excluded.kind, \
     line_x100 = excluded.line_x100, outcomes = excluded.outcomes, status = excluded.status, open_time = excluded.open_time, \
-    close_time = excluded.close_time, starts_at = excluded.starts_at, is_mve = excluded.is_mve, \
+    close_time = excluded.close_time, starts_at = excluded.starts_at, ends_at = excluded.ends_at, \
+    is_mve = excluded.is_mve, \
     fees = excluded.fees, rules = excluded.rules, raw = excluded.raw, last_seen = excluded.last_seen, \
     closed_at = NULL";
 
@@ -96,7 +97,8 @@ macro_rules! impl_store {
             use crossbook_model::{
                 Decider, Event, FeeSchedule, KalshiEventTicker, KalshiMarketTicker, League, Line, Link,
                 LinkCandidate, LinkDecision, LinkId, LinkStatus, Market, MarketKind, MarketRef, MarketStatus,
-                Outcome, PolyConditionId, PolyEventId, PolyMarketId, PolyTokenId, RuleRisk, Topic, Venue,
+                Outcome, Participant, PolyConditionId, PolyEventId, PolyMarketId, PolyTokenId, RuleRisk, Subject,
+                TeamAlias, Topic, Venue,
             };
             use sqlx::types::Json;
             use sqlx::{QueryBuilder, Row};
@@ -144,8 +146,10 @@ macro_rules! impl_store {
                         .try_get::<Option<String>, _>("league")?
                         .map(|l| parse::<League>("league", &l))
                         .transpose()?,
-                    participants: row.try_get::<Json<Vec<String>>, _>("participants")?.0,
-                    subject: row.try_get("subject")?,
+                    participants: row.try_get::<Json<Vec<Participant>>, _>("participants")?.0,
+                    // A subject stored before subjects were side indexes reads as none until
+                    // `taxonomy backfill` rewrites it.
+                    subject: row.try_get::<Option<String>, _>("subject")?.and_then(|s| s.parse::<Subject>().ok()),
                     kind: parse::<MarketKind>("kind", &row.try_get::<String, _>("kind")?)?,
                     line: row
                         .try_get::<Option<i64>, _>("line_x100")?
@@ -155,6 +159,7 @@ macro_rules! impl_store {
                     open_time: row.try_get("open_time")?,
                     close_time: row.try_get("close_time")?,
                     starts_at: row.try_get("starts_at")?,
+                    ends_at: row.try_get("ends_at")?,
                     is_mve: row.try_get("is_mve")?,
                     fees: row.try_get::<Json<FeeSchedule>, _>("fees")?.0,
                     rules: row.try_get("rules")?,
@@ -180,7 +185,7 @@ macro_rules! impl_store {
                         .try_get::<Option<String>, _>("league")?
                         .map(|l| parse::<League>("league", &l))
                         .transpose()?,
-                    participants: row.try_get::<Json<Vec<String>>, _>("participants")?.0,
+                    participants: row.try_get::<Json<Vec<Participant>>, _>("participants")?.0,
                     starts_at: row.try_get("starts_at")?,
                     is_mve: row.try_get("is_mve")?,
                     status: parse("status", &row.try_get::<String, _>("status")?)?,
@@ -358,7 +363,7 @@ macro_rules! impl_store {
                                 .push_bind(m.topic.as_str())
                                 .push_bind(m.league.map(|l| l.code()))
                                 .push_bind(Json(&m.participants))
-                                .push_bind(m.subject.as_deref())
+                                .push_bind(m.subject.map(|s| s.to_string()))
                                 .push_bind(m.kind.as_str())
                                 .push_bind(m.line.map(|l| i64::from(l.hundredths())))
                                 .push_bind(Json(&m.outcomes))
@@ -366,6 +371,7 @@ macro_rules! impl_store {
                                 .push_bind(m.open_time)
                                 .push_bind(m.close_time)
                                 .push_bind(m.starts_at)
+                                .push_bind(m.ends_at)
                                 .push_bind(m.is_mve)
                                 .push_bind(Json(&m.fees))
                                 .push_bind(m.rules.as_deref())
@@ -474,8 +480,8 @@ macro_rules! impl_store {
                     let mut n = 0;
                     for e in events {
                         n += sqlx::query(
-                            "UPDATE events SET derived_topic = $1, league = $2, participants = $3, is_mve = $4 \
-                             WHERE venue = $5 AND event_id = $6",
+                            "UPDATE events SET derived_topic = $1, league = $2, participants = $3, is_mve = $4, \
+                             starts_at = $7 WHERE venue = $5 AND event_id = $6",
                         )
                         .bind(e.topic.as_str())
                         .bind(e.league.map(|l| l.code()))
@@ -483,6 +489,7 @@ macro_rules! impl_store {
                         .bind(e.is_mve)
                         .bind(e.venue.as_str())
                         .bind(e.id.as_str())
+                        .bind(e.starts_at)
                         .execute(&mut *tx)
                         .await?
                         .rows_affected();
@@ -490,8 +497,8 @@ macro_rules! impl_store {
                     for m in markets {
                         n += sqlx::query(
                             "UPDATE markets SET derived_topic = $1, league = $2, participants = $3, kind = $4, \
-                             line_x100 = $5, is_mve = $6, subject = $7, outcomes = $8 \
-                             WHERE venue = $9 AND market_id = $10",
+                             line_x100 = $5, is_mve = $6, subject = $7, outcomes = $8, starts_at = $11, \
+                             ends_at = $12 WHERE venue = $9 AND market_id = $10",
                         )
                         .bind(m.topic.as_str())
                         .bind(m.league.map(|l| l.code()))
@@ -499,10 +506,12 @@ macro_rules! impl_store {
                         .bind(m.kind.as_str())
                         .bind(m.line.map(|l| i64::from(l.hundredths())))
                         .bind(m.is_mve)
-                        .bind(m.subject.as_deref())
+                        .bind(m.subject.map(|s| s.to_string()))
                         .bind(Json(&m.outcomes))
                         .bind(m.venue().as_str())
                         .bind(m.id())
+                        .bind(m.starts_at)
+                        .bind(m.ends_at)
                         .execute(&mut *tx)
                         .await?
                         .rows_affected();
@@ -1026,6 +1035,72 @@ macro_rules! impl_store {
                             ))
                         })
                         .collect()
+                }
+
+                async fn list_aliases(&self) -> StoreResult<Vec<TeamAlias>> {
+                    let rows = sqlx::query(
+                        "SELECT league, team, venue, kind, value, source, blocked FROM participant_aliases \
+                         ORDER BY league, team, venue, kind, value",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| {
+                            let venue: String = r.try_get("venue")?;
+                            Ok(TeamAlias {
+                                league: parse("league", &r.try_get::<String, _>("league")?)?,
+                                team: r.try_get("team")?,
+                                venue: if venue == "any" { None } else { Some(parse("venue", &venue)?) },
+                                kind: parse("kind", &r.try_get::<String, _>("kind")?)?,
+                                value: r.try_get("value")?,
+                                source: parse("source", &r.try_get::<String, _>("source")?)?,
+                                blocked: r.try_get("blocked")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn put_aliases(&self, aliases: &[TeamAlias], now: DateTime<Utc>) -> StoreResult<u64> {
+                    let mut tx = self.pool.begin().await?;
+                    let mut n = 0;
+                    for a in aliases {
+                        // A person's row is never overwritten by the matcher.
+                        n += sqlx::query(
+                            "INSERT INTO participant_aliases \
+                             (league, team, venue, kind, value, source, blocked, created_at, updated_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+                             ON CONFLICT (league, venue, kind, value) DO UPDATE SET team = excluded.team, \
+                             source = excluded.source, blocked = excluded.blocked, updated_at = excluded.updated_at \
+                             WHERE participant_aliases.source <> 'person' OR excluded.source = 'person'",
+                        )
+                        .bind(a.league.code())
+                        .bind(a.team.as_str())
+                        .bind(a.venue.map_or("any", Venue::as_str))
+                        .bind(a.kind.as_str())
+                        .bind(a.value.as_str())
+                        .bind(a.source.as_str())
+                        .bind(a.blocked)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    }
+                    tx.commit().await?;
+                    Ok(n)
+                }
+
+                async fn remove_alias(&self, a: &TeamAlias) -> StoreResult<bool> {
+                    let n = sqlx::query(
+                        "DELETE FROM participant_aliases WHERE league = $1 AND venue = $2 AND kind = $3 AND value = $4",
+                    )
+                    .bind(a.league.code())
+                    .bind(a.venue.map_or("any", Venue::as_str))
+                    .bind(a.kind.as_str())
+                    .bind(a.value.as_str())
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                    Ok(n > 0)
                 }
 
                 async fn link_counts(&self) -> StoreResult<LinkCounts> {

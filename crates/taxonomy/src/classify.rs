@@ -1,14 +1,14 @@
-//! Fills the derived fields of events and markets — topic, league, kind, line, participants,
-//! is_mve — from what the venue payloads say. Used by ingestion and by `taxonomy backfill`
-//! (which re-reads the stored raw payloads), so both always agree.
+//! Fills the derived fields of events and markets — topic, league, kind, line, sides, what YES
+//! is about, the start of play — from what the venue payloads say. Used by ingestion and by
+//! `taxonomy backfill` (which re-reads the stored raw payloads), so both always agree.
 
-use crossbook_model::{Event, League, Line, Market, MarketKind, MarketRef, Topic, Venue};
+use crossbook_model::{Event, League, Line, Market, MarketKind, MarketRef, Subject, Topic, Venue};
 use serde_json::Value;
 
+use crate::kalshi_ticker::parse_event_ticker;
 use crate::leagues::{kalshi_competition_league, kalshi_series_league, poly_slug_league};
 use crate::mve::kalshi_mve_reason;
-use crate::normalize::normalize;
-use crate::teams;
+use crate::sides::{kalshi_sides, poly_sides, side_by_code, side_by_name, slug_tail};
 
 fn str_at<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
@@ -25,25 +25,18 @@ fn kalshi_topic(category: Option<&str>) -> Option<Topic> {
     })
 }
 
-/// `"HOU at SAC (Jan 11)"` / `"Houston at Sacramento"` / `"Bucks vs. Lakers"` → the two sides,
-/// away (or first-named) first.
-pub fn split_matchup(text: &str) -> Vec<String> {
-    let t = text.split(" (").next().unwrap_or(text).trim();
-    let t = t.trim_end_matches(" Winner?").trim_end_matches('?');
-    for sep in [" at ", " vs. ", " vs ", " v ", " @ "] {
-        if let Some((a, b)) = t.split_once(sep) {
-            let (a, b) = (a.trim(), b.trim());
-            if !a.is_empty() && !b.is_empty() {
-                return vec![a.to_string(), b.to_string()];
-            }
-        }
-    }
-    Vec::new()
+/// The code a Kalshi market's ticker ends with, after its event ticker (`…VERACM-VER` → `VER`,
+/// `…T1DRX-1-T1` → `T1`); a spread's strike digits dropped (`-HOU22` → `HOU`).
+pub fn kalshi_market_code<'a>(ticker: &'a str, event_ticker: &str, spread: bool) -> Option<&'a str> {
+    let code = ticker.strip_prefix(event_ticker)?.strip_prefix('-')?;
+    let code = if spread { code.trim_end_matches(|c: char| c.is_ascii_digit()) } else { code };
+    (!code.is_empty()).then_some(code)
 }
 
-/// Kalshi event: topic from its category, league from its series (or competition), teams from
-/// its subtitle (codes) or title (names), MVE from its ticker.
-pub fn classify_kalshi_event(e: &mut Event) {
+/// Kalshi event: topic from its category, league from its series (or competition), its sides
+/// from the ticker, subtitle, title and the codes of its markets (`market_tickers`), its start
+/// from the time in its ticker (never from an expiration), MVE from its ticker.
+pub fn classify_kalshi_event(e: &mut Event, market_tickers: &[&str]) {
     let series = e.series.clone().unwrap_or_default();
     let league = kalshi_series_league(&series).map(|(l, _)| l).or_else(|| {
         e.raw.get("product_metadata").and_then(|p| str_at(p, "competition")).and_then(kalshi_competition_league)
@@ -52,49 +45,20 @@ pub fn classify_kalshi_event(e: &mut Event) {
     e.topic =
         if league.is_some() { Topic::Sports } else { kalshi_topic(str_at(&e.raw, "category")).unwrap_or(Topic::Other) };
     e.is_mve = kalshi_mve_reason(&e.id, &e.id, Some(&series), &e.raw).is_some();
-    e.participants = kalshi_participants(league, &e.id, str_at(&e.raw, "sub_title").unwrap_or(""), &e.title);
-}
-
-/// The two sides of a Kalshi game, away first: from the subtitle's codes (`HOU at SAC`), the
-/// title's names (`Houston at Sacramento`), or the ticker's code pair (`…-26JAN10LACAR`).
-fn kalshi_participants(league: Option<League>, event_ticker: &str, sub_title: &str, title: &str) -> Vec<String> {
-    let resolve_all =
-        |names: Vec<String>| -> Vec<String> { names.iter().map(|n| teams::resolve(league, n, true)).collect() };
-    let from_sub = resolve_all(split_matchup(sub_title));
-    if from_sub.len() == 2 && from_sub.iter().all(|p| teams::is_known(p)) {
-        return from_sub;
-    }
-    let from_title = resolve_all(split_matchup(title));
-    if from_title.len() == 2 && from_title.iter().all(|p| teams::is_known(p)) {
-        return from_title;
-    }
-    if let Some(l) = league
-        && let Some((a, b)) = ticker_teams(event_ticker).and_then(|t| teams::split_kalshi_pair(l, t))
-    {
-        return vec![a, b];
-    }
-    if from_title.len() == 2 { from_title } else { from_sub }
-}
-
-/// The teams part of a game ticker: `KXNBAGAME-26JAN09MILLAL` → `MILLAL`,
-/// `KXMLBGAME-26JUL081840NYYTB` → `NYYTB` (date, then an optional HHMM start).
-pub fn ticker_teams(event_ticker: &str) -> Option<&str> {
-    let part = event_ticker.split('-').nth(1)?;
-    let rest = part.get(7..)?; // YYMONDD
-    let rest = if rest.len() > 4 && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit) { &rest[4..] } else { rest };
-    (!rest.is_empty()).then_some(rest)
+    let game = parse_event_ticker(&e.id);
+    let spread = kalshi_series_league(&series).is_some_and(|(_, rest)| rest == "SPREAD");
+    let codes: Vec<&str> = market_tickers.iter().filter_map(|t| kalshi_market_code(t, &e.id, spread)).collect();
+    e.participants = kalshi_sides(game.as_ref().map(|g| g.sides), str_at(&e.raw, "sub_title").unwrap_or(""), &e.title, &codes);
+    e.starts_at = game.and_then(|g| g.start());
 }
 
 /// Kalshi market kind from the part of the series after the league (`GAME`, `SPREAD`, …) and,
-/// for soccer, the `-TIE` outcome.
+/// for soccer, the `-TIE` outcome. An esports match winner is the match's moneyline.
 fn kalshi_kind(league: League, rest: &str, ticker: &str) -> MarketKind {
-    let esports = league.is_esports();
     match rest {
         "GAME" | "MATCH" | "FIGHT" | "BOUT" => {
             if league.sport().has_draws() && ticker.ends_with("-TIE") {
                 MarketKind::Draw
-            } else if esports {
-                MarketKind::Series
             } else {
                 MarketKind::Moneyline
             }
@@ -103,6 +67,7 @@ fn kalshi_kind(league: League, rest: &str, ticker: &str) -> MarketKind {
         "TOTAL" => MarketKind::Total,
         "MAP" | "MAPWINNER" | "GAMEWINNER" => MarketKind::MapWinner,
         "TOTALMAPS" | "MAPS" => MarketKind::TotalMaps,
+        "SERIES" => MarketKind::Series,
         _ => MarketKind::Other,
     }
 }
@@ -124,56 +89,61 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
     m.is_mve = kalshi_mve_reason(ticker.as_str(), event_ticker.as_str(), Some(&series), &m.raw).is_some()
         || event.is_some_and(|e| e.is_mve);
     m.kind = league.map_or(MarketKind::Other, |l| kalshi_kind(l, &rest, ticker.as_str()));
-    m.line = if m.kind.has_line() {
-        m.raw
-            .get("floor_strike")
-            .and_then(Line::from_json)
-            .map(|l| if m.kind == MarketKind::Spread { l.negate() } else { l })
-    } else {
-        None
+    let game = parse_event_ticker(event_ticker.as_str());
+    m.starts_at = game.as_ref().and_then(|g| g.start());
+    m.line = match m.kind {
+        // `floor_strike` is authoritative; a spread's YES side gives the points (−L).
+        MarketKind::Spread => m.raw.get("floor_strike").and_then(Line::from_json).map(Line::negate),
+        MarketKind::Total | MarketKind::TotalMaps => m.raw.get("floor_strike").and_then(Line::from_json),
+        MarketKind::MapWinner => game
+            .as_ref()
+            .and_then(|g| g.map_number())
+            .or_else(|| map_number(&m.title))
+            .map(|n| Line::from_hundredths(n * 100)),
+        _ => None,
     };
-    m.participants = event.map(|e| e.participants.clone()).unwrap_or_default();
-    m.subject = kalshi_subject(m, league);
-    if m.kind == MarketKind::MapWinner {
-        // The map number ends the ticker (`…-NAVI2`), else the title says it ("map 2").
-        let last = ticker.as_str().rsplit('-').next().unwrap_or("");
-        let digits = &last[last.trim_end_matches(|c: char| c.is_ascii_digit()).len()..];
-        m.line = digits.parse().ok().or_else(|| map_number(&m.title)).map(|n: i32| Line::from_hundredths(n * 100));
-    }
-}
-
-/// What a Kalshi market's YES is about, from the ticker's last part (`-MIL`, `-MIL5` for a
-/// spread, `-TIE`), else its `yes_sub_title`.
-fn kalshi_subject(m: &Market, league: Option<League>) -> Option<String> {
-    match m.kind {
-        MarketKind::Total | MarketKind::TotalMaps | MarketKind::Other => return None,
-        MarketKind::Draw => return Some("draw".into()),
-        _ => {}
-    }
-    let last = m.id().rsplit('-').next().unwrap_or("");
-    let code = last.trim_end_matches(|c: char| c.is_ascii_digit());
-    if let Some(l) = league
-        && let Some(p) = teams::kalshi_code(l, code)
+    let code = kalshi_market_code(ticker.as_str(), event_ticker.as_str(), m.kind == MarketKind::Spread);
+    m.participants = match event {
+        Some(e) if e.participants.len() == 2 => e.participants.clone(),
+        _ => kalshi_sides(game.as_ref().map(|g| g.sides), "", "", code.as_slice()),
+    };
+    m.subject = match m.kind {
+        MarketKind::Draw => Some(Subject::Draw),
+        MarketKind::Moneyline | MarketKind::Spread | MarketKind::MapWinner | MarketKind::Series => code
+            .and_then(|c| side_by_code(&m.participants, c))
+            .or_else(|| {
+                // Spreads' subtitles are sentences ("Houston wins by over 22.5 points").
+                (m.kind != MarketKind::Spread)
+                    .then(|| m.subtitle.as_deref().and_then(|s| side_by_name(&m.participants, s)))
+                    .flatten()
+            })
+            .map(Subject::Side),
+        _ => None,
+    };
+    // The market's own subtitle is the fullest name Kalshi writes for its side ("Novak
+    // Djokovic" beside the title's "Djokovic").
+    if let (Some(Subject::Side(i)), Some(name), MarketKind::Moneyline | MarketKind::MapWinner) =
+        (m.subject, m.subtitle.clone(), m.kind)
+        && let Some(p) = m.participants.get_mut(usize::from(i))
     {
-        return Some(p);
+        p.names.insert(0, name);
+        p.names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     }
-    m.subtitle.as_deref().filter(|s| !s.is_empty()).map(|s| teams::resolve(league, s, true))
 }
 
-/// The map number of an esports map market (`…-MAP2-…`, `…-2-NAVI`, "Map 2").
+/// The map number of an esports map market's text (`Map 2`, `Game 1 Winner`).
 fn map_number(text: &str) -> Option<i32> {
     let upper = text.to_ascii_uppercase();
-    if let Some(i) = upper.find("MAP") {
-        let digits: String = upper[i + 3..].trim_start().chars().take_while(char::is_ascii_digit).collect();
-        if let Ok(n) = digits.parse() {
-            return Some(n);
-        }
-    }
-    text.split('-').filter_map(|p| p.parse::<i32>().ok()).find(|n| (1..=7).contains(n))
+    ["MAP", "GAME"].iter().find_map(|word| {
+        upper.match_indices(word).find_map(|(i, _)| {
+            let digits: String = upper[i + word.len()..].trim_start().chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok().filter(|n| (1..=9).contains(n))
+        })
+    })
 }
 
 /// Polymarket event: sports by its tags (Sports = tag 1) or slug, league by slug prefix or the
-/// league tag it was fetched under, teams from its title.
+/// league tag it was fetched under, sides from its slug's codes and its title's names.
 pub fn classify_poly_event(e: &mut Event, fetched_for: Option<League>) {
     let slug = str_at(&e.raw, "slug").unwrap_or("");
     let tags: Vec<(&str, &str)> = e
@@ -195,38 +165,29 @@ pub fn classify_poly_event(e: &mut Event, fetched_for: Option<League>) {
     } else {
         Topic::Other
     };
-    e.participants = poly_participants(e.league, &e.title, slug);
-}
-
-/// The two sides of a Polymarket game, as listed (away first in US leagues): names from the
-/// title, else the slug's codes (`nba-mil-lal-2026-01-09`).
-fn poly_participants(league: Option<League>, title: &str, slug: &str) -> Vec<String> {
-    let from_title: Vec<String> = split_matchup(title).iter().map(|n| teams::resolve(league, n, false)).collect();
-    if from_title.len() == 2 && from_title.iter().all(|p| teams::is_known(p)) {
-        return from_title;
-    }
-    if let Some(l) = league {
-        let codes: Vec<&str> = slug.split('-').skip(1).take(2).collect();
-        if let [a, b] = codes[..]
-            && let (Some(x), Some(y)) = (teams::poly_code(l, a), teams::poly_code(l, b))
-        {
-            return vec![x, y];
-        }
-    }
-    from_title
+    e.participants = if e.topic == Topic::Sports { poly_sides(slug, &e.title) } else { Vec::new() };
 }
 
 /// Polymarket market kind from `sportsMarketType` and, for soccer's yes/no markets, the slug.
-/// An esports match winner is listed as `moneyline`; it is the series winner.
-fn poly_kind(raw: &Value, league: Option<League>) -> MarketKind {
+fn poly_kind(m: &Market, league: Option<League>) -> MarketKind {
+    let raw = &m.raw;
     let slug = str_at(raw, "slug").unwrap_or("");
+    let esports = league.is_some_and(League::is_esports);
+    let text = format!("{} {} {}", slug, str_at(raw, "groupItemTitle").unwrap_or(""), m.title).to_ascii_lowercase();
     match str_at(raw, "sportsMarketType").unwrap_or("") {
         "moneyline" if slug.ends_with("-draw") => MarketKind::Draw,
-        "moneyline" if league.is_some_and(League::is_esports) => MarketKind::Series,
         "moneyline" => MarketKind::Moneyline,
         "spreads" => MarketKind::Spread,
+        // An esports total is about maps ("Games Total: O/U 2.5") only when it says so.
+        "totals" if esports => {
+            if ["total-games", "total-maps", "games total", "maps total", "total maps"].iter().any(|w| text.contains(w)) {
+                MarketKind::TotalMaps
+            } else {
+                MarketKind::Other
+            }
+        }
         "totals" => MarketKind::Total,
-        "child_moneyline" | "map_winner" => MarketKind::MapWinner,
+        "child_moneyline" | "map_winner" if esports && map_number(&text).is_some() => MarketKind::MapWinner,
         "total_maps" => MarketKind::TotalMaps,
         _ => MarketKind::Other,
     }
@@ -237,50 +198,39 @@ pub fn classify_poly_market(m: &mut Market, event: Option<&Event>) {
     m.league = event.and_then(|e| e.league);
     m.topic = event.map_or(Topic::Other, |e| e.topic);
     m.is_mve = false;
-    m.kind = if m.topic == Topic::Sports { poly_kind(&m.raw, m.league) } else { MarketKind::Other };
-    m.line = if m.kind.has_line() { m.raw.get("line").and_then(Line::from_json) } else { None };
+    m.kind = if m.topic == Topic::Sports { poly_kind(m, m.league) } else { MarketKind::Other };
+    m.line = match m.kind {
+        MarketKind::Spread | MarketKind::Total | MarketKind::TotalMaps => m.raw.get("line").and_then(Line::from_json),
+        MarketKind::MapWinner => {
+            let text = format!("{} {}", str_at(&m.raw, "groupItemTitle").unwrap_or(""), m.title);
+            map_number(&text).map(|n| Line::from_hundredths(n * 100))
+        }
+        _ => None,
+    };
     m.participants = event.map(|e| e.participants.clone()).unwrap_or_default();
-    let league = m.league;
     let yes_no = m.outcomes.len() == 2 && m.outcomes[0].name.eq_ignore_ascii_case("yes");
-    for o in &mut m.outcomes {
-        o.participant = match o.name.to_ascii_lowercase().as_str() {
+    for i in 0..m.outcomes.len() {
+        let name = m.outcomes[i].name.to_ascii_lowercase();
+        m.outcomes[i].side = match name.as_str() {
             "yes" | "no" | "over" | "under" => None,
-            _ => Some(teams::resolve(league, &o.name, false)),
+            _ => side_by_name(&m.participants, &m.outcomes[i].name),
         };
     }
-    if m.kind == MarketKind::MapWinner {
-        let text = format!("{} {}", str_at(&m.raw, "groupItemTitle").unwrap_or(""), m.title);
-        m.line = map_number(&text).map(|n| Line::from_hundredths(n * 100));
-    }
     m.subject = match m.kind {
-        MarketKind::Draw => Some("draw".into()),
-        MarketKind::Moneyline | MarketKind::Series | MarketKind::MapWinner if yes_no => poly_yes_no_subject(m),
+        MarketKind::Draw => Some(Subject::Draw),
+        MarketKind::Moneyline | MarketKind::MapWinner if yes_no => poly_yes_no_subject(m),
         _ => None,
     };
 }
 
-/// The team a Polymarket yes/no market is about: the slug's last code (`…-2026-01-10-lee`),
-/// else a participant of the event named in the question.
-fn poly_yes_no_subject(m: &Market) -> Option<String> {
+/// The side a Polymarket yes/no market is about: the code its slug ends with
+/// (`…-2026-01-10-lee`), else its `groupItemTitle` (`Leeds United FC`).
+fn poly_yes_no_subject(m: &Market) -> Option<Subject> {
     let slug = str_at(&m.raw, "slug").unwrap_or("");
-    if let Some(l) = m.league
-        && let Some(p) = slug.rsplit('-').next().and_then(|c| teams::poly_code(l, c))
-    {
-        return Some(p);
-    }
-    let text = normalize(&format!("{} {}", m.title, m.subtitle.as_deref().unwrap_or("")));
-    let found: Vec<&String> = m
-        .participants
-        .iter()
-        .filter(|p| {
-            let plain = p.split_once(':').map_or(p.trim_start_matches('~'), |(_, c)| c);
-            !plain.is_empty() && text.contains(&plain.to_ascii_lowercase())
-        })
-        .collect();
-    match found[..] {
-        [one] => Some(one.clone()),
-        _ => None,
-    }
+    slug_tail(slug)
+        .and_then(|code| side_by_code(&m.participants, &code))
+        .or_else(|| str_at(&m.raw, "groupItemTitle").and_then(|g| side_by_name(&m.participants, g)))
+        .map(Subject::Side)
 }
 
 /// Dispatches on the venue.
@@ -294,7 +244,8 @@ pub fn classify_market(m: &mut Market, event: Option<&Event>) {
 #[cfg(test)]
 mod tests {
     use crossbook_model::{
-        FeeSchedule, KalshiEventTicker, KalshiMarketTicker, MarketStatus, Outcome, PolyEventId, PolyMarketId,
+        FeeSchedule, KalshiEventTicker, KalshiMarketTicker, MarketStatus, Outcome, Participant, PolyEventId,
+        PolyMarketId,
     };
     use serde_json::json;
 
@@ -316,14 +267,15 @@ mod tests {
         }
     }
 
-    fn kalshi(ticker: &str, raw: Value) -> Market {
-        let t = KalshiMarketTicker::new(ticker).unwrap();
-        let e = KalshiEventTicker::new(ticker.rsplit_once('-').unwrap().0).unwrap();
+    fn market(key: MarketRef, title: &str, subtitle: Option<&str>, raw: Value) -> Market {
         Market {
-            series: Some(t.series_prefix().into()),
-            key: MarketRef::Kalshi { ticker: t, event_ticker: e },
-            title: String::new(),
-            subtitle: None,
+            series: match &key {
+                MarketRef::Kalshi { ticker, .. } => Some(ticker.series_prefix().into()),
+                MarketRef::Polymarket { .. } => None,
+            },
+            key,
+            title: title.into(),
+            subtitle: subtitle.map(Into::into),
             topic: Topic::Other,
             league: None,
             participants: vec![],
@@ -335,6 +287,7 @@ mod tests {
             open_time: None,
             close_time: None,
             starts_at: None,
+            ends_at: None,
             is_mve: false,
             fees: FeeSchedule::Free,
             rules: None,
@@ -342,126 +295,128 @@ mod tests {
         }
     }
 
+    fn kalshi(ticker: &str, event_ticker: &str, subtitle: &str, raw: Value) -> Market {
+        let key = MarketRef::Kalshi {
+            ticker: KalshiMarketTicker::new(ticker).unwrap(),
+            event_ticker: KalshiEventTicker::new(event_ticker).unwrap(),
+        };
+        market(key, "", Some(subtitle), raw)
+    }
+
+    fn poly(slug: &str, question: &str, outcomes: &[&str], raw: Value) -> Market {
+        let key = MarketRef::Polymarket {
+            market_id: PolyMarketId::new("1").unwrap(),
+            event_id: PolyEventId::new("9").unwrap(),
+            condition_id: None,
+        };
+        let mut raw = raw;
+        raw["slug"] = json!(slug);
+        let mut m = market(key, question, None, raw);
+        m.outcomes =
+            outcomes.iter().map(|n| Outcome { name: n.to_string(), token_id: None, price: None, side: None }).collect();
+        m
+    }
+
+    /// The real Serie A event and markets of the development capture (KXSERIEAGAME-26APR19VERACM).
     #[test]
-    fn kalshi_nba_event_and_markets() {
+    fn kalshi_soccer_event_sides_subjects_and_clock() {
+        let tickers = ["KXSERIEAGAME-26APR19VERACM-VER", "KXSERIEAGAME-26APR19VERACM-ACM", "KXSERIEAGAME-26APR19VERACM-TIE"];
         let mut e = event(
             Venue::Kalshi,
-            "KXNBAGAME-26JAN11HOUSAC",
-            Some("KXNBAGAME"),
-            "Houston at Sacramento",
-            json!({"category": "Sports", "sub_title": "HOU at SAC (Jan 11)"}),
+            "KXSERIEAGAME-26APR19VERACM",
+            Some("KXSERIEAGAME"),
+            "Verona vs Milan",
+            json!({"category": "Sports", "sub_title": "VER vs ACM (Apr 19)"}),
         );
-        classify_kalshi_event(&mut e);
-        assert_eq!((e.topic, e.league, e.is_mve), (Topic::Sports, Some(League::Nba), false));
-        assert_eq!(e.participants, vec!["NBA:HOU", "NBA:SAC"]);
-        let mut m = kalshi("KXNBAGAME-26JAN11HOUSAC-HOU", json!({}));
-        classify_kalshi_market(&mut m, Some(&e));
-        assert_eq!((m.kind, m.league, m.is_mve), (MarketKind::Moneyline, Some(League::Nba), false));
-        assert_eq!(m.subject.as_deref(), Some("NBA:HOU"));
-        let mut s = kalshi("KXNBASPREAD-26JAN11HOUSAC-HOU5", json!({"floor_strike": 5.5}));
+        classify_kalshi_event(&mut e, &tickers);
+        assert_eq!((e.topic, e.league, e.is_mve), (Topic::Sports, Some(League::SerieA), false));
+        assert_eq!(e.participants, vec![Participant::new(Some("VER"), &["Verona"]), Participant::new(Some("ACM"), &["Milan"])]);
+        assert_eq!(e.starts_at, None, "no time in the ticker: the start is unknown, never the expiration");
+        let mut acm = kalshi(tickers[1], "KXSERIEAGAME-26APR19VERACM", "Milan", json!({}));
+        classify_kalshi_market(&mut acm, Some(&e));
+        assert_eq!((acm.kind, acm.subject), (MarketKind::Moneyline, Some(Subject::Side(1))));
+        let mut tie = kalshi(tickers[2], "KXSERIEAGAME-26APR19VERACM", "Tie", json!({}));
+        classify_kalshi_market(&mut tie, Some(&e));
+        assert_eq!((tie.kind, tie.subject), (MarketKind::Draw, Some(Subject::Draw)));
+    }
+
+    #[test]
+    fn kalshi_start_from_the_ticker_and_spread_lines() {
+        let mut m = kalshi("KXMLBGAME-26JUL081840NYYTB-NYY", "KXMLBGAME-26JUL081840NYYTB", "New York Y", json!({}));
+        classify_kalshi_market(&mut m, None);
+        assert_eq!(m.starts_at.unwrap().to_rfc3339(), "2026-07-08T22:40:00+00:00");
+        assert_eq!(m.participants[0].code.as_deref(), Some("NYY"), "sides from the ticker alone");
+        assert_eq!(m.subject, Some(Subject::Side(0)));
+        let mut s = kalshi(
+            "KXNCAAMBSPREAD-26MAR19IDHOHOU-HOU22",
+            "KXNCAAMBSPREAD-26MAR19IDHOHOU",
+            "Houston wins by over 22.5 points",
+            json!({"floor_strike": 22.5}),
+        );
         classify_kalshi_market(&mut s, None);
-        assert_eq!((s.kind, s.line.map(|l| l.hundredths())), (MarketKind::Spread, Some(-550)));
-        assert_eq!(s.subject.as_deref(), Some("NBA:HOU"), "team code before the spread number");
-        let mut t = kalshi("KXNBATOTAL-26JAN11HOUSAC-220", json!({"floor_strike": 220.5}));
+        assert_eq!((s.kind, s.line.map(|l| l.hundredths())), (MarketKind::Spread, Some(-2250)));
+        assert_eq!((s.participants[0].code.as_deref(), s.subject), (Some("IDHO"), Some(Subject::Side(1))));
+        let mut t = kalshi("KXNBATOTAL-26JAN11HOUSAC-220", "KXNBATOTAL-26JAN11HOUSAC", "Over 220.5", json!({"floor_strike": 220.5}));
         classify_kalshi_market(&mut t, None);
-        assert_eq!((t.kind, t.line.map(|l| l.hundredths())), (MarketKind::Total, Some(22050)));
-        assert_eq!(t.subject, None);
+        assert_eq!((t.kind, t.line.map(|l| l.hundredths()), t.subject), (MarketKind::Total, Some(22050), None));
     }
 
     #[test]
-    fn kalshi_participants_from_names_or_the_ticker_when_codes_differ() {
-        // Subtitle codes Kalshi uses for the Rams (`LA`) resolve like Polymarket's `la`.
-        let mut e =
-            event(Venue::Kalshi, "KXNFLGAME-26JAN10LACAR", Some("KXNFLGAME"), "Los Angeles R at Carolina", json!({}));
-        classify_kalshi_event(&mut e);
-        assert_eq!(e.participants, vec!["NFL:LAR", "NFL:CAR"]);
-        let mut e = event(Venue::Kalshi, "KXNFLGAME-26JAN11BUFJAC", Some("KXNFLGAME"), "", json!({}));
-        classify_kalshi_event(&mut e);
-        assert_eq!(e.participants, vec!["NFL:BUF", "NFL:JAX"], "from the ticker");
-        assert_eq!(ticker_teams("KXMLBGAME-26JUL081840NYYTB"), Some("NYYTB"));
-        // Unknown teams fall back to normalized names.
-        let mut t = event(
-            Venue::Kalshi,
-            "KXATPMATCH-26AUG19SINALC",
-            Some("KXATPMATCH"),
-            "Jannik Sinner vs Carlos Alcaraz",
-            json!({}),
-        );
-        classify_kalshi_event(&mut t);
-        assert_eq!(t.participants, vec!["~jannik sinner", "~carlos alcaraz"]);
-    }
-
-    #[test]
-    fn kalshi_soccer_tie_esports_and_mve() {
-        let mut tie = kalshi("KXEPLGAME-26JAN10LEESUN-TIE", json!({}));
-        classify_kalshi_market(&mut tie, None);
-        assert_eq!((tie.kind, tie.league), (MarketKind::Draw, Some(League::Epl)));
-        let mut cs = kalshi("KXCS2GAME-26JAN10NAVIFAZE-NAVI", json!({}));
-        classify_kalshi_market(&mut cs, None);
-        assert_eq!(cs.kind, MarketKind::Series);
-        let mut map = kalshi("KXCS2MAP-26JAN10NAVIFAZE-NAVI2", json!({}));
-        classify_kalshi_market(&mut map, None);
-        assert_eq!((map.kind, map.line.map(|l| l.hundredths())), (MarketKind::MapWinner, Some(200)));
-        let mut mve = kalshi("KXMVESPORTSMULTIGAMEEXTENDED-S2026C5F5F443089-BC7BAA9973E", json!({}));
+    fn kalshi_esports_maps_tennis_and_mve() {
+        let mut e = event(Venue::Kalshi, "KXLOLMAP-26APR190600T1DRX-2", Some("KXLOLMAP"), "T1 vs. DRX: Map 2", json!({"sub_title": "T1 vs DRX (Apr 19)"}));
+        classify_kalshi_event(&mut e, &["KXLOLMAP-26APR190600T1DRX-2-T1", "KXLOLMAP-26APR190600T1DRX-2-DRX"]);
+        let mut map = kalshi("KXLOLMAP-26APR190600T1DRX-2-T1", "KXLOLMAP-26APR190600T1DRX-2", "T1", json!({}));
+        classify_kalshi_market(&mut map, Some(&e));
+        assert_eq!((map.kind, map.line.map(|l| l.hundredths()), map.subject), (MarketKind::MapWinner, Some(200), Some(Subject::Side(0))));
+        let mut ml = kalshi("KXLOLGAME-26APR190600T1DRX-DRX", "KXLOLGAME-26APR190600T1DRX", "DRX", json!({}));
+        classify_kalshi_market(&mut ml, None);
+        assert_eq!(ml.kind, MarketKind::Moneyline, "an esports match winner is the match's moneyline");
+        let mut t = event(Venue::Kalshi, "KXATPMATCH-26JUL09DJOMED", Some("KXATPMATCH"), "Djokovic vs Medvedev", json!({"sub_title": "Quarterfinal (Jul 09)"}));
+        classify_kalshi_event(&mut t, &["KXATPMATCH-26JUL09DJOMED-DJO", "KXATPMATCH-26JUL09DJOMED-MED"]);
+        let mut djo = kalshi("KXATPMATCH-26JUL09DJOMED-DJO", "KXATPMATCH-26JUL09DJOMED", "Novak Djokovic", json!({}));
+        classify_kalshi_market(&mut djo, Some(&t));
+        assert_eq!(djo.participants[0], Participant::new(Some("DJO"), &["Novak Djokovic", "Djokovic"]));
+        let mut mve = kalshi("KXMVESPORTSMULTIGAMEEXTENDED-S2026C5F5F443089-BC7BAA9973E", "KXMVESPORTSMULTIGAMEEXTENDED-S2026C5F5F443089", "", json!({}));
         classify_kalshi_market(&mut mve, None);
         assert!(mve.is_mve);
     }
 
+    /// Gamma payload shapes of the development capture (`sea-ver-acm-2026-04-19`, `lol-t1-drx-…`).
     #[test]
-    fn polymarket_event_and_markets() {
-        let raw = json!({"slug": "nba-mil-lal-2026-01-09", "tags": [{"id": "1", "label": "Sports"}, {"id": "745", "label": "NBA"}]});
-        let mut e = event(Venue::Polymarket, "140938", None, "Bucks vs. Lakers", raw);
+    fn polymarket_sides_outcomes_and_kinds() {
+        let raw = json!({"slug": "sea-ver-acm-2026-04-19", "tags": [{"id": "1", "label": "Sports"}]});
+        let mut e = event(Venue::Polymarket, "363212", None, "Hellas Verona FC vs. AC Milan", raw);
         classify_poly_event(&mut e, None);
-        assert_eq!((e.topic, e.league), (Topic::Sports, Some(League::Nba)));
-        assert_eq!(e.participants, vec!["NBA:MIL", "NBA:LAL"]);
-        let mut m = kalshi("KXX-1-A", json!({}));
-        m.key = MarketRef::Polymarket {
-            market_id: PolyMarketId::new("1").unwrap(),
-            event_id: PolyEventId::new("140938").unwrap(),
-            condition_id: None,
-        };
-        m.raw = json!({"sportsMarketType": "spreads", "line": -3.5, "slug": "nba-mil-lal-2026-01-09-spread-home-3pt5"});
-        m.outcomes = vec![
-            Outcome { name: "Lakers".into(), token_id: None, price: None, participant: None },
-            Outcome { name: "Bucks".into(), token_id: None, price: None, participant: None },
-        ];
-        classify_poly_market(&mut m, Some(&e));
-        assert_eq!((m.kind, m.line.map(|l| l.hundredths())), (MarketKind::Spread, Some(-350)));
-        let who: Vec<_> = m.outcomes.iter().map(|o| o.participant.as_deref()).collect();
-        assert_eq!(who, vec![Some("NBA:LAL"), Some("NBA:MIL")]);
-        m.raw = json!({"sportsMarketType": "points"});
-        classify_poly_market(&mut m, Some(&e));
-        assert_eq!((m.kind, m.line), (MarketKind::Other, None));
-        m.raw = json!({"sportsMarketType": "moneyline", "slug": "epl-lee-sun-2026-01-10-draw"});
-        classify_poly_market(&mut m, Some(&e));
-        assert_eq!((m.kind, m.subject.as_deref()), (MarketKind::Draw, Some("draw")));
-        // A soccer yes/no market is about the team its slug ends with.
-        let mut epl = event(
-            Venue::Polymarket,
-            "7",
-            None,
-            "Leeds United FC vs. Sunderland AFC",
-            json!({"slug": "epl-lee-sun-2026-01-10"}),
-        );
-        classify_poly_event(&mut epl, None);
-        assert_eq!(epl.participants, vec!["EPL:LEE", "EPL:SUN"]);
-        m.raw = json!({"sportsMarketType": "moneyline", "slug": "epl-lee-sun-2026-01-10-lee"});
-        m.outcomes = vec![
-            Outcome { name: "Yes".into(), token_id: None, price: None, participant: None },
-            Outcome { name: "No".into(), token_id: None, price: None, participant: None },
-        ];
-        classify_poly_market(&mut m, Some(&epl));
-        assert_eq!((m.kind, m.subject.as_deref()), (MarketKind::Moneyline, Some("EPL:LEE")));
+        assert_eq!((e.topic, e.league), (Topic::Sports, Some(League::SerieA)));
+        assert_eq!(e.participants[1], Participant::new(Some("acm"), &["AC Milan"]));
+        let mut acm = poly("sea-ver-acm-2026-04-19-acm", "Will AC Milan win on 2026-04-19?", &["Yes", "No"], json!({"sportsMarketType": "moneyline", "groupItemTitle": "AC Milan"}));
+        classify_poly_market(&mut acm, Some(&e));
+        assert_eq!((acm.kind, acm.subject), (MarketKind::Moneyline, Some(Subject::Side(1))));
+        let mut draw = poly("sea-ver-acm-2026-04-19-draw", "Will Hellas Verona FC vs. AC Milan end in a draw?", &["Yes", "No"], json!({"sportsMarketType": "moneyline"}));
+        classify_poly_market(&mut draw, Some(&e));
+        assert_eq!((draw.kind, draw.subject), (MarketKind::Draw, Some(Subject::Draw)));
 
-        let mut politics =
-            event(Venue::Polymarket, "9", None, "Election", json!({"tags": [{"id": "2", "label": "Politics"}]}));
+        let raw = json!({"slug": "lol-t1-drx-2026-04-19", "tags": [{"id": "1", "label": "Sports"}]});
+        let mut lol = event(Venue::Polymarket, "365459", None, "LoL: T1 vs DRX (BO3) - LCK Regular Season", raw);
+        classify_poly_event(&mut lol, None);
+        let mut g2 = poly("lol-t1-drx-2026-04-19-game2", "LoL: T1 vs DRX - Game 2 Winner", &["T1", "DRX"], json!({"sportsMarketType": "child_moneyline", "groupItemTitle": "Game 2 Winner"}));
+        classify_poly_market(&mut g2, Some(&lol));
+        assert_eq!((g2.kind, g2.line.map(|l| l.hundredths())), (MarketKind::MapWinner, Some(200)));
+        assert_eq!(g2.outcomes.iter().map(|o| o.side).collect::<Vec<_>>(), vec![Some(0), Some(1)]);
+        let mut maps = poly("lol-t1-drx-2026-04-19-total-games-2pt5", "Games Total: O/U 2.5", &["Over", "Under"], json!({"sportsMarketType": "totals", "line": 2.5}));
+        classify_poly_market(&mut maps, Some(&lol));
+        assert_eq!((maps.kind, maps.line.map(|l| l.hundredths())), (MarketKind::TotalMaps, Some(250)));
+        let mut spread = poly("nba-mil-lal-2026-01-09-spread-home-3pt5", "Spread: Lakers (-3.5)", &["Lakers", "Bucks"], json!({"sportsMarketType": "spreads", "line": -3.5}));
+        let mut nba = event(Venue::Polymarket, "140938", None, "Bucks vs. Lakers", json!({"slug": "nba-mil-lal-2026-01-09"}));
+        classify_poly_event(&mut nba, None);
+        classify_poly_market(&mut spread, Some(&nba));
+        assert_eq!((spread.kind, spread.line.map(|l| l.hundredths())), (MarketKind::Spread, Some(-350)));
+        assert_eq!(spread.outcomes.iter().map(|o| o.side).collect::<Vec<_>>(), vec![Some(1), Some(0)]);
+        let mut prop = poly("nba-mil-lal-2026-01-09-points", "Points", &["Over", "Under"], json!({"sportsMarketType": "points"}));
+        classify_poly_market(&mut prop, Some(&nba));
+        assert_eq!((prop.kind, prop.line), (MarketKind::Other, None));
+        let mut politics = event(Venue::Polymarket, "9", None, "Election", json!({"tags": [{"id": "2", "label": "Politics"}]}));
         classify_poly_event(&mut politics, None);
-        assert_eq!((politics.topic, politics.league), (Topic::Politics, None));
-    }
-
-    #[test]
-    fn matchups() {
-        assert_eq!(split_matchup("New York Y vs Tampa Bay Winner?"), vec!["New York Y", "Tampa Bay"]);
-        assert_eq!(split_matchup("Fed decision"), Vec::<String>::new());
+        assert_eq!((politics.topic, politics.league, politics.participants.len()), (Topic::Politics, None, 0));
     }
 }

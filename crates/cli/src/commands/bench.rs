@@ -104,7 +104,9 @@ fn universe(spec: &GenerateSpec) -> anyhow::Result<(Vec<crossbook_model::Event>,
                     &wire,
                     serde_json::json!({"sub_title": e["sub_title"], "category": e["category"]}),
                 )?;
-                crossbook_taxonomy::classify_kalshi_event(&mut ev);
+                let tickers: Vec<&str> =
+                    e["markets"].as_array().into_iter().flatten().filter_map(|m| m["ticker"].as_str()).collect();
+                crossbook_taxonomy::classify_kalshi_event(&mut ev, &tickers);
                 for m in e["markets"].as_array().into_iter().flatten() {
                     let w: km::KalshiMarket = serde_json::from_value(m.clone())?;
                     let mut market = kp::parse_market(&w, m.clone(), kp::fee_schedule(None, Some(&wire)))?;
@@ -167,19 +169,20 @@ fn matching_bench(kalshi: usize, poly: usize, events: usize) -> anyhow::Result<s
     // Peak memory from here on: the universe in memory plus the matcher, not the generator.
     let window = reset_peak_rss();
     let started = Instant::now();
-    let candidates = crossbook_matcher::match_all(&evs, &markets, &cfg);
+    let registry = crossbook_taxonomy::Registry::bundled();
+    let output = crossbook_matcher::match_all(&evs, &markets, registry, &cfg);
     let seconds = started.elapsed().as_secs_f64();
     let peak = peak_rss_mb();
     // Baseline: every pair of a slice compared by normalized title similarity.
     let titles = |v: &[&crossbook_model::Market], n: usize| -> Vec<String> {
-        v.iter().take(n).map(|m| crossbook_taxonomy::normalize::normalize(&m.title)).collect()
+        v.iter().take(n).map(|m| crossbook_taxonomy::names::normalize(&m.title)).collect()
     };
     let (bk, bp) = (titles(&k, 2_000), titles(&p, 1_000));
     let started = Instant::now();
     let mut best = 0usize;
     for a in &bk {
         for b in &bp {
-            if crossbook_matcher::similarity::similarity(a, b) > 0.9 {
+            if crossbook_taxonomy::similarity::similarity(a, b) > 0.9 {
                 best += 1;
             }
         }
@@ -198,7 +201,7 @@ fn matching_bench(kalshi: usize, poly: usize, events: usize) -> anyhow::Result<s
         "pairs_per_sec": pairs_per_sec.round(),
         "baseline_pairs_per_sec": baseline_pairs_per_sec.round(),
         "ratio_vs_baseline": round3(pairs_per_sec / baseline_pairs_per_sec),
-        "candidates": candidates.len(),
+        "candidates": output.candidates.len(),
         "baseline_similar_pairs": best,
     }))
 }

@@ -95,7 +95,7 @@ pub async fn sync_kalshi_events(
                     continue;
                 };
                 let Ok(mut e) = parse_event(&wire, value) else { continue };
-                classify_kalshi_event(&mut e);
+                classify_kalshi_event(&mut e, &[]);
                 if (non_mve || opts.exclude_mve) && e.is_mve {
                     skipped_mve += 1;
                 } else {
@@ -173,7 +173,8 @@ async fn series_events(
                     continue;
                 }
             };
-            classify_kalshi_event(&mut event);
+            let tickers = nested_tickers(wire.markets.iter().flatten());
+            classify_kalshi_event(&mut event, &tickers.iter().map(String::as_str).collect::<Vec<_>>());
             let fees = fee_schedule(Some(series), Some(&wire));
             for (j, m) in wire.markets.iter().flatten().enumerate() {
                 lock(tally).fetched += 1;
@@ -231,6 +232,16 @@ async fn series_markets(
         }
         cursor = page.cursor;
     }
+}
+
+/// The tickers of an event's nested markets (its sides' codes end them); a market without one
+/// is left to the market pass, which counts it.
+fn nested_tickers<'a>(markets: impl Iterator<Item = &'a Box<RawValue>>) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Ticker {
+        ticker: String,
+    }
+    markets.filter_map(|m| serde_json::from_str::<Ticker>(m.get()).ok()).map(|t| t.ticker).collect()
 }
 
 /// One market: decoded, parsed, classified, and kept unless MVE or off-topic.

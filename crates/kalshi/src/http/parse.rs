@@ -75,7 +75,8 @@ pub fn parse_event(e: &KalshiEvent, raw: serde_json::Value) -> Result<Event, Par
         topic: Topic::Other,
         league: None,
         participants: Vec::new(),
-        starts_at: time("strike_date", &e.strike_date)?,
+        // The start of play is the time in the ticker, where there is one (the taxonomy's).
+        starts_at: None,
         is_mve: false,
         status: MarketStatus::Open,
         raw,
@@ -120,14 +121,17 @@ pub fn parse_market(m: &KalshiMarket, raw: serde_json::Value, fees: FeeSchedule)
         kind: MarketKind::Other,
         line: None,
         outcomes: vec![
-            Outcome { name: "Yes".into(), token_id: None, price: indicative, participant: None },
-            Outcome { name: "No".into(), token_id: None, price: indicative.map(Price::complement), participant: None },
+            Outcome { name: "Yes".into(), token_id: None, price: indicative, side: None },
+            Outcome { name: "No".into(), token_id: None, price: indicative.map(Price::complement), side: None },
         ],
         status,
         open_time: time("open_time", &m.open_time)?,
         close_time: time("close_time", &m.close_time)?,
-        // The occurrence (start) time where given; the expected expiration is the end of play.
-        starts_at: occurrence.or(expected),
+        // No Kalshi market field gives the start of play: both of these are about its end
+        // (first pitch 22:40 UTC, both 01:40 in a real payload). The start comes from the time
+        // in the ticker, where a series writes one (the taxonomy's).
+        starts_at: None,
+        ends_at: expected.or(occurrence),
         is_mve: false,
         fees,
         rules,
@@ -186,7 +190,10 @@ mod tests {
         assert_eq!(m.series.as_deref(), Some("KXMLBGAME"));
         assert_eq!(m.status, MarketStatus::Open);
         assert_eq!(m.subtitle.as_deref(), Some("New York Y"));
-        assert_eq!(m.starts_at.unwrap().to_rfc3339(), "2026-07-09T01:40:00+00:00");
+        // Both expiration fields say 01:40 UTC, three hours after first pitch (22:40 UTC): the
+        // expected end of play, never the start.
+        assert_eq!(m.ends_at.unwrap().to_rfc3339(), "2026-07-09T01:40:00+00:00");
+        assert_eq!(m.starts_at, None);
         // bid 0 / ask 0 is "no quote": no indicative price.
         assert_eq!(m.outcomes[0].price, None);
         assert!(m.rules.unwrap().contains("postponed"));

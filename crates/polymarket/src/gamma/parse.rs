@@ -90,7 +90,7 @@ pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Va
     for (i, name) in names.into_iter().enumerate() {
         let token_id = tokens.get(i).map(PolyTokenId::new).transpose().map_err(|x| err("clobTokenIds", x))?;
         let price = prices.get(i).map(|p| p.parse::<Price>()).transpose().map_err(|x| err("outcomePrices", x))?;
-        outcomes.push(Outcome { name, token_id, price, participant: None });
+        outcomes.push(Outcome { name, token_id, price, side: None });
     }
     let fees = match (&m.fee_schedule, m.fees_enabled) {
         (Some(s), _) => FeeSchedule::PolymarketCurve {
@@ -117,6 +117,7 @@ pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Va
         open_time: None,
         close_time: time("endDate", &m.end_date)?,
         starts_at,
+        ends_at: None,
         is_mve: false,
         fees,
         rules: m.description.clone(),

@@ -1,5 +1,5 @@
-//! String similarity for names no dictionary knows. Such a match may suggest a link, never
-//! confirm one.
+//! String similarity of normalized names. Resemblance alone may suggest a link, never confirm
+//! one.
 
 /// Jaro-Winkler similarity of two normalized names, 0.0 ..= 1.0 (not money).
 pub fn similarity(a: &str, b: &str) -> f64 {

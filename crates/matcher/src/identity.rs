@@ -1,0 +1,214 @@
+//! Whether a Kalshi game and a Polymarket game have the same two sides, and which side is
+//! which. Evidence per side, strongest first: the same code on both venues, one registry id,
+//! the same name; then a name whose words the other contains or starts; then only a code that
+//! starts the other, or names that resemble. A game is certain when both sides are identified
+//! by textual evidence (or one exactly and the other at least weakly) in one orientation only.
+
+use crossbook_model::{League, Participant, Venue};
+use crossbook_taxonomy::Registry;
+use crossbook_taxonomy::names::{NameRelation, relate};
+
+/// What identifies one Kalshi side with one Polymarket side.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Evidence {
+    /// The same code on both venues (`VER` / `ver`), or the sides' codes run together agree.
+    Code,
+    /// One registry id (`JAC` / `jax` → JAX).
+    Registry(String),
+    /// The same name after normalization.
+    Name,
+    /// One name holds every word of the other, or starts them (`Verona` / `Hellas Verona FC`).
+    Words,
+    /// Only a code that starts the other (`DJO` / `djokovi`).
+    CodePrefix,
+    /// Only names alike, with this similarity.
+    Similar(f64),
+    /// Nothing.
+    Nothing,
+    /// The registry knows both as different participants.
+    Conflict(String),
+}
+
+impl Evidence {
+    /// 3 exact, 2 textual, 1 weak, 0 none, −1 conflict.
+    pub(crate) fn level(&self, fuzzy_min: f64) -> i32 {
+        match self {
+            Evidence::Code | Evidence::Registry(_) | Evidence::Name => 3,
+            Evidence::Words => 2,
+            Evidence::CodePrefix => 1,
+            Evidence::Similar(s) if *s >= fuzzy_min => 1,
+            Evidence::Similar(_) | Evidence::Nothing => 0,
+            Evidence::Conflict(_) => -1,
+        }
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Evidence::Code => "same code".into(),
+            Evidence::Registry(id) => format!("registry {id}"),
+            Evidence::Name => "same name".into(),
+            Evidence::Words => "name words".into(),
+            Evidence::CodePrefix => "code prefix".into(),
+            Evidence::Similar(s) => format!("names alike {s:.2}"),
+            Evidence::Nothing => "no evidence".into(),
+            Evidence::Conflict(why) => format!("conflict: {why}"),
+        }
+    }
+}
+
+/// The evidence that Kalshi side `k` is Polymarket side `p`.
+pub(crate) fn side_evidence(reg: &Registry, league: League, k: &Participant, p: &Participant) -> Evidence {
+    let (kid, pid) = (reg.identify(league, Venue::Kalshi, k), reg.identify(league, Venue::Polymarket, p));
+    if let (Some(a), Some(b)) = (kid, pid) {
+        return if a == b {
+            Evidence::Registry(a.to_string())
+        } else {
+            Evidence::Conflict(format!("registry {a} vs {b}"))
+        };
+    }
+    if let (Some(a), Some(b)) = (&k.code, &p.code)
+        && a.eq_ignore_ascii_case(b)
+    {
+        return Evidence::Code;
+    }
+    let mut best = Evidence::Nothing;
+    let mut best_similar = 0.0;
+    for a in &k.names {
+        for b in &p.names {
+            match relate(a, b) {
+                NameRelation::Equal => return Evidence::Name,
+                NameRelation::Contains | NameRelation::Prefix => best = Evidence::Words,
+                NameRelation::Similar(s) if s > best_similar => best_similar = s,
+                _ => {}
+            }
+        }
+    }
+    if best == Evidence::Words {
+        return best;
+    }
+    if let (Some(a), Some(b)) = (&k.code, &p.code) {
+        let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+        if a.len() >= 3 && b.len() >= 3 && (a.starts_with(&b) || b.starts_with(&a)) {
+            return Evidence::CodePrefix;
+        }
+    }
+    if best_similar > 0.0 { Evidence::Similar(best_similar) } else { Evidence::Nothing }
+}
+
+/// How the two games' sides correspond.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Identity {
+    /// Kalshi side i is Polymarket side `map[i]`.
+    pub(crate) map: [u8; 2],
+    /// The evidence for Kalshi side 0 and side 1.
+    pub(crate) evidence: [Evidence; 2],
+    /// Exact enough to confirm.
+    pub(crate) certain: bool,
+    /// 0.0 ..= 1.0 (not money).
+    pub(crate) score: f64,
+}
+
+impl Identity {
+    pub(crate) fn describe(&self, k: &[Participant], p: &[Participant]) -> String {
+        (0..2)
+            .map(|i| {
+                let j = usize::from(self.map[i]);
+                format!("{} = {} ({})", k[i].label(), p[j].label(), self.evidence[i].describe())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The sides' codes run together on Kalshi (`VERACM`) agree with Polymarket's codes in this
+/// order (`ver`, `acm`).
+fn codes_run_together(ticker_sides: Option<&str>, a: &Participant, b: &Participant) -> bool {
+    match (ticker_sides, &a.code, &b.code) {
+        (Some(t), Some(x), Some(y)) => t.eq_ignore_ascii_case(&format!("{x}{y}")),
+        _ => false,
+    }
+}
+
+/// Identifies Kalshi sides `k` with Polymarket sides `p`; `None` when they are not plausibly
+/// the same pair.
+pub(crate) fn identify(
+    reg: &Registry,
+    league: League,
+    k: &[Participant],
+    ticker_sides: Option<&str>,
+    p: &[Participant],
+    fuzzy_min: f64,
+) -> Option<Identity> {
+    if k.len() != 2 || p.len() != 2 {
+        return None;
+    }
+    let orientation = |map: [u8; 2]| -> [Evidence; 2] {
+        let (p0, p1) = (&p[usize::from(map[0])], &p[usize::from(map[1])]);
+        if codes_run_together(ticker_sides, p0, p1) && k.iter().all(|s| s.code.is_none()) {
+            return [Evidence::Code, Evidence::Code];
+        }
+        [side_evidence(reg, league, &k[0], p0), side_evidence(reg, league, &k[1], p1)]
+    };
+    let rank = |e: &[Evidence; 2]| {
+        let (a, b) = (e[0].level(fuzzy_min), e[1].level(fuzzy_min));
+        (a.min(b), a + b)
+    };
+    let straight = orientation([0, 1]);
+    let crossed = orientation([1, 0]);
+    let (rs, rc) = (rank(&straight), rank(&crossed));
+    let ((map, evidence, r), other) =
+        if rs >= rc { (([0, 1], straight, rs), rc) } else { (([1, 0], crossed, rc), rs) };
+    let (min, sum) = r;
+    let max = sum - min;
+    // Plausible: no conflict, and something on each side, or one side textual.
+    if min < 0 || (min == 0 && max < 2) {
+        return None;
+    }
+    let exact_enough = |(min, sum): (i32, i32)| min >= 2 || (sum - min == 3 && min >= 1);
+    // Certain only when the other orientation is not exact enough too.
+    let certain = exact_enough(r) && !exact_enough(other);
+    let score = f64::from(sum.max(0)) / 6.0;
+    Some(Identity { map, evidence, certain, score })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(code: &str, names: &[&str]) -> Participant {
+        Participant::new((!code.is_empty()).then_some(code), names)
+    }
+
+    #[test]
+    fn real_pairs_of_the_development_capture() {
+        let reg = Registry::bundled();
+        // (league, Kalshi sides, Polymarket sides, certain, crossed)
+        let cases = [
+            (League::SerieA, [p("VER", &["Verona"]), p("ACM", &["Milan"])], [p("ver", &["Hellas Verona FC"]), p("acm", &["AC Milan"])], true, false),
+            (League::LaLiga, [p("ELC", &["Elche"]), p("ATM", &["Atletico"])], [p("elc", &["Elche CF"]), p("mad", &["Club Atlético de Madrid"])], true, false),
+            (League::Cs2, [p("FURIA", &["FURIA"]), p("FAL", &["Team Falcons"])], [p("fal", &["Team Falcons"]), p("furia", &["FURIA"])], true, true),
+            (League::Atp, [p("DJO", &["Novak Djokovic", "Djokovic"]), p("MED", &["Daniil Medvedev"])], [p("djokovi", &["Novak Djokovic"]), p("medvede", &["Daniil Medvedev"])], true, false),
+            (League::Nhl, [p("WSH", &["Washington"]), p("VGK", &["Vegas"])], [p("wsh", &["Capitals"]), p("las", &["Golden Knights"])], true, false),
+            (League::Ncaamb, [p("UVA", &["Virginia"]), p("DUKE", &["Duke"])], [p("vir", &["Virginia Cavaliers"]), p("duke", &["Duke Blue Devils"])], true, false),
+            (League::Cs2, [p("VIT", &["Vitality"]), p("TS", &["Spirit"])], [p("vit", &["Vitality"]), p("spirit", &["Team Spirit"])], true, false),
+        ];
+        for (league, k, pm, certain, crossed) in cases {
+            let id = identify(reg, league, &k, None, &pm, 0.88).unwrap_or_else(|| panic!("{k:?}"));
+            assert_eq!((id.certain, id.map == [1, 0]), (certain, crossed), "{k:?} / {pm:?}: {id:?}");
+        }
+    }
+
+    #[test]
+    fn different_or_unknown_sides() {
+        let reg = Registry::bundled();
+        let k = [p("MIL", &["Milwaukee"]), p("LAL", &["Los Angeles L"])];
+        assert!(identify(reg, League::Nba, &k, None, &[p("mil", &["Bucks"]), p("lac", &["Clippers"])], 0.88).is_none());
+        // Names alike only: a suggestion at most.
+        let k = [p("", &["Natus Vincere"]), p("", &["FaZe Clan"])];
+        let id = identify(reg, League::Cs2, &k, None, &[p("", &["FaZe"]), p("", &["Natus Vincere"])], 0.88).unwrap();
+        assert_eq!((id.certain, id.map), (true, [1, 0]), "same names after normalization");
+        let k = [p("", &["Natus Vincere"]), p("", &["FaZe Clan"])];
+        let id = identify(reg, League::Cs2, &k, None, &[p("", &["Natus Vincere Esports"]), p("", &["Faze Clann"])], 0.88).unwrap();
+        assert!(!id.certain);
+    }
+}

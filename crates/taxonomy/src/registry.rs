@@ -1,0 +1,251 @@
+//! The participant registry: who is who in each league, as data. The files under
+//! `crates/taxonomy/registry/` (one per league, compiled in) hold each team's, player's or
+//! fighter's codes on both venues and the names either venue writes; the database adds what
+//! the matcher learned from games whose codes agreed on both venues and a person's corrections
+//! (`crossbook teams`). A participant found here on both venues under one id is the same one.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crossbook_model::{AliasKind, AliasSource, League, Participant, TeamAlias, Venue};
+
+use crate::names::normalize;
+
+/// The bundled files: (league code, text).
+const FILES: &[(&str, &str)] = &[
+    ("NBA", include_str!("../registry/nba.txt")),
+    ("NFL", include_str!("../registry/nfl.txt")),
+    ("NHL", include_str!("../registry/nhl.txt")),
+    ("MLB", include_str!("../registry/mlb.txt")),
+    ("EPL", include_str!("../registry/epl.txt")),
+];
+
+/// One league's lookups.
+#[derive(Debug, Clone, Default)]
+struct Book {
+    kalshi_codes: HashMap<String, String>,
+    poly_codes: HashMap<String, String>,
+    /// Normalized name → ids (more than one: the name is ambiguous and identifies no one).
+    names: HashMap<String, Vec<String>>,
+}
+
+impl Book {
+    fn add(&mut self, a: &TeamAlias) {
+        match (a.kind, a.venue) {
+            (AliasKind::Code, Some(Venue::Kalshi)) => {
+                self.kalshi_codes.insert(a.value.to_ascii_uppercase(), a.team.clone());
+            }
+            (AliasKind::Code, Some(Venue::Polymarket)) => {
+                self.poly_codes.insert(a.value.to_ascii_lowercase(), a.team.clone());
+            }
+            (AliasKind::Code, None) => {
+                self.kalshi_codes.insert(a.value.to_ascii_uppercase(), a.team.clone());
+                self.poly_codes.insert(a.value.to_ascii_lowercase(), a.team.clone());
+            }
+            (AliasKind::Name, _) => {
+                let ids = self.names.entry(normalize(&a.value)).or_default();
+                if !ids.contains(&a.team) {
+                    ids.push(a.team.clone());
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, a: &TeamAlias) {
+        match a.kind {
+            AliasKind::Code => {
+                if a.venue != Some(Venue::Polymarket) {
+                    self.kalshi_codes.remove(&a.value.to_ascii_uppercase());
+                }
+                if a.venue != Some(Venue::Kalshi) {
+                    self.poly_codes.remove(&a.value.to_ascii_lowercase());
+                }
+            }
+            AliasKind::Name => {
+                if let Some(ids) = self.names.get_mut(&normalize(&a.value)) {
+                    ids.retain(|t| *t != a.team);
+                }
+            }
+        }
+    }
+}
+
+/// Every league's participants.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    books: HashMap<League, Book>,
+    entries: Vec<TeamAlias>,
+}
+
+/// A line of a registry file that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("registry {league} line {line}: {reason}")]
+pub struct RegistryError {
+    pub league: String,
+    pub line: usize,
+    pub reason: String,
+}
+
+impl Registry {
+    /// The bundled files (parsed once).
+    pub fn bundled() -> &'static Registry {
+        static BUNDLED: OnceLock<Registry> = OnceLock::new();
+        BUNDLED.get_or_init(|| {
+            let mut r = Registry::default();
+            for (league, text) in FILES {
+                // The files are compiled in and checked by a test: a bad line cannot ship.
+                if let Ok(entries) = parse_file(league, text) {
+                    r.apply(&entries);
+                }
+            }
+            r
+        })
+    }
+
+    /// This registry with the database's rows applied over it (blocked rows remove values).
+    pub fn with(&self, rows: &[TeamAlias]) -> Registry {
+        let mut r = self.clone();
+        r.apply(rows);
+        r
+    }
+
+    fn apply(&mut self, rows: &[TeamAlias]) {
+        for a in rows {
+            let book = self.books.entry(a.league).or_default();
+            if a.blocked { book.remove(a) } else { book.add(a) }
+            self.entries.retain(|e| !(e.league == a.league && e.kind == a.kind && e.venue == a.venue && e.value == a.value));
+            self.entries.push(a.clone());
+        }
+    }
+
+    /// Every entry, files and database, in league and id order.
+    pub fn entries(&self) -> Vec<TeamAlias> {
+        let mut v = self.entries.clone();
+        v.sort_by(|a, b| (a.league, &a.team, a.kind.as_str(), &a.value).cmp(&(b.league, &b.team, b.kind.as_str(), &b.value)));
+        v
+    }
+
+    /// The id of a participant as `venue` writes it in `league`: by its code, else by a name
+    /// that names exactly one participant.
+    pub fn identify(&self, league: League, venue: Venue, p: &Participant) -> Option<&str> {
+        let book = self.books.get(&league)?;
+        if let Some(code) = &p.code {
+            let hit = match venue {
+                Venue::Kalshi => book.kalshi_codes.get(&code.to_ascii_uppercase()),
+                Venue::Polymarket => book.poly_codes.get(&code.to_ascii_lowercase()),
+            };
+            if let Some(id) = hit {
+                return Some(id);
+            }
+        }
+        p.names.iter().find_map(|n| match book.names.get(&normalize(n)).map(Vec::as_slice) {
+            Some([one]) => Some(one.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Whether the registry already says what `a` says (the same value under the same id).
+    pub fn has(&self, a: &TeamAlias) -> bool {
+        let Some(book) = self.books.get(&a.league) else { return false };
+        let hit = match (a.kind, a.venue) {
+            (AliasKind::Code, Some(Venue::Polymarket)) => book.poly_codes.get(&a.value.to_ascii_lowercase()),
+            (AliasKind::Code, _) => book.kalshi_codes.get(&a.value.to_ascii_uppercase()),
+            (AliasKind::Name, _) => {
+                return book.names.get(&normalize(&a.value)).is_some_and(|ids| ids.contains(&a.team));
+            }
+        };
+        hit == Some(&a.team)
+    }
+
+    /// Whether a league has any entry.
+    pub fn knows(&self, league: League) -> bool {
+        self.books.contains_key(&league)
+    }
+}
+
+/// Parses one registry file: `id | Kalshi codes | Polymarket codes | names`, `;`-separated
+/// lists, `#` comments.
+pub fn parse_file(league: &str, text: &str) -> Result<Vec<TeamAlias>, RegistryError> {
+    let err = |line: usize, reason: &str| RegistryError { league: league.into(), line, reason: reason.into() };
+    let l: League = league.parse().map_err(|e: String| err(0, &e))?;
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('|').map(str::trim).collect();
+        let [id, kalshi, poly, names] = cols[..] else { return Err(err(i + 1, "expected 4 columns")) };
+        if id.is_empty() {
+            return Err(err(i + 1, "empty id"));
+        }
+        let list = |s: &str| s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
+        let alias = |venue, kind, value: String| TeamAlias {
+            league: l,
+            team: id.to_string(),
+            venue,
+            kind,
+            value,
+            source: AliasSource::File,
+            blocked: false,
+        };
+        out.extend(list(kalshi).into_iter().map(|c| alias(Some(Venue::Kalshi), AliasKind::Code, c)));
+        out.extend(list(poly).into_iter().map(|c| alias(Some(Venue::Polymarket), AliasKind::Code, c)));
+        out.extend(list(names).into_iter().map(|n| alias(None, AliasKind::Name, n)));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_parses_and_no_code_names_two_participants() {
+        for (league, text) in FILES {
+            let entries = parse_file(league, text).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!entries.is_empty(), "{league}");
+            let mut codes: HashMap<(Option<Venue>, String), &str> = HashMap::new();
+            for e in entries.iter().filter(|e| e.kind == AliasKind::Code) {
+                let prev = codes.insert((e.venue, e.value.to_ascii_lowercase()), &e.team);
+                assert!(prev.is_none_or(|p| p == e.team), "{league}: code {} names {} and {}", e.value, e.team, prev.unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn both_venues_meet_on_one_id() {
+        let r = Registry::bundled();
+        let k = Participant::new(Some("JAC"), &["Jacksonville"]);
+        let p = Participant::new(Some("jax"), &["Jaguars"]);
+        assert_eq!(r.identify(League::Nfl, Venue::Kalshi, &k), Some("JAX"));
+        assert_eq!(r.identify(League::Nfl, Venue::Polymarket, &p), Some("JAX"));
+        // Kalshi `LA` is the Rams in the NFL and the Kings in the NHL.
+        let la = Participant::new(Some("LA"), &[]);
+        assert_eq!(r.identify(League::Nfl, Venue::Kalshi, &la), Some("LAR"));
+        assert_eq!(r.identify(League::Nhl, Venue::Kalshi, &la), Some("LAK"));
+        assert_eq!(r.identify(League::Nhl, Venue::Polymarket, &Participant::new(Some("las"), &["Golden Knights"])), Some("VGK"));
+        assert_eq!(r.identify(League::Atp, Venue::Kalshi, &Participant::new(None, &["Jannik Sinner"])), None);
+    }
+
+    #[test]
+    fn database_rows_add_and_block() {
+        let inter = |venue, kind, value: &str, blocked| TeamAlias {
+            league: League::SerieA,
+            team: "INT".into(),
+            venue,
+            kind,
+            value: value.into(),
+            source: AliasSource::Person,
+            blocked,
+        };
+        let r = Registry::bundled().with(&[inter(None, AliasKind::Name, "FC Internazionale Milano", false)]);
+        let p = Participant::new(Some("int"), &["FC Internazionale Milano"]);
+        assert_eq!(r.identify(League::SerieA, Venue::Polymarket, &p), Some("INT"));
+        let r = r.with(&[inter(None, AliasKind::Name, "FC Internazionale Milano", true)]);
+        assert_eq!(r.identify(League::SerieA, Venue::Polymarket, &p), None);
+        let nyk = TeamAlias { league: League::Nba, team: "NYK".into(), venue: Some(Venue::Kalshi), kind: AliasKind::Code, value: "NY".into(), source: AliasSource::Person, blocked: true };
+        let r = Registry::bundled().with(&[nyk]);
+        assert_eq!(r.identify(League::Nba, Venue::Kalshi, &Participant::new(Some("NY"), &[])), None);
+    }
+}
