@@ -85,6 +85,9 @@ pub(crate) enum Command {
     /// Taxonomy maintenance.
     #[command(subcommand)]
     Taxonomy(TaxonomyCommand),
+    /// The participant registry: who is who in each league (files plus learned and corrected rows).
+    #[command(subcommand)]
+    Teams(TeamsCommand),
     /// Venue event sync.
     #[command(subcommand)]
     Events(EventsCommand),
@@ -178,11 +181,57 @@ pub(crate) struct SimArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum TaxonomyCommand {
-    /// Recompute topic, league, teams and is_mve for stored markets.
+    /// Recompute topic, league, sides, kind, line, start and is_mve for stored markets.
     Backfill {
         #[arg(short, long, value_enum)]
         venue: VenueArg,
     },
+    /// Stored sports markets in leagues the catalogue does not know, by the venue's own name of
+    /// the league (Kalshi series, Polymarket slug prefix): what to add to crates/model/leagues.txt.
+    Leagues {
+        /// Print JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// One registry row named on the command line.
+#[derive(Debug, Args)]
+pub(crate) struct AliasArgs {
+    /// League code (NBA, SERIEA, ATP, …).
+    #[arg(long)]
+    pub(crate) league: String,
+    /// The participant's id in the registry (`INT`, `SINNER`); `teams list` shows them.
+    #[arg(long)]
+    pub(crate) team: String,
+    /// A name either venue writes.
+    #[arg(long, conflicts_with_all = ["kalshi_code", "poly_code"])]
+    pub(crate) name: Option<String>,
+    /// A code in Kalshi tickers.
+    #[arg(long, conflicts_with = "poly_code")]
+    pub(crate) kalshi_code: Option<String>,
+    /// A code in Polymarket slugs.
+    #[arg(long)]
+    pub(crate) poly_code: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TeamsCommand {
+    /// Every registry entry (files, learned, a person's), optionally of one league.
+    List {
+        /// Only this league (code).
+        #[arg(long)]
+        league: Option<String>,
+        /// Print JSON on stdout.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a name or code to a participant (a person's row: the matcher never overwrites it).
+    Add(AliasArgs),
+    /// Say a name or code is NOT this participant (removes it from the registry, files included).
+    Block(AliasArgs),
+    /// Delete a learned or a person's row (file entries stay; block them instead).
+    Remove(AliasArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,9 +17,11 @@ fn demo_finds_links_and_opportunities_and_ends_with_the_summary_line() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(stdout.lines().count(), 1, "--json prints JSON only: {stdout}");
     let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
-    assert_eq!(v["markets"]["kalshi"], 54);
-    assert_eq!(v["markets"]["polymarket"], 738);
-    assert_eq!(v["links"]["confirmed"], 54);
+    // The real multi-league capture: 420 Kalshi sports markets (MVE combos and non-sports left
+    // out), 286 Polymarket sports markets; its 285 true pairs all confirmed.
+    assert_eq!(v["markets"]["kalshi"], 420);
+    assert_eq!(v["markets"]["polymarket"], 286);
+    assert_eq!(v["links"]["confirmed"], 285);
     assert!(v["opportunities"].as_u64().unwrap() >= 1, "{v}");
     assert!(v["alerts"].is_u64());
     assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "nothing written to the working folder");

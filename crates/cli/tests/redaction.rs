@@ -73,7 +73,7 @@ fn planted_secrets_appear_in_no_output() {
         std::thread::sleep(std::time::Duration::from_millis(100));
         let health =
             http.get(format!("{base}/health")).send().map(|r| r.text().unwrap_or_default()).unwrap_or_default();
-        if health.contains("\"confirmedCount\":54") {
+        if health.contains("\"confirmedCount\":285") {
             served.push_str(&health);
             break;
         }
@@ -104,7 +104,7 @@ fn planted_secrets_appear_in_no_output() {
     let _ = sim.kill();
     let _ = sim.wait();
     assert!(err.contains("DEBUG") || err.contains("debug"), "logs were captured at debug level");
-    assert!(served.contains("\"confirmedCount\":54"), "the run did its work: {served:.300}");
+    assert!(served.contains("\"confirmedCount\":285"), "the run did its work: {served:.300}");
 
     // A failing command's error path with the same secrets.
     let bad = Command::new(env!("CARGO_BIN_EXE_crossbook"))

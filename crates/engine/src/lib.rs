@@ -16,6 +16,8 @@ pub mod game;
 pub mod health;
 /// Ingestion passes.
 pub mod ingest;
+/// The report of unmatched leagues.
+pub mod leagues;
 /// Live quotes from the venues' sockets.
 pub mod live;
 /// The live-events monitor.

@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use crossbook_matcher::{MatchConfig, Verdict, evaluate, match_all};
-use crossbook_taxonomy::Registry;
 use crossbook_model::{Decider, LinkStatus, Market, MarketKind, MarketStatus, RuleRisk, Topic, Venue};
 use crossbook_store::{Decision, LinkUpsert, MarketFilter, MatchingRun, Store, StoredMarket};
+use crossbook_taxonomy::Registry;
 
 /// What the pass may do by itself.
 #[derive(Debug, Clone)]
@@ -139,8 +139,7 @@ pub async fn run_matching(store: &dyn Store, cfg: &ReviewConfig, now: DateTime<U
         ) else {
             continue; // no longer eligible: left as it is
         };
-        let Some(now_says) = evaluate(&events, k, p, usize::from(c.poly_outcome_index), &registry, &cfg.matcher)
-        else {
+        let Some(now_says) = evaluate(&events, k, p, usize::from(c.poly_outcome_index), &registry, &cfg.matcher) else {
             continue;
         };
         let to = match now_says.verdict {

@@ -65,10 +65,11 @@ async fn one_alert_per_opportunity_within_the_cooldown_in_discord_shape() {
     let (base, got) = receiver().await;
     let alerter =
         Alerter::start(s.db.store.clone(), alert_config(format!("{base}/api/webhooks/1/secret-token"))).unwrap();
-    // At 23:50 the 00:00 games (NOP@WAS, TOR@BOS, PHI@ORL) are urgent; NOP@WAS carries the planted edge.
+    // At 23:50 the 00:00 games (NOP@WAS, TOR@BOS, PHI@ORL: 22 links with their spreads and
+    // totals) are urgent; NOP@WAS carries the planted edge.
     let first =
         monitor_once(&*s.db.store, &s.venues, &s.clock, &alerter, config(30), Duration::minutes(15)).await.unwrap();
-    assert_eq!((first.urgent, first.opportunities, first.alerts), (6, 1, 1));
+    assert_eq!((first.urgent, first.opportunities, first.alerts), (22, 1, 1));
     let second =
         monitor_once(&*s.db.store, &s.venues, &s.clock, &alerter, config(30), Duration::minutes(15)).await.unwrap();
     assert_eq!((second.opportunities, second.alerts), (1, 0), "within the cooldown");

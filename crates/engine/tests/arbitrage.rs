@@ -14,7 +14,7 @@ async fn planted_arbitrage_is_reported_with_hand_worked_figures() {
     let s = setup(&planted()).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
     let r = poll_once(&*s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
-    assert_eq!((r.kalshi_books, r.failed), (54, 0));
+    assert_eq!((r.kalshi_books, r.failed), (285, 0));
     let open = s.db.store.list_open_opportunities().await.unwrap();
     let mil = open
         .iter()

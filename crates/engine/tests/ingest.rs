@@ -52,11 +52,16 @@ fn expected_counts(c: &Capture) -> BTreeMap<(String, String), usize> {
     }
     for e in &c.poly_events {
         let tags: Vec<&str> = e["tags"].as_array().into_iter().flatten().filter_map(|t| t["id"].as_str()).collect();
-        let league = c.poly_sports.iter().find_map(|s| {
-            let league_tags = s["tags"].as_str()?;
-            let specific =
-                league_tags.split(',').find(|t| !crossbook_taxonomy::leagues::POLY_GENERIC_TAGS.contains(t))?;
-            tags.contains(&specific).then(|| crossbook_taxonomy::poly_sport_league(s["sport"].as_str()?)).flatten()
+        // The slug's sport names the league (`cwbb-…`, the women's game, carries the men's
+        // NCAAB tags); else the league tag it carries.
+        let slug_league = e["slug"].as_str().and_then(crossbook_taxonomy::poly_slug_league);
+        let league = slug_league.or_else(|| {
+            c.poly_sports.iter().find_map(|s| {
+                let league_tags = s["tags"].as_str()?;
+                let specific =
+                    league_tags.split(',').find(|t| !crossbook_taxonomy::leagues::POLY_GENERIC_TAGS.contains(t))?;
+                tags.contains(&specific).then(|| crossbook_taxonomy::poly_sport_league(s["sport"].as_str()?)).flatten()
+            })
         });
         if let Some(l) = league {
             *out.entry(("polymarket".into(), l.code().to_string())).or_default() +=
@@ -96,7 +101,8 @@ async fn full_ingestion_of_the_bundled_capture(backend: &str) {
     let (k, p) = ingest_both(&db.store, &sim, &opts).await;
     assert_eq!((k.status, p.status), (RunStatus::Ok, RunStatus::Ok), "{k:?} {p:?}");
     let expected = expected_counts(&capture);
-    assert_eq!(expected.get(&("kalshi".into(), "NBA".into())), Some(&54));
+    assert_eq!(expected.get(&("kalshi".into(), "NBA".into())), Some(&161));
+    assert_eq!(expected.len(), 17 + 17, "16 leagues on both venues, UFC on Kalshi only, NCAA women on Polymarket only");
     assert_eq!(stored_counts(&*db.store).await, expected);
     // Zero MVE markets stored, let alone eligible; nothing off-topic.
     let all = db.store.list_markets(&MarketFilter::default()).await.unwrap();
@@ -106,7 +112,7 @@ async fn full_ingestion_of_the_bundled_capture(backend: &str) {
     let runs = db.store.latest_ingestion_runs().await.unwrap();
     assert_eq!(
         runs.iter().map(|r| (r.venue, r.stored)).collect::<Vec<_>>(),
-        vec![(Venue::Kalshi, 54), (Venue::Polymarket, 738)]
+        vec![(Venue::Kalshi, 420), (Venue::Polymarket, 286)]
     );
     // A second pass changes nothing.
     let before = snapshot(&*db.store).await;
@@ -193,7 +199,7 @@ async fn malformed_bodies_and_items_are_skipped_and_counted() {
     assert!(malformed_bodies > 0);
     assert_eq!((kr.skipped.get("malformed"), pr.skipped.get("malformed")), (Some(&1), Some(&1)));
     assert_eq!((kr.status, pr.status), (RunStatus::Partial, RunStatus::Partial));
-    assert_eq!((kr.stored, pr.stored), (53, 737));
+    assert_eq!((kr.stored, pr.stored), (419, 285));
     let stored = db.store.list_markets(&MarketFilter::default()).await.unwrap();
     assert!(stored.iter().all(|m| m.market.id() != bad_kalshi));
     sim.stop().await;
@@ -206,12 +212,12 @@ async fn sports_only_mode_asks_for_sports_and_turning_it_off_loses_nothing() {
     let db = TestDb::sqlite().await;
     ingest_both(&db.store, &sim, &options(Mode::Split, vec![Topic::Sports])).await;
     let sports = snapshot(&*db.store).await;
-    assert!(!sports.iter().any(|m| m.to_string().contains("KXFED")));
+    assert!(!sports.iter().any(|m| m.to_string().contains("KXFED") || m.to_string().contains("KXBTCD")));
     let topics = vec![Topic::Sports, Topic::Politics, Topic::Economics];
     ingest_both(&db.store, &sim, &options(Mode::Split, topics)).await;
     let all = db.store.list_markets(&MarketFilter::default()).await.unwrap();
-    assert!(all.iter().any(|m| m.market.id() == "KXFED-26JAN-T3.75" && m.market.topic == Topic::Economics));
-    assert!(all.iter().any(|m| m.market.id() == "990001"), "the politics event's market");
+    assert!(all.iter().any(|m| m.market.id() == "KXFEDDECISION-26MAR-H0" && m.market.topic == Topic::Economics));
+    assert!(all.iter().any(|m| m.market.id() == "1502734"), "the politics event's market");
     let sports_now =
         db.store.list_markets(&MarketFilter { topic: Some(Topic::Sports), ..Default::default() }).await.unwrap();
     assert_eq!(sports_now.len(), sports.len(), "no sports market lost");
@@ -233,7 +239,7 @@ async fn markets_gone_from_the_venue_are_closed_not_deleted() {
     let (kr, _) = ingest_both(&db.store, &second, &opts).await;
     assert_eq!(kr.closed, 2);
     let all = db.store.list_markets(&MarketFilter { venue: Some(Venue::Kalshi), ..Default::default() }).await.unwrap();
-    assert_eq!(all.len(), 54, "nothing deleted");
+    assert_eq!(all.len(), 420, "nothing deleted");
     for m in all.iter().filter(|m| m.market.event_id() == gone["event_ticker"].as_str().unwrap()) {
         assert_eq!(m.market.status, MarketStatus::Closed);
         assert!(m.closed_at.is_some());
@@ -251,7 +257,7 @@ async fn signed_requests_pass_the_simulators_check_and_unsigned_ones_do_not() {
     let opts = options(Mode::Split, vec![Topic::Sports]);
     let (signed, _) = clients(&sim, Some(signer.clone()));
     let report = ingest_kalshi(db.store.clone(), &signed, &opts, Arc::new(LogProgress)).await.unwrap();
-    assert_eq!(report.stored, 54);
+    assert_eq!(report.stored, 420);
     let (unsigned, _) = clients(&sim, None);
     let err = ingest_kalshi(db.store.clone(), &unsigned, &opts, Arc::new(LogProgress)).await.unwrap_err();
     assert!(format!("{err:#}").contains("401"), "{err:#}");

@@ -36,9 +36,9 @@ fn mil_open(v: &[crossbook_store::StoredOpportunity]) -> bool {
 async fn every_link_carries_its_class_and_reasons() {
     let s = setup(&Capture::bundled()).await;
     let links = s.db.store.list_links(None).await.unwrap();
-    assert_eq!(links.len(), 54);
+    assert_eq!(links.len(), 285);
     for l in &links {
-        // Kalshi's NBA text says nothing on cancellation (its policy: a fair price); Polymarket's
+        // Kalshi's texts say nothing on cancellation (its policy: a fair price); Polymarket's
         // resolves 50-50; Kalshi waits two weeks for a postponed game, Polymarket until played.
         assert_eq!(l.rule_risk, Some(RuleRisk::Minor), "{}", l.candidate.kalshi_ticker);
         assert!(l.rule_reasons.iter().any(|r| r.starts_with("cancellation:")), "{:?}", l.rule_reasons);

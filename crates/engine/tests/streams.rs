@@ -163,7 +163,8 @@ async fn live_quotes_open_and_close_the_opportunity() {
     )
     .await
     .unwrap();
-    assert_eq!((tickers.len(), tokens.len()), (54, 54));
+    // Every confirmed link's Kalshi market; both outcomes of every linked Polymarket market.
+    assert_eq!((tickers.len(), tokens.len()), (285, 422));
     let (tx, mut rx) = mpsc::channel(4096);
     let k = tokio::spawn(crossbook_kalshi::websocket::run_orderbook_stream(
         env["KALSHI_WS_URL"].clone(),

@@ -1,8 +1,9 @@
 //! Games: the markets of one venue grouped by the game they are about, with the game's clock
 //! and its two sides. Kalshi lists a game's spreads and totals in events of their own series
 //! (`KXNBASPREAD-26JAN09MILLAL`), so a Kalshi game is keyed by league and the ticker's
-//! date-and-sides part; a Polymarket game by league and its event slug up to the date (the
-//! `…-more-markets` event of a game is the same game).
+//! date-and-sides part; a Polymarket game by league, its event slug up to the date and its
+//! start (the `…-more-markets` event of a game is the same game; a second game of the same
+//! teams that day is not).
 
 use std::collections::HashMap;
 
@@ -32,16 +33,18 @@ pub(crate) struct Game<'a> {
     pub(crate) markets: Vec<&'a Market>,
 }
 
-/// The key of a Polymarket game: the event slug up to its date, else the event id.
-fn poly_key(slug: Option<&str>, event_id: &str) -> String {
+/// The key of a Polymarket game: the event slug up to its date and the event's start, else the
+/// event id.
+fn poly_key(slug: Option<&str>, start: Option<DateTime<Utc>>, event_id: &str) -> String {
     let Some(slug) = slug else { return event_id.to_string() };
+    let start = start.map(|s| s.to_rfc3339()).unwrap_or_default();
     let words: Vec<&str> = slug.split('-').collect();
     let date = (1..words.len().saturating_sub(2)).find(|&i| {
         let digits = |w: &str, n: usize| w.len() == n && w.bytes().all(|b| b.is_ascii_digit());
         digits(words[i], 4) && digits(words[i + 1], 2) && digits(words[i + 2], 2)
     });
     match date {
-        Some(i) => words[..i + 3].join("-"),
+        Some(i) => format!("{}@{start}", words[..i + 3].join("-")),
         None => event_id.to_string(),
     }
 }
@@ -83,7 +86,7 @@ pub(crate) fn games<'a>(venue: Venue, events: &'a [Event], markets: &'a [Market]
             },
             Venue::Polymarket => {
                 let slug = event.and_then(|e| e.raw.get("slug")).and_then(|s| s.as_str());
-                (poly_key(slug, m.event_id()), None)
+                (poly_key(slug, event.and_then(|e| e.starts_at), m.event_id()), None)
             }
         };
         let i = *index.entry((league, key.clone())).or_insert_with(|| {
@@ -128,10 +131,13 @@ mod tests {
 
     #[test]
     fn polymarket_keys_join_a_game_and_its_more_markets_event() {
-        assert_eq!(poly_key(Some("fif-fra-eng-2026-07-18-more-markets"), "1"), "fif-fra-eng-2026-07-18");
-        assert_eq!(poly_key(Some("fif-fra-eng-2026-07-18"), "2"), "fif-fra-eng-2026-07-18");
-        assert_eq!(poly_key(Some("fed-decision-in-march"), "3"), "3");
-        assert_eq!(poly_key(None, "4"), "4");
+        let s = "2026-07-18T21:00:00Z".parse::<DateTime<Utc>>().ok();
+        let key = poly_key(Some("fif-fra-eng-2026-07-18-more-markets"), s, "1");
+        assert_eq!(key, poly_key(Some("fif-fra-eng-2026-07-18"), s, "2"));
+        let later = "2026-07-18T23:30:00Z".parse::<DateTime<Utc>>().ok();
+        assert_ne!(key, poly_key(Some("fif-fra-eng-2026-07-18-game-2"), later, "3"), "another start is another game");
+        assert_eq!(poly_key(Some("fed-decision-in-march"), None, "3"), "3");
+        assert_eq!(poly_key(None, None, "4"), "4");
     }
 
     #[test]

@@ -122,11 +122,12 @@ pub fn match_all(events: &[Event], markets: &[Market], registry: &Registry, cfg:
                 if matches!(t, Timing::Apart(_)) {
                     return None;
                 }
-                let identity = identify(registry, k.league, &k.sides, k.ticker_sides.as_deref(), &p.sides, cfg.fuzzy_min)?;
+                let identity =
+                    identify(registry, k.league, &k.sides, k.ticker_sides.as_deref(), &p.sides, cfg.fuzzy_min)?;
                 Some(Option_ { p, identity, timing: t })
             })
             .collect();
-        options.sort_by(|a, b| b.rank().cmp(&a.rank()));
+        options.sort_by_key(|o| std::cmp::Reverse(o.rank()));
         let mut options = options.into_iter();
         let Some(best) = options.next() else { continue };
         // Two equally good games (a duplicate listing, a doubleheader without times).
@@ -294,7 +295,8 @@ fn learn(registry: &Registry, k: &Game<'_>, p: &Game<'_>, identity: &Identity) -
         }
         let (ks, ps) = (&k.sides[i], &p.sides[usize::from(identity.map[i])]);
         let Some(code) = ks.code.as_deref() else { continue };
-        let team = registry.identify(k.league, Venue::Kalshi, ks).map_or_else(|| code.to_ascii_uppercase(), str::to_string);
+        let team =
+            registry.identify(k.league, Venue::Kalshi, ks).map_or_else(|| code.to_ascii_uppercase(), str::to_string);
         let alias = |venue, kind, value: &str| TeamAlias {
             league: k.league,
             team: team.clone(),

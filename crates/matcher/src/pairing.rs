@@ -45,12 +45,10 @@ pub(crate) fn pair(k: &Market, p: &Market, map: [u8; 2], line_tolerance: i32) ->
             let outcome = outcome_of_side(p, polymarket_side(k)?)?;
             Some(Pairing { outcome, line_distance: None })
         }
-        MarketKind::Draw => {
-            (p.subject == Some(Subject::Draw)).then(|| outcome_named(p, "yes")).flatten().map(|outcome| Pairing {
-                outcome,
-                line_distance: None,
-            })
-        }
+        MarketKind::Draw => (p.subject == Some(Subject::Draw))
+            .then(|| outcome_named(p, "yes"))
+            .flatten()
+            .map(|outcome| Pairing { outcome, line_distance: None }),
         MarketKind::Spread => {
             let (kl, pl) = (k.line?, p.line?);
             let outcome = outcome_of_side(p, polymarket_side(k)?)?;

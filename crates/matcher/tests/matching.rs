@@ -1,112 +1,110 @@
-//! Matcher cases: each builds both venues' markets the way the taxonomy leaves them.
+//! Matcher cases, each built from payloads in the venues' real shapes (Kalshi current schema,
+//! Gamma events with JSON-string fields) through the same parse and taxonomy code ingestion
+//! runs. Kalshi's expiration fields are the end of play, as on the venue (start + 3 h here).
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use crossbook_matcher::{MatchConfig, Verdict, match_all};
-use crossbook_model::*;
+use crossbook_kalshi::http::{models as km, parse as kp};
+use crossbook_matcher::{MatchConfig, Verdict, evaluate, match_all};
+use crossbook_model::{Event, Market};
+use crossbook_polymarket::gamma::{models as gm, parse as gp};
+use crossbook_taxonomy::{Registry, classify_kalshi_event, classify_market, classify_poly_event};
+use serde_json::{Value, json};
 
-fn t(day: u32, h: u32, m: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, day, h, m, 0).unwrap()
+fn t(month: u32, day: u32, h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, month, day, h, m, 0).unwrap()
 }
 
-fn kalshi(
-    ticker: &str,
-    league: League,
-    kind: MarketKind,
-    subject: Option<&str>,
-    line: Option<&str>,
-    start: DateTime<Utc>,
-) -> Market {
-    let event = ticker.rsplit_once('-').unwrap().0;
-    Market {
-        key: MarketRef::Kalshi {
-            ticker: KalshiMarketTicker::new(ticker).unwrap(),
-            event_ticker: KalshiEventTicker::new(event).unwrap(),
-        },
-        series: None,
-        title: String::new(),
-        subtitle: None,
-        topic: Topic::Sports,
-        league: Some(league),
-        participants: vec![],
-        subject: subject.map(Into::into),
-        kind,
-        line: line.and_then(Line::parse),
-        outcomes: vec![],
-        status: MarketStatus::Open,
-        open_time: None,
-        close_time: None,
-        starts_at: Some(start),
-        is_mve: false,
-        fees: FeeSchedule::Free,
-        rules: None,
-        raw: serde_json::Value::Null,
-    }
+/// A Kalshi market: (ticker suffix, yes_sub_title, floor_strike).
+type KMarket<'a> = (&'a str, &'a str, Option<f64>);
+
+/// A Kalshi event with its markets, expected to end `end`.
+fn kalshi_event(ticker: &str, title: &str, sub_title: &str, end: DateTime<Utc>, markets: &[KMarket<'_>]) -> Value {
+    let series = ticker.split('-').next().unwrap();
+    let markets: Vec<Value> = markets
+        .iter()
+        .map(|(suffix, yes, strike)| {
+            let mut m = json!({
+                "ticker": format!("{ticker}-{suffix}"), "event_ticker": ticker, "market_type": "binary",
+                "title": format!("{title} Winner?"), "yes_sub_title": yes, "no_sub_title": yes, "status": "active",
+                "close_time": (end + Duration::days(14)).to_rfc3339(),
+                "expected_expiration_time": end.to_rfc3339(), "occurrence_datetime": end.to_rfc3339(),
+                "yes_bid_dollars": "0.4500", "yes_ask_dollars": "0.4700", "last_price_dollars": "0.4600",
+                "volume_fp": "100.00", "price_level_structure": "linear_cent", "result": ""
+            });
+            if let Some(s) = strike {
+                m["floor_strike"] = json!(s);
+            }
+            m
+        })
+        .collect();
+    json!({"event_ticker": ticker, "series_ticker": series, "title": title, "sub_title": sub_title,
+           "category": "Sports", "markets": markets})
 }
 
-fn poly(
-    id: &str,
-    event: &str,
-    league: League,
-    kind: MarketKind,
-    outcomes: &[(&str, Option<&str>)],
-    line: Option<&str>,
-    start: DateTime<Utc>,
-) -> Market {
-    Market {
-        key: MarketRef::Polymarket {
-            market_id: PolyMarketId::new(id).unwrap(),
-            event_id: PolyEventId::new(event).unwrap(),
-            condition_id: None,
-        },
-        series: None,
-        title: String::new(),
-        subtitle: None,
-        topic: Topic::Sports,
-        league: Some(league),
-        participants: vec![],
-        subject: None,
-        kind,
-        line: line.and_then(Line::parse),
-        outcomes: outcomes
-            .iter()
-            .enumerate()
-            .map(|(i, (n, p))| Outcome {
-                name: n.to_string(),
-                token_id: Some(PolyTokenId::new(format!("{id}{i}")).unwrap()),
-                price: None,
-                participant: p.map(Into::into),
+/// A Gamma market: (id, slug suffix, question, outcomes, sportsMarketType, line, groupItemTitle).
+type PMarket<'a> = (&'a str, &'a str, &'a str, &'a [&'a str], &'a str, Option<f64>, Option<&'a str>);
+
+fn poly_event(id: &str, slug: &str, title: &str, start: DateTime<Utc>, markets: &[PMarket<'_>]) -> Value {
+    let markets: Vec<Value> = markets
+        .iter()
+        .map(|(mid, suffix, question, outcomes, smt, line, group)| {
+            let tokens: Vec<String> = (0..outcomes.len()).map(|i| format!("{mid}{i}")).collect();
+            json!({
+                "id": mid, "question": question, "conditionId": format!("0x{mid:0>64}"), "slug": format!("{slug}{suffix}"),
+                "outcomes": serde_json::to_string(outcomes).unwrap(),
+                "outcomePrices": serde_json::to_string(&vec!["0.5"; outcomes.len()]).unwrap(),
+                "clobTokenIds": serde_json::to_string(&tokens).unwrap(),
+                "sportsMarketType": smt, "line": line, "groupItemTitle": group,
+                "gameStartTime": start.format("%Y-%m-%d %H:%M:%S+00").to_string(), "endDate": start.to_rfc3339(),
+                "active": true, "closed": false
             })
-            .collect(),
-        status: MarketStatus::Open,
-        open_time: None,
-        close_time: None,
-        starts_at: Some(start),
-        is_mve: false,
-        fees: FeeSchedule::Free,
-        rules: None,
-        raw: serde_json::Value::Null,
-    }
+        })
+        .collect();
+    json!({"id": id, "slug": slug, "title": title, "startTime": start.to_rfc3339(), "active": true, "closed": false,
+           "tags": [{"id": "1", "label": "Sports"}], "markets": markets})
 }
 
-fn event(venue: Venue, id: &str, league: League, participants: &[&str], start: DateTime<Utc>) -> Event {
-    Event {
-        venue,
-        id: id.into(),
-        series: None,
-        title: String::new(),
-        topic: Topic::Sports,
-        league: Some(league),
-        participants: participants.iter().map(|p| p.to_string()).collect(),
-        starts_at: Some(start),
-        is_mve: false,
-        status: MarketStatus::Open,
-        raw: serde_json::Value::Null,
+/// Parses and classifies both venues' events as ingestion does.
+fn universe(kalshi: &[Value], poly: &[Value]) -> (Vec<Event>, Vec<Market>) {
+    let (mut events, mut markets) = (Vec::new(), Vec::new());
+    for e in kalshi {
+        let wire: km::KalshiEvent = serde_json::from_value(e.clone()).unwrap();
+        let mut raw = e.clone();
+        raw.as_object_mut().unwrap().remove("markets");
+        let mut ev = kp::parse_event(&wire, raw).unwrap();
+        let tickers: Vec<&str> =
+            e["markets"].as_array().unwrap().iter().map(|m| m["ticker"].as_str().unwrap()).collect();
+        classify_kalshi_event(&mut ev, &tickers);
+        for m in e["markets"].as_array().unwrap() {
+            let w: km::KalshiMarket = serde_json::from_value(m.clone()).unwrap();
+            let mut market = kp::parse_market(&w, m.clone(), kp::fee_schedule(None, None)).unwrap();
+            classify_market(&mut market, Some(&ev));
+            markets.push(market);
+        }
+        events.push(ev);
     }
+    for e in poly {
+        let wire: gm::GammaEvent = serde_json::from_value(e.clone()).unwrap();
+        let mut raw = e.clone();
+        raw.as_object_mut().unwrap().remove("markets");
+        let mut ev = gp::parse_event(&wire, raw).unwrap();
+        classify_poly_event(&mut ev, None);
+        for m in e["markets"].as_array().unwrap() {
+            let w: gm::GammaMarket = serde_json::from_value(m.clone()).unwrap();
+            let mut market = gp::parse_market(&w, Some(&ev.id), m.clone()).unwrap();
+            classify_market(&mut market, Some(&ev));
+            markets.push(market);
+        }
+        events.push(ev);
+    }
+    (events, markets)
 }
 
-/// (Kalshi ticker, Polymarket market, outcome index, verdict) of every candidate.
-fn run(events: &[Event], markets: &[Market]) -> Vec<(String, String, u8, Verdict)> {
-    let mut v: Vec<_> = match_all(events, markets, &MatchConfig::default())
+/// (Kalshi ticker, Polymarket market, outcome index, verdict) of every candidate, by ticker.
+fn run(kalshi: &[Value], poly: &[Value]) -> Vec<(String, String, u8, Verdict)> {
+    let (events, markets) = universe(kalshi, poly);
+    let mut v: Vec<_> = match_all(&events, &markets, Registry::bundled(), &MatchConfig::default())
+        .candidates
         .into_iter()
         .map(|c| {
             (c.link.kalshi_ticker.to_string(), c.link.poly_market_id.to_string(), c.link.poly_outcome_index, c.verdict)
@@ -116,254 +114,350 @@ fn run(events: &[Event], markets: &[Market]) -> Vec<(String, String, u8, Verdict
     v
 }
 
-fn nba_game(
-    k_event: &str,
-    start: DateTime<Utc>,
-    poly_event: &str,
-    poly_start: DateTime<Utc>,
-) -> (Vec<Event>, Vec<Market>) {
-    let events = vec![
-        event(Venue::Kalshi, k_event, League::Nba, &["NBA:MIL", "NBA:LAL"], start),
-        event(Venue::Polymarket, poly_event, League::Nba, &["NBA:MIL", "NBA:LAL"], poly_start),
-    ];
-    let markets = vec![
-        kalshi(&format!("{k_event}-MIL"), League::Nba, MarketKind::Moneyline, Some("NBA:MIL"), None, start),
-        kalshi(&format!("{k_event}-LAL"), League::Nba, MarketKind::Moneyline, Some("NBA:LAL"), None, start),
-        poly(
-            &format!("{poly_event}1"),
-            poly_event,
-            League::Nba,
-            MarketKind::Moneyline,
-            &[("Bucks", Some("NBA:MIL")), ("Lakers", Some("NBA:LAL"))],
-            None,
-            poly_start,
-        ),
-    ];
-    (events, markets)
+fn row(ticker: &str, market: &str, outcome: u8, verdict: Verdict) -> (String, String, u8, Verdict) {
+    (ticker.into(), market.into(), outcome, verdict)
+}
+
+/// The real MIL @ LAL game of 9 Jan 2026 (03:30 UTC on the 10th).
+fn nba(k_ticker: &str, pm_slug: &str, pm_start: DateTime<Utc>) -> (Value, Value) {
+    let k = kalshi_event(
+        k_ticker,
+        "Milwaukee at Los Angeles L",
+        "MIL at LAL (Jan 9)",
+        t(1, 10, 6, 30),
+        &[("MIL", "Milwaukee", None), ("LAL", "Los Angeles L", None)],
+    );
+    let p = poly_event(
+        "140938",
+        pm_slug,
+        "Bucks vs. Lakers",
+        pm_start,
+        &[("1096983", "", "Bucks vs. Lakers", &["Bucks", "Lakers"], "moneyline", None, None)],
+    );
+    (k, p)
 }
 
 #[test]
 fn moneyline_pairs_each_team_with_its_own_outcome_and_confirms() {
-    let (e, m) = nba_game("KXNBAGAME-26JAN09MILLAL", t(10, 3, 30), "140938", t(10, 3, 30));
+    let (k, p) = nba("KXNBAGAME-26JAN09MILLAL", "nba-mil-lal-2026-01-09", t(1, 10, 3, 30));
     assert_eq!(
-        run(&e, &m),
+        run(&[k], &[p]),
         vec![
-            ("KXNBAGAME-26JAN09MILLAL-LAL".into(), "1409381".into(), 1, Verdict::Confirm),
-            ("KXNBAGAME-26JAN09MILLAL-MIL".into(), "1409381".into(), 0, Verdict::Confirm),
+            row("KXNBAGAME-26JAN09MILLAL-LAL", "1096983", 1, Verdict::Confirm),
+            row("KXNBAGAME-26JAN09MILLAL-MIL", "1096983", 0, Verdict::Confirm),
         ]
     );
 }
 
 #[test]
 fn outcome_order_does_not_matter_only_who_it_is() {
-    let (e, mut m) = nba_game("KXNBAGAME-26JAN09MILLAL", t(10, 3, 30), "140938", t(10, 3, 30));
-    m[2].outcomes.reverse();
-    let got = run(&e, &m);
-    assert_eq!((got[1].0.as_str(), got[1].2), ("KXNBAGAME-26JAN09MILLAL-MIL", 1));
+    let (k, mut p) = nba("KXNBAGAME-26JAN09MILLAL", "nba-mil-lal-2026-01-09", t(1, 10, 3, 30));
+    p["markets"][0]["outcomes"] = json!("[\"Lakers\", \"Bucks\"]");
+    let got = run(&[k], &[p]);
+    assert_eq!(got[1], row("KXNBAGAME-26JAN09MILLAL-MIL", "1096983", 1, Verdict::Confirm));
 }
 
 #[test]
 fn a_rematch_on_another_date_never_matches() {
-    // Kalshi's game is on Jan 9 (ET); Polymarket only lists the same teams on Jan 11.
-    let (e, m) = nba_game("KXNBAGAME-26JAN09MILLAL", t(10, 3, 30), "150000", t(12, 3, 30));
-    assert!(run(&e, &m).is_empty());
+    // Kalshi's game is on Jan 9 (ET); Polymarket lists the same teams on Jan 11 only.
+    let (k, p) = nba("KXNBAGAME-26JAN09MILLAL", "nba-mil-lal-2026-01-11", t(1, 12, 3, 30));
+    assert!(run(&[k], &[p]).is_empty());
+    // The next day's game starts after this one's expected end: not it either.
+    let (k, p) = nba("KXNBAGAME-26JAN09MILLAL", "nba-mil-lal-2026-01-10", t(1, 11, 0, 30));
+    assert!(run(&[k], &[p]).is_empty());
+}
+
+#[test]
+fn kalshi_expiration_is_never_taken_for_the_start() {
+    // Polymarket's start 03:30 UTC; Kalshi's expected expiration 06:30 UTC (end of play).
+    let (k, p) = nba("KXNBAGAME-26JAN09MILLAL", "nba-mil-lal-2026-01-09", t(1, 10, 3, 30));
+    let (events, markets) = universe(&[k], &[p]);
+    let out = match_all(&events, &markets, Registry::bundled(), &MatchConfig::default());
+    let link = &out.candidates[0].link;
+    assert_eq!(link.starts_at, Some(t(1, 10, 3, 30)), "the link starts when play starts");
+    assert!(link.reasons.iter().any(|r| r.contains("same Eastern date")), "{:?}", link.reasons);
 }
 
 #[test]
 fn a_doubleheader_goes_to_the_game_at_the_same_time() {
-    let start1 = t(10, 17, 5);
-    let start2 = t(10, 23, 10);
-    let ev = |id: &str, s| event(Venue::Polymarket, id, League::Mlb, &["MLB:NYY", "MLB:TB"], s);
-    let pm = |id: &str, e: &str, s| {
-        poly(
-            id,
-            e,
-            League::Mlb,
-            MarketKind::Moneyline,
-            &[("Yankees", Some("MLB:NYY")), ("Rays", Some("MLB:TB"))],
-            None,
-            s,
+    // Real shape: Kalshi lists both games (start time in the ticker, G1/G2); Polymarket one
+    // event per matchup-date, whose start is game 2's.
+    let game = |ticker: &str, end| {
+        kalshi_event(
+            ticker,
+            "Tampa Bay vs Boston",
+            "TB at BOS (Jul 17)",
+            end,
+            &[("TB", "Tampa Bay", None), ("BOS", "Boston", None)],
         )
     };
-    let events = vec![
-        event(Venue::Kalshi, "KXMLBGAME-26JAN101205NYYTB", League::Mlb, &["MLB:NYY", "MLB:TB"], start1),
-        event(Venue::Kalshi, "KXMLBGAME-26JAN101810NYYTB", League::Mlb, &["MLB:NYY", "MLB:TB"], start2),
-        ev("g1", start1),
-        ev("g2", start2),
-    ];
-    let markets = vec![
-        kalshi("KXMLBGAME-26JAN101205NYYTB-NYY", League::Mlb, MarketKind::Moneyline, Some("MLB:NYY"), None, start1),
-        kalshi("KXMLBGAME-26JAN101810NYYTB-NYY", League::Mlb, MarketKind::Moneyline, Some("MLB:NYY"), None, start2),
-        pm("m1", "g1", start1),
-        pm("m2", "g2", start2),
-    ];
-    let got = run(&events, &markets);
-    assert_eq!(got.len(), 2);
-    assert_eq!((got[0].1.as_str(), got[0].3), ("m1", Verdict::Confirm));
-    assert_eq!((got[1].1.as_str(), got[1].3), ("m2", Verdict::Confirm));
+    let g1 = game("KXMLBGAME-26JUL171335TBBOSG1", t(7, 17, 20, 35));
+    let g2 = game("KXMLBGAME-26JUL171910TBBOSG2", t(7, 18, 2, 10));
+    let p = poly_event(
+        "560852",
+        "mlb-tb-bos-2026-07-17",
+        "Tampa Bay Rays vs. Boston Red Sox",
+        t(7, 17, 23, 10),
+        &[(
+            "2510001",
+            "",
+            "Tampa Bay Rays vs. Boston Red Sox",
+            &["Tampa Bay Rays", "Boston Red Sox"],
+            "moneyline",
+            None,
+            None,
+        )],
+    );
+    assert_eq!(
+        run(&[g1, g2], &[p]),
+        vec![
+            row("KXMLBGAME-26JUL171910TBBOSG2-BOS", "2510001", 1, Verdict::Confirm),
+            row("KXMLBGAME-26JUL171910TBBOSG2-TB", "2510001", 0, Verdict::Confirm),
+        ]
+    );
+}
+
+fn spread_game(markets: &[KMarket<'_>], pm_line: f64) -> (Value, Value) {
+    let k = kalshi_event(
+        "KXNBASPREAD-26JAN09MILLAL",
+        "Milwaukee at Los Angeles L: Spread",
+        "MIL at LAL (Jan 9)",
+        t(1, 10, 6, 30),
+        markets,
+    );
+    let p = poly_event(
+        "140938",
+        "nba-mil-lal-2026-01-09",
+        "Bucks vs. Lakers",
+        t(1, 10, 3, 30),
+        &[("sp", "-spread-home-3pt5", "Spread: Lakers (-3.5)", &["Lakers", "Bucks"], "spreads", Some(pm_line), None)],
+    );
+    (k, p)
 }
 
 #[test]
 fn spreads_pair_only_the_side_that_gives_the_points() {
-    let s = t(10, 3, 30);
-    let events = vec![
-        event(Venue::Kalshi, "KXNBASPREAD-26JAN09MILLAL", League::Nba, &["NBA:MIL", "NBA:LAL"], s),
-        event(Venue::Polymarket, "140938", League::Nba, &["NBA:MIL", "NBA:LAL"], s),
-    ];
-    let lal_by_35 = poly(
-        "sp",
-        "140938",
-        League::Nba,
-        MarketKind::Spread,
-        &[("Lakers", Some("NBA:LAL")), ("Bucks", Some("NBA:MIL"))],
-        Some("-3.5"),
-        s,
+    let (k, p) = spread_game(
+        &[
+            // "Lakers win by more than 3.5" = Lakers −3.5: Polymarket's first outcome.
+            ("LAL3", "Los Angeles L wins by over 3.5 points", Some(3.5)),
+            // "Bucks win by more than 3.5" is not "Bucks +3.5": no link.
+            ("MIL3", "Milwaukee wins by over 3.5 points", Some(3.5)),
+            // Lakers −4 is within ±0.5: suggested, not confirmed.
+            ("LAL4", "Los Angeles L wins by over 4 points", Some(4.0)),
+            // Lakers −5.5 is too far: nothing.
+            ("LAL5", "Los Angeles L wins by over 5.5 points", Some(5.5)),
+        ],
+        -3.5,
     );
-    let markets = vec![
-        // "Lakers win by more than 3.5" = Lakers −3.5: Polymarket's first outcome.
-        kalshi("KXNBASPREAD-26JAN09MILLAL-LAL3", League::Nba, MarketKind::Spread, Some("NBA:LAL"), Some("-3.5"), s),
-        // "Bucks win by more than 3.5" is not "Bucks +3.5": no link.
-        kalshi("KXNBASPREAD-26JAN09MILLAL-MIL3", League::Nba, MarketKind::Spread, Some("NBA:MIL"), Some("-3.5"), s),
-        // Lakers −4 is within ±0.5: suggested, not confirmed.
-        kalshi("KXNBASPREAD-26JAN09MILLAL-LAL4", League::Nba, MarketKind::Spread, Some("NBA:LAL"), Some("-4"), s),
-        // Lakers −5.5 is too far: nothing.
-        kalshi("KXNBASPREAD-26JAN09MILLAL-LAL5", League::Nba, MarketKind::Spread, Some("NBA:LAL"), Some("-5.5"), s),
-        lal_by_35,
-    ];
     assert_eq!(
-        run(&events, &markets),
+        run(&[k], &[p]),
         vec![
-            ("KXNBASPREAD-26JAN09MILLAL-LAL3".into(), "sp".into(), 0, Verdict::Confirm),
-            ("KXNBASPREAD-26JAN09MILLAL-LAL4".into(), "sp".into(), 0, Verdict::Suggest),
+            row("KXNBASPREAD-26JAN09MILLAL-LAL3", "sp", 0, Verdict::Confirm),
+            row("KXNBASPREAD-26JAN09MILLAL-LAL4", "sp", 0, Verdict::Suggest),
         ]
     );
 }
 
 #[test]
 fn totals_pair_over_with_over() {
-    let s = t(10, 3, 30);
-    let events = vec![
-        event(Venue::Kalshi, "KXNBATOTAL-26JAN09MILLAL", League::Nba, &["NBA:MIL", "NBA:LAL"], s),
-        event(Venue::Polymarket, "140938", League::Nba, &["NBA:MIL", "NBA:LAL"], s),
-    ];
-    let markets = vec![
-        kalshi("KXNBATOTAL-26JAN09MILLAL-220", League::Nba, MarketKind::Total, None, Some("220.5"), s),
-        poly("tot", "140938", League::Nba, MarketKind::Total, &[("Under", None), ("Over", None)], Some("220.5"), s),
-    ];
-    assert_eq!(
-        run(&events, &markets),
-        vec![("KXNBATOTAL-26JAN09MILLAL-220".into(), "tot".into(), 1, Verdict::Confirm)]
+    let k = kalshi_event(
+        "KXNBATOTAL-26JAN09MILLAL",
+        "Milwaukee at Los Angeles L: Total Points",
+        "MIL at LAL (Jan 9)",
+        t(1, 10, 6, 30),
+        &[("220", "Over 220.5 points scored", Some(220.5)), ("229", "Over 229.5 points scored", Some(229.5))],
     );
+    let p = poly_event(
+        "140938",
+        "nba-mil-lal-2026-01-09",
+        "Bucks vs. Lakers",
+        t(1, 10, 3, 30),
+        &[("tot", "-total-220pt5", "Bucks vs. Lakers: O/U 220.5", &["Under", "Over"], "totals", Some(220.5), None)],
+    );
+    assert_eq!(run(&[k], &[p]), vec![row("KXNBATOTAL-26JAN09MILLAL-220", "tot", 1, Verdict::Confirm)]);
 }
 
 #[test]
 fn soccer_three_way_pairs_home_away_and_draw_with_yes() {
-    let s = t(10, 15, 0);
-    let teams = ["EPL:LEE", "EPL:SUN"];
-    let yes_no = [("Yes", None), ("No", None)];
-    let mut lee = poly("lee", "e1", League::Epl, MarketKind::Moneyline, &yes_no, None, s);
-    lee.subject = Some("EPL:LEE".into());
-    let mut sun = poly("sun", "e1", League::Epl, MarketKind::Moneyline, &yes_no, None, s);
-    sun.subject = Some("EPL:SUN".into());
-    let mut draw = poly("draw", "e1", League::Epl, MarketKind::Draw, &yes_no, None, s);
-    draw.subject = Some("draw".into());
-    let events = vec![
-        event(Venue::Kalshi, "KXEPLGAME-26JAN10LEESUN", League::Epl, &teams, s),
-        event(Venue::Polymarket, "e1", League::Epl, &teams, s),
-    ];
-    let markets = vec![
-        kalshi("KXEPLGAME-26JAN10LEESUN-LEE", League::Epl, MarketKind::Moneyline, Some("EPL:LEE"), None, s),
-        kalshi("KXEPLGAME-26JAN10LEESUN-SUN", League::Epl, MarketKind::Moneyline, Some("EPL:SUN"), None, s),
-        kalshi("KXEPLGAME-26JAN10LEESUN-TIE", League::Epl, MarketKind::Draw, Some("draw"), None, s),
-        lee,
-        sun,
-        draw,
-    ];
+    // The real Serie A game VER–ACM of 19 Apr 2026: codes agree, names differ.
+    let k = kalshi_event(
+        "KXSERIEAGAME-26APR19VERACM",
+        "Verona vs Milan",
+        "VER vs ACM (Apr 19)",
+        t(4, 19, 18, 0),
+        &[("VER", "Verona", None), ("ACM", "Milan", None), ("TIE", "Tie", None)],
+    );
+    let yes_no: &[&str] = &["Yes", "No"];
+    let p = poly_event(
+        "363212",
+        "sea-ver-acm-2026-04-19",
+        "Hellas Verona FC vs. AC Milan",
+        t(4, 19, 16, 0),
+        &[
+            (
+                "ver",
+                "-ver",
+                "Will Hellas Verona FC win on 2026-04-19?",
+                yes_no,
+                "moneyline",
+                None,
+                Some("Hellas Verona FC"),
+            ),
+            (
+                "draw",
+                "-draw",
+                "Will Hellas Verona FC vs. AC Milan end in a draw?",
+                yes_no,
+                "moneyline",
+                None,
+                Some("Draw (Hellas Verona FC vs. AC Milan)"),
+            ),
+            ("acm", "-acm", "Will AC Milan win on 2026-04-19?", yes_no, "moneyline", None, Some("AC Milan")),
+        ],
+    );
     assert_eq!(
-        run(&events, &markets),
+        run(&[k], &[p]),
         vec![
-            ("KXEPLGAME-26JAN10LEESUN-LEE".into(), "lee".into(), 0, Verdict::Confirm),
-            ("KXEPLGAME-26JAN10LEESUN-SUN".into(), "sun".into(), 0, Verdict::Confirm),
-            ("KXEPLGAME-26JAN10LEESUN-TIE".into(), "draw".into(), 0, Verdict::Confirm),
+            row("KXSERIEAGAME-26APR19VERACM-ACM", "acm", 0, Verdict::Confirm),
+            row("KXSERIEAGAME-26APR19VERACM-TIE", "draw", 0, Verdict::Confirm),
+            row("KXSERIEAGAME-26APR19VERACM-VER", "ver", 0, Verdict::Confirm),
         ]
     );
 }
 
 #[test]
-fn unknown_names_may_suggest_but_never_confirm() {
-    let s = t(10, 20, 0);
-    let teams_k = ["~natus vincere", "~faze clan"];
-    let teams_p = ["~natus vincere", "~faze"];
-    let events = vec![
-        event(Venue::Kalshi, "KXCS2GAME-26JAN10NAVIFAZE", League::Cs2, &teams_k, s),
-        event(Venue::Polymarket, "cs", League::Cs2, &teams_p, s),
-    ];
-    let markets = vec![
-        kalshi("KXCS2GAME-26JAN10NAVIFAZE-NAVI", League::Cs2, MarketKind::Series, Some("~natus vincere"), None, s),
-        poly(
+fn names_that_only_resemble_suggest_but_never_confirm() {
+    let k = kalshi_event(
+        "KXCS2GAME-26JAN101500NAVIFAZE",
+        "Natus Vincere vs. FaZe",
+        "NAVI vs FAZE (Jan 10)",
+        t(1, 10, 23, 0),
+        &[("NAVI", "Natus Vincere", None), ("FAZE", "FaZe", None)],
+    );
+    // Polymarket writes other codes and names that only resemble Kalshi's.
+    let p = poly_event(
+        "cs",
+        "cs2-nv-fz-2026-01-10",
+        "Counter-Strike: Natus Vinsere vs Fazer (BO3) - BLAST",
+        t(1, 10, 20, 0),
+        &[(
             "cs1",
-            "cs",
-            League::Cs2,
-            MarketKind::Series,
-            &[("FaZe", Some("~faze")), ("Natus Vincere", Some("~natus vincere"))],
+            "",
+            "Counter-Strike: Natus Vinsere vs Fazer (BO3) - BLAST",
+            &["Natus Vinsere", "Fazer"],
+            "moneyline",
             None,
-            s,
-        ),
-    ];
-    let got = run(&events, &markets);
-    assert_eq!(got, vec![("KXCS2GAME-26JAN10NAVIFAZE-NAVI".into(), "cs1".into(), 1, Verdict::Suggest)]);
+            None,
+        )],
+    );
+    let got = run(&[k], &[p]);
+    assert_eq!(got.len(), 2);
+    assert!(got.iter().all(|r| r.3 == Verdict::Suggest), "{got:?}");
 }
 
 #[test]
-fn different_teams_or_leagues_or_far_starts_do_not_match() {
-    let (mut e, mut m) = nba_game("KXNBAGAME-26JAN09MILLAL", t(10, 3, 30), "140938", t(10, 3, 30));
-    e[1].participants = vec!["NBA:MIL".into(), "NBA:LAC".into()];
-    assert!(run(&e, &m).is_empty(), "one team differs");
-    let (e2, _) = nba_game("KXNBAGAME-26JAN09MILLAL", t(10, 3, 30), "140938", t(10, 3, 30));
-    m[2].league = Some(League::Wnba);
-    assert!(run(&e2, &m).is_empty(), "league differs");
-    let (e3, m3) = nba_game("KXNBAGAME-26JAN09MILLAL", t(10, 3, 30), "140938", t(10, 3, 30) + Duration::hours(5));
-    assert!(run(&e3, &m3).is_empty(), "five hours apart");
-    let (e4, m4) = nba_game("KXNBAGAME-26JAN09MILLAL", t(10, 3, 30), "140938", t(10, 3, 30) + Duration::minutes(40));
-    assert!(run(&e4, &m4).iter().all(|c| c.3 == Verdict::Suggest), "40 minutes apart: suggest only");
+fn different_teams_or_far_starts_do_not_match() {
+    let (k, mut p) = nba("KXNBAGAME-26JAN09MILLAL", "nba-mil-lac-2026-01-09", t(1, 10, 3, 30));
+    p["title"] = json!("Bucks vs. Clippers");
+    p["markets"][0]["outcomes"] = json!("[\"Bucks\", \"Clippers\"]");
+    assert!(run(&[k], &[p]).is_empty(), "one team differs");
+    // Kalshi states a start (in the ticker): 5 hours apart is another game, 40 minutes only
+    // suggests.
+    let k = |ticker: &str| {
+        kalshi_event(
+            ticker,
+            "New York Y vs Tampa Bay",
+            "NYY at TB (Jul 8)",
+            t(7, 9, 1, 40),
+            &[("NYY", "New York Y", None), ("TB", "Tampa Bay", None)],
+        )
+    };
+    let p = |start| {
+        poly_event(
+            "561088",
+            "mlb-nyy-tb-2026-07-08",
+            "New York Yankees vs. Tampa Bay Rays",
+            start,
+            &[(
+                "m",
+                "",
+                "New York Yankees vs. Tampa Bay Rays",
+                &["New York Yankees", "Tampa Bay Rays"],
+                "moneyline",
+                None,
+                None,
+            )],
+        )
+    };
+    assert!(run(&[k("KXMLBGAME-26JUL081840NYYTB")], &[p(t(7, 9, 3, 40))]).is_empty(), "five hours apart");
+    let near = run(&[k("KXMLBGAME-26JUL081840NYYTB")], &[p(t(7, 8, 23, 20))]);
+    assert!(!near.is_empty() && near.iter().all(|r| r.3 == Verdict::Suggest), "40 minutes apart: {near:?}");
 }
 
 #[test]
 fn evaluate_flags_a_link_whose_line_moved_away() {
-    let s = t(10, 3, 30);
-    let events = vec![
-        event(Venue::Kalshi, "KXNBASPREAD-26JAN09MILLAL", League::Nba, &["NBA:MIL", "NBA:LAL"], s),
-        event(Venue::Polymarket, "140938", League::Nba, &["NBA:MIL", "NBA:LAL"], s),
-    ];
-    let k = kalshi("KXNBASPREAD-26JAN09MILLAL-LAL3", League::Nba, MarketKind::Spread, Some("NBA:LAL"), Some("-3.5"), s);
-    let p = poly(
-        "sp",
-        "140938",
-        League::Nba,
-        MarketKind::Spread,
-        &[("Lakers", Some("NBA:LAL")), ("Bucks", Some("NBA:MIL"))],
-        Some("-6.5"),
-        s,
-    );
-    let c = crossbook_matcher::evaluate(&events, &k, &p, 0, &MatchConfig::default()).unwrap();
+    let (k, p) = spread_game(&[("LAL3", "Los Angeles L wins by over 3.5 points", Some(3.5))], -6.5);
+    let (events, markets) = universe(&[k], &[p]);
+    let reg = Registry::bundled();
+    let cfg = MatchConfig::default();
+    let c = evaluate(&events, &markets[0], &markets[1], 0, reg, &cfg).unwrap();
     assert_eq!(c.verdict, Verdict::Reject);
     assert!(c.link.reasons[0].starts_with("conflict"), "{:?}", c.link.reasons);
-    let ok = poly(
-        "sp",
-        "140938",
-        League::Nba,
-        MarketKind::Spread,
-        &[("Lakers", Some("NBA:LAL")), ("Bucks", Some("NBA:MIL"))],
-        Some("-3.5"),
-        s,
-    );
+    let (k, p) = spread_game(&[("LAL3", "Los Angeles L wins by over 3.5 points", Some(3.5))], -3.5);
+    let (events, markets) = universe(&[k], &[p]);
+    assert_eq!(evaluate(&events, &markets[0], &markets[1], 0, reg, &cfg).unwrap().verdict, Verdict::Confirm);
     assert_eq!(
-        crossbook_matcher::evaluate(&events, &k, &ok, 0, &MatchConfig::default()).unwrap().verdict,
-        Verdict::Confirm
-    );
-    assert_eq!(
-        crossbook_matcher::evaluate(&events, &k, &ok, 1, &MatchConfig::default()).unwrap().verdict,
+        evaluate(&events, &markets[0], &markets[1], 1, reg, &cfg).unwrap().verdict,
         Verdict::Reject,
         "flipped side"
     );
+}
+
+#[test]
+fn an_evening_kickoff_dated_the_next_day_by_kalshi_still_matches() {
+    // Real shape: a Brasileirão game at 23:30 UTC on 12 Sep carries 13 Sep in its Kalshi
+    // ticker; its expected end is 02:30 UTC on the 13th.
+    let k = kalshi_event(
+        "KXBRASILEIROGAME-26SEP13BOTRBB",
+        "Botafogo vs Bragantino",
+        "BOT vs RBB (Sep 13)",
+        t(9, 13, 2, 30),
+        &[("BOT", "Botafogo", None), ("RBB", "Bragantino", None), ("TIE", "Tie", None)],
+    );
+    let yes_no: &[&str] = &["Yes", "No"];
+    let p = poly_event(
+        "7001",
+        "bra-bot-rbb-2026-09-12",
+        "Botafogo FR vs. Red Bull Bragantino",
+        t(9, 12, 23, 30),
+        &[
+            ("b1", "-bot", "Will Botafogo FR win on 2026-09-12?", yes_no, "moneyline", None, Some("Botafogo FR")),
+            ("b2", "-draw", "Will Botafogo FR vs. Red Bull Bragantino end in a draw?", yes_no, "moneyline", None, None),
+            (
+                "b3",
+                "-rbb",
+                "Will Red Bull Bragantino win on 2026-09-12?",
+                yes_no,
+                "moneyline",
+                None,
+                Some("Red Bull Bragantino"),
+            ),
+        ],
+    );
+    let got = run(&[k], &[p]);
+    assert_eq!(got.len(), 3);
+    assert!(got.iter().all(|r| r.3 == Verdict::Confirm), "{got:?}");
+}
+
+#[test]
+fn a_game_listed_twice_on_one_day_is_only_suggested() {
+    // Kalshi states no time; two Polymarket events the same day with the same teams.
+    let (k, p1) = nba("KXNBAGAME-26JAN09MILLAL", "nba-mil-lal-2026-01-09", t(1, 10, 3, 30));
+    let (_, mut p2) = nba("KXNBAGAME-26JAN09MILLAL", "nba-mil-lal-2026-01-09-game-2", t(1, 10, 0, 30));
+    p2["id"] = json!("140999");
+    p2["slug"] = json!("nba-lal-mil-2026-01-09");
+    p2["markets"][0]["id"] = json!("1096999");
+    let got = run(&[k], &[p1, p2]);
+    assert!(!got.is_empty() && got.iter().all(|r| r.3 == Verdict::Suggest), "{got:?}");
 }

@@ -101,46 +101,11 @@ macro_rules! leagues {
     };
 }
 
-leagues! {
-    Nba => "NBA", Basketball, "NBA";
-    Wnba => "WNBA", Basketball, "WNBA";
-    Ncaamb => "NCAAMB", Basketball, "NCAA Men's Basketball";
-    Ncaawb => "NCAAWB", Basketball, "NCAA Women's Basketball";
-    Euroleague => "EUROLEAGUE", Basketball, "EuroLeague";
-    Nfl => "NFL", AmericanFootball, "NFL";
-    Ncaaf => "NCAAF", AmericanFootball, "NCAA Football";
-    Mlb => "MLB", Baseball, "MLB";
-    Kbo => "KBO", Baseball, "KBO";
-    Nhl => "NHL", IceHockey, "NHL";
-    Epl => "EPL", Soccer, "Premier League";
-    Ucl => "UCL", Soccer, "UEFA Champions League";
-    Uel => "UEL", Soccer, "UEFA Europa League";
-    LaLiga => "LALIGA", Soccer, "La Liga";
-    SerieA => "SERIEA", Soccer, "Serie A";
-    Bundesliga => "BUNDESLIGA", Soccer, "Bundesliga";
-    Ligue1 => "LIGUE1", Soccer, "Ligue 1";
-    Mls => "MLS", Soccer, "MLS";
-    Eredivisie => "EREDIVISIE", Soccer, "Eredivisie";
-    LigaPortugal => "LIGAPORTUGAL", Soccer, "Liga Portugal";
-    SuperLig => "SUPERLIG", Soccer, "Süper Lig";
-    Brasileirao => "BRASILEIRAO", Soccer, "Brasileirão";
-    LigaMx => "LIGAMX", Soccer, "Liga MX";
-    Championship => "EFLCHAMP", Soccer, "EFL Championship";
-    WorldCup => "WORLDCUP", Soccer, "FIFA World Cup";
-    Ufc => "UFC", Combat, "UFC";
-    Boxing => "BOXING", Combat, "Boxing";
-    Atp => "ATP", Tennis, "ATP";
-    Wta => "WTA", Tennis, "WTA";
-    F1 => "F1", MotorRacing, "Formula 1";
-    Nascar => "NASCAR", MotorRacing, "NASCAR";
-    Pga => "PGA", Golf, "PGA Tour";
-    Ipl => "IPL", Cricket, "Indian Premier League";
-    Lol => "LOL", Esports, "League of Legends";
-    Dota2 => "DOTA2", Esports, "Dota 2";
-    Cs2 => "CS2", Esports, "Counter-Strike 2";
-    Valorant => "VALORANT", Esports, "Valorant";
-    CallOfDuty => "COD", Esports, "Call of Duty";
-}
+include!(concat!(env!("OUT_DIR"), "/leagues.rs"));
+
+/// The catalogue as data: the venue columns (Kalshi series prefixes and competitions,
+/// Polymarket sport codes) are the taxonomy's to read.
+pub const LEAGUES_DATA: &str = include_str!("../leagues.txt");
 
 impl League {
     /// Whether the league is an esports title.

@@ -28,7 +28,9 @@ pub use book_event::BookEvent;
 pub use ids::*;
 pub use league::{League, Sport, Topic};
 pub use link::{Decider, Link, LinkCandidate, LinkDecision, LinkStatus, RuleRisk};
-pub use market::{Event, FeeSchedule, Line, Market, MarketKind, MarketRef, MarketStatus, Outcome, Participant, Subject};
+pub use market::{
+    Event, FeeSchedule, Line, Market, MarketKind, MarketRef, MarketStatus, Outcome, Participant, Subject,
+};
 pub use money::{DecimalError, Money, Price, Qty, Rounding};
 pub use opportunity::{Leg, Opportunity, QuoteAges, Side};
 pub use venue::Venue;

@@ -233,8 +233,10 @@ mod tests {
     fn bundled_capture_loads_with_books() {
         let c = Capture::bundled();
         assert_eq!(c.now.unwrap().to_rfc3339(), "2026-01-09T23:50:00+00:00");
-        assert_eq!(c.kalshi_events.len(), 27 + 4 + 1);
-        assert_eq!(c.market_counts(), (27 * 2 + 4 + 1, 738 + 1));
+        // The real multi-league capture: 171 Kalshi events (427 markets: 420 sports, 3 MVE combos,
+        // 4 non-sports) and 89 Polymarket events (288 markets).
+        assert_eq!(c.kalshi_events.len(), 171);
+        assert_eq!(c.market_counts(), (427, 288));
         assert!(c.kalshi_orderbooks.contains_key("KXNBAGAME-26JAN09NOPWAS-NOP"));
         assert!(!c.poly_books.is_empty());
     }

@@ -24,8 +24,11 @@ fn kalshi_market(ticker: &str, topic: Topic, mve: bool) -> Market {
         subtitle: Some("Milwaukee".into()),
         topic,
         league: Some(League::Nba),
-        participants: vec!["MIL".into(), "LAL".into()],
-        subject: Some("NBA:MIL".into()),
+        participants: vec![
+            Participant::new(Some("MIL"), &["Milwaukee"]),
+            Participant::new(Some("LAL"), &["Los Angeles L"]),
+        ],
+        subject: Some(Subject::Side(0)),
         kind: MarketKind::Moneyline,
         line: None,
         outcomes: vec![
@@ -36,6 +39,7 @@ fn kalshi_market(ticker: &str, topic: Topic, mve: bool) -> Market {
         open_time: Some(t(-48)),
         close_time: Some(t(24)),
         starts_at: Some(t(15)),
+        ends_at: Some(t(18)),
         is_mve: mve,
         fees: FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 17_500, multiplier: 1_000_000 },
         rules: Some("If Milwaukee wins, the market resolves to Yes.".into()),
@@ -55,7 +59,7 @@ fn poly_market(id: &str, line: Option<&str>) -> Market {
         subtitle: None,
         topic: Topic::Sports,
         league: Some(League::Nba),
-        participants: vec!["Bucks".into(), "Lakers".into()],
+        participants: vec![Participant::new(Some("mil"), &["Bucks"]), Participant::new(Some("lal"), &["Lakers"])],
         subject: None,
         kind: if line.is_some() { MarketKind::Spread } else { MarketKind::Moneyline },
         line: line.and_then(Line::parse),
@@ -64,7 +68,7 @@ fn poly_market(id: &str, line: Option<&str>) -> Market {
                 name: "Bucks".into(),
                 token_id: Some(PolyTokenId::new("111").unwrap()),
                 price: None,
-                side: None,
+                side: Some(0),
             },
             Outcome {
                 name: "Lakers".into(),
@@ -77,6 +81,7 @@ fn poly_market(id: &str, line: Option<&str>) -> Market {
         open_time: None,
         close_time: Some(t(16)),
         starts_at: Some(t(15)),
+        ends_at: None,
         is_mve: false,
         fees: FeeSchedule::Free,
         rules: None,
@@ -105,7 +110,7 @@ fn candidate(ticker: &str, poly: &str, index: u8) -> LinkCandidate {
 async fn migrate_twice_changes_nothing(s: &dyn Store) {
     let again = s.migrate().await.unwrap();
     assert!(again.applied.is_empty(), "second migrate applied {:?}", again.applied);
-    assert_eq!(again.current, 4);
+    assert_eq!(again.current, 5);
     s.ping().await.unwrap();
 }
 
@@ -224,7 +229,7 @@ async fn events_round_trip(s: &dyn Store) {
         title: "Houston at Sacramento".into(),
         topic: Topic::Sports,
         league: Some(League::Nba),
-        participants: vec!["HOU".into(), "SAC".into()],
+        participants: vec![Participant::new(Some("HOU"), &["Houston"]), Participant::new(Some("SAC"), &["Sacramento"])],
         starts_at: Some(t(30)),
         is_mve: false,
         status: MarketStatus::Open,
@@ -423,7 +428,7 @@ async fn hostile_text_is_stored_verbatim(s: &dyn Store) {
     let mut m = poly_market("1096983", None);
     m.title = hostile.into();
     m.outcomes[0].name = hostile.into();
-    m.participants = vec![hostile.into(), "Lakers".into()];
+    m.participants = vec![Participant::new(Some(hostile), &[hostile]), Participant::new(None, &["Lakers"])];
     s.upsert_markets(&[m.clone(), poly_market("1096990", Some("-3.5"))], t(0)).await.unwrap();
     let all = s.list_markets(&MarketFilter::default()).await.unwrap();
     assert_eq!(all.len(), 2, "the table is intact and nothing else matched");
@@ -467,6 +472,36 @@ async fn concurrent_writers_neither_collide_nor_deadlock(s: &dyn Store) {
     assert_eq!(s.load_books(None).await.unwrap().len(), 40);
 }
 
+/// The registry's database rows: listed back as written; a learned row never overwrites a
+/// person's; a person's block stays a block; removal deletes only the named row.
+async fn participant_aliases_keep_a_persons_word(s: &dyn Store) {
+    let alias = |value: &str, source, blocked| TeamAlias {
+        league: League::SerieA,
+        team: "INT".into(),
+        venue: None,
+        kind: AliasKind::Name,
+        value: value.into(),
+        source,
+        blocked,
+    };
+    let person = alias("FC Internazionale Milano", AliasSource::Person, true);
+    let learned = alias("Inter", AliasSource::Learned, false);
+    assert_eq!(s.put_aliases(&[person.clone(), learned.clone()], t(0)).await.unwrap(), 2);
+    // The matcher later learns the blocked name: the person's row stands.
+    s.put_aliases(&[alias("FC Internazionale Milano", AliasSource::Learned, false)], t(1)).await.unwrap();
+    let mut code = learned.clone();
+    code.kind = AliasKind::Code;
+    code.venue = Some(Venue::Polymarket);
+    code.value = "int".into();
+    s.put_aliases(std::slice::from_ref(&code), t(1)).await.unwrap();
+    let mut rows = s.list_aliases().await.unwrap();
+    rows.sort_by(|a, b| a.value.cmp(&b.value));
+    assert_eq!(rows, vec![person.clone(), learned.clone(), code.clone()]);
+    assert!(s.remove_alias(&learned).await.unwrap());
+    assert!(!s.remove_alias(&learned).await.unwrap(), "already gone");
+    assert_eq!(s.list_aliases().await.unwrap().len(), 2);
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -502,6 +537,7 @@ conformance!(
     leases_keep_one_holder_at_a_time,
     hostile_text_is_stored_verbatim,
     concurrent_writers_neither_collide_nor_deadlock,
+    participant_aliases_keep_a_persons_word,
 );
 
 #[tokio::test]

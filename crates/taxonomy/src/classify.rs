@@ -48,7 +48,8 @@ pub fn classify_kalshi_event(e: &mut Event, market_tickers: &[&str]) {
     let game = parse_event_ticker(&e.id);
     let spread = kalshi_series_league(&series).is_some_and(|(_, rest)| rest == "SPREAD");
     let codes: Vec<&str> = market_tickers.iter().filter_map(|t| kalshi_market_code(t, &e.id, spread)).collect();
-    e.participants = kalshi_sides(game.as_ref().map(|g| g.sides), str_at(&e.raw, "sub_title").unwrap_or(""), &e.title, &codes);
+    e.participants =
+        kalshi_sides(game.as_ref().map(|g| g.sides), str_at(&e.raw, "sub_title").unwrap_or(""), &e.title, &codes);
     e.starts_at = game.and_then(|g| g.start());
 }
 
@@ -136,7 +137,8 @@ fn map_number(text: &str) -> Option<i32> {
     let upper = text.to_ascii_uppercase();
     ["MAP", "GAME"].iter().find_map(|word| {
         upper.match_indices(word).find_map(|(i, _)| {
-            let digits: String = upper[i + word.len()..].trim_start().chars().take_while(char::is_ascii_digit).collect();
+            let digits: String =
+                upper[i + word.len()..].trim_start().chars().take_while(char::is_ascii_digit).collect();
             digits.parse().ok().filter(|n| (1..=9).contains(n))
         })
     })
@@ -180,7 +182,8 @@ fn poly_kind(m: &Market, league: Option<League>) -> MarketKind {
         "spreads" => MarketKind::Spread,
         // An esports total is about maps ("Games Total: O/U 2.5") only when it says so.
         "totals" if esports => {
-            if ["total-games", "total-maps", "games total", "maps total", "total maps"].iter().any(|w| text.contains(w)) {
+            if ["total-games", "total-maps", "games total", "maps total", "total maps"].iter().any(|w| text.contains(w))
+            {
                 MarketKind::TotalMaps
             } else {
                 MarketKind::Other
@@ -224,13 +227,15 @@ pub fn classify_poly_market(m: &mut Market, event: Option<&Event>) {
 }
 
 /// The side a Polymarket yes/no market is about: the code its slug ends with
-/// (`…-2026-01-10-lee`), else its `groupItemTitle` (`Leeds United FC`).
+/// (`…-2026-01-10-lee`) and its `groupItemTitle` (`Leeds United FC`); none when they disagree.
 fn poly_yes_no_subject(m: &Market) -> Option<Subject> {
     let slug = str_at(&m.raw, "slug").unwrap_or("");
-    slug_tail(slug)
-        .and_then(|code| side_by_code(&m.participants, &code))
-        .or_else(|| str_at(&m.raw, "groupItemTitle").and_then(|g| side_by_name(&m.participants, g)))
-        .map(Subject::Side)
+    let by_code = slug_tail(slug).and_then(|code| side_by_code(&m.participants, &code));
+    let by_name = str_at(&m.raw, "groupItemTitle").and_then(|g| side_by_name(&m.participants, g));
+    match (by_code, by_name) {
+        (Some(a), Some(b)) if a != b => None,
+        (a, b) => a.or(b).map(Subject::Side),
+    }
 }
 
 /// Dispatches on the venue.
@@ -320,7 +325,8 @@ mod tests {
     /// The real Serie A event and markets of the development capture (KXSERIEAGAME-26APR19VERACM).
     #[test]
     fn kalshi_soccer_event_sides_subjects_and_clock() {
-        let tickers = ["KXSERIEAGAME-26APR19VERACM-VER", "KXSERIEAGAME-26APR19VERACM-ACM", "KXSERIEAGAME-26APR19VERACM-TIE"];
+        let tickers =
+            ["KXSERIEAGAME-26APR19VERACM-VER", "KXSERIEAGAME-26APR19VERACM-ACM", "KXSERIEAGAME-26APR19VERACM-TIE"];
         let mut e = event(
             Venue::Kalshi,
             "KXSERIEAGAME-26APR19VERACM",
@@ -330,7 +336,10 @@ mod tests {
         );
         classify_kalshi_event(&mut e, &tickers);
         assert_eq!((e.topic, e.league, e.is_mve), (Topic::Sports, Some(League::SerieA), false));
-        assert_eq!(e.participants, vec![Participant::new(Some("VER"), &["Verona"]), Participant::new(Some("ACM"), &["Milan"])]);
+        assert_eq!(
+            e.participants,
+            vec![Participant::new(Some("VER"), &["Verona"]), Participant::new(Some("ACM"), &["Milan"])]
+        );
         assert_eq!(e.starts_at, None, "no time in the ticker: the start is unknown, never the expiration");
         let mut acm = kalshi(tickers[1], "KXSERIEAGAME-26APR19VERACM", "Milan", json!({}));
         classify_kalshi_market(&mut acm, Some(&e));
@@ -356,27 +365,52 @@ mod tests {
         classify_kalshi_market(&mut s, None);
         assert_eq!((s.kind, s.line.map(|l| l.hundredths())), (MarketKind::Spread, Some(-2250)));
         assert_eq!((s.participants[0].code.as_deref(), s.subject), (Some("IDHO"), Some(Subject::Side(1))));
-        let mut t = kalshi("KXNBATOTAL-26JAN11HOUSAC-220", "KXNBATOTAL-26JAN11HOUSAC", "Over 220.5", json!({"floor_strike": 220.5}));
+        let mut t = kalshi(
+            "KXNBATOTAL-26JAN11HOUSAC-220",
+            "KXNBATOTAL-26JAN11HOUSAC",
+            "Over 220.5",
+            json!({"floor_strike": 220.5}),
+        );
         classify_kalshi_market(&mut t, None);
         assert_eq!((t.kind, t.line.map(|l| l.hundredths()), t.subject), (MarketKind::Total, Some(22050), None));
     }
 
     #[test]
     fn kalshi_esports_maps_tennis_and_mve() {
-        let mut e = event(Venue::Kalshi, "KXLOLMAP-26APR190600T1DRX-2", Some("KXLOLMAP"), "T1 vs. DRX: Map 2", json!({"sub_title": "T1 vs DRX (Apr 19)"}));
+        let mut e = event(
+            Venue::Kalshi,
+            "KXLOLMAP-26APR190600T1DRX-2",
+            Some("KXLOLMAP"),
+            "T1 vs. DRX: Map 2",
+            json!({"sub_title": "T1 vs DRX (Apr 19)"}),
+        );
         classify_kalshi_event(&mut e, &["KXLOLMAP-26APR190600T1DRX-2-T1", "KXLOLMAP-26APR190600T1DRX-2-DRX"]);
         let mut map = kalshi("KXLOLMAP-26APR190600T1DRX-2-T1", "KXLOLMAP-26APR190600T1DRX-2", "T1", json!({}));
         classify_kalshi_market(&mut map, Some(&e));
-        assert_eq!((map.kind, map.line.map(|l| l.hundredths()), map.subject), (MarketKind::MapWinner, Some(200), Some(Subject::Side(0))));
+        assert_eq!(
+            (map.kind, map.line.map(|l| l.hundredths()), map.subject),
+            (MarketKind::MapWinner, Some(200), Some(Subject::Side(0)))
+        );
         let mut ml = kalshi("KXLOLGAME-26APR190600T1DRX-DRX", "KXLOLGAME-26APR190600T1DRX", "DRX", json!({}));
         classify_kalshi_market(&mut ml, None);
         assert_eq!(ml.kind, MarketKind::Moneyline, "an esports match winner is the match's moneyline");
-        let mut t = event(Venue::Kalshi, "KXATPMATCH-26JUL09DJOMED", Some("KXATPMATCH"), "Djokovic vs Medvedev", json!({"sub_title": "Quarterfinal (Jul 09)"}));
+        let mut t = event(
+            Venue::Kalshi,
+            "KXATPMATCH-26JUL09DJOMED",
+            Some("KXATPMATCH"),
+            "Djokovic vs Medvedev",
+            json!({"sub_title": "Quarterfinal (Jul 09)"}),
+        );
         classify_kalshi_event(&mut t, &["KXATPMATCH-26JUL09DJOMED-DJO", "KXATPMATCH-26JUL09DJOMED-MED"]);
         let mut djo = kalshi("KXATPMATCH-26JUL09DJOMED-DJO", "KXATPMATCH-26JUL09DJOMED", "Novak Djokovic", json!({}));
         classify_kalshi_market(&mut djo, Some(&t));
         assert_eq!(djo.participants[0], Participant::new(Some("DJO"), &["Novak Djokovic", "Djokovic"]));
-        let mut mve = kalshi("KXMVESPORTSMULTIGAMEEXTENDED-S2026C5F5F443089-BC7BAA9973E", "KXMVESPORTSMULTIGAMEEXTENDED-S2026C5F5F443089", "", json!({}));
+        let mut mve = kalshi(
+            "KXMVESPORTSMULTIGAMEEXTENDED-S2026C5F5F443089-BC7BAA9973E",
+            "KXMVESPORTSMULTIGAMEEXTENDED-S2026C5F5F443089",
+            "",
+            json!({}),
+        );
         classify_kalshi_market(&mut mve, None);
         assert!(mve.is_mve);
     }
@@ -389,33 +423,61 @@ mod tests {
         classify_poly_event(&mut e, None);
         assert_eq!((e.topic, e.league), (Topic::Sports, Some(League::SerieA)));
         assert_eq!(e.participants[1], Participant::new(Some("acm"), &["AC Milan"]));
-        let mut acm = poly("sea-ver-acm-2026-04-19-acm", "Will AC Milan win on 2026-04-19?", &["Yes", "No"], json!({"sportsMarketType": "moneyline", "groupItemTitle": "AC Milan"}));
+        let mut acm = poly(
+            "sea-ver-acm-2026-04-19-acm",
+            "Will AC Milan win on 2026-04-19?",
+            &["Yes", "No"],
+            json!({"sportsMarketType": "moneyline", "groupItemTitle": "AC Milan"}),
+        );
         classify_poly_market(&mut acm, Some(&e));
         assert_eq!((acm.kind, acm.subject), (MarketKind::Moneyline, Some(Subject::Side(1))));
-        let mut draw = poly("sea-ver-acm-2026-04-19-draw", "Will Hellas Verona FC vs. AC Milan end in a draw?", &["Yes", "No"], json!({"sportsMarketType": "moneyline"}));
+        let mut draw = poly(
+            "sea-ver-acm-2026-04-19-draw",
+            "Will Hellas Verona FC vs. AC Milan end in a draw?",
+            &["Yes", "No"],
+            json!({"sportsMarketType": "moneyline"}),
+        );
         classify_poly_market(&mut draw, Some(&e));
         assert_eq!((draw.kind, draw.subject), (MarketKind::Draw, Some(Subject::Draw)));
 
         let raw = json!({"slug": "lol-t1-drx-2026-04-19", "tags": [{"id": "1", "label": "Sports"}]});
         let mut lol = event(Venue::Polymarket, "365459", None, "LoL: T1 vs DRX (BO3) - LCK Regular Season", raw);
         classify_poly_event(&mut lol, None);
-        let mut g2 = poly("lol-t1-drx-2026-04-19-game2", "LoL: T1 vs DRX - Game 2 Winner", &["T1", "DRX"], json!({"sportsMarketType": "child_moneyline", "groupItemTitle": "Game 2 Winner"}));
+        let mut g2 = poly(
+            "lol-t1-drx-2026-04-19-game2",
+            "LoL: T1 vs DRX - Game 2 Winner",
+            &["T1", "DRX"],
+            json!({"sportsMarketType": "child_moneyline", "groupItemTitle": "Game 2 Winner"}),
+        );
         classify_poly_market(&mut g2, Some(&lol));
         assert_eq!((g2.kind, g2.line.map(|l| l.hundredths())), (MarketKind::MapWinner, Some(200)));
         assert_eq!(g2.outcomes.iter().map(|o| o.side).collect::<Vec<_>>(), vec![Some(0), Some(1)]);
-        let mut maps = poly("lol-t1-drx-2026-04-19-total-games-2pt5", "Games Total: O/U 2.5", &["Over", "Under"], json!({"sportsMarketType": "totals", "line": 2.5}));
+        let mut maps = poly(
+            "lol-t1-drx-2026-04-19-total-games-2pt5",
+            "Games Total: O/U 2.5",
+            &["Over", "Under"],
+            json!({"sportsMarketType": "totals", "line": 2.5}),
+        );
         classify_poly_market(&mut maps, Some(&lol));
         assert_eq!((maps.kind, maps.line.map(|l| l.hundredths())), (MarketKind::TotalMaps, Some(250)));
-        let mut spread = poly("nba-mil-lal-2026-01-09-spread-home-3pt5", "Spread: Lakers (-3.5)", &["Lakers", "Bucks"], json!({"sportsMarketType": "spreads", "line": -3.5}));
-        let mut nba = event(Venue::Polymarket, "140938", None, "Bucks vs. Lakers", json!({"slug": "nba-mil-lal-2026-01-09"}));
+        let mut spread = poly(
+            "nba-mil-lal-2026-01-09-spread-home-3pt5",
+            "Spread: Lakers (-3.5)",
+            &["Lakers", "Bucks"],
+            json!({"sportsMarketType": "spreads", "line": -3.5}),
+        );
+        let mut nba =
+            event(Venue::Polymarket, "140938", None, "Bucks vs. Lakers", json!({"slug": "nba-mil-lal-2026-01-09"}));
         classify_poly_event(&mut nba, None);
         classify_poly_market(&mut spread, Some(&nba));
         assert_eq!((spread.kind, spread.line.map(|l| l.hundredths())), (MarketKind::Spread, Some(-350)));
         assert_eq!(spread.outcomes.iter().map(|o| o.side).collect::<Vec<_>>(), vec![Some(1), Some(0)]);
-        let mut prop = poly("nba-mil-lal-2026-01-09-points", "Points", &["Over", "Under"], json!({"sportsMarketType": "points"}));
+        let mut prop =
+            poly("nba-mil-lal-2026-01-09-points", "Points", &["Over", "Under"], json!({"sportsMarketType": "points"}));
         classify_poly_market(&mut prop, Some(&nba));
         assert_eq!((prop.kind, prop.line), (MarketKind::Other, None));
-        let mut politics = event(Venue::Polymarket, "9", None, "Election", json!({"tags": [{"id": "2", "label": "Politics"}]}));
+        let mut politics =
+            event(Venue::Polymarket, "9", None, "Election", json!({"tags": [{"id": "2", "label": "Politics"}]}));
         classify_poly_event(&mut politics, None);
         assert_eq!((politics.topic, politics.league, politics.participants.len()), (Topic::Politics, None, 0));
     }

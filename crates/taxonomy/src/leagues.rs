@@ -1,140 +1,74 @@
-//! Venue names of leagues: Kalshi series prefixes and competitions, Polymarket sport codes
-//! (`GET /sports`), slug prefixes and league tags.
+//! Venue names of leagues, read from the catalogue's data (`crates/model/leagues.txt`): Kalshi
+//! series prefixes and competitions, Polymarket sport codes (`GET /sports`, slug prefixes).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crossbook_model::League;
+use crossbook_model::league::LEAGUES_DATA;
 
-/// Kalshi series-ticker prefixes, longest first so `KXNCAAMB` wins over shorter ones.
-const KALSHI_PREFIXES: &[(&str, League)] = &[
-    ("KXEFLCHAMPIONSHIP", League::Championship),
-    ("KXLIGAPORTUGAL", League::LigaPortugal),
-    ("KXBRASILEIRAO", League::Brasileirao),
-    ("KXEUROLEAGUE", League::Euroleague),
-    ("KXBUNDESLIGA", League::Bundesliga),
-    ("KXEREDIVISIE", League::Eredivisie),
-    ("KXVALORANT", League::Valorant),
-    ("KXSUPERLIG", League::SuperLig),
-    ("KXSERIEA", League::SerieA),
-    ("KXLALIGA", League::LaLiga),
-    ("KXLIGAMX", League::LigaMx),
-    ("KXNCAAMB", League::Ncaamb),
-    ("KXNCAAWB", League::Ncaawb),
-    ("KXNASCAR", League::Nascar),
-    ("KXBOXING", League::Boxing),
-    ("KXLIGUE1", League::Ligue1),
-    ("KXNCAAF", League::Ncaaf),
-    ("KXDOTA2", League::Dota2),
-    ("KXWNBA", League::Wnba),
-    ("KXFIFA", League::WorldCup),
-    ("KXNBA", League::Nba),
-    ("KXNFL", League::Nfl),
-    ("KXMLB", League::Mlb),
-    ("KXNHL", League::Nhl),
-    ("KXKBO", League::Kbo),
-    ("KXEPL", League::Epl),
-    ("KXUCL", League::Ucl),
-    ("KXUEL", League::Uel),
-    ("KXMLS", League::Mls),
-    ("KXUFC", League::Ufc),
-    ("KXATP", League::Atp),
-    ("KXWTA", League::Wta),
-    ("KXPGA", League::Pga),
-    ("KXIPL", League::Ipl),
-    ("KXLOL", League::Lol),
-    ("KXCS2", League::Cs2),
-    ("KXCOD", League::CallOfDuty),
-    ("KXWC", League::WorldCup),
-    ("KXF1", League::F1),
-];
+/// The venue columns of the catalogue, indexed.
+#[derive(Debug, Default)]
+struct Names {
+    /// Kalshi series prefixes, longest first (so `KXNCAAMB` wins over shorter ones).
+    kalshi_prefixes: Vec<(String, League)>,
+    /// Each league's first listed prefix (its own series; later ones are other names).
+    kalshi_prefix: HashMap<League, String>,
+    kalshi_competitions: HashMap<String, League>,
+    /// Polymarket sport codes in catalogue order (a league's first is its preferred one).
+    poly_codes: Vec<(String, League)>,
+}
+
+fn names() -> &'static Names {
+    static NAMES: OnceLock<Names> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut n = Names::default();
+        let list =
+            |s: &str| s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
+        for line in LEAGUES_DATA.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let cols: Vec<&str> = line.split('|').map(str::trim).collect();
+            // The build script has checked the shape of every line.
+            let Some(league) = cols.get(1).and_then(|c| c.parse::<League>().ok()) else { continue };
+            for p in list(cols.get(4).unwrap_or(&"")) {
+                n.kalshi_prefix.entry(league).or_insert_with(|| p.clone());
+                n.kalshi_prefixes.push((p, league));
+            }
+            for c in list(cols.get(5).unwrap_or(&"")) {
+                n.kalshi_competitions.insert(c.to_ascii_lowercase(), league);
+            }
+            for c in list(cols.get(6).unwrap_or(&"")) {
+                n.poly_codes.push((c.to_ascii_lowercase(), league));
+            }
+        }
+        n.kalshi_prefixes.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        n
+    })
+}
 
 /// The league of a Kalshi series ticker, and what follows the league part (`GAME`, `SPREAD`, …).
 pub fn kalshi_series_league(series: &str) -> Option<(League, &str)> {
-    KALSHI_PREFIXES.iter().find_map(|(p, l)| series.strip_prefix(p).map(|rest| (*l, rest)))
+    names().kalshi_prefixes.iter().find_map(|(p, l)| series.strip_prefix(p.as_str()).map(|rest| (*l, rest)))
 }
 
 /// The Kalshi series prefix of a league (`NBA` → `KXNBA`).
 pub fn kalshi_series_prefix(league: League) -> Option<&'static str> {
-    KALSHI_PREFIXES.iter().find(|(_, l)| *l == league).map(|(p, _)| *p)
+    names().kalshi_prefix.get(&league).map(String::as_str)
 }
 
 /// Kalshi `product_metadata.competition` values, as a fallback.
 pub fn kalshi_competition_league(competition: &str) -> Option<League> {
-    Some(match competition {
-        "Pro Basketball (M)" => League::Nba,
-        "Pro Basketball (W)" => League::Wnba,
-        "Pro Football" => League::Nfl,
-        "Pro Baseball" => League::Mlb,
-        "Pro Hockey" => League::Nhl,
-        "College Football" => League::Ncaaf,
-        "College Basketball (M)" => League::Ncaamb,
-        "College Basketball (W)" => League::Ncaawb,
-        "English Premier League" | "Premier League" => League::Epl,
-        "Champions League" | "UEFA Champions League" => League::Ucl,
-        "La Liga" => League::LaLiga,
-        "Serie A" => League::SerieA,
-        "Bundesliga" => League::Bundesliga,
-        "Ligue 1" => League::Ligue1,
-        "MLS" => League::Mls,
-        "UFC" => League::Ufc,
-        "ATP" => League::Atp,
-        "WTA" => League::Wta,
-        "Formula 1" => League::F1,
-        _ => return None,
-    })
+    names().kalshi_competitions.get(&competition.trim().to_ascii_lowercase()).copied()
 }
-
-/// Polymarket sport codes (`GET /sports` `sport`, and the first part of event slugs).
-const POLY_SPORTS: &[(&str, League)] = &[
-    ("nba", League::Nba),
-    ("wnba", League::Wnba),
-    ("cbb", League::Ncaamb),
-    ("ncaab", League::Ncaamb),
-    ("cwbb", League::Ncaawb),
-    ("bkligend", League::Euroleague),
-    ("nfl", League::Nfl),
-    ("cfb", League::Ncaaf),
-    ("mlb", League::Mlb),
-    ("kbo", League::Kbo),
-    ("nhl", League::Nhl),
-    ("epl", League::Epl),
-    ("ucl", League::Ucl),
-    ("uel", League::Uel),
-    ("lal", League::LaLiga),
-    ("sea", League::SerieA),
-    ("bun", League::Bundesliga),
-    ("fl1", League::Ligue1),
-    ("mls", League::Mls),
-    ("ere", League::Eredivisie),
-    ("por", League::LigaPortugal),
-    ("tur", League::SuperLig),
-    ("bra", League::Brasileirao),
-    ("mex", League::LigaMx),
-    ("efl", League::Championship),
-    ("fif", League::WorldCup),
-    ("ufc", League::Ufc),
-    ("mma", League::Ufc),
-    ("boxing", League::Boxing),
-    ("atp", League::Atp),
-    ("wta", League::Wta),
-    ("f1", League::F1),
-    ("nascar", League::Nascar),
-    ("pga", League::Pga),
-    ("ipl", League::Ipl),
-    ("lol", League::Lol),
-    ("dota2", League::Dota2),
-    ("cs2", League::Cs2),
-    ("val", League::Valorant),
-    ("codmw", League::CallOfDuty),
-];
 
 /// The league of a Polymarket sport code.
 pub fn poly_sport_league(code: &str) -> Option<League> {
     let code = code.trim().to_ascii_lowercase();
-    POLY_SPORTS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+    names().poly_codes.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
 }
 
 /// The sport code of a league on Polymarket (its preferred one).
 pub fn poly_sport_code(league: League) -> Option<&'static str> {
-    POLY_SPORTS.iter().find(|(_, l)| *l == league).map(|(c, _)| *c)
+    names().poly_codes.iter().find(|(_, l)| *l == league).map(|(c, _)| c.as_str())
 }
 
 /// Tags Polymarket puts on every sport (Sports, Games, Soccer, Esports, Cricket, Basketball,
@@ -157,7 +91,13 @@ mod tests {
         assert_eq!(kalshi_series_league("KXNCAAMBGAME"), Some((League::Ncaamb, "GAME")));
         assert_eq!(kalshi_series_league("KXNHLSPREAD"), Some((League::Nhl, "SPREAD")));
         assert_eq!(kalshi_series_league("KXATPMATCH"), Some((League::Atp, "MATCH")));
+        // Real series the taxonomy once missed: Brasileirão's and J1 League's game series.
+        assert_eq!(kalshi_series_league("KXBRASILEIROGAME"), Some((League::Brasileirao, "GAME")));
+        assert_eq!(kalshi_series_league("KXJLEAGUEGAME"), Some((League::J1League, "GAME")));
+        // Série B is not Série A.
+        assert_eq!(kalshi_series_league("KXBRASILEIROBGAME").map(|(_, r)| r), Some("BGAME"));
         assert_eq!(kalshi_series_league("KXFED"), None);
+        assert_eq!(kalshi_series_prefix(League::Nba), Some("KXNBA"));
         assert_eq!(kalshi_competition_league("Pro Basketball (M)"), Some(League::Nba));
     }
 
@@ -165,11 +105,22 @@ mod tests {
     fn polymarket_codes_and_slugs() {
         assert_eq!(poly_sport_league("NBA"), Some(League::Nba));
         assert_eq!(poly_slug_league("nfl-buf-jax-2026-01-11"), Some(League::Nfl));
+        assert_eq!(poly_slug_league("jap-kas-yok-2026-04-11"), Some(League::J1League));
         assert_eq!(poly_slug_league("will-trump-win"), None);
         assert_eq!(poly_sport_code(League::LaLiga), Some("lal"));
-        // Every sport code names one league.
-        for (c, l) in POLY_SPORTS {
-            assert_eq!(poly_sport_league(c), Some(*l));
+        for (c, l) in &names().poly_codes {
+            assert_eq!(poly_sport_league(c), Some(*l), "every sport code names one league");
+        }
+    }
+
+    #[test]
+    fn every_league_has_a_venue_name() {
+        for l in League::ALL {
+            let n = names();
+            assert!(
+                n.kalshi_prefixes.iter().any(|(_, x)| x == l) || n.poly_codes.iter().any(|(_, x)| x == l),
+                "{l} has no venue name"
+            );
         }
     }
 }

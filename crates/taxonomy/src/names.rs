@@ -5,8 +5,8 @@
 
 /// Club and organisation words that carry no identity (`FC`, `SSC`, `Team`, `Esports`).
 const NOISE: &[&str] = &[
-    "fc", "cf", "afc", "sc", "ac", "as", "ss", "ssc", "us", "cd", "ud", "sd", "rc", "rcd", "ca", "ec", "se", "cr", "sk",
-    "jk", "fk", "bk", "sv", "the", "team", "clan", "esports", "gaming",
+    "fc", "cf", "afc", "sc", "ac", "as", "ss", "ssc", "us", "cd", "ud", "sd", "rc", "rcd", "ca", "ec", "se", "cr",
+    "sk", "jk", "fk", "bk", "sv", "the", "team", "clan", "esports", "gaming",
 ];
 
 /// Folds a name to the form comparisons use: lowercase ASCII words, accents removed,
@@ -16,6 +16,12 @@ pub fn normalize(name: &str) -> String {
     let words = words(name);
     let kept: Vec<&str> = words.iter().map(String::as_str).filter(|w| !NOISE.contains(w)).collect();
     if kept.is_empty() { words.join(" ") } else { kept.join(" ") }
+}
+
+/// The name's folded letters and digits run together, club words kept ("AC Milan" →
+/// `acmilan`): what a venue's short code abbreviates.
+pub fn compact(name: &str) -> String {
+    words(name).concat()
 }
 
 /// The folded words of a name, club words included.

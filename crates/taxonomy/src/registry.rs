@@ -112,8 +112,13 @@ impl Registry {
     fn apply(&mut self, rows: &[TeamAlias]) {
         for a in rows {
             let book = self.books.entry(a.league).or_default();
-            if a.blocked { book.remove(a) } else { book.add(a) }
-            self.entries.retain(|e| !(e.league == a.league && e.kind == a.kind && e.venue == a.venue && e.value == a.value));
+            if a.blocked {
+                book.remove(a)
+            } else {
+                book.add(a)
+            }
+            self.entries
+                .retain(|e| !(e.league == a.league && e.kind == a.kind && e.venue == a.venue && e.value == a.value));
             self.entries.push(a.clone());
         }
     }
@@ -121,7 +126,9 @@ impl Registry {
     /// Every entry, files and database, in league and id order.
     pub fn entries(&self) -> Vec<TeamAlias> {
         let mut v = self.entries.clone();
-        v.sort_by(|a, b| (a.league, &a.team, a.kind.as_str(), &a.value).cmp(&(b.league, &b.team, b.kind.as_str(), &b.value)));
+        v.sort_by(|a, b| {
+            (a.league, &a.team, a.kind.as_str(), &a.value).cmp(&(b.league, &b.team, b.kind.as_str(), &b.value))
+        });
         v
     }
 
@@ -179,7 +186,8 @@ pub fn parse_file(league: &str, text: &str) -> Result<Vec<TeamAlias>, RegistryEr
         if id.is_empty() {
             return Err(err(i + 1, "empty id"));
         }
-        let list = |s: &str| s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
+        let list =
+            |s: &str| s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect::<Vec<_>>();
         let alias = |venue, kind, value: String| TeamAlias {
             league: l,
             team: id.to_string(),
@@ -208,7 +216,13 @@ mod tests {
             let mut codes: HashMap<(Option<Venue>, String), &str> = HashMap::new();
             for e in entries.iter().filter(|e| e.kind == AliasKind::Code) {
                 let prev = codes.insert((e.venue, e.value.to_ascii_lowercase()), &e.team);
-                assert!(prev.is_none_or(|p| p == e.team), "{league}: code {} names {} and {}", e.value, e.team, prev.unwrap());
+                assert!(
+                    prev.is_none_or(|p| p == e.team),
+                    "{league}: code {} names {} and {}",
+                    e.value,
+                    e.team,
+                    prev.unwrap()
+                );
             }
         }
     }
@@ -224,7 +238,10 @@ mod tests {
         let la = Participant::new(Some("LA"), &[]);
         assert_eq!(r.identify(League::Nfl, Venue::Kalshi, &la), Some("LAR"));
         assert_eq!(r.identify(League::Nhl, Venue::Kalshi, &la), Some("LAK"));
-        assert_eq!(r.identify(League::Nhl, Venue::Polymarket, &Participant::new(Some("las"), &["Golden Knights"])), Some("VGK"));
+        assert_eq!(
+            r.identify(League::Nhl, Venue::Polymarket, &Participant::new(Some("las"), &["Golden Knights"])),
+            Some("VGK")
+        );
         assert_eq!(r.identify(League::Atp, Venue::Kalshi, &Participant::new(None, &["Jannik Sinner"])), None);
     }
 
@@ -244,7 +261,15 @@ mod tests {
         assert_eq!(r.identify(League::SerieA, Venue::Polymarket, &p), Some("INT"));
         let r = r.with(&[inter(None, AliasKind::Name, "FC Internazionale Milano", true)]);
         assert_eq!(r.identify(League::SerieA, Venue::Polymarket, &p), None);
-        let nyk = TeamAlias { league: League::Nba, team: "NYK".into(), venue: Some(Venue::Kalshi), kind: AliasKind::Code, value: "NY".into(), source: AliasSource::Person, blocked: true };
+        let nyk = TeamAlias {
+            league: League::Nba,
+            team: "NYK".into(),
+            venue: Some(Venue::Kalshi),
+            kind: AliasKind::Code,
+            value: "NY".into(),
+            source: AliasSource::Person,
+            blocked: true,
+        };
         let r = Registry::bundled().with(&[nyk]);
         assert_eq!(r.identify(League::Nba, Venue::Kalshi, &Participant::new(Some("NY"), &[])), None);
     }

@@ -40,9 +40,15 @@ fn is_code(s: &str) -> bool {
 /// Kalshi: the sides of a game event from its ticker's sides part (`VERACM`), the subtitle's
 /// codes (`VER vs ACM (Apr 19)`), the markets' suffix codes and the title's names
 /// (`Verona vs Milan`). Codes are kept only where they make up the ticker's sides part.
-pub fn kalshi_sides(ticker_sides: Option<&str>, sub_title: &str, title: &str, market_codes: &[&str]) -> Vec<Participant> {
+pub fn kalshi_sides(
+    ticker_sides: Option<&str>,
+    sub_title: &str,
+    title: &str,
+    market_codes: &[&str],
+) -> Vec<Participant> {
     let sub = split_matchup(sub_title);
-    let mut known: Vec<&str> = sub.iter().map(String::as_str).filter(|c| is_code(c) && *c == c.to_uppercase()).collect();
+    let mut known: Vec<&str> =
+        sub.iter().map(String::as_str).filter(|c| is_code(c) && *c == c.to_uppercase()).collect();
     known.extend(market_codes.iter().filter(|c| !c.is_empty() && **c != "TIE"));
     let codes = ticker_sides.and_then(|s| crate::kalshi_ticker::split_sides(s, &known));
     let names = split_matchup(title);

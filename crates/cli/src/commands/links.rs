@@ -15,7 +15,7 @@ pub(crate) async fn run_match(settings: &Settings, topics: &str) -> anyhow::Resu
     let now = Clock::from_setting(settings.now).now();
     let r = run_matching(&*store, &ReviewConfig::from_settings(settings), now).await?;
     println!(
-        "eligible: {} Kalshi, {} Polymarket markets; {} candidates; links: {} confirmed, {} suggested, {} rejected ({} conflicts, {} human decisions kept)",
+        "eligible: {} Kalshi, {} Polymarket markets; {} candidates; links: {} confirmed, {} suggested, {} rejected ({} conflicts, {} human decisions kept); registry: {} names and codes learned",
         r.eligible_kalshi,
         r.eligible_polymarket,
         r.candidates,
@@ -23,7 +23,8 @@ pub(crate) async fn run_match(settings: &Settings, topics: &str) -> anyhow::Resu
         r.suggested,
         r.rejected,
         r.conflicts,
-        r.kept_human
+        r.kept_human,
+        r.learned
     );
     Ok(0)
 }

@@ -18,6 +18,8 @@ mod links;
 mod markets;
 /// `crossbook watchlist …`, `quotes loop`, `arbs list`.
 mod quotes;
+/// `crossbook teams …`, `taxonomy leagues`.
+mod registry;
 /// `crossbook run`.
 mod run;
 /// `crossbook serve`.
@@ -32,7 +34,7 @@ use std::sync::Arc;
 
 use crate::args::{
     ArbsCommand, AuditCommand, Command, DbCommand, EvalCommand, EventsCommand, LinksCommand, MarketsCommand,
-    MonitorCommand, QuotesCommand, TaxonomyCommand, WatchlistCommand,
+    MonitorCommand, QuotesCommand, TaxonomyCommand, TeamsCommand, WatchlistCommand,
 };
 use crossbook_model::LinkStatus;
 
@@ -49,6 +51,11 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Ingest { venue, mode } => ingest::ingest(&settings, venue, mode).await,
         Command::Events(EventsCommand::Sync { venue, non_mve }) => ingest::events_sync(&settings, venue, non_mve).await,
         Command::Taxonomy(TaxonomyCommand::Backfill { venue }) => ingest::backfill(&settings, venue).await,
+        Command::Taxonomy(TaxonomyCommand::Leagues { json }) => registry::leagues(&settings, json).await,
+        Command::Teams(TeamsCommand::List { league, json }) => registry::list(&settings, league.as_deref(), json).await,
+        Command::Teams(TeamsCommand::Add(a)) => registry::put(&settings, &a, false).await,
+        Command::Teams(TeamsCommand::Block(a)) => registry::put(&settings, &a, true).await,
+        Command::Teams(TeamsCommand::Remove(a)) => registry::remove(&settings, &a).await,
         Command::Sim(args) => sim::run(args).await,
         Command::Bench { name, json } => bench::run(&settings, name, json).await,
         Command::Match { topics } => links::run_match(&settings, &topics).await,

@@ -76,9 +76,13 @@ pub async fn ingest_polymarket(
     .await
 }
 
-/// The league tags of `GET /sports` for the leagues of our catalogue.
+/// One scan per sport of `GET /sports` with a tag of its own, whether or not the catalogue
+/// knows the league (an unknown one is stored with its league unknown and shows in the report
+/// of unmatched leagues); and, when some sport has no tag of its own, one scan of the Sports tag
+/// for what those scans miss (events already seen are skipped).
 async fn league_scans(client: &GammaClient, tally: &SharedTally) -> anyhow::Result<Vec<Scan>> {
     let mut scans: Vec<Scan> = Vec::new();
+    let mut untagged = false;
     for (i, raw) in client.sports().await?.iter().enumerate() {
         let sport = match decode::<GammaSport>("polymarket", "/sports", raw.get().as_bytes()) {
             Ok(s) => s,
@@ -88,13 +92,17 @@ async fn league_scans(client: &GammaClient, tally: &SharedTally) -> anyhow::Resu
                 continue;
             }
         };
-        let Some(league) = poly_sport_league(&sport.sport) else { continue };
+        let league = poly_sport_league(&sport.sport);
         let Some(tag) = sport.tag_ids().into_iter().find(|t| !POLY_GENERIC_TAGS.contains(&t.as_str())) else {
+            untagged = true;
             continue;
         };
         if scans.iter().all(|s| s.tag.as_deref() != Some(tag.as_str())) {
-            scans.push(Scan { tag: Some(tag), league: Some(league) });
+            scans.push(Scan { tag: Some(tag), league });
         }
+    }
+    if untagged {
+        scans.push(Scan { tag: Some(SPORTS_TAG.into()), league: None });
     }
     Ok(scans)
 }

@@ -15,9 +15,15 @@ up. What each game plants:
 - ATP Sinner v Alcaraz, UFC Pereira v Ankalaev: players no dictionary knows (suggest only).
 - CS2 NaVi v FaZe: series winner, map 1 and map 2 winners, total maps; team names differ a little.
 - A KXMVENFLSINGLEGAME series event (never requested while MVE markets are excluded).
+
+Kalshi's `occurrence_datetime` and `expected_expiration_time` are the expected END of play, as on
+the venue (a real MLB payload has both three hours after first pitch): start + the sport's usual
+length below. Map, total-maps and Polymarket child-market shapes follow the real esports payloads
+of ../shared/data/real/multi-league (`KXLOLMAP-…-1-T1`, `…-game1`, "Games Total: O/U 2.5").
 """
 import json
 import os
+from datetime import datetime, timedelta
 
 NOW = "2026-01-09T12:00:00Z"
 OUT = "leagues"
@@ -45,10 +51,21 @@ KALSHI_RULES = {}
 POLY_RULES = {}
 
 
+# Hours from the start to Kalshi's expected end of play, per series prefix (the real capture's).
+PLAY_HOURS = {"KXNFL": 3.5, "KXNHL": 2.5, "KXMLB": 3, "KXEPL": 2, "KXATP": 3, "KXUFC": 1.5, "KXCS2": 3, "KXMVE": 3.5}
+
+
+def expected_end(event, start):
+    hours = next(h for p, h in PLAY_HOURS.items() if event.startswith(p))
+    end = datetime.strptime(start, "%Y-%m-%dT%H:%M:%SZ") + timedelta(hours=hours)
+    return end.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def kmarket(ticker, event, title, yes_sub, start, strike=None, extra=None):
+    end = expected_end(event, start)
     m = {"ticker": ticker, "event_ticker": event, "market_type": "binary", "title": title, "yes_sub_title": yes_sub,
          "no_sub_title": yes_sub, "status": "active", "open_time": "2026-01-02T15:00:00Z",
-         "close_time": "2026-01-30T00:00:00Z", "occurrence_datetime": start, "expected_expiration_time": start,
+         "close_time": "2026-01-30T00:00:00Z", "occurrence_datetime": end, "expected_expiration_time": end,
          "yes_bid_dollars": "0.4500", "yes_ask_dollars": "0.4700", "last_price_dollars": "0.4600",
          "volume_fp": "1000.00", "rules_primary": f"If {yes_sub} ..., the market resolves to Yes.",
          "rules_secondary": KALSHI_RULES.get(event.split("-")[0], NBA_STYLE), "result": ""}
@@ -198,27 +215,37 @@ h2h("KXUFCFIGHT", "KXUFCFIGHT-26JAN17PERANK", "Alex Pereira vs Magomed Ankalaev"
     ["Alex Pereira", "Magomed Ankalaev"], "2026-01-18T04:00:00Z", "ufc-pereira-ankalaev-2026-01-17",
     "Alex Pereira vs. Magomed Ankalaev", ["Alex Pereira", "Magomed Ankalaev"], "900100", "UFC")
 
-# CS2 Natus Vincere v FaZe, Jan 10 17:00Z: series, maps 1 and 2, total maps.
+# CS2 Natus Vincere v FaZe, Jan 10 17:00Z (12:00 ET, in the tickers): series, maps 1 and 2, total maps.
 st = "2026-01-10T17:00:00Z"
-ser = [kmarket(f"KXCS2GAME-26JAN10NAVIFAZE-{c}", "KXCS2GAME-26JAN10NAVIFAZE", "Natus Vincere vs FaZe Clan Winner?", n, st)
-       for c, n in [("NAVI", "Natus Vincere"), ("FAZE", "FaZe Clan")]]
-kevent("KXCS2GAME-26JAN10NAVIFAZE", "KXCS2GAME", "Natus Vincere vs FaZe Clan", "NAVI vs FAZE (Jan 10)", ser)
-maps = [kmarket(f"KXCS2MAP-26JAN10NAVIFAZE-NAVI{n}", "KXCS2MAP-26JAN10NAVIFAZE", f"Natus Vincere wins map {n}?",
-                "Natus Vincere", st) for n in (1, 2)]
-kevent("KXCS2MAP-26JAN10NAVIFAZE", "KXCS2MAP", "Natus Vincere vs FaZe Clan: Maps", "NAVI vs FAZE (Jan 10)", maps)
-tm = [kmarket("KXCS2TOTALMAPS-26JAN10NAVIFAZE-2", "KXCS2TOTALMAPS-26JAN10NAVIFAZE", "Over 2.5 maps played?", "Over 2.5", st, 2.5)]
-kevent("KXCS2TOTALMAPS-26JAN10NAVIFAZE", "KXCS2TOTALMAPS", "Natus Vincere vs FaZe Clan: Total maps", "NAVI vs FAZE (Jan 10)", tm)
+ser = [kmarket(f"KXCS2GAME-26JAN101200NAVIFAZE-{c}", "KXCS2GAME-26JAN101200NAVIFAZE", "Natus Vincere vs. FaZe Clan Winner?",
+               n, st) for c, n in [("NAVI", "Natus Vincere"), ("FAZE", "FaZe Clan")]]
+kevent("KXCS2GAME-26JAN101200NAVIFAZE", "KXCS2GAME", "Natus Vincere vs. FaZe Clan", "NAVI vs FAZE (Jan 10)", ser)
+maps = []
+for n in (1, 2):
+    ev = f"KXCS2MAP-26JAN101200NAVIFAZE-{n}"
+    m = [kmarket(f"{ev}-{c}", ev, f"Will {name} win map {n} in the Natus Vincere vs. FaZe Clan match?", name, st)
+         for c, name in [("NAVI", "Natus Vincere"), ("FAZE", "FaZe Clan")]]
+    kevent(ev, "KXCS2MAP", f"Natus Vincere vs. FaZe Clan: Map {n}", "NAVI vs FAZE (Jan 10)", m)
+    maps.append(m[0])
+tm = [kmarket("KXCS2TOTALMAPS-26JAN101200NAVIFAZE-3", "KXCS2TOTALMAPS-26JAN101200NAVIFAZE", "Will over 2.5 maps be played?",
+              "Over 2.5 maps", st, 2.5)]
+kevent("KXCS2TOTALMAPS-26JAN101200NAVIFAZE", "KXCS2TOTALMAPS", "Natus Vincere vs. FaZe Clan: Total Maps", "NAVI vs FAZE (Jan 10)", tm)
 names = ["FaZe", "Natus Vincere"]
-p_ser = pmarket("Counter-Strike: FaZe vs Natus Vincere (BO3)", "cs2-faze-navi-2026-01-10", st, names, "moneyline")
-p_m1 = pmarket("Map 1 Winner", "cs2-faze-navi-2026-01-10-map-1", st, names, "child_moneyline", group="Map 1 Winner")
-p_m2 = pmarket("Map 2 Winner", "cs2-faze-navi-2026-01-10-map-2", st, names, "child_moneyline", group="Map 2 Winner")
-p_tm = pmarket("Total Maps O/U 2.5", "cs2-faze-navi-2026-01-10-total-maps", st, ["Over", "Under"], "total_maps", 2.5)
-pevent("cs2-faze-navi-2026-01-10", "FaZe vs. Natus Vincere", st, "100780", "CS2", [p_ser, p_m1, p_m2, p_tm])
-label(ser[0], p_ser, 1, "series", None, "match")
-label(ser[1], p_ser, 0, "series", None, "match")
-label(maps[0], p_m1, 1, "map_winner", None, "match")
-label(maps[1], p_m2, 1, "map_winner", None, "match")
-label(maps[0], p_m2, 1, "map_winner", None, "nonmatch")
+p_ser = pmarket("Counter-Strike: FaZe vs Natus Vincere (BO3)", "cs2-faze-navi-2026-01-10", st, names, "moneyline",
+                group="Match Winner")
+p_m1 = pmarket("Counter-Strike: FaZe vs Natus Vincere - Game 1 Winner", "cs2-faze-navi-2026-01-10-game1", st, names,
+               "child_moneyline", group="Game 1 Winner")
+p_m2 = pmarket("Counter-Strike: FaZe vs Natus Vincere - Game 2 Winner", "cs2-faze-navi-2026-01-10-game2", st, names,
+               "child_moneyline", group="Game 2 Winner")
+p_tm = pmarket("Games Total: O/U 2.5", "cs2-faze-navi-2026-01-10-total-games-2pt5", st, ["Over", "Under"], "totals", 2.5,
+               group="Games Total: O/U 2.5")
+pevent("cs2-faze-navi-2026-01-10", "Counter-Strike: FaZe vs Natus Vincere (BO3) - BLAST Bounty", st, "100780", "CS2",
+       [p_ser, p_m1, p_m2, p_tm])
+label(ser[0], p_ser, 1, "moneyline", None, "match")
+label(ser[1], p_ser, 0, "moneyline", None, "match")
+label(maps[0], p_m1, 1, "map_winner", 1, "match")
+label(maps[1], p_m2, 1, "map_winner", 2, "match")
+label(maps[0], p_m2, 1, "map_winner", 1, "nonmatch")
 label(tm[0], p_tm, 0, "total_maps", 2.5, "match")
 
 # A single-game MVE series: GET /series lists it, ingestion never asks for its events.
