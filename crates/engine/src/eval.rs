@@ -67,6 +67,8 @@ pub struct Stats {
     pub oriented_right: u64,
     pub precision: f64,
     pub recall: f64,
+    /// Of the labelled matches, the share auto-confirmed.
+    pub confirm_rate: f64,
     pub orientation_accuracy: f64,
 }
 
@@ -75,6 +77,7 @@ impl Stats {
         let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { (a as f64 / b as f64 * 1000.0).round() / 1000.0 };
         self.precision = ratio(self.found, self.found + self.wrong);
         self.recall = ratio(self.found, self.matches);
+        self.confirm_rate = ratio(self.confirmed, self.matches);
         self.orientation_accuracy = ratio(self.oriented_right, self.oriented);
     }
 }
@@ -87,6 +90,10 @@ pub struct EvalReport {
     pub by_league: BTreeMap<String, Stats>,
     /// Live links on Kalshi markets no label mentions.
     pub unlabelled_links: u64,
+    /// Live links whose Kalshi ticker states a start time (an independent record of the start),
+    /// and of those, how many have `starts_at` within 15 minutes of it.
+    pub starts_checked: u64,
+    pub starts_within_15m: u64,
     /// One line per miss or wrong link.
     pub misses: Vec<String>,
 }
@@ -166,6 +173,21 @@ pub fn score(labels: &[Label], links: &[Link], kalshi_markets: &[Market]) -> Eva
                     s.false_confirms += 1;
                 }
             });
+        }
+    }
+    let ticker_start: HashMap<&str, chrono::DateTime<chrono::Utc>> =
+        kalshi_markets.iter().filter_map(|m| Some((m.id(), m.starts_at?))).collect();
+    for l in live.values() {
+        if let Some(ks) = ticker_start.get(l.candidate.kalshi_ticker.as_str()) {
+            r.starts_checked += 1;
+            if l.candidate.starts_at.is_some_and(|s| (s - *ks).abs() <= chrono::Duration::minutes(15)) {
+                r.starts_within_15m += 1;
+            } else {
+                misses.push(format!(
+                    "{}: starts_at {:?} vs the ticker's start {ks}",
+                    l.candidate.kalshi_ticker, l.candidate.starts_at
+                ));
+            }
         }
     }
     let labelled: std::collections::HashSet<&str> = labels.iter().map(|l| l.kalshi_ticker.as_str()).collect();

@@ -208,10 +208,13 @@ pub(crate) fn identify(
         let (a, b) = (e[0].level(fuzzy_min), e[1].level(fuzzy_min));
         (a.min(b), a + b)
     };
+    let levels = |e: &[Evidence; 2]| [e[0].level(fuzzy_min), e[1].level(fuzzy_min)];
     let straight = orientation([0, 1]);
     let crossed = orientation([1, 0]);
     let (rs, rc) = (rank(&straight), rank(&crossed));
-    let ((map, evidence, r), other) = if rs >= rc { (([0, 1], straight, rs), rc) } else { (([1, 0], crossed, rc), rs) };
+    let (ls, lc) = (levels(&straight), levels(&crossed));
+    let ((map, evidence, r, chosen), (other, alternative)) =
+        if rs >= rc { (([0, 1], straight, rs, ls), (rc, lc)) } else { (([1, 0], crossed, rc, lc), (rs, ls)) };
     let (min, sum) = r;
     let max = sum - min;
     // Plausible: no conflict, and something on each side, or one side textual.
@@ -223,8 +226,10 @@ pub(crate) fn identify(
     let codes_say = said_by(k, p, |a, b| matches!((&a.code, &b.code), (Some(x), Some(y)) if x.eq_ignore_ascii_case(y)));
     let names_say = said_by(k, p, |a, b| a.names.iter().any(|x| b.names.iter().any(|y| relate(x, y).is_exact())));
     let contradiction = matches!((codes_say, names_say), (Some(a), Some(b)) if a != b);
-    // Certain only when the other orientation is not exact enough too.
-    let certain = exact_enough(r) && !exact_enough(other) && !contradiction;
+    // Certain only when the other orientation is not exact enough too, or is weaker on both
+    // sides ("Dundee" = "Dundee FC" and "Dundee United" = "Dundee United FC", not the reverse).
+    let dominates = chosen[0] > alternative[0] && chosen[1] > alternative[1];
+    let certain = exact_enough(r) && (!exact_enough(other) || dominates) && !contradiction;
     let score = f64::from(sum.max(0)) / 6.0;
     Some(Identity { map, evidence, certain, score })
 }
@@ -313,6 +318,19 @@ mod tests {
         let id = identify(reg, League::SerieA, &k, None, &pm, 0.88).unwrap();
         assert_eq!((id.map, id.certain), ([1, 0], true), "{id:?}");
         assert!(abbreviates("mad", "Club Atlético de Madrid") && !abbreviates("la", "Panthers"));
+    }
+
+    #[test]
+    fn a_derby_of_clubs_sharing_a_word_is_certain_only_by_the_closer_names() {
+        let reg = Registry::bundled();
+        let k = [p("DUN", &["Dundee"]), p("DUU", &["Dundee United"])];
+        let pm = [p("dun", &["Dundee FC"]), p("duu", &["Dundee United FC"])];
+        let id = identify(reg, League::ScottishPrem, &k, None, &pm, 0.88).unwrap();
+        assert_eq!((id.map, id.certain), ([0, 1], true));
+        // Only "Paris" on Kalshi, for both sides: nothing certain.
+        let k = [p("", &["Paris"]), p("", &["Paris"])];
+        let pm = [p("", &["Paris Saint-Germain"]), p("", &["Paris FC"])];
+        assert!(!identify(reg, League::Ligue1, &k, None, &pm, 0.88).is_some_and(|id| id.certain));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 /// Club and organisation words that carry no identity (`FC`, `SSC`, `Team`, `Esports`).
 const NOISE: &[&str] = &[
     "fc", "cf", "afc", "sc", "ac", "as", "ss", "ssc", "us", "cd", "ud", "sd", "rc", "rcd", "ca", "ec", "se", "cr",
-    "sk", "jk", "fk", "bk", "sv", "the", "team", "clan", "esports", "gaming",
+    "sk", "jk", "fk", "bk", "sv", "sl", "the", "team", "clan", "esports", "gaming",
 ];
 
 /// Folds a name to the form comparisons use: lowercase ASCII words, accents removed,
@@ -59,7 +59,8 @@ pub enum NameRelation {
     /// `Jannik Sinner`).
     Contains,
     /// Every word of the shorter name starts a word of the longer, in order
-    /// (`Inter` / `Internazionale Milano`).
+    /// (`Inter` / `Internazionale Milano`), or the shorter is the initials of the longer
+    /// (`PSG` / `Paris Saint-Germain`).
     Prefix,
     /// Only alike (Jaro-Winkler similarity).
     Similar(f64),
@@ -93,7 +94,7 @@ pub fn relate(a: &str, b: &str) -> NameRelation {
     if substantial && person_names_agree(short, long) {
         return NameRelation::Contains;
     }
-    if substantial && words_start_words(short, long) {
+    if substantial && words_start_words(short, long) || initials(short, long) {
         return NameRelation::Prefix;
     }
     let s = crate::similarity::similarity(&na, &nb);
@@ -106,6 +107,14 @@ fn person_names_agree(short: &[&str], long: &[&str]) -> bool {
         ([first, .., last], [lfirst, .., llast]) => {
             last == llast && last.len() >= 3 && first.len() == 1 && lfirst.starts_with(first)
         }
+        _ => false,
+    }
+}
+
+/// `short` is one word of 3 letters or more made of the first letters of `long`'s words.
+fn initials(short: &[&str], long: &[&str]) -> bool {
+    match short {
+        [word] if word.len() >= 3 && word.len() == long.len() => word.chars().zip(long).all(|(c, w)| w.starts_with(c)),
         _ => false,
     }
 }
@@ -201,6 +210,11 @@ mod tests {
             ("Novak Djokovic", "Novak Djokovic", Equal),
             ("J. Sinner", "Jannik Sinner", Contains),
             ("Idaho", "Idaho Vandals", Contains),
+            ("PSG", "Paris Saint-Germain", Prefix),
+            ("SL Benfica", "Sport Lisboa e Benfica", Contains),
+            ("Goztepe Izmir", "Göztepe", Contains),
+            ("Rizespor", "Çaykur Rizespor", Contains),
+            ("Olympique Lyonnais", "Lyon", Prefix),
         ];
         for (k, p, want) in cases {
             assert_eq!(relate(k, p), want, "{k} / {p}");

@@ -18,6 +18,16 @@ const FILES: &[(&str, &str)] = &[
     ("NHL", include_str!("../registry/nhl.txt")),
     ("MLB", include_str!("../registry/mlb.txt")),
     ("EPL", include_str!("../registry/epl.txt")),
+    ("SERIEA", include_str!("../registry/seriea.txt")),
+    ("LALIGA", include_str!("../registry/laliga.txt")),
+    ("BUNDESLIGA", include_str!("../registry/bundesliga.txt")),
+    ("LIGUE1", include_str!("../registry/ligue1.txt")),
+    ("EREDIVISIE", include_str!("../registry/eredivisie.txt")),
+    ("LIGAPORTUGAL", include_str!("../registry/ligaportugal.txt")),
+    ("SUPERLIG", include_str!("../registry/superlig.txt")),
+    ("BRASILEIRAO", include_str!("../registry/brasileirao.txt")),
+    ("J1LEAGUE", include_str!("../registry/j1league.txt")),
+    ("WORLDCUP", include_str!("../registry/worldcup.txt")),
 ];
 
 /// One league's lookups.
@@ -256,10 +266,11 @@ mod tests {
             source: AliasSource::Person,
             blocked,
         };
-        let r = Registry::bundled().with(&[inter(None, AliasKind::Name, "FC Internazionale Milano", false)]);
-        let p = Participant::new(Some("int"), &["FC Internazionale Milano"]);
+        let p = Participant::new(None, &["Inter Milano"]);
+        assert_eq!(Registry::bundled().identify(League::SerieA, Venue::Polymarket, &p), None);
+        let r = Registry::bundled().with(&[inter(None, AliasKind::Name, "Inter Milano", false)]);
         assert_eq!(r.identify(League::SerieA, Venue::Polymarket, &p), Some("INT"));
-        let r = r.with(&[inter(None, AliasKind::Name, "FC Internazionale Milano", true)]);
+        let r = r.with(&[inter(None, AliasKind::Name, "Inter Milano", true)]);
         assert_eq!(r.identify(League::SerieA, Venue::Polymarket, &p), None);
         let nyk = TeamAlias {
             league: League::Nba,

@@ -28,6 +28,10 @@ pub(crate) async fn matching(settings: &Settings, data: &Path, labels: &Path, js
             println!("miss: {m}");
         }
         println!("links on unlabelled Kalshi markets: {}", report.unlabelled_links);
+        println!(
+            "starts: {} of {} links whose Kalshi ticker states a start are within 15 minutes of it",
+            report.starts_within_15m, report.starts_checked
+        );
     }
     println!("{}", serde_json::to_string(&report)?);
     Ok(0)
@@ -67,13 +71,21 @@ pub(crate) async fn evaluate(
 
 fn print_table(what: &str, rows: &std::collections::BTreeMap<String, crossbook_engine::eval::Stats>) {
     println!(
-        "{what:<12} {:>7} {:>6} {:>9} {:>6} {:>7} {:>9} {:>7} {:>11}",
-        "matches", "found", "confirmed", "wrong", "f.conf", "precision", "recall", "orientation"
+        "{what:<12} {:>7} {:>6} {:>9} {:>8} {:>6} {:>7} {:>9} {:>7} {:>11}",
+        "matches", "found", "confirmed", "conf.rate", "wrong", "f.conf", "precision", "recall", "orientation"
     );
     for (k, s) in rows {
         println!(
-            "{k:<12} {:>7} {:>6} {:>9} {:>6} {:>7} {:>9.3} {:>7.3} {:>11.3}",
-            s.matches, s.found, s.confirmed, s.wrong, s.false_confirms, s.precision, s.recall, s.orientation_accuracy
+            "{k:<12} {:>7} {:>6} {:>9} {:>8.3} {:>6} {:>7} {:>9.3} {:>7.3} {:>11.3}",
+            s.matches,
+            s.found,
+            s.confirmed,
+            s.confirm_rate,
+            s.wrong,
+            s.false_confirms,
+            s.precision,
+            s.recall,
+            s.orientation_accuracy
         );
     }
 }

@@ -226,7 +226,7 @@ for n in (1, 2):
     m = [kmarket(f"{ev}-{c}", ev, f"Will {name} win map {n} in the Natus Vincere vs. FaZe Clan match?", name, st)
          for c, name in [("NAVI", "Natus Vincere"), ("FAZE", "FaZe Clan")]]
     kevent(ev, "KXCS2MAP", f"Natus Vincere vs. FaZe Clan: Map {n}", "NAVI vs FAZE (Jan 10)", m)
-    maps.append(m[0])
+    maps.append(m)
 tm = [kmarket("KXCS2TOTALMAPS-26JAN101200NAVIFAZE-3", "KXCS2TOTALMAPS-26JAN101200NAVIFAZE", "Will over 2.5 maps be played?",
               "Over 2.5 maps", st, 2.5)]
 kevent("KXCS2TOTALMAPS-26JAN101200NAVIFAZE", "KXCS2TOTALMAPS", "Natus Vincere vs. FaZe Clan: Total Maps", "NAVI vs FAZE (Jan 10)", tm)
@@ -243,9 +243,11 @@ pevent("cs2-faze-navi-2026-01-10", "Counter-Strike: FaZe vs Natus Vincere (BO3) 
        [p_ser, p_m1, p_m2, p_tm])
 label(ser[0], p_ser, 1, "moneyline", None, "match")
 label(ser[1], p_ser, 0, "moneyline", None, "match")
-label(maps[0], p_m1, 1, "map_winner", 1, "match")
-label(maps[1], p_m2, 1, "map_winner", 2, "match")
-label(maps[0], p_m2, 1, "map_winner", 1, "nonmatch")
+for n, (navi, faze) in enumerate(maps, start=1):
+    game = p_m1 if n == 1 else p_m2
+    label(navi, game, 1, "map_winner", n, "match")
+    label(faze, game, 0, "map_winner", n, "match")
+label(maps[0][0], p_m2, 1, "map_winner", 1, "nonmatch")
 label(tm[0], p_tm, 0, "total_maps", 2.5, "match")
 
 # A single-game MVE series: GET /series lists it, ingestion never asks for its events.
