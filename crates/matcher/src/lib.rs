@@ -240,8 +240,8 @@ fn candidate(
     reasons.push(o.timing.describe(k));
     match o.timing {
         Timing::Exact(_) | Timing::SameDate => {}
-        Timing::BeforeEnd(_) => score *= 0.95,
-        _ => {
+        Timing::BeforeEnd(_) | Timing::NextDay => score *= 0.95,
+        Timing::Near(_) | Timing::Apart(_) => {
             exact = false;
             score *= 0.7;
         }

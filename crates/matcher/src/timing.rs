@@ -8,6 +8,7 @@
 //! game.
 
 use chrono::Duration;
+use crossbook_model::Sport;
 use crossbook_model::time::eastern_date;
 
 use crate::MatchConfig;
@@ -25,6 +26,9 @@ pub(crate) enum Timing {
     /// The Polymarket start falls in the hours before the Kalshi game's expected end (the
     /// dates a day apart).
     BeforeEnd(Duration),
+    /// A tennis match or a fight a day apart: venues date them by local or UTC days, and two
+    /// players or fighters never meet on consecutive days.
+    NextDay,
     /// Not the same game.
     Apart(String),
 }
@@ -32,7 +36,7 @@ pub(crate) enum Timing {
 impl Timing {
     /// Whether the time is exact enough to confirm.
     pub(crate) fn confirms(&self) -> bool {
-        matches!(self, Timing::Exact(_) | Timing::SameDate | Timing::BeforeEnd(_))
+        matches!(self, Timing::Exact(_) | Timing::SameDate | Timing::BeforeEnd(_) | Timing::NextDay)
     }
 
     /// Rank for choosing between candidate games (higher is better).
@@ -40,7 +44,7 @@ impl Timing {
         match self {
             Timing::Exact(gap) => (3, -gap.num_minutes()),
             Timing::SameDate => (2, 0),
-            Timing::BeforeEnd(_) => (1, 0),
+            Timing::BeforeEnd(_) | Timing::NextDay => (1, 0),
             Timing::Near(gap) => (0, -gap.num_minutes()),
             Timing::Apart(_) => (0, i64::MIN),
         }
@@ -55,6 +59,7 @@ impl Timing {
             Timing::BeforeEnd(before) => {
                 format!("starts {} min before Kalshi's expected end (ticker date {date})", before.num_minutes())
             }
+            Timing::NextDay => format!("a day from the Kalshi date {date} (a match or fight is never played twice)"),
             Timing::Apart(why) => why.clone(),
         }
     }
@@ -89,8 +94,10 @@ pub(crate) fn timing(k: &Game<'_>, p: &Game<'_>, cfg: &MatchConfig) -> Timing {
     if pd == kd {
         return Timing::SameDate;
     }
+    let day_apart = (pd - kd).num_days().abs() <= 1;
     match k.end {
-        Some(end) if end - ps <= cfg.play_window && (pd - kd).num_days().abs() <= 1 => Timing::BeforeEnd(end - ps),
+        Some(end) if end - ps <= cfg.play_window && day_apart => Timing::BeforeEnd(end - ps),
+        _ if day_apart && matches!(k.league.sport(), Sport::Tennis | Sport::Combat) => Timing::NextDay,
         _ => Timing::Apart(format!("Eastern dates differ ({kd} vs {pd})")),
     }
 }

@@ -461,3 +461,42 @@ fn a_game_listed_twice_on_one_day_is_only_suggested() {
     let got = run(&[k], &[p1, p2]);
     assert!(!got.is_empty() && got.iter().all(|r| r.3 == Verdict::Suggest), "{got:?}");
 }
+
+#[test]
+fn a_tennis_match_dated_a_day_apart_still_matches_but_a_team_rematch_does_not() {
+    // Melbourne: Kalshi dates the match by its local day (18 Jan); Polymarket starts it at
+    // 00:30 UTC, 17 Jan in US Eastern time. Kalshi's expected expiration here is far off.
+    let k = kalshi_event(
+        "KXATPMATCH-26JAN18SINALC",
+        "Sinner vs Alcaraz",
+        "Final (Jan 18)",
+        t(1, 25, 0, 0),
+        &[("SIN", "Jannik Sinner", None), ("ALC", "Carlos Alcaraz", None)],
+    );
+    let p = poly_event(
+        "9001",
+        "atp-sinner-alcaraz-2026-01-18",
+        "Australian Open: Jannik Sinner vs Carlos Alcaraz",
+        t(1, 18, 0, 30),
+        &[(
+            "m9",
+            "",
+            "Australian Open: Jannik Sinner vs Carlos Alcaraz",
+            &["Jannik Sinner", "Carlos Alcaraz"],
+            "moneyline",
+            None,
+            None,
+        )],
+    );
+    let got = run(&[k], &[p]);
+    assert_eq!(
+        got,
+        vec![
+            row("KXATPMATCH-26JAN18SINALC-ALC", "m9", 1, Verdict::Confirm),
+            row("KXATPMATCH-26JAN18SINALC-SIN", "m9", 0, Verdict::Confirm),
+        ]
+    );
+    // Teams do meet on consecutive days: an NBA game a day from Kalshi's date is another game.
+    let (k, p) = nba("KXNBAGAME-26JAN09MILLAL", "nba-mil-lal-2026-01-08", t(1, 9, 0, 30));
+    assert!(run(&[k], &[p]).is_empty());
+}

@@ -28,6 +28,9 @@ const FILES: &[(&str, &str)] = &[
     ("BRASILEIRAO", include_str!("../registry/brasileirao.txt")),
     ("J1LEAGUE", include_str!("../registry/j1league.txt")),
     ("WORLDCUP", include_str!("../registry/worldcup.txt")),
+    ("NCAAMB", include_str!("../registry/ncaa.txt")),
+    ("NCAAWB", include_str!("../registry/ncaa.txt")),
+    ("NCAAF", include_str!("../registry/ncaa.txt")),
 ];
 
 /// One league's lookups.
