@@ -1,20 +1,24 @@
 //! Alerts: one per opportunity within a cooldown, to the sink ALERT_WEBHOOK_URL names —
 //! Discord (`/api/webhooks/…`), Slack (`/services/…`), Telegram (`/bot<token>/sendMessage?chat_id=`)
 //! or any other URL as a generic JSON webhook. Delivery runs on a task of its own with retries
-//! and backoff, so a failing sink never slows detection; every alert is recorded. The URL is a
+//! and backoff, so a failing sink never slows detection; every alert is recorded through the
+//! writer, so a slow or absent database never delays one. The URL is a
 //! secret: it is never logged or stored, only the sink's kind.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use crossbook_model::{LinkId, Opportunity};
 use crossbook_net::Backoff;
-use crossbook_store::{AlertRecord, Store};
+use crossbook_store::AlertRecord;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+
+use crate::writer::{Write, Writer};
 
 /// Where alerts go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,17 +124,18 @@ impl AlertConfig {
 /// A queued delivery.
 #[derive(Debug)]
 struct Job {
-    alert_id: i64,
+    uid: u64,
     body: Value,
 }
 
 /// When each link and direction (`kalshi_yes`, `kalshi_no`) last alerted.
-type LastAlerts = HashMap<(LinkId, String), DateTime<Utc>>;
+type LastAlerts = HashMap<(LinkId, &'static str), DateTime<Utc>>;
 
-/// Raises alerts; cheap to clone.
+/// Raises alerts; cheap to clone. The decision and the dispatch happen in memory: the record
+/// goes to the writer and the delivery to its own task, neither waited for.
 #[derive(Debug, Clone)]
 pub struct Alerter {
-    store: Arc<dyn Store>,
+    writer: Writer,
     sink: SinkKind,
     url: Option<SecretString>,
     cooldown: chrono::Duration,
@@ -138,71 +143,64 @@ pub struct Alerter {
     /// socket reset, a flickering quote) is a new row but not a new alert within the cooldown.
     last: Arc<Mutex<LastAlerts>>,
     queue: Option<mpsc::Sender<Job>>,
+    next_uid: Arc<AtomicU64>,
+    /// Deliveries queued or in flight.
+    in_flight: Arc<AtomicUsize>,
 }
 
 impl Alerter {
     /// Starts the delivery task (when a URL is configured).
-    pub fn start(store: Arc<dyn Store>, cfg: AlertConfig) -> anyhow::Result<Self> {
+    pub fn start(writer: Writer, cfg: AlertConfig) -> anyhow::Result<Self> {
         let sink = cfg.url.as_ref().map_or(SinkKind::Webhook, |u| SinkKind::of(u.expose_secret()));
+        let in_flight = Arc::new(AtomicUsize::new(0));
         let queue = match &cfg.url {
             Some(url) => {
                 let (tx, rx) = mpsc::channel::<Job>(1024);
                 let http = reqwest::Client::builder().timeout(cfg.timeout).no_proxy().build()?;
-                tokio::spawn(deliver(store.clone(), http, url.clone(), cfg.retries, cfg.backoff, rx));
+                tokio::spawn(deliver(
+                    writer.clone(),
+                    http,
+                    url.clone(),
+                    cfg.retries,
+                    cfg.backoff,
+                    rx,
+                    in_flight.clone(),
+                ));
                 Some(tx)
             }
             None => None,
         };
-        Ok(Self { store, sink, url: cfg.url, cooldown: cfg.cooldown, last: Arc::default(), queue })
+        Ok(Self {
+            writer,
+            sink,
+            url: cfg.url,
+            cooldown: cfg.cooldown,
+            last: Arc::default(),
+            queue,
+            next_uid: Arc::new(AtomicU64::new(1)),
+            in_flight,
+        })
     }
 
-    /// Raises an alert for the stored opportunity `id` unless one went out for its link and
-    /// `direction` within the cooldown. Returns whether an alert was recorded. Never waits for
-    /// delivery.
-    pub async fn arbitrage(
-        &self,
-        id: i64,
-        direction: &str,
-        o: &Opportunity,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<bool> {
+    /// Raises an alert for an open opportunity unless one went out for its link and
+    /// `direction` within the cooldown. Returns whether it did. Never waits.
+    pub fn arbitrage(&self, direction: &'static str, o: &Opportunity, now: DateTime<Utc>) -> bool {
         {
             let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-            let key = (o.link_id, direction.to_string());
+            let key = (o.link_id, direction);
             if last.get(&key).is_some_and(|t| now - *t < self.cooldown) {
-                return Ok(false);
+                return false;
             }
             last.insert(key, now);
         }
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
-        let body = payload(self.sink, &url, o);
-        let status = if self.queue.is_some() { "pending" } else { "logged" };
-        let record = AlertRecord {
-            id: 0,
-            opportunity_id: Some(id),
-            kind: "arbitrage".into(),
-            sink: if self.queue.is_some() { self.sink.as_str().into() } else { "log".into() },
-            status: status.into(),
-            attempts: 0,
-            payload: body.clone(),
-            error: None,
-            created_at: now,
-            sent_at: None,
-        };
-        let alert_id = self.store.insert_alert(&record).await?;
-        tracing::info!(alert = alert_id, sink = record.sink, "{}", describe(o));
-        if let Some(q) = &self.queue
-            && q.try_send(Job { alert_id, body }).is_err()
-        {
-            self.store.update_alert(alert_id, "failed", 0, Some("delivery queue full"), None).await?;
-        }
-        Ok(true)
+        tracing::info!(sink = self.sink_name(), "{}", describe(o));
+        self.dispatch("arbitrage", payload(self.sink, &url, o), Some((o.link_id, direction)), now);
+        true
     }
-}
 
-impl Alerter {
-    /// Records (and sends) a sharp move.
-    pub async fn sharp_move(&self, m: &crate::sharp::SharpMove, now: DateTime<Utc>) -> anyhow::Result<()> {
+    /// Raises an alert for a sharp move.
+    pub fn sharp_move(&self, m: &crate::sharp::SharpMove, now: DateTime<Utc>) {
         let text = format!(
             "crossbook: sharp move on {} {} — mid {} → {} ({:+.1} %) in {} s, {}",
             m.venue,
@@ -215,12 +213,22 @@ impl Alerter {
         );
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
         let data = json!({"venue": m.venue, "book": m.book, "from": m.from, "to": m.to, "change_bps": m.change_bps, "score_driven": m.score_driven});
-        let body = body(self.sink, &url, &text, "sharp_move", data);
-        let record = AlertRecord {
+        tracing::info!("{text}");
+        self.dispatch("sharp_move", body(self.sink, &url, &text, "sharp_move", data), None, now);
+    }
+
+    fn sink_name(&self) -> &'static str {
+        if self.queue.is_some() { self.sink.as_str() } else { "log" }
+    }
+
+    /// Hands the delivery to its task and the record to the writer.
+    fn dispatch(&self, kind: &str, body: Value, about: Option<(LinkId, &'static str)>, now: DateTime<Utc>) {
+        let uid = self.next_uid.fetch_add(1, Ordering::Relaxed);
+        let mut record = AlertRecord {
             id: 0,
             opportunity_id: None,
-            kind: "sharp_move".into(),
-            sink: if self.queue.is_some() { self.sink.as_str().into() } else { "log".into() },
+            kind: kind.into(),
+            sink: self.sink_name().into(),
             status: if self.queue.is_some() { "pending".into() } else { "logged".into() },
             attempts: 0,
             payload: body.clone(),
@@ -228,23 +236,40 @@ impl Alerter {
             created_at: now,
             sent_at: None,
         };
-        let alert_id = self.store.insert_alert(&record).await?;
-        tracing::info!(alert = alert_id, "{text}");
         if let Some(q) = &self.queue {
-            let _ = q.try_send(Job { alert_id, body });
+            self.in_flight.fetch_add(1, Ordering::Relaxed);
+            if q.try_send(Job { uid, body }).is_err() {
+                self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                record.status = "failed".into();
+                record.error = Some("delivery queue full".into());
+            }
         }
-        Ok(())
+        self.writer.send(Write::Alert { uid, record: Box::new(record), about });
+    }
+
+    /// Waits until every queued delivery is done, at most `limit` (one-shot commands end with
+    /// it). Returns whether all were.
+    pub async fn settle(&self, limit: Duration) -> bool {
+        let until = tokio::time::Instant::now() + limit;
+        while self.in_flight.load(Ordering::Relaxed) > 0 {
+            if tokio::time::Instant::now() >= until {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
     }
 }
 
-/// Delivers queued alerts one by one, retrying with backoff; records the outcome.
+/// Delivers queued alerts one by one, retrying with backoff; the outcome goes to the writer.
 async fn deliver(
-    store: Arc<dyn Store>,
+    writer: Writer,
     http: reqwest::Client,
     url: SecretString,
     retries: u32,
     backoff: Backoff,
     mut rx: mpsc::Receiver<Job>,
+    in_flight: Arc<AtomicUsize>,
 ) {
     while let Some(job) = rx.recv().await {
         let mut attempt = 0u32;
@@ -268,17 +293,16 @@ async fn deliver(
             Ok(()) => ("sent", None, Some(Utc::now())),
             Err(e) => ("failed", Some(e), None),
         };
-        if let Err(e) = store.update_alert(job.alert_id, status, i64::from(attempt), error.as_deref(), sent_at).await {
-            tracing::warn!(alert = job.alert_id, error = %e, "alert outcome not recorded");
-        }
         if status == "failed" {
             tracing::warn!(
-                alert = job.alert_id,
+                alert = job.uid,
                 attempts = attempt,
                 reason = error.as_deref().unwrap_or(""),
                 "alert not delivered"
             );
         }
+        writer.send(Write::AlertOutcome { uid: job.uid, status, attempts: i64::from(attempt), error, sent_at });
+        in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -6,8 +6,12 @@
 pub mod alerts;
 /// Recomputing the taxonomy of stored rows.
 pub mod backfill;
+/// Order books in memory.
+pub mod books;
 /// Where "now" comes from.
 pub mod clock;
+/// Every decision in memory.
+pub mod desk;
 /// Scoring the matcher against labels.
 pub mod eval;
 /// The game-status gate.
@@ -18,8 +22,6 @@ pub mod health;
 pub mod ingest;
 /// The report of unmatched leagues.
 pub mod leagues;
-/// Live quotes from the venues' sockets.
-pub mod live;
 /// The live-events monitor.
 pub mod monitor;
 /// The pipeline as steps.
@@ -30,6 +32,8 @@ pub mod quotes;
 pub mod reports;
 /// The matching pass and link review.
 pub mod review;
+/// The sockets feeding the desk, and their state.
+pub mod runtime;
 /// Typed settings.
 pub mod settings;
 /// Sharp-move detection.
@@ -40,6 +44,8 @@ pub mod supervisor;
 pub mod venues;
 /// The watchlist.
 pub mod watchlist;
+/// The database behind the decisions.
+pub mod writer;
 
 pub use clock::Clock;
 pub use settings::{SettingError, Settings};

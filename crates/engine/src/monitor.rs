@@ -1,10 +1,10 @@
 //! The live-events monitor: markets starting within LIVE_EVENT_THRESHOLD_MINUTES are quoted on
-//! every pass and an arbitrage on them raises an alert (one per opportunity per cooldown).
+//! every pass; the desk alerts on their arbitrage (one per link and direction per cooldown).
 
 use chrono::{DateTime, Duration, Utc};
 use crossbook_store::{Store, WatchEntry};
 
-use crate::alerts::Alerter;
+use crate::desk::{SharedDesk, lock};
 use crate::quotes::{QuotesConfig, poll};
 use crate::{Clock, Venues};
 
@@ -24,32 +24,24 @@ pub fn is_urgent(w: &WatchEntry, now: DateTime<Utc>, threshold: Duration) -> boo
     w.starts_at.is_some_and(|s| s > now && s - now <= threshold)
 }
 
-/// One pass: quote the urgent links, alert on their opportunities.
+/// One pass: quote the urgent links on `desk` (whose alerter alerts on their opportunities).
 pub async fn monitor_once(
     store: &dyn Store,
     venues: &Venues,
     clock: &Clock,
-    alerter: &Alerter,
+    desk: &SharedDesk,
     quotes: QuotesConfig,
     threshold: Duration,
 ) -> anyhow::Result<MonitorReport> {
     let now = clock.now();
-    let urgent: Vec<WatchEntry> =
-        store.list_watchlist().await?.into_iter().filter(|w| is_urgent(w, now, threshold)).collect();
-    let ids: std::collections::HashSet<_> = urgent.iter().map(|w| w.link_id).collect();
+    let urgent: std::collections::HashSet<_> =
+        store.list_watchlist().await?.into_iter().filter(|w| is_urgent(w, now, threshold)).map(|w| w.link_id).collect();
     let mut report = MonitorReport { urgent: urgent.len(), ..Default::default() };
     if urgent.is_empty() {
         return Ok(report);
     }
-    poll(store, venues, clock, quotes, &|w| ids.contains(&w.link_id)).await?;
-    let now = clock.now();
-    for o in store.list_open_opportunities().await? {
-        if ids.contains(&o.opportunity.link_id) {
-            report.opportunities += 1;
-            if alerter.arbitrage(o.id, &o.direction, &o.opportunity, now).await? {
-                report.alerts += 1;
-            }
-        }
-    }
+    let r = poll(store, venues, clock, desk, quotes, &|w| urgent.contains(&w.link_id)).await?;
+    report.alerts = r.alerts;
+    report.opportunities = lock(desk).open().keys().filter(|id| urgent.contains(id)).count();
     Ok(report)
 }

@@ -8,11 +8,14 @@ use crossbook_model::Venue;
 use crossbook_store::{Priority, Store};
 
 use crate::alerts::{AlertConfig, Alerter};
+use crate::desk::{Desk, DeskConfig, SharedDesk};
 use crate::ingest::{self, IngestOptions, IngestReport, Mode, Progress};
 use crate::monitor::{MonitorReport, monitor_once};
-use crate::quotes::{QuotesConfig, QuotesReport, poll_once};
+use crate::quotes::{QuotesConfig, QuotesReport, poll};
 use crate::review::{MatchReport, ReviewConfig, run_matching};
+use crate::runtime::{AbortOnDrop, StreamStatus, start_streams};
 use crate::watchlist::{WatchConfig, sync_watchlist};
+use crate::writer::Writer;
 use crate::{Clock, Settings, Venues};
 
 /// Everything the steps need.
@@ -27,11 +30,20 @@ pub struct Pipeline {
     pub quotes: QuotesConfig,
     pub live_threshold: Duration,
     pub alerter: Alerter,
+    /// Where records go: the database, behind the decisions.
+    pub writer: Writer,
+    /// The process's one desk: streams, REST passes and the monitor all feed it.
+    pub desk: SharedDesk,
+    /// The sockets' state.
+    pub streams: Arc<StreamStatus>,
+    settings: Settings,
 }
 
 impl Pipeline {
     pub fn new(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result<Self> {
         let clock = Clock::from_setting(settings.now);
+        let writer = Writer::start(store.clone());
+        let streams = Arc::new(StreamStatus::default());
         let interval = Duration::from_std(settings.quotes_interval).unwrap_or(Duration::seconds(15));
         Ok(Self {
             venues: Venues::from_settings(settings)?,
@@ -50,10 +62,32 @@ impl Pipeline {
                 allow_in_play: settings.allow_in_play,
             },
             live_threshold: Duration::from_std(settings.live_event_threshold).unwrap_or(Duration::minutes(15)),
-            alerter: Alerter::start(store.clone(), AlertConfig::from_settings(settings))?,
+            alerter: Alerter::start(writer.clone(), AlertConfig::from_settings(settings))?,
+            desk: Arc::new(std::sync::Mutex::new(Desk::new(
+                DeskConfig {
+                    stale_after: Duration::from_std(settings.quote_stale_after).unwrap_or(Duration::seconds(30)),
+                    live_threshold: Duration::from_std(settings.live_event_threshold).unwrap_or(Duration::minutes(15)),
+                    allow_in_play: settings.allow_in_play,
+                },
+                writer.clone(),
+                None,
+                streams.clone(),
+            ))),
+            writer,
+            streams,
+            settings: settings.clone(),
             clock,
             store,
-        })
+        }
+        .with_alerts())
+    }
+
+    /// The desk raises this pipeline's alerts.
+    fn with_alerts(self) -> Self {
+        let mut desk = crate::desk::lock(&self.desk);
+        desk.set_alerter(Some(self.alerter.clone()));
+        drop(desk);
+        self
     }
 
     pub async fn ingest(&self, venue: Venue, progress: Arc<dyn Progress>) -> anyhow::Result<IngestReport> {
@@ -75,11 +109,38 @@ impl Pipeline {
         Ok(sync_watchlist(&*self.store, &self.watch, self.clock.now()).await?.len())
     }
 
-    pub async fn quotes(&self, priorities: &[Priority]) -> anyhow::Result<QuotesReport> {
-        poll_once(&*self.store, &self.venues, &self.clock, self.quotes, priorities).await
+    /// The priorities due on tick `n` of the REST cadence: HIGH every QUOTES_INTERVAL_SECONDS,
+    /// MEDIUM every second tick, LOW every fourth.
+    pub fn due(n: u64) -> Vec<Priority> {
+        let mut due = vec![Priority::High];
+        if n.is_multiple_of(2) {
+            due.push(Priority::Medium);
+        }
+        if n.is_multiple_of(4) {
+            due.push(Priority::Low);
+        }
+        due
     }
 
+    /// The state the HTTP server shows (sockets, writer).
+    pub fn runtime(&self) -> crate::runtime::RuntimeState {
+        crate::runtime::RuntimeState { streams: self.streams.clone(), writer: self.writer.clone() }
+    }
+
+    /// One REST pass over the watched links of `priorities`, decided on the desk.
+    pub async fn quotes(&self, priorities: &[Priority]) -> anyhow::Result<QuotesReport> {
+        poll(&*self.store, &self.venues, &self.clock, &self.desk, self.quotes, &|w| priorities.contains(&w.priority))
+            .await
+    }
+
+    /// One pass of the live-events monitor on the desk.
     pub async fn monitor(&self) -> anyhow::Result<MonitorReport> {
-        monitor_once(&*self.store, &self.venues, &self.clock, &self.alerter, self.quotes, self.live_threshold).await
+        monitor_once(&*self.store, &self.venues, &self.clock, &self.desk, self.quotes, self.live_threshold).await
+    }
+
+    /// The sockets for the desk's watched books (loaded from the store first).
+    pub async fn streams(&self) -> anyhow::Result<Vec<AbortOnDrop>> {
+        crate::desk::refresh(&self.desk, &*self.store, self.clock.now()).await?;
+        Ok(start_streams(&self.settings, &self.venues, self.desk.clone(), self.clock))
     }
 }

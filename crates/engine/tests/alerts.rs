@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::routing::post;
 use chrono::Duration;
-use common::{config, planted, setup, watch};
-use crossbook_engine::alerts::{AlertConfig, Alerter};
+use common::{config, desk, planted, setup, watch};
+use crossbook_engine::alerts::AlertConfig;
 use crossbook_engine::monitor::monitor_once;
 use crossbook_engine::watchlist::sync_watchlist;
 use crossbook_net::Backoff;
@@ -63,24 +63,25 @@ async fn one_alert_per_opportunity_within_the_cooldown_in_discord_shape() {
     let s = setup(&planted()).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
     let (base, got) = receiver().await;
-    let alerter =
-        Alerter::start(s.db.store.clone(), alert_config(format!("{base}/api/webhooks/1/secret-token"))).unwrap();
+    let d = desk(&s, Some(alert_config(format!("{base}/api/webhooks/1/secret-token"))), 30);
     // At 23:50 the 00:00 games (NOP@WAS, TOR@BOS, PHI@ORL: 22 links with their spreads and
     // totals) are urgent; NOP@WAS carries the planted edge.
     let first =
-        monitor_once(&*s.db.store, &s.venues, &s.clock, &alerter, config(30), Duration::minutes(15)).await.unwrap();
+        monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), Duration::minutes(15)).await.unwrap();
     assert_eq!((first.urgent, first.opportunities, first.alerts), (22, 1, 1));
     let second =
-        monitor_once(&*s.db.store, &s.venues, &s.clock, &alerter, config(30), Duration::minutes(15)).await.unwrap();
+        monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), Duration::minutes(15)).await.unwrap();
     assert_eq!((second.opportunities, second.alerts), (1, 0), "within the cooldown");
     // It closes (a socket reset, say) and reopens as a new row: the same link and direction,
     // still within the cooldown, so no new alert.
+    d.writer.flush().await;
     let before = s.db.store.list_open_opportunities().await.unwrap()[0].id;
     let later = s.clock.now() + Duration::seconds(1);
     assert_eq!(s.db.store.close_opportunities(later, later).await.unwrap(), 1);
     let third =
-        monitor_once(&*s.db.store, &s.venues, &s.clock, &alerter, config(30), Duration::minutes(15)).await.unwrap();
+        monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), Duration::minutes(15)).await.unwrap();
     assert_eq!((third.opportunities, third.alerts), (1, 0), "reopened within the cooldown");
+    d.settle().await;
     assert_ne!(s.db.store.list_open_opportunities().await.unwrap()[0].id, before, "a new row");
     wait_for(|| !got.lock().unwrap().is_empty()).await;
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -102,19 +103,12 @@ async fn a_failing_sink_does_not_hold_detection_up() {
     let s = setup(&planted()).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
     // Nothing listens on port 9 of loopback: every attempt is refused.
-    let alerter = Alerter::start(s.db.store.clone(), alert_config("http://127.0.0.1:9/services/T/B/X".into())).unwrap();
-    let r = monitor_once(&*s.db.store, &s.venues, &s.clock, &alerter, config(30), Duration::minutes(15)).await.unwrap();
+    let d = desk(&s, Some(alert_config("http://127.0.0.1:9/services/T/B/X".into())), 30);
+    let r = monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), Duration::minutes(15)).await.unwrap();
     assert_eq!(r.alerts, 1);
     // Detection returned first; delivery went on behind it and ended failed after its retries.
-    let store = s.db.store.clone();
-    let mut last = Vec::new();
-    for _ in 0..200 {
-        last = store.list_alerts(10).await.unwrap();
-        if last.first().is_some_and(|a| a.status == "failed") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    d.settle().await;
+    let last = s.db.store.list_alerts(10).await.unwrap();
     assert_eq!((last[0].sink.as_str(), last[0].status.as_str(), last[0].attempts), ("slack", "failed", 3));
     assert_eq!(last[0].payload["text"].as_str().map(|t| t.contains("NOPWAS")), Some(true), "Slack shape");
     s.sim.stop().await;

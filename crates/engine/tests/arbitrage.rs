@@ -13,7 +13,7 @@ use crossbook_sim::Capture;
 async fn planted_arbitrage_is_reported_with_hand_worked_figures() {
     let s = setup(&planted()).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
-    let r = poll_once(&*s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
+    let r = poll_once(&s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
     assert_eq!((r.kalshi_books, r.failed), (285, 0));
     let open = s.db.store.list_open_opportunities().await.unwrap();
     let mil = open
@@ -40,7 +40,7 @@ async fn planted_arbitrage_is_reported_with_hand_worked_figures() {
             .all(|l| !rematch.contains(&l.token_id.clone().unwrap_or_default())))
     );
     // A second pass refreshes the same opportunities, it does not duplicate them.
-    poll_once(&*s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
+    poll_once(&s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
     let again = s.db.store.list_open_opportunities().await.unwrap();
     assert_eq!(again.iter().map(|o| o.id).collect::<Vec<_>>(), open.iter().map(|o| o.id).collect::<Vec<_>>());
     s.sim.stop().await;
@@ -51,7 +51,7 @@ async fn no_opportunity_from_stale_books() {
     let s = setup(&planted()).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
     // Books count as stale at once: nothing may be built from them.
-    let r = poll_once(&*s.db.store, &s.venues, &s.clock, config(0), &ALL).await.unwrap();
+    let r = poll_once(&s.db.store, &s.venues, &s.clock, config(0), &ALL).await.unwrap();
     assert_eq!(r.opportunities, 0);
     assert!(s.db.store.list_open_opportunities().await.unwrap().is_empty());
     s.sim.stop().await;
@@ -69,7 +69,7 @@ async fn no_opportunity_from_a_suggested_link() {
     // Even watched (suggested links watched on request), it yields no opportunity.
     let w = sync_watchlist(&*s.db.store, &watch(true), s.clock.now()).await.unwrap();
     assert!(w.iter().any(|e| e.link_id == mil.id));
-    poll_once(&*s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
+    poll_once(&s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
     let open = s.db.store.list_open_opportunities().await.unwrap();
     assert!(!open.is_empty(), "the other planted games still show");
     assert!(open.iter().all(|o| o.opportunity.link_id != mil.id));
@@ -80,7 +80,7 @@ async fn no_opportunity_from_a_suggested_link() {
 async fn an_opportunity_that_vanishes_is_closed() {
     let s = setup(&planted()).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
-    poll_once(&*s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
+    poll_once(&s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
     let on_mil_lal = |v: &[crossbook_store::StoredOpportunity]| {
         v.iter().filter(|o| o.opportunity.legs[0].ticker.as_deref().is_some_and(|t| t.contains("MILLAL"))).count()
     };
@@ -89,7 +89,7 @@ async fn an_opportunity_that_vanishes_is_closed() {
     assert_eq!(on_mil_lal(&before), 2);
     // The same links, now quoted from the unplanted capture: MIL@LAL's edge is gone.
     let plain = setup(&Capture::bundled()).await;
-    poll_once(&*s.db.store, &plain.venues, &s.clock, config(30), &ALL).await.unwrap();
+    poll_once(&s.db.store, &plain.venues, &s.clock, config(30), &ALL).await.unwrap();
     let after = s.db.store.list_open_opportunities().await.unwrap();
     assert_eq!((on_mil_lal(&after), after.len()), (0, before.len() - 2));
     s.sim.stop().await;

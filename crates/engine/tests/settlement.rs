@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use common::{ALL, config, planted, setup, watch};
-use crossbook_engine::alerts::{AlertConfig, Alerter};
-use crossbook_engine::live::LiveEvaluator;
+use crossbook_engine::alerts::AlertConfig;
+use crossbook_engine::desk::lock;
 use crossbook_engine::monitor::monitor_once;
 use crossbook_engine::quotes::poll_once;
 use crossbook_engine::watchlist::sync_watchlist;
@@ -73,7 +73,7 @@ async fn an_incompatible_pair_is_never_confirmed_automatically_and_makes_no_oppo
         .await
         .unwrap();
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
-    poll_once(&*s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
+    poll_once(&s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
     assert!(!mil_open(&s.db.store.list_open_opportunities().await.unwrap()));
     s.sim.stop().await;
 }
@@ -87,7 +87,7 @@ async fn no_opportunity_on_a_finished_game() {
     e["period"] = json!("VFT");
     let s = setup(&c).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
-    poll_once(&*s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
+    poll_once(&s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
     let open = s.db.store.list_open_opportunities().await.unwrap();
     assert!(!mil_open(&open));
     assert!(!open.is_empty(), "other games still show");
@@ -99,14 +99,19 @@ async fn a_game_going_live_on_the_sports_socket_closes_its_opportunities() {
     let s = setup(&planted()).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
     let env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
-    let (mut live, tickers, tokens) = LiveEvaluator::for_watchlist(
-        s.db.store.clone(),
-        chrono::Duration::seconds(30),
-        chrono::Duration::minutes(15),
-        None,
-    )
-    .await
-    .unwrap();
+    let d = common::desk(&s, None, 30);
+    let links = crossbook_engine::desk::LinkSet::load(&*s.db.store).await.unwrap();
+    let (tickers, tokens) = links.books_of(None);
+    lock(&d.desk).set_links(links, s.clock.now());
+    let mil_link =
+        s.db.store
+            .list_links(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.candidate.kalshi_ticker.as_str() == MIL)
+            .unwrap()
+            .id;
     let cfg = crossbook_net::ws::StreamConfig::default();
     let (tx, mut rx) = mpsc::channel(4096);
     let (gtx, mut grx) = mpsc::channel(16);
@@ -129,10 +134,12 @@ async fn a_game_going_live_on_the_sports_socket_closes_its_opportunities() {
         cfg,
     ));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !mil_open(&s.db.store.list_open_opportunities().await.unwrap()) {
+    while !lock(&d.desk).open().contains_key(&mil_link) {
         let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("no opportunity").unwrap();
-        live.on_event(&e, s.clock.now()).await.unwrap();
+        lock(&d.desk).on_event(&e, s.clock.now());
     }
+    d.writer.flush().await;
+    assert!(mil_open(&s.db.store.list_open_opportunities().await.unwrap()), "written behind the decision");
     // The sports socket reports tip-off.
     tokio::time::sleep(Duration::from_millis(100)).await;
     s.sim.state.send_score(json!({"gameId": 20023006, "leagueAbbreviation": "nba", "slug": "nba-mil-lal-2026-01-09",
@@ -140,7 +147,7 @@ async fn a_game_going_live_on_the_sports_socket_closes_its_opportunities() {
         "live": true, "ended": false}));
     let result = tokio::time::timeout_at(deadline, grx.recv()).await.expect("no game state").unwrap();
     assert_eq!((result.slug.as_str(), result.live, result.score.as_str()), ("nba-mil-lal-2026-01-09", true, "0-2"));
-    live.on_game(crossbook_engine::game::GameState {
+    lock(&d.desk).on_game(crossbook_engine::game::GameState {
         slug: result.slug,
         live: result.live,
         ended: result.ended,
@@ -148,9 +155,9 @@ async fn a_game_going_live_on_the_sports_socket_closes_its_opportunities() {
         score: result.score,
         period: result.period,
         at: s.clock.now(),
-    })
-    .await
-    .unwrap();
+    });
+    assert!(!lock(&d.desk).open().contains_key(&mil_link));
+    d.writer.flush().await;
     assert!(!mil_open(&s.db.store.list_open_opportunities().await.unwrap()), "started: no opportunity");
     k.abort();
     p.abort();
@@ -162,18 +169,19 @@ async fn a_game_going_live_on_the_sports_socket_closes_its_opportunities() {
 async fn an_alert_shows_the_minor_class_with_its_reason() {
     let s = setup(&planted()).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
-    let alerter = Alerter::start(
-        s.db.store.clone(),
-        AlertConfig {
+    let d = common::desk(
+        &s,
+        Some(AlertConfig {
             url: None,
             ..AlertConfig::from_settings(&crossbook_engine::Settings::from_lookup(&|_| None).unwrap())
-        },
-    )
-    .unwrap();
-    let r = monitor_once(&*s.db.store, &s.venues, &s.clock, &alerter, config(30), chrono::Duration::minutes(15))
+        }),
+        30,
+    );
+    let r = monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), chrono::Duration::minutes(15))
         .await
         .unwrap();
     assert_eq!(r.alerts, 1);
+    d.settle().await;
     let alert = &s.db.store.list_alerts(1).await.unwrap()[0];
     let text = alert.payload["text"].as_str().unwrap();
     assert!(text.contains("settlement rules: minor — ") && text.contains("cancellation:"), "{text}");

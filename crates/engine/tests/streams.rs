@@ -8,7 +8,8 @@ use std::time::Duration;
 use chrono::Utc;
 use common::{planted, setup, token, watch};
 use crossbook_book::OrderBook;
-use crossbook_engine::live::{LiveBooks, LiveEvaluator, stream_outages};
+use crossbook_engine::books::LiveBooks;
+use crossbook_engine::desk::{LinkSet, lock};
 use crossbook_engine::watchlist::sync_watchlist;
 use crossbook_model::{BookEvent, Price, Qty, Venue};
 use crossbook_net::Backoff;
@@ -155,14 +156,10 @@ async fn live_quotes_open_and_close_the_opportunity() {
     let s = setup(&capture).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
     let env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
-    let (mut live, tickers, tokens) = LiveEvaluator::for_watchlist(
-        s.db.store.clone(),
-        chrono::Duration::seconds(30),
-        chrono::Duration::minutes(15),
-        None,
-    )
-    .await
-    .unwrap();
+    let d = common::desk(&s, None, 30);
+    let links = LinkSet::load(&*s.db.store).await.unwrap();
+    let (tickers, tokens) = links.books_of(None);
+    lock(&d.desk).set_links(links, s.clock.now());
     // Every confirmed link's Kalshi market; both outcomes of every linked Polymarket market.
     assert_eq!((tickers.len(), tokens.len()), (285, 422));
     let (tx, mut rx) = mpsc::channel(4096);
@@ -182,46 +179,56 @@ async fn live_quotes_open_and_close_the_opportunity() {
     let mil = |v: &[crossbook_store::StoredOpportunity]| {
         v.iter().any(|o| o.opportunity.legs[0].ticker.as_deref() == Some("KXNBAGAME-26JAN09MILLAL-MIL"))
     };
+    let mil_link =
+        s.db.store
+            .list_links(None)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|l| l.candidate.kalshi_ticker.as_str() == "KXNBAGAME-26JAN09MILLAL-MIL")
+            .unwrap()
+            .id;
+    let open = |d: &common::Desked| lock(&d.desk).open().contains_key(&mil_link);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    let mut opened = false;
-    while !opened {
+    while !open(&d) {
         let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("no opportunity").unwrap();
-        live.on_event(&e, s.clock.now()).await.unwrap();
-        opened = mil(&s.db.store.list_open_opportunities().await.unwrap());
+        lock(&d.desk).on_event(&e, s.clock.now());
     }
+    // The record follows the decision.
+    d.writer.flush().await;
+    assert!(mil(&s.db.store.list_open_opportunities().await.unwrap()));
     // Lakers' cheap asks are taken: the edge is gone, the opportunity closes on the next change.
     let lakers = token(&capture, "nba-mil-lal-2026-01-09", 1);
     s.sim.state.set_level(Venue::Polymarket, &lakers, "ask", p("0.53"), Qty::ZERO).await;
     s.sim.state.set_level(Venue::Polymarket, &lakers, "ask", p("0.55"), Qty::ZERO).await;
-    loop {
+    while open(&d) {
         let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("opportunity never closed").unwrap();
-        live.on_event(&e, s.clock.now()).await.unwrap();
-        if !mil(&s.db.store.list_open_opportunities().await.unwrap()) {
-            break;
-        }
+        lock(&d.desk).on_event(&e, s.clock.now());
     }
+    d.writer.flush().await;
+    assert!(!mil(&s.db.store.list_open_opportunities().await.unwrap()));
     // The sockets go down for a second (dropped, reconnections refused): each venue is down from
     // its reset until its next book frame, which only comes once the venue takes sockets again.
-    assert!(stream_outages(s.clock.now()).is_empty());
+    assert!(d.streams.outages(s.clock.now()).is_empty());
     s.sim.state.sockets_down_for(Duration::from_secs(1));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     let mut down_at = None;
     loop {
         let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("Kalshi never came back").unwrap();
         if matches!(e, BookEvent::KalshiSnapshot { .. }) {
-            let outages = stream_outages(s.clock.now());
+            let outages = d.streams.outages(s.clock.now());
             let down = outages.iter().find(|(v, _)| *v == Venue::Kalshi).expect("Kalshi was down").1;
             assert!(down >= chrono::Duration::milliseconds(900), "down only {down}");
-            live.on_event(&e, s.clock.now()).await.unwrap();
+            lock(&d.desk).on_event(&e, s.clock.now());
             break;
         }
-        live.on_event(&e, s.clock.now()).await.unwrap();
+        lock(&d.desk).on_event(&e, s.clock.now());
         if matches!(e, BookEvent::Invalidated { venue: Venue::Kalshi, .. }) {
             down_at.get_or_insert(s.clock.now());
         }
     }
     assert!(down_at.is_some(), "the reset was announced");
-    assert!(stream_outages(s.clock.now()).iter().all(|(v, _)| *v != Venue::Kalshi));
+    assert!(d.streams.outages(s.clock.now()).iter().all(|(v, _)| *v != Venue::Kalshi));
     k.abort();
     pm.abort();
     s.sim.stop().await;

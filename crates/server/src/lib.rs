@@ -39,6 +39,8 @@ pub struct AppState {
     pub services: Option<crossbook_engine::supervisor::Board>,
     /// This process's venue clients (under `run`), for request, 429 and retry counters.
     pub venues: Option<crossbook_engine::Venues>,
+    /// This process's sockets and writer (under `run`), for health and metrics.
+    pub runtime: Option<crossbook_engine::runtime::RuntimeState>,
 }
 
 /// A running server.
@@ -129,23 +131,40 @@ async fn health(State(s): State<AppState>) -> Response {
             body["status"] = json!("degraded");
         }
         body["services"] = serde_json::to_value(board.snapshot()).unwrap_or(Value::Null);
+    }
+    if let Some(rt) = &s.runtime {
+        let mut degrade = |problem: String| {
+            match body["problems"].as_array_mut() {
+                Some(problems) => problems.push(json!(problem)),
+                None => body["problems"] = json!([problem]),
+            }
+            if report.status == crossbook_engine::health::Level::Healthy {
+                report.status = crossbook_engine::health::Level::Degraded;
+                body["status"] = json!("degraded");
+            }
+        };
         // A socket down past the limit leaves quotes to REST polling: degraded, said once per venue.
         let now = s.clock.now();
         let mut streams = serde_json::Map::new();
-        for (venue, down) in crossbook_engine::live::stream_outages(now) {
+        for (venue, down) in rt.streams.outages(now) {
             streams.insert(venue.as_str().into(), json!({"status": "down", "downSeconds": down.num_seconds()}));
             if down >= STREAM_OUTAGE_LIMIT {
-                let problem = format!("{venue} socket down for {} s; REST polling covers", down.num_seconds());
-                match body["problems"].as_array_mut() {
-                    Some(problems) => problems.push(json!(problem)),
-                    None => body["problems"] = json!([problem]),
-                }
-                if report.status == crossbook_engine::health::Level::Healthy {
-                    report.status = crossbook_engine::health::Level::Degraded;
-                    body["status"] = json!("degraded");
-                }
+                degrade(format!("{venue} socket down for {} s; REST polling covers", down.num_seconds()));
             }
         }
+        // Writes waiting on the database, or dropped: detection goes on, the record does not.
+        let w = &rt.writer.stats;
+        use std::sync::atomic::Ordering;
+        let (depth, dropped) = (w.depth.load(Ordering::Relaxed), w.dropped.load(Ordering::Relaxed));
+        let since = w.failing_since.load(Ordering::Relaxed);
+        if since > 0 {
+            let secs = (now.timestamp_millis() - since) / 1000;
+            degrade(format!("database writes failing for {secs} s; {depth} waiting (detection and alerts go on)"));
+        }
+        if dropped > 0 {
+            degrade(format!("{dropped} database writes dropped: the writer queue overflowed"));
+        }
+        body["writer"] = json!({"queued": depth, "dropped": dropped, "behind": since > 0});
         body["streams"] = Value::Object(streams);
     }
     (code, Json(body)).into_response()
@@ -153,7 +172,7 @@ async fn health(State(s): State<AppState>) -> Response {
 
 async fn metrics_text(State(s): State<AppState>) -> Result<Response, ApiError> {
     let mut text = metrics::render(&*s.store, s.clock.now()).await?;
-    metrics::render_process(&mut text, s.venues.as_ref());
+    metrics::render_process(&mut text, s.venues.as_ref(), s.runtime.as_ref());
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }
 

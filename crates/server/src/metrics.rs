@@ -127,10 +127,13 @@ pub async fn render(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<Str
 }
 
 /// Counters of this process: venue requests, 429s, retries, socket resets, quote updates.
-pub fn render_process(out: &mut String, venues: Option<&crossbook_engine::Venues>) {
+pub fn render_process(
+    out: &mut String,
+    venues: Option<&crossbook_engine::Venues>,
+    runtime: Option<&crossbook_engine::runtime::RuntimeState>,
+) {
     use std::sync::atomic::Ordering;
 
-    use crossbook_engine::live::{QUOTE_UPDATES, STREAM_RESETS};
     use crossbook_net::NetStats;
     if let Some(v) = venues {
         let clients =
@@ -150,12 +153,13 @@ pub fn render_process(out: &mut String, venues: Option<&crossbook_engine::Venues
             line(out, name, help, "counter", &samples);
         }
     }
+    let Some(rt) = runtime else { return };
     line(
         out,
         "crossbook_quote_updates_total",
         "Book updates received from the sockets",
         "counter",
-        &[(String::new(), QUOTE_UPDATES.load(Ordering::Relaxed) as f64)],
+        &[(String::new(), rt.streams.quote_updates.load(Ordering::Relaxed) as f64)],
     );
     line(
         out,
@@ -163,8 +167,37 @@ pub fn render_process(out: &mut String, venues: Option<&crossbook_engine::Venues
         "Socket reconnects (drops, sequence gaps, silence)",
         "counter",
         &[
-            ("{venue=\"kalshi\"}".into(), STREAM_RESETS[0].load(Ordering::Relaxed) as f64),
-            ("{venue=\"polymarket\"}".into(), STREAM_RESETS[1].load(Ordering::Relaxed) as f64),
+            ("{venue=\"kalshi\"}".into(), rt.streams.resets(crossbook_model::Venue::Kalshi) as f64),
+            ("{venue=\"polymarket\"}".into(), rt.streams.resets(crossbook_model::Venue::Polymarket) as f64),
         ],
+    );
+    let w = &rt.writer.stats;
+    line(
+        out,
+        "crossbook_writer_queue_depth",
+        "Database writes waiting",
+        "gauge",
+        &[(String::new(), w.depth.load(Ordering::Relaxed) as f64)],
+    );
+    line(
+        out,
+        "crossbook_writer_dropped_total",
+        "Database writes dropped (queue full)",
+        "counter",
+        &[(String::new(), w.dropped.load(Ordering::Relaxed) as f64)],
+    );
+    line(
+        out,
+        "crossbook_writer_written_total",
+        "Records written",
+        "counter",
+        &[(String::new(), w.written.load(Ordering::Relaxed) as f64)],
+    );
+    line(
+        out,
+        "crossbook_writer_failures_total",
+        "Write batches the database refused (retried)",
+        "counter",
+        &[(String::new(), w.failures.load(Ordering::Relaxed) as f64)],
     );
 }

@@ -34,6 +34,7 @@ async fn start(db: &TestDb, loopback: bool, token: Option<&str>) -> crossbook_se
         live_threshold: chrono::Duration::minutes(15),
         services: None,
         venues: None,
+        runtime: None,
     };
     serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
@@ -78,8 +79,13 @@ async fn off_loopback_changes_need_the_token_and_bodies_are_bounded() {
     server.stop().await;
 }
 
-/// A server as `run` starts it (with a services board), its clock frozen at `at`.
-async fn run_server(db: &TestDb, at: chrono::DateTime<Utc>) -> crossbook_server::ServerHandle {
+/// A server as `run` starts it (with a services board and the process's runtime state), its
+/// clock frozen at `at`.
+async fn run_server(
+    db: &TestDb,
+    at: chrono::DateTime<Utc>,
+    runtime: &crossbook_engine::runtime::RuntimeState,
+) -> crossbook_server::ServerHandle {
     let state = AppState {
         store: db.store.clone(),
         clock: Clock::Frozen(at),
@@ -88,8 +94,23 @@ async fn run_server(db: &TestDb, at: chrono::DateTime<Utc>) -> crossbook_server:
         live_threshold: chrono::Duration::minutes(15),
         services: Some(crossbook_engine::supervisor::Board::default()),
         venues: None,
+        runtime: Some(runtime.clone()),
     };
     serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
+}
+
+/// A desk with its runtime state, as `run` holds them.
+fn desk(db: &TestDb) -> (crossbook_engine::desk::SharedDesk, crossbook_engine::runtime::RuntimeState) {
+    use crossbook_engine::desk::{Desk, DeskConfig};
+    let writer = crossbook_engine::writer::Writer::start(db.store.clone());
+    let streams = std::sync::Arc::new(crossbook_engine::runtime::StreamStatus::default());
+    let cfg = DeskConfig {
+        stale_after: chrono::Duration::seconds(30),
+        live_threshold: chrono::Duration::minutes(15),
+        allow_in_play: false,
+    };
+    let desk = std::sync::Arc::new(std::sync::Mutex::new(Desk::new(cfg, writer.clone(), None, streams.clone())));
+    (desk, crossbook_engine::runtime::RuntimeState { streams, writer })
 }
 
 async fn health_of(server: &crossbook_server::ServerHandle) -> serde_json::Value {
@@ -100,30 +121,25 @@ async fn health_of(server: &crossbook_server::ServerHandle) -> serde_json::Value
 async fn a_socket_down_past_the_limit_makes_health_degraded_under_run() {
     let db = TestDb::sqlite().await;
     let now = Utc.with_ymd_and_hms(2026, 1, 9, 23, 50, 0).unwrap();
-    let (server, later) = (run_server(&db, now).await, run_server(&db, now + chrono::Duration::seconds(30)).await);
-    let (mut live, _, _) = crossbook_engine::live::LiveEvaluator::for_watchlist(
-        db.store.clone(),
-        chrono::Duration::seconds(30),
-        chrono::Duration::minutes(15),
-        None,
-    )
-    .await
-    .unwrap();
+    let (desk, rt) = desk(&db);
+    let (server, later) =
+        (run_server(&db, now, &rt).await, run_server(&db, now + chrono::Duration::seconds(30), &rt).await);
+    let live = || crossbook_engine::desk::lock(&desk);
     // Polymarket's socket went down 10 s ago: shown, not yet degraded.
     let lost = BookEvent::Invalidated { venue: Venue::Polymarket, reason: "closed by the venue".into() };
-    live.on_event(&lost, now - chrono::Duration::seconds(10)).await.unwrap();
+    live().on_event(&lost, now - chrono::Duration::seconds(10));
     let h = health_of(&server).await;
     assert_eq!(h["streams"]["polymarket"]["downSeconds"], 10);
     assert!(!h["problems"].to_string().contains("socket"), "{h}");
     // Another reset does not move the start of the outage; 30 s later it is 40 s: a problem
     // (which makes the status degraded).
-    live.on_event(&lost, now).await.unwrap();
+    live().on_event(&lost, now);
     let h = health_of(&later).await;
     assert_eq!(h["streams"]["polymarket"]["downSeconds"], 40);
     assert!(h["problems"].to_string().contains("polymarket socket down for 40 s"), "{h}");
     assert!(h["streams"].get("kalshi").is_none());
     // The venue's next book frame ends the outage.
     let book = BookEvent::PolySnapshot { token: "111".into(), bids: vec![], asks: vec![] };
-    live.on_event(&book, now).await.unwrap();
+    live().on_event(&book, now);
     assert_eq!(health_of(&later).await["streams"], serde_json::json!({}));
 }

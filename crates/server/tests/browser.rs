@@ -68,7 +68,7 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         "quote_age_ms": {"kalshi": 120, "polymarket": 80}
     }))
     .unwrap();
-    db.store.upsert_opportunity(&opportunity, "kalshi_yes", now).await.unwrap();
+    db.store.upsert_opportunity(&opportunity, "kalshi_yes", now, now).await.unwrap();
     let state = AppState {
         store: db.store.clone(),
         clock: Clock::Frozen(now),
@@ -77,6 +77,7 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         live_threshold: chrono::Duration::minutes(15),
         services: None,
         venues: None,
+        runtime: None,
     };
     let server = serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
 

@@ -235,6 +235,30 @@ pub(crate) async fn market(State(s): State<Arc<SimState>>, Path(ticker): Path<St
     }
 }
 
+/// `GET /markets/orderbooks?tickers=A&tickers=B` (1 to 100 tickers, one read of the limit): the
+/// books of known markets in request order, as the venue answers.
+pub(crate) async fn orderbooks(State(s): State<Arc<SimState>>, Query(q): Query<Vec<(String, String)>>) -> Response {
+    let tickers: Vec<&str> =
+        q.iter().filter(|(k, _)| k == "tickers").flat_map(|(_, v)| v.split(',')).filter(|t| !t.is_empty()).collect();
+    if tickers.is_empty() || tickers.len() > 100 {
+        return error(StatusCode::BAD_REQUEST, "invalid_parameters", "tickers: 1 to 100 market tickers");
+    }
+    let k = s.kalshi.read().await;
+    let empty = json!({"orderbook_fp": {"yes_dollars": [], "no_dollars": []}});
+    let books: Vec<Value> = tickers
+        .iter()
+        .filter(|t| k.by_ticker.contains_key(**t))
+        .map(|t| {
+            let mut b = schema::orderbook(k.books.get(*t).unwrap_or(&empty), s.config.kalshi_schema);
+            if let Some(o) = b.as_object_mut() {
+                o.insert("ticker".into(), Value::from(*t));
+            }
+            b
+        })
+        .collect();
+    Json(json!({"orderbooks": books})).into_response()
+}
+
 pub(crate) async fn orderbook(State(s): State<Arc<SimState>>, Path(ticker): Path<String>) -> Response {
     let k = s.kalshi.read().await;
     if !k.by_ticker.contains_key(&ticker) {

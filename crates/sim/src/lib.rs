@@ -263,6 +263,7 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         .route("/events", get(kalshi_api::events))
         .route("/events/{ticker}", get(kalshi_api::event))
         .route("/markets", get(kalshi_api::markets))
+        .route("/markets/orderbooks", get(kalshi_api::orderbooks))
         .route("/markets/{ticker}", get(kalshi_api::market))
         .route("/markets/{ticker}/orderbook", get(kalshi_api::orderbook))
         .layer(middleware::from_fn_with_state(state.clone(), kalshi_auth));

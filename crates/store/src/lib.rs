@@ -174,12 +174,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn book_freshness(&self, now: DateTime<Utc>) -> StoreResult<Freshness>;
 
     /// Records an opportunity: refreshes the open one of the same (link, direction) — last
-    /// seen, figures, best edge — or opens a new one. Returns its id.
+    /// seen, figures, best edge — or opens a new one first seen at `first_seen`. Returns its id.
     async fn upsert_opportunity(
         &self,
         o: &crossbook_model::Opportunity,
         direction: &str,
-        now: DateTime<Utc>,
+        first_seen: DateTime<Utc>,
+        last_seen: DateTime<Utc>,
     ) -> StoreResult<i64>;
 
     /// Closes open opportunities not seen since `seen_since`.

@@ -905,7 +905,13 @@ macro_rules! impl_store {
                     Ok(f)
                 }
 
-                async fn upsert_opportunity(&self, o: &crossbook_model::Opportunity, direction: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+                async fn upsert_opportunity(
+                    &self,
+                    o: &crossbook_model::Opportunity,
+                    direction: &str,
+                    first_seen: DateTime<Utc>,
+                    last_seen: DateTime<Utc>,
+                ) -> StoreResult<i64> {
                     // One statement, so writers racing on the same link and direction (the REST
                     // pass and the live streams) meet in the open-opportunity index, not in a gap
                     // between a read and a write.
@@ -913,7 +919,7 @@ macro_rules! impl_store {
                     Ok(sqlx::query_scalar(
                         "INSERT INTO opportunities (link_id, direction, legs, cost, fees, edge, best_edge, max_size, profit, \
                          quote_ages, first_seen, last_seen, payload) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $10, $11) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $12, $11) \
                          ON CONFLICT (link_id, direction) WHERE closed_at IS NULL DO UPDATE SET \
                          legs = excluded.legs, cost = excluded.cost, fees = excluded.fees, edge = excluded.edge, \
                          best_edge = CASE WHEN excluded.edge > opportunities.best_edge THEN excluded.edge ELSE opportunities.best_edge END, \
@@ -930,8 +936,9 @@ macro_rules! impl_store {
                     .bind(o.max_size.micros())
                     .bind(o.profit.micros())
                     .bind(Json(&o.quote_age_ms))
-                    .bind(now)
+                    .bind(first_seen)
                     .bind(&payload)
+                    .bind(last_seen)
                     .fetch_one(&self.pool)
                     .await?)
                 }

@@ -377,9 +377,9 @@ async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
         "quote_age_ms": {"kalshi": 120, "polymarket": 80}
     }))
     .unwrap();
-    let id = s.upsert_opportunity(&o, "kalshi_yes", t(0)).await.unwrap();
+    let id = s.upsert_opportunity(&o, "kalshi_yes", t(0), t(0)).await.unwrap();
     o.edge = "0.01".parse().unwrap();
-    assert_eq!(s.upsert_opportunity(&o, "kalshi_yes", t(1)).await.unwrap(), id, "same open opportunity");
+    assert_eq!(s.upsert_opportunity(&o, "kalshi_yes", t(0), t(1)).await.unwrap(), id, "same open opportunity");
     let open = s.list_open_opportunities().await.unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!((open[0].first_seen, open[0].last_seen), (t(0), t(1)));
@@ -387,7 +387,7 @@ async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
     assert_eq!(open[0].opportunity, o);
     assert_eq!(s.close_opportunities(t(2), t(2)).await.unwrap(), 1);
     assert!(s.list_open_opportunities().await.unwrap().is_empty());
-    assert_ne!(s.upsert_opportunity(&o, "kalshi_yes", t(3)).await.unwrap(), id, "a new one after closing");
+    assert_ne!(s.upsert_opportunity(&o, "kalshi_yes", t(3), t(3)).await.unwrap(), id, "a new one after closing");
     assert_eq!(s.close_link_opportunities(b, t(3)).await.unwrap(), 0, "another link's");
     assert_eq!(s.close_link_opportunities(a, t(3)).await.unwrap(), 1);
 
@@ -448,7 +448,7 @@ async fn concurrent_writers_neither_collide_nor_deadlock(s: &dyn Store) {
         "quote_age_ms": {"kalshi": 1, "polymarket": 1}
     }))
     .unwrap();
-    let ids = futures_util::future::join_all((0..16).map(|i| s.upsert_opportunity(&o, "kalshi_yes", t(i)))).await;
+    let ids = futures_util::future::join_all((0..16).map(|i| s.upsert_opportunity(&o, "kalshi_yes", t(i), t(i)))).await;
     let ids: Vec<i64> = ids.into_iter().map(|r| r.expect("a racing upsert failed")).collect();
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
     assert_eq!(s.list_open_opportunities().await.unwrap().len(), 1);

@@ -225,7 +225,7 @@ struct BenchLink {
 /// linked pairs, each parsed, applied to its book and its link re-evaluated, on one thread.
 fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value> {
     use crossbook_arb::{PairQuotes, evaluate};
-    use crossbook_engine::live::LiveBooks;
+    use crossbook_engine::books::LiveBooks;
     use crossbook_model::*;
     let now = chrono::Utc::now();
     let mut books = LiveBooks::default();
@@ -410,8 +410,9 @@ async fn e2e_bench(samples: usize) -> anyhow::Result<serde_json::Value> {
         cooldown: chrono::Duration::zero(),
         ..crossbook_engine::alerts::AlertConfig::from_settings(&settings)
     };
-    let alerter = crossbook_engine::alerts::Alerter::start(store.clone(), alerts)?;
-    let _streams = super::quotes::start_streams(&settings, store.clone(), &p.venues, p.clock, alerter).await?;
+    let alerter = crossbook_engine::alerts::Alerter::start(p.writer.clone(), alerts)?;
+    crossbook_engine::desk::lock(&p.desk).set_alerter(Some(alerter));
+    let _streams = p.streams().await?;
     // NOP@WAS (10 minutes to tip-off at the capture's clock): its edge lives in the Wizards asks.
     let e = capture
         .poly_events
@@ -432,17 +433,20 @@ async fn e2e_bench(samples: usize) -> anyhow::Result<serde_json::Value> {
         .flatten()
         .filter_map(|l| Some((l["price"].as_str()?.parse().ok()?, l["size"].as_str()?.parse().ok()?)))
         .collect();
-    let open_on_nop = |store: Arc<dyn crossbook_store::Store>| async move {
-        store
-            .list_open_opportunities()
-            .await
-            .map(|v| v.iter().any(|o| o.opportunity.legs[0].ticker.as_deref().is_some_and(|t| t.contains("NOPWAS"))))
-    };
+    // The desk's own view of the NOP@WAS opportunity (the database follows behind it).
+    let nop: std::collections::HashSet<crossbook_model::LinkId> = store
+        .list_links(None)
+        .await?
+        .into_iter()
+        .filter(|l| l.candidate.kalshi_ticker.as_str().contains("NOPWAS"))
+        .map(|l| l.id)
+        .collect();
+    let open_on_nop = || crossbook_engine::desk::lock(&p.desk).open().keys().any(|id| nop.contains(id));
     let wait = |want: bool| {
-        let store = store.clone();
+        let open_on_nop = &open_on_nop;
         async move {
-            for _ in 0..500 {
-                if open_on_nop(store.clone()).await? == want {
+            for _ in 0..2500 {
+                if open_on_nop() == want {
                     return Ok::<(), anyhow::Error>(());
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(2)).await;

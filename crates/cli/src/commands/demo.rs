@@ -85,8 +85,7 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
     }
     let watched = p.watchlist().await?;
     say(format!("watchlist: {watched} links; streaming their books from both venues' sockets"));
-    let _streams =
-        super::quotes::start_streams(&settings, store.clone(), &p.venues, p.clock, p.alerter.clone()).await?;
+    let _streams = p.streams().await?;
     let started = Instant::now();
     let mut seen = std::collections::HashSet::new();
     loop {

@@ -15,7 +15,7 @@ use crossbook_engine::pipeline::Pipeline;
 use crossbook_engine::supervisor::{Board, pause, supervise};
 use crossbook_model::Venue;
 use crossbook_net::Backoff;
-use crossbook_store::{Priority, Store};
+use crossbook_store::Store;
 use tokio::sync::watch;
 
 /// Takes (or renews) a lease for one pass of `service`; `false` while another process holds it.
@@ -89,26 +89,10 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
                     if lease(&*store, "quotes", &holder, &p, ttl).await? {
                         let now_watched = store.list_watchlist().await?.len();
                         if streams.is_none() || now_watched != watched {
-                            streams = Some(
-                                super::quotes::start_streams(
-                                    &settings,
-                                    store.clone(),
-                                    &p.venues,
-                                    p.clock,
-                                    p.alerter.clone(),
-                                )
-                                .await?,
-                            );
+                            streams = Some(p.streams().await?);
                             watched = now_watched;
                         }
-                        let mut due = vec![Priority::High];
-                        if n % 2 == 0 {
-                            due.push(Priority::Medium);
-                        }
-                        if n % 4 == 0 {
-                            due.push(Priority::Low);
-                        }
-                        p.quotes(&due).await?;
+                        p.quotes(&Pipeline::due(n)).await?;
                     } else {
                         streams = None;
                     }
@@ -143,6 +127,7 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
         let mut state = super::serve::app_state(settings, store.clone());
         state.services = Some(board.clone());
         state.venues = Some(p.venues.clone());
+        state.runtime = Some(p.runtime());
         let server = crossbook_server::serve(state, addr).await?;
         println!(
             "crossbook running {services}: http://{} (dashboard, /health, /metrics); Ctrl-C or SIGTERM stops",
@@ -157,6 +142,7 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
     tracing::info!("stopping: letting running passes finish");
     let _ = stop_tx.send(true);
     while tasks.join_next().await.is_some() {}
+    p.writer.flush().await;
     if let Some(server) = server {
         server.stop().await;
     }

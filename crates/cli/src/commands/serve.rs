@@ -14,6 +14,7 @@ pub(crate) fn app_state(settings: &Settings, store: std::sync::Arc<dyn crossbook
             .unwrap_or(chrono::Duration::minutes(15)),
         services: None,
         venues: None,
+        runtime: None,
     }
 }
 

@@ -75,6 +75,38 @@ pub async fn setup(capture: &Capture) -> Setup {
     Setup { db, venues, clock, sim }
 }
 
+/// A desk over the setup's store, with its writer and (when configured) alerter.
+pub struct Desked {
+    pub writer: crossbook_engine::writer::Writer,
+    pub desk: crossbook_engine::desk::SharedDesk,
+    pub alerter: Option<crossbook_engine::alerts::Alerter>,
+    pub streams: Arc<crossbook_engine::runtime::StreamStatus>,
+}
+
+impl Desked {
+    /// Waits for deliveries, then for the records.
+    pub async fn settle(&self) {
+        if let Some(a) = &self.alerter {
+            a.settle(std::time::Duration::from_secs(10)).await;
+        }
+        self.writer.flush().await;
+    }
+}
+
+pub fn desk(s: &Setup, alerts: Option<crossbook_engine::alerts::AlertConfig>, stale_s: i64) -> Desked {
+    use crossbook_engine::desk::{Desk, DeskConfig};
+    let writer = crossbook_engine::writer::Writer::start(s.db.store.clone());
+    let alerter = alerts.map(|a| crossbook_engine::alerts::Alerter::start(writer.clone(), a).unwrap());
+    let streams = Arc::new(crossbook_engine::runtime::StreamStatus::default());
+    let cfg = DeskConfig {
+        stale_after: Duration::seconds(stale_s),
+        live_threshold: Duration::minutes(15),
+        allow_in_play: false,
+    };
+    let desk = Arc::new(std::sync::Mutex::new(Desk::new(cfg, writer.clone(), alerter.clone(), streams.clone())));
+    Desked { writer, desk, alerter, streams }
+}
+
 pub fn config(stale_s: i64) -> QuotesConfig {
     QuotesConfig { stale_after: Duration::seconds(stale_s), cycle: Duration::seconds(60), allow_in_play: false }
 }

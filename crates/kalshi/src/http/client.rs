@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crossbook_net::{Call, NetError, RestClient, RestConfig, SignRequest, TokenBucket};
 
-use super::models::{KalshiEventsPage, KalshiMarketsPage, KalshiOrderbookResponse, KalshiSeriesList};
+use super::models::{
+    KalshiEventsPage, KalshiMarketsPage, KalshiOrderbookResponse, KalshiOrderbooksResponse, KalshiSeriesList,
+};
 use crate::common::signing::KalshiSigner;
 
 /// Basic tier: 400-token bucket refilled at 200/s, 10 tokens a read ⇒ 20 reads/s, burst 40.
@@ -128,6 +130,21 @@ impl KalshiClient {
     /// `GET /markets/{ticker}/orderbook` (all levels).
     pub async fn orderbook(&self, ticker: &str) -> Result<KalshiOrderbookResponse, NetError> {
         let call = self.call(&format!("/markets/{ticker}/orderbook"));
+        self.rest.json(&call).await
+    }
+}
+
+/// Most tickers one `GET /markets/orderbooks` takes.
+pub const BATCH_BOOKS: usize = 100;
+
+impl KalshiClient {
+    /// `GET /markets/orderbooks?tickers=…`: up to [`BATCH_BOOKS`] books in one request (one read
+    /// of the limit). The venue requires authentication here.
+    pub async fn orderbooks(&self, tickers: &[String]) -> Result<KalshiOrderbooksResponse, NetError> {
+        let mut call = self.call("/markets/orderbooks");
+        for t in tickers.iter().take(BATCH_BOOKS) {
+            call = call.query("tickers", t);
+        }
         self.rest.json(&call).await
     }
 }

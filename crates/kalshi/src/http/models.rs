@@ -141,6 +141,21 @@ pub struct KalshiOrderbookResponse {
     pub orderbook: Option<KalshiOrderbookLegacy>,
 }
 
+/// `GET /markets/orderbooks?tickers=…` (up to 100): one book per requested ticker.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct KalshiOrderbooksResponse {
+    #[serde(default)]
+    pub orderbooks: Option<Vec<KalshiTickerOrderbook>>,
+}
+
+/// One book of a batch response.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct KalshiTickerOrderbook {
+    pub ticker: String,
+    #[serde(flatten)]
+    pub book: KalshiOrderbookResponse,
+}
+
 /// Current orderbook: bids only, `[price_dollars, count_fp]` strings.
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct KalshiOrderbookFp {

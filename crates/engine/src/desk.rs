@@ -1,0 +1,451 @@
+//! The desk: every decision in memory. Books, each watched link's opportunity (open, direction,
+//! first and last seen, peak edge) and the alert decision live here; REST polls and socket
+//! frames both feed it, and it is the only path from a book change to an opportunity. What it
+//! decides goes out at once — alerts to their delivery task, records to the writer — and never
+//! waits for the database.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use crossbook_arb::{PairQuotes, evaluate};
+use crossbook_book::OrderBook;
+use crossbook_model::{BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, Money, Venue};
+use crossbook_store::{MarketFilter, Store};
+
+use crate::alerts::Alerter;
+use crate::books::LiveBooks;
+use crate::game::GameState;
+use crate::runtime::StreamStatus;
+use crate::writer::{Write, Writer};
+
+/// The desk's knobs.
+#[derive(Debug, Clone, Copy)]
+pub struct DeskConfig {
+    /// A book older than this makes no opportunity.
+    pub stale_after: Duration,
+    /// Games starting within this are urgent: their opportunities alert.
+    pub live_threshold: Duration,
+    /// Build opportunities on started games too.
+    pub allow_in_play: bool,
+}
+
+/// A watched, confirmed link with what evaluating it needs.
+#[derive(Debug, Clone)]
+struct Watched {
+    link: Link,
+    kalshi_fees: FeeSchedule,
+    poly_fees: FeeSchedule,
+    /// The other outcome of a two-outcome Polymarket market: (token, name).
+    other: Option<(String, String)>,
+    /// The Polymarket event's stored payload and slug (the game-status gate reads them).
+    event: Option<serde_json::Value>,
+    slug: Option<String>,
+}
+
+/// The watched confirmed links, read from the store (without the desk's lock held).
+#[derive(Debug, Clone, Default)]
+pub struct LinkSet {
+    links: HashMap<LinkId, Watched>,
+}
+
+impl LinkSet {
+    /// The watched, confirmed links with their markets and events.
+    pub async fn load(store: &dyn Store) -> anyhow::Result<Self> {
+        let watch = store.list_watchlist().await?;
+        let all: HashMap<LinkId, Link> =
+            store.list_links(Some(LinkStatus::Confirmed)).await?.into_iter().map(|l| (l.id, l)).collect();
+        let links: Vec<&Link> = watch.iter().filter_map(|w| all.get(&w.link_id)).collect();
+        let markets = markets_of(store, links.iter().copied()).await?;
+        let events: HashMap<String, serde_json::Value> =
+            store.list_events(Some(Venue::Polymarket)).await?.into_iter().map(|e| (e.id, e.raw)).collect();
+        let mut set = LinkSet::default();
+        for link in links {
+            let c = &link.candidate;
+            let (Some(km), Some(pm)) = (
+                markets.get(&(Venue::Kalshi, c.kalshi_ticker.to_string())),
+                markets.get(&(Venue::Polymarket, c.poly_market_id.to_string())),
+            ) else {
+                continue;
+            };
+            let event = events.get(pm.event_id()).cloned();
+            let slug = event.as_ref().and_then(|e| e.get("slug")?.as_str().map(str::to_string));
+            set.links.insert(
+                link.id,
+                Watched {
+                    kalshi_fees: km.fees,
+                    poly_fees: pm.fees,
+                    other: other_outcome(pm, c.poly_outcome_index),
+                    link: link.clone(),
+                    event,
+                    slug,
+                },
+            );
+        }
+        Ok(set)
+    }
+
+    /// The books of `links` (all when `None`): Kalshi tickers and Polymarket tokens.
+    pub fn books_of(&self, links: Option<&HashSet<LinkId>>) -> (Vec<String>, Vec<String>) {
+        let (mut tickers, mut tokens) = (Vec::new(), Vec::new());
+        for (id, w) in &self.links {
+            if links.is_some_and(|l| !l.contains(id)) {
+                continue;
+            }
+            tickers.push(w.link.candidate.kalshi_ticker.to_string());
+            tokens.extend(w.link.candidate.poly_token_id.as_ref().map(|t| t.to_string()));
+            tokens.extend(w.other.as_ref().map(|(t, _)| t.clone()));
+        }
+        for v in [&mut tickers, &mut tokens] {
+            v.sort();
+            v.dedup();
+        }
+        (tickers, tokens)
+    }
+
+    pub fn len(&self) -> usize {
+        self.links.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty()
+    }
+}
+
+/// The other outcome of a two-outcome Polymarket market: (token, name).
+pub(crate) fn other_outcome(m: &Market, index: u8) -> Option<(String, String)> {
+    if m.outcomes.len() != 2 {
+        return None;
+    }
+    let o = m.outcomes.get(1 - usize::from(index.min(1)))?;
+    Some((o.token_id.as_ref()?.to_string(), o.name.clone()))
+}
+
+/// The markets of `links`, by venue and id. Only those are read: the stored universe is far
+/// larger than the watchlist.
+pub(crate) async fn markets_of(
+    store: &dyn Store,
+    links: impl Iterator<Item = &Link>,
+) -> anyhow::Result<HashMap<(Venue, String), Market>> {
+    let ids = links.flat_map(|l| [l.candidate.kalshi_ticker.to_string(), l.candidate.poly_market_id.to_string()]);
+    Ok(store
+        .list_markets(&MarketFilter { ids: Some(ids.collect()), ..Default::default() })
+        .await?
+        .into_iter()
+        .map(|m| ((m.market.venue(), m.market.id().to_string()), m.market))
+        .collect())
+}
+
+/// A link's open opportunity, as the desk knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenState {
+    pub direction: &'static str,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub peak_edge: Money,
+}
+
+/// What the desk decided on one input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Decisions {
+    /// Links re-evaluated.
+    pub evaluated: usize,
+    /// Of those, with an opportunity open afterwards.
+    pub open: usize,
+    /// Alerts raised.
+    pub alerts: usize,
+}
+
+/// The in-memory evaluator.
+#[derive(Debug)]
+pub struct Desk {
+    cfg: DeskConfig,
+    links: LinkSet,
+    by_book: HashMap<(Venue, String), Vec<LinkId>>,
+    pub books: LiveBooks,
+    open: HashMap<LinkId, OpenState>,
+    games: HashMap<String, GameState>,
+    sharp: crate::sharp::SharpMoves,
+    writer: Writer,
+    alerter: Option<Alerter>,
+    status: Arc<StreamStatus>,
+    /// Whether the database's open opportunities were taken over.
+    adopted: bool,
+}
+
+impl Desk {
+    pub fn new(cfg: DeskConfig, writer: Writer, alerter: Option<Alerter>, status: Arc<StreamStatus>) -> Self {
+        Self {
+            cfg,
+            links: LinkSet::default(),
+            by_book: HashMap::new(),
+            books: LiveBooks::default(),
+            open: HashMap::new(),
+            games: HashMap::new(),
+            sharp: crate::sharp::SharpMoves::default(),
+            writer,
+            alerter,
+            status,
+            adopted: false,
+        }
+    }
+
+    /// Takes over the opportunities the database holds open (a desk that starts after another
+    /// process or a restart closes them when their edge is gone). Once per desk.
+    pub fn adopt(&mut self, open: &[crossbook_store::StoredOpportunity]) {
+        if std::mem::replace(&mut self.adopted, true) {
+            return;
+        }
+        for o in open {
+            let direction = match o.direction.as_str() {
+                "kalshi_yes" => "kalshi_yes",
+                "kalshi_no" => "kalshi_no",
+                _ => continue,
+            };
+            self.open.entry(o.opportunity.link_id).or_insert(OpenState {
+                direction,
+                first_seen: o.first_seen,
+                last_seen: o.last_seen,
+                peak_edge: o.best_edge,
+            });
+        }
+    }
+
+    /// Whether [`Desk::adopt`] ran.
+    pub fn adopted(&self) -> bool {
+        self.adopted
+    }
+
+    /// Takes a new set of watched links; a link no longer in it (rejected, unlinked, unwatched)
+    /// closes its opportunity at once.
+    pub fn set_links(&mut self, links: LinkSet, now: DateTime<Utc>) {
+        let gone: Vec<LinkId> = self.open.keys().filter(|id| !links.links.contains_key(id)).copied().collect();
+        for id in gone {
+            self.close(id, now);
+        }
+        self.by_book.clear();
+        for (id, w) in &links.links {
+            let c = &w.link.candidate;
+            let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.to_string())];
+            books.extend(c.poly_token_id.as_ref().map(|t| (Venue::Polymarket, t.to_string())));
+            books.extend(w.other.as_ref().map(|(t, _)| (Venue::Polymarket, t.clone())));
+            for key in books {
+                self.by_book.entry(key).or_default().push(*id);
+            }
+        }
+        self.links = links;
+    }
+
+    /// Who raises its alerts.
+    pub fn set_alerter(&mut self, alerter: Option<Alerter>) {
+        self.alerter = alerter;
+    }
+
+    /// Where its records go.
+    pub fn writer(&self) -> &Writer {
+        &self.writer
+    }
+
+    /// The watched links.
+    pub fn links(&self) -> &LinkSet {
+        &self.links
+    }
+
+    /// The links with an open opportunity.
+    pub fn open(&self) -> &HashMap<LinkId, OpenState> {
+        &self.open
+    }
+
+    /// A socket frame: applies it and re-evaluates the links of the book it changed.
+    pub fn on_event(&mut self, e: &BookEvent, now: DateTime<Utc>) -> Decisions {
+        match e {
+            BookEvent::Invalidated { venue, .. } => self.status.reset(*venue, now),
+            _ => self.status.frame(e.venue()),
+        }
+        let changed = match self.books.apply(e, now) {
+            Ok(c) => c,
+            Err(err) => {
+                // A book that no longer adds up is unknown until its next snapshot.
+                tracing::warn!(error = %err, book = e.book_id().unwrap_or(""), "book dropped");
+                if let Some(id) = e.book_id() {
+                    self.books.remove(id);
+                }
+                return Decisions::default();
+            }
+        };
+        let ids: Vec<LinkId> = match (&changed, e) {
+            (Some(key), _) => {
+                self.sharp_move(key, now);
+                self.by_book.get(key).cloned().unwrap_or_default()
+            }
+            // Invalidated: every link of that venue loses its quote.
+            (None, BookEvent::Invalidated { .. }) => self.links.links.keys().copied().collect(),
+            (None, _) => Vec::new(),
+        };
+        self.evaluate(&ids, now)
+    }
+
+    /// Books fetched over REST: each replaces what the desk had, and their links are evaluated.
+    pub fn on_books(&mut self, books: Vec<(Venue, String, OrderBook)>, now: DateTime<Utc>) -> Decisions {
+        let mut ids: Vec<LinkId> = Vec::new();
+        for (venue, id, book) in books {
+            let key = (venue, id);
+            ids.extend(self.by_book.get(&key).into_iter().flatten());
+            self.books.put(venue, &key.1, book);
+        }
+        ids.sort();
+        ids.dedup();
+        self.evaluate(&ids, now)
+    }
+
+    /// A game's live state: a game that started or ended closes its links' opportunities.
+    pub fn on_game(&mut self, g: GameState) {
+        let now = g.at;
+        let slug = g.slug.clone();
+        self.games.insert(slug.clone(), g);
+        let ids: Vec<LinkId> =
+            self.links.links.iter().filter(|(_, w)| w.slug.as_deref() == Some(&slug)).map(|(id, _)| *id).collect();
+        for id in ids {
+            if self.gate(id, now).is_err() {
+                self.close(id, now);
+            }
+        }
+    }
+
+    /// Closes what was not seen again since `seen_since` (a REST cycle went by without it).
+    pub fn close_unseen(&mut self, seen_since: DateTime<Utc>, now: DateTime<Utc>) {
+        let stale: Vec<LinkId> =
+            self.open.iter().filter(|(_, s)| s.last_seen < seen_since).map(|(id, _)| *id).collect();
+        for id in stale {
+            self.close(id, now);
+        }
+    }
+
+    /// Every book's newest snapshot to the writer (freshness figures read them).
+    pub fn save_books(&self) {
+        let snaps: Vec<_> = self.books.iter().map(|((v, id), b)| crate::books::snapshot(*v, id, b)).collect();
+        if !snaps.is_empty() {
+            self.writer.send(Write::Books(snaps));
+        }
+    }
+
+    /// Whether a game's score changed within `window` before `now` (a sharp move then is
+    /// score-driven).
+    pub fn score_changed_recently(&self, slug: &str, now: DateTime<Utc>, window: Duration) -> bool {
+        self.games.get(slug).is_some_and(|g| g.live && now - g.at <= window)
+    }
+
+    fn sharp_move(&mut self, key: &(Venue, String), now: DateTime<Utc>) {
+        let Some(mid) = self.books.get(key.0, &key.1).and_then(OrderBook::mid) else { return };
+        let Some(mut m) = self.sharp.observe(key.0, &key.1, mid, now) else { return };
+        // Score-driven when the game of a link on this book scored within the last minute.
+        m.score_driven = self.by_book.get(key).into_iter().flatten().any(|l| {
+            self.links
+                .links
+                .get(l)
+                .and_then(|w| w.slug.as_deref())
+                .is_some_and(|s| self.score_changed_recently(s, now, Duration::minutes(1)))
+        });
+        tracing::info!(venue = %m.venue, book = %m.book, from = %m.from, to = %m.to, bps = m.change_bps, score_driven = m.score_driven, "sharp move");
+        if let Some(a) = &self.alerter {
+            a.sharp_move(&m, now);
+        }
+    }
+
+    fn gate(&self, id: LinkId, now: DateTime<Utc>) -> Result<(), &'static str> {
+        let Some(w) = self.links.links.get(&id) else { return Err("not watched") };
+        let live = w.slug.as_ref().and_then(|s| self.games.get(s));
+        crate::game::gate(w.link.candidate.starts_at, w.event.as_ref(), live, now, self.cfg.allow_in_play)
+    }
+
+    fn close(&mut self, id: LinkId, now: DateTime<Utc>) {
+        if self.open.remove(&id).is_some() {
+            self.writer.send(Write::CloseLink { link: id, at: now });
+        }
+    }
+
+    /// Re-evaluates `ids`: opens, refreshes or closes their opportunities and decides alerts.
+    fn evaluate(&mut self, ids: &[LinkId], now: DateTime<Utc>) -> Decisions {
+        let mut d = Decisions::default();
+        for &id in ids {
+            let Some(w) = self.links.links.get(&id) else { continue };
+            d.evaluated += 1;
+            if self.gate(id, now).is_err() {
+                self.close(id, now);
+                continue;
+            }
+            let c = &w.link.candidate;
+            let kalshi = self.books.get(Venue::Kalshi, c.kalshi_ticker.as_str());
+            let same = c.poly_token_id.as_ref().and_then(|t| self.books.get(Venue::Polymarket, t.as_str()));
+            let result = match (kalshi, same) {
+                (Some(kalshi), Some(poly_same)) => evaluate(
+                    &w.link,
+                    &PairQuotes {
+                        kalshi,
+                        kalshi_fees: w.kalshi_fees,
+                        poly_same,
+                        poly_other: w.other.as_ref().and_then(|(t, _)| self.books.get(Venue::Polymarket, t)),
+                        poly_fees: w.poly_fees,
+                        poly_other_token: w.other.as_ref().map(|(t, _)| t.as_str()),
+                        poly_other_name: w.other.as_ref().map(|(_, n)| n.as_str()),
+                    },
+                    now,
+                    self.cfg.stale_after,
+                ),
+                _ => None,
+            };
+            let Some((direction, o)) = result else {
+                self.close(id, now);
+                continue;
+            };
+            let direction = direction.as_str();
+            let state = match self.open.get(&id) {
+                Some(s) if s.direction == direction => {
+                    OpenState { last_seen: now, peak_edge: s.peak_edge.max(o.edge), ..*s }
+                }
+                other => {
+                    if other.is_some() {
+                        // The other direction now: that opportunity closed, this one opens.
+                        self.writer.send(Write::CloseLink { link: id, at: now });
+                    }
+                    OpenState { direction, first_seen: now, last_seen: now, peak_edge: o.edge }
+                }
+            };
+            self.open.insert(id, state);
+            d.open += 1;
+            let urgent = o.starts_at.is_some_and(|s| s > now && s - now <= self.cfg.live_threshold);
+            if urgent
+                && let Some(a) = &self.alerter
+                && a.arbitrage(direction, &o, now)
+            {
+                d.alerts += 1;
+            }
+            self.writer.send(Write::Opportunity {
+                o: Box::new(o),
+                direction,
+                first_seen: state.first_seen,
+                last_seen: now,
+            });
+        }
+        d
+    }
+}
+
+/// The process's one desk, shared by the streams, the REST passes and the monitor.
+pub type SharedDesk = Arc<std::sync::Mutex<Desk>>;
+
+/// Loads the watched links into `desk` (and, the first time, the opportunities the database
+/// holds open), reading the store without the desk's lock held.
+pub async fn refresh(desk: &SharedDesk, store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let links = LinkSet::load(store).await?;
+    let open = if lock(desk).adopted() { Vec::new() } else { store.list_open_opportunities().await? };
+    let mut d = lock(desk);
+    d.adopt(&open);
+    d.set_links(links, now);
+    Ok(())
+}
+
+/// Locks the desk (a panic elsewhere leaves it usable: its state is plain data).
+pub fn lock(desk: &SharedDesk) -> std::sync::MutexGuard<'_, Desk> {
+    desk.lock().unwrap_or_else(|p| p.into_inner())
+}

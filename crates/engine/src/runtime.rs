@@ -1,0 +1,131 @@
+//! The quote runtime: the venues' sockets for every watched book feeding the desk, and the state
+//! of those sockets (frames, resets, outages) that health and metrics read — handed to them, not
+//! kept in process-wide statics.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+use chrono::{DateTime, Utc};
+use crossbook_model::Venue;
+
+use crate::desk::{SharedDesk, lock};
+use crate::{Clock, Settings, Venues};
+
+/// The sockets' state in this process.
+#[derive(Debug, Default)]
+pub struct StreamStatus {
+    /// Book frames received.
+    pub quote_updates: AtomicU64,
+    /// Socket resets (drops, sequence gaps, silence): Kalshi, Polymarket.
+    resets: [AtomicU64; 2],
+    /// Since when each venue's socket has been down, Unix milliseconds (0: up, or not started).
+    down_since: [AtomicI64; 2],
+}
+
+fn slot(venue: Venue) -> usize {
+    usize::from(venue == Venue::Polymarket)
+}
+
+impl StreamStatus {
+    /// A book frame of `venue` arrived: its socket is up.
+    pub fn frame(&self, venue: Venue) {
+        self.quote_updates.fetch_add(1, Ordering::Relaxed);
+        self.down_since[slot(venue)].store(0, Ordering::Relaxed);
+    }
+
+    /// `venue`'s socket was reset at `now`: down until its next book frame.
+    pub fn reset(&self, venue: Venue, now: DateTime<Utc>) {
+        self.resets[slot(venue)].fetch_add(1, Ordering::Relaxed);
+        let _ = self.down_since[slot(venue)].compare_exchange(
+            0,
+            now.timestamp_millis(),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    pub fn resets(&self, venue: Venue) -> u64 {
+        self.resets[slot(venue)].load(Ordering::Relaxed)
+    }
+
+    /// The venues whose socket is down at `now`, with how long it has been down.
+    pub fn outages(&self, now: DateTime<Utc>) -> Vec<(Venue, chrono::Duration)> {
+        Venue::ALL
+            .into_iter()
+            .filter_map(|v| match self.down_since[slot(v)].load(Ordering::Relaxed) {
+                0 => None,
+                since => Some((v, chrono::Duration::milliseconds(now.timestamp_millis() - since))),
+            })
+            .collect()
+    }
+}
+
+/// Aborts its task when dropped.
+#[derive(Debug)]
+pub struct AbortOnDrop(pub tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Streams first: the venues' sockets for every book the desk watches, each frame applied and
+/// decided on at once; the live books go to the writer every few seconds for freshness.
+/// Dropping the returned handles stops them.
+pub fn start_streams(settings: &Settings, venues: &Venues, desk: SharedDesk, clock: Clock) -> Vec<AbortOnDrop> {
+    let (tickers, tokens) = lock(&desk).links().books_of(None);
+    let (game_tx, mut games) = tokio::sync::mpsc::channel(1024);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(8192);
+    let mut tasks = Vec::new();
+    let stream_cfg = crossbook_net::ws::StreamConfig::default();
+    if !tickers.is_empty() {
+        let (url, signer) = (settings.endpoints.kalshi_ws.clone(), venues.kalshi_signer.clone());
+        tasks.push(AbortOnDrop(tokio::spawn(crossbook_kalshi::websocket::run_orderbook_stream(
+            url,
+            signer,
+            tickers,
+            tx.clone(),
+            stream_cfg,
+        ))));
+    }
+    for chunk in tokens.chunks(crossbook_polymarket::websocket::MAX_ASSETS) {
+        let url = settings.endpoints.polymarket_ws.clone();
+        tasks.push(AbortOnDrop(tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
+            url,
+            chunk.to_vec(),
+            tx.clone(),
+            stream_cfg,
+        ))));
+    }
+    let url = settings.endpoints.polymarket_sports_ws.clone();
+    tasks.push(AbortOnDrop(tokio::spawn(crossbook_polymarket::websocket::run_sports_stream(url, game_tx, stream_cfg))));
+    drop(tx);
+    tasks.push(AbortOnDrop(tokio::spawn(async move {
+        let mut save = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                g = games.recv() => {
+                    let Some(g) = g else { continue };
+                    let state = crate::game::GameState {
+                        slug: g.slug, live: g.live, ended: g.ended, status: g.status, score: g.score, period: g.period, at: clock.now(),
+                    };
+                    lock(&desk).on_game(state);
+                }
+                e = rx.recv() => {
+                    let Some(e) = e else { return };
+                    lock(&desk).on_event(&e, clock.now());
+                }
+                _ = save.tick() => lock(&desk).save_books(),
+            }
+        }
+    })));
+    tasks
+}
+
+/// The shared state `run` hands to the HTTP server.
+#[derive(Debug, Clone)]
+pub struct RuntimeState {
+    pub streams: Arc<StreamStatus>,
+    pub writer: crate::writer::Writer,
+}

@@ -1,0 +1,306 @@
+//! The database behind the decisions: one task writes opportunity, book and alert records in
+//! batches while detection runs in memory. Repeated updates of one opportunity coalesce, books
+//! keep their newest snapshot; the queue is bounded and its depth measured. When the database
+//! is down, writes wait and are retried (the queue goes on filling and coalescing), so nothing
+//! is lost unless the queue overflows — then each dropped write is counted, logged and shown in
+//! health. Decisions never wait for a write.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossbook_model::{LinkId, Opportunity};
+use crossbook_store::{AlertRecord, BookSnapshot, Store};
+use tokio::sync::{mpsc, oneshot};
+
+/// Writes queued before the writer refuses more (each dropped one is counted).
+pub const QUEUE: usize = 65_536;
+/// Writes applied in one batch at most.
+const BATCH: usize = 4_096;
+
+/// One record to write.
+#[derive(Debug)]
+pub enum Write {
+    /// An opportunity is (still) open: opened at `first_seen`, seen at `last_seen`.
+    Opportunity { o: Box<Opportunity>, direction: &'static str, first_seen: DateTime<Utc>, last_seen: DateTime<Utc> },
+    /// The open opportunities of a link closed at `at`.
+    CloseLink { link: LinkId, at: DateTime<Utc> },
+    /// Open opportunities not seen since `seen_since` closed at `at`.
+    CloseUnseen { seen_since: DateTime<Utc>, at: DateTime<Utc> },
+    /// Books' newest snapshots.
+    Books(Vec<BookSnapshot>),
+    /// An alert raised (its delivery already under way); `about` names the opportunity's link
+    /// and direction, whose row id the writer fills in. `uid` names it to later outcomes.
+    Alert { uid: u64, record: Box<AlertRecord>, about: Option<(LinkId, &'static str)> },
+    /// The delivery outcome of alert `uid`.
+    AlertOutcome {
+        uid: u64,
+        status: &'static str,
+        attempts: i64,
+        error: Option<String>,
+        sent_at: Option<DateTime<Utc>>,
+    },
+    /// Answered once everything queued before it is written.
+    Flush(oneshot::Sender<()>),
+}
+
+/// What the writer reports (health and metrics read it).
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    /// Writes queued and not yet applied.
+    pub depth: AtomicI64,
+    /// Writes refused because the queue was full.
+    pub dropped: AtomicU64,
+    /// Records written.
+    pub written: AtomicU64,
+    /// Batches the database refused (each is retried).
+    pub failures: AtomicU64,
+    /// Whether the last attempt failed (writes are waiting).
+    pub behind: AtomicBool,
+    /// Since when writes have been failing, Unix milliseconds (0: not failing).
+    pub failing_since: AtomicI64,
+}
+
+/// A handle on the writer task; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Write>,
+    pub stats: Arc<WriterStats>,
+}
+
+impl Writer {
+    /// Starts the writer task over `store`.
+    pub fn start(store: Arc<dyn Store>) -> Self {
+        Self::with_capacity(store, QUEUE)
+    }
+
+    pub fn with_capacity(store: Arc<dyn Store>, capacity: usize) -> Self {
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        let stats = Arc::new(WriterStats::default());
+        tokio::spawn(run(store, rx, stats.clone()));
+        Self { tx, stats }
+    }
+
+    /// Queues a write without waiting; a full queue drops it, counted and logged.
+    pub fn send(&self, w: Write) {
+        match self.tx.try_send(w) {
+            Ok(()) => {
+                self.stats.depth.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(mpsc::error::TrySendError::Full(w)) => {
+                let n = self.stats.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+                if n.is_power_of_two() {
+                    tracing::warn!(dropped = n, write = kind(&w), "writer queue full: write dropped");
+                }
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Waits until everything queued so far is written (one-shot commands end with it).
+    pub async fn flush(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.tx.send(Write::Flush(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
+    }
+}
+
+fn kind(w: &Write) -> &'static str {
+    match w {
+        Write::Opportunity { .. } => "opportunity",
+        Write::CloseLink { .. } | Write::CloseUnseen { .. } => "close",
+        Write::Books(_) => "books",
+        Write::Alert { .. } => "alert",
+        Write::AlertOutcome { .. } => "alert_outcome",
+        Write::Flush(_) => "flush",
+    }
+}
+
+/// Writes waiting to be applied, in order, repeated updates of one opportunity merged.
+#[derive(Debug, Default)]
+struct Pending {
+    ops: Vec<Write>,
+    /// Index in `ops` of the last write about each link (merging stops at a close).
+    last_of_link: HashMap<LinkId, usize>,
+    books: HashMap<(crossbook_model::Venue, String), BookSnapshot>,
+    /// Writes taken off the queue (for the depth figure).
+    taken: i64,
+}
+
+impl Pending {
+    fn push(&mut self, w: Write) {
+        self.taken += 1;
+        match w {
+            Write::Books(snaps) => {
+                for s in snaps {
+                    self.books.insert((s.venue, s.book_id.clone()), s);
+                }
+            }
+            Write::Opportunity { o, direction, first_seen, last_seen } => {
+                if let Some(&i) = self.last_of_link.get(&o.link_id)
+                    && let Write::Opportunity { o: prev, direction: d, first_seen: f, .. } = &self.ops[i]
+                    && *d == direction
+                {
+                    let first = (*f).min(first_seen);
+                    let _ = prev;
+                    self.ops[i] = Write::Opportunity { o, direction, first_seen: first, last_seen };
+                    return;
+                }
+                self.last_of_link.insert(o.link_id, self.ops.len());
+                self.ops.push(Write::Opportunity { o, direction, first_seen, last_seen });
+            }
+            Write::CloseLink { link, at } => {
+                self.last_of_link.insert(link, self.ops.len());
+                self.ops.push(Write::CloseLink { link, at });
+            }
+            other => {
+                if matches!(other, Write::CloseUnseen { .. }) {
+                    self.last_of_link.clear();
+                }
+                self.ops.push(other);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.ops.is_empty() && self.books.is_empty()
+    }
+
+    /// Rebuilds the merge index after applied writes were taken off the front.
+    fn reindex(&mut self) {
+        self.last_of_link.clear();
+        for (i, w) in self.ops.iter().enumerate() {
+            match w {
+                Write::Opportunity { o, .. } => {
+                    self.last_of_link.insert(o.link_id, i);
+                }
+                Write::CloseLink { link, .. } => {
+                    self.last_of_link.insert(*link, i);
+                }
+                Write::CloseUnseen { .. } => self.last_of_link.clear(),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The task: takes what is queued, applies it, retries while the database refuses.
+async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<WriterStats>) {
+    // Database ids of this run's opportunity rows and alerts.
+    let mut opportunity_ids: HashMap<(LinkId, &'static str), i64> = HashMap::new();
+    let mut alert_ids: HashMap<u64, i64> = HashMap::new();
+    let mut pending = Pending::default();
+    let mut retry = Duration::from_millis(100);
+    loop {
+        if pending.is_empty() {
+            match rx.recv().await {
+                Some(w) => pending.push(w),
+                None => return,
+            }
+        }
+        while pending.ops.len() < BATCH
+            && let Ok(w) = rx.try_recv()
+        {
+            pending.push(w);
+        }
+        match apply(&*store, &mut pending, &mut opportunity_ids, &mut alert_ids, &stats).await {
+            Ok(()) => {
+                stats.depth.fetch_sub(std::mem::take(&mut pending.taken), Ordering::Relaxed);
+                pending.last_of_link.clear();
+                if stats.behind.swap(false, Ordering::Relaxed) {
+                    tracing::info!("database writes caught up");
+                }
+                stats.failing_since.store(0, Ordering::Relaxed);
+                retry = Duration::from_millis(100);
+            }
+            Err(e) => {
+                pending.reindex();
+                stats.failures.fetch_add(1, Ordering::Relaxed);
+                if !stats.behind.swap(true, Ordering::Relaxed) {
+                    stats.failing_since.store(Utc::now().timestamp_millis(), Ordering::Relaxed);
+                    tracing::warn!(error = %e, "database writes failing: detection and alerts go on, writes wait");
+                }
+                // Keep taking (and merging) what arrives while waiting.
+                let wait = tokio::time::sleep(retry);
+                tokio::pin!(wait);
+                loop {
+                    tokio::select! {
+                        _ = &mut wait => break,
+                        w = rx.recv(), if pending.ops.len() < BATCH * 4 => match w {
+                            Some(w) => pending.push(w),
+                            None => break,
+                        },
+                    }
+                }
+                retry = (retry * 2).min(Duration::from_secs(2));
+            }
+        }
+    }
+}
+
+/// Applies the pending writes in order; on an error, what was applied is removed and the rest
+/// stays for the retry.
+async fn apply(
+    store: &dyn Store,
+    p: &mut Pending,
+    opportunity_ids: &mut HashMap<(LinkId, &'static str), i64>,
+    alert_ids: &mut HashMap<u64, i64>,
+    stats: &WriterStats,
+) -> anyhow::Result<()> {
+    if !p.books.is_empty() {
+        let mut snaps: Vec<BookSnapshot> = p.books.values().cloned().collect();
+        snaps.sort_by(|a, b| (a.venue, &a.book_id).cmp(&(b.venue, &b.book_id)));
+        store.save_books(&snaps).await?;
+        stats.written.fetch_add(snaps.len() as u64, Ordering::Relaxed);
+        p.books.clear();
+    }
+    let mut done = 0;
+    let result = async {
+        for w in &p.ops {
+            match w {
+                Write::Opportunity { o, direction, first_seen, last_seen } => {
+                    let id = store.upsert_opportunity(o, direction, *first_seen, *last_seen).await?;
+                    opportunity_ids.insert((o.link_id, direction), id);
+                }
+                Write::CloseLink { link, at } => {
+                    store.close_link_opportunities(*link, *at).await?;
+                    opportunity_ids.retain(|(l, _), _| l != link);
+                }
+                Write::CloseUnseen { seen_since, at } => {
+                    store.close_opportunities(*seen_since, *at).await?;
+                    opportunity_ids.clear();
+                }
+                Write::Alert { uid, record, about } => {
+                    let mut r = (**record).clone();
+                    r.opportunity_id = about.and_then(|k| opportunity_ids.get(&k).copied()).or(r.opportunity_id);
+                    let id = store.insert_alert(&r).await?;
+                    alert_ids.insert(*uid, id);
+                }
+                Write::AlertOutcome { uid, status, attempts, error, sent_at } => {
+                    if let Some(&id) = alert_ids.get(uid) {
+                        store.update_alert(id, status, *attempts, error.as_deref(), *sent_at).await?;
+                    }
+                }
+                // Books never stay in `ops` (they are merged by book), nor flushes' work.
+                Write::Books(_) | Write::Flush(_) => {}
+            }
+            done += 1;
+            stats.written.fetch_add(1, Ordering::Relaxed);
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    // The applied writes leave; flushes among them are answered (all before them is written).
+    let rest = p.ops.split_off(done);
+    for w in std::mem::replace(&mut p.ops, rest) {
+        if let Write::Flush(tx) = w {
+            let _ = tx.send(());
+        }
+    }
+    result
+}
