@@ -414,18 +414,19 @@ impl Desk {
             self.open.insert(id, state);
             d.open += 1;
             let urgent = o.starts_at.is_some_and(|s| s > now && s - now <= self.cfg.live_threshold);
-            if urgent
-                && let Some(a) = &self.alerter
-                && a.arbitrage(direction, &o, now)
-            {
-                d.alerts += 1;
-            }
+            let alert = urgent.then(|| o.clone());
+            // The record first, so that the alert's row points at it.
             self.writer.send(Write::Opportunity {
                 o: Box::new(o),
                 direction,
                 first_seen: state.first_seen,
                 last_seen: now,
             });
+            if let (Some(o), Some(a)) = (alert, &self.alerter)
+                && a.arbitrage(direction, &o, now)
+            {
+                d.alerts += 1;
+            }
         }
         d
     }

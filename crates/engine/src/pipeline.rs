@@ -36,6 +36,8 @@ pub struct Pipeline {
     pub desk: SharedDesk,
     /// The sockets' state.
     pub streams: Arc<StreamStatus>,
+    /// Bumped by every watchlist rebuild: the quotes service restarts its sockets on it.
+    pub watch_generation: tokio::sync::watch::Sender<u64>,
     settings: Settings,
 }
 
@@ -75,6 +77,7 @@ impl Pipeline {
             ))),
             writer,
             streams,
+            watch_generation: tokio::sync::watch::channel(0).0,
             settings: settings.clone(),
             clock,
             store,
@@ -106,7 +109,9 @@ impl Pipeline {
     }
 
     pub async fn watchlist(&self) -> anyhow::Result<usize> {
-        Ok(sync_watchlist(&*self.store, &self.watch, self.clock.now()).await?.len())
+        let n = sync_watchlist(&*self.store, &self.watch, self.clock.now()).await?.len();
+        self.watch_generation.send_modify(|g| *g += 1);
+        Ok(n)
     }
 
     /// The priorities due on tick `n` of the REST cadence: HIGH every QUOTES_INTERVAL_SECONDS,

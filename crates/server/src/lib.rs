@@ -120,10 +120,6 @@ const STREAM_OUTAGE_LIMIT: chrono::Duration = chrono::Duration::seconds(30);
 
 async fn health(State(s): State<AppState>) -> Response {
     let mut report = crossbook_engine::health::check(&*s.store, s.clock.now(), s.live_threshold).await;
-    let code = match report.status {
-        crossbook_engine::health::Level::Down => StatusCode::SERVICE_UNAVAILABLE,
-        _ => StatusCode::OK,
-    };
     let mut body = serde_json::to_value(&report).unwrap_or(Value::Null);
     if let Some(board) = &s.services {
         if board.degraded() && report.status == crossbook_engine::health::Level::Healthy {
@@ -133,6 +129,12 @@ async fn health(State(s): State<AppState>) -> Response {
         body["services"] = serde_json::to_value(board.snapshot()).unwrap_or(Value::Null);
     }
     if let Some(rt) = &s.runtime {
+        // Under `run`, a database that is down does not stop detection: the desk decides in
+        // memory and alerts, its records wait in the writer. Degraded, not down.
+        if report.database == crossbook_engine::health::Level::Down {
+            report.status = crossbook_engine::health::Level::Degraded;
+            body["status"] = json!("degraded");
+        }
         let mut degrade = |problem: String| {
             match body["problems"].as_array_mut() {
                 Some(problems) => problems.push(json!(problem)),
@@ -167,6 +169,10 @@ async fn health(State(s): State<AppState>) -> Response {
         body["writer"] = json!({"queued": depth, "dropped": dropped, "behind": since > 0});
         body["streams"] = Value::Object(streams);
     }
+    let code = match report.status {
+        crossbook_engine::health::Level::Down => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::OK,
+    };
     (code, Json(body)).into_response()
 }
 

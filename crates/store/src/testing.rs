@@ -55,6 +55,11 @@ impl TestDb {
         Self { store, url, cleanup: Cleanup::Postgres { admin, name } }
     }
 
+    /// The PostgreSQL URL of this database, password included (tests only).
+    pub fn postgres_url(&self) -> Option<&str> {
+        self.url.postgres_url()
+    }
+
     /// An SQLite or PostgreSQL test database, by name (`sqlite` or `postgres`).
     pub async fn of(backend: &str) -> Self {
         match backend {

@@ -75,7 +75,9 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
         }));
     }
 
-    // Quotes: sockets first (restarted with the watchlist), REST polling by priority under the "quotes" lease.
+    // Quotes: sockets first (restarted with the watchlist), REST polling by priority under the
+    // "quotes" lease. A database that fails does not stop the sockets: the desk decides in
+    // memory and its records wait in the writer; only another process taking the lease does.
     let (pp, st, h, s2) = (p.clone(), store.clone(), holder.clone(), settings.clone());
     if on("quotes") {
         tasks.spawn(supervise("quotes", board.clone(), stop.clone(), backoff, move |mut stop| {
@@ -84,20 +86,33 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
                 let interval = settings.quotes_interval;
                 let ttl = chrono::Duration::from_std(interval * 4).unwrap_or(chrono::Duration::minutes(1));
                 let mut streams = None;
-                let mut watched = 0usize;
+                // The watchlist generation the sockets were started for.
+                let mut generation = p.watch_generation.subscribe();
+                let mut started_for = None;
                 for n in 0u64.. {
-                    if lease(&*store, "quotes", &holder, &p, ttl).await? {
-                        let now_watched = store.list_watchlist().await?.len();
-                        if streams.is_none() || now_watched != watched {
-                            streams = Some(p.streams().await?);
-                            watched = now_watched;
+                    match lease(&*store, "quotes", &holder, &p, ttl).await {
+                        Ok(true) => {
+                            let now = *generation.borrow_and_update();
+                            if streams.is_none() || started_for != Some(now) {
+                                match p.streams().await {
+                                    Ok(s) => {
+                                        streams = Some(s);
+                                        started_for = Some(now);
+                                    }
+                                    Err(e) => tracing::warn!(error = %format!("{e:#}"), "sockets not restarted; the old ones go on"),
+                                }
+                            }
+                            if let Err(e) = p.quotes(&Pipeline::due(n)).await {
+                                tracing::warn!(error = %format!("{e:#}"), "quotes pass failed; the sockets go on");
+                            }
                         }
-                        p.quotes(&Pipeline::due(n)).await?;
-                    } else {
-                        streams = None;
+                        Ok(false) => streams = None,
+                        Err(e) => tracing::warn!(error = %format!("{e:#}"), "lease not renewed; the sockets go on"),
                     }
-                    if pause(&mut stop, interval).await {
-                        return Ok(());
+                    // The next pass, or at once when the watchlist is rebuilt.
+                    tokio::select! {
+                        stopped = pause(&mut stop, interval) => if stopped { return Ok(()) },
+                        _ = generation.changed() => {}
                     }
                 }
                 Ok(())
@@ -112,8 +127,14 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
             let (p, store, holder) = (pp.clone(), st.clone(), h.clone());
             async move {
                 loop {
-                    if lease(&*store, "monitor", &holder, &p, chrono::Duration::seconds(10)).await? {
-                        p.monitor().await?;
+                    match lease(&*store, "monitor", &holder, &p, chrono::Duration::seconds(10)).await {
+                        Ok(true) => {
+                            if let Err(e) = p.monitor().await {
+                                tracing::warn!(error = %format!("{e:#}"), "monitor pass failed");
+                            }
+                        }
+                        Ok(false) => {}
+                        Err(e) => tracing::warn!(error = %format!("{e:#}"), "monitor lease not renewed"),
                     }
                     if pause(&mut stop, Duration::from_secs(2)).await {
                         return Ok(());
