@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use crossbook_model::{LinkId, Opportunity};
 use crossbook_net::Backoff;
 use crossbook_store::AlertRecord;
+use prometheus_client::metrics::histogram::Histogram;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -126,6 +127,8 @@ impl AlertConfig {
 struct Job {
     uid: u64,
     body: Value,
+    /// When the alert was decided (the decision-to-delivery latency runs from it).
+    decided: std::time::Instant,
 }
 
 /// When each link and direction (`kalshi_yes`, `kalshi_no`) last alerted.
@@ -150,22 +153,25 @@ pub struct Alerter {
 
 impl Alerter {
     /// Starts the delivery task (when a URL is configured).
-    pub fn start(writer: Writer, cfg: AlertConfig) -> anyhow::Result<Self> {
+    /// `sent_latency` records, per delivered alert, the time from its decision to the sink's
+    /// acceptance.
+    pub fn start(writer: Writer, cfg: AlertConfig, sent_latency: Histogram) -> anyhow::Result<Self> {
         let sink = cfg.url.as_ref().map_or(SinkKind::Webhook, |u| SinkKind::of(u.expose_secret()));
         let in_flight = Arc::new(AtomicUsize::new(0));
         let queue = match &cfg.url {
             Some(url) => {
                 let (tx, rx) = mpsc::channel::<Job>(1024);
                 let http = reqwest::Client::builder().timeout(cfg.timeout).no_proxy().build()?;
-                tokio::spawn(deliver(
-                    writer.clone(),
+                let delivery = Delivery {
+                    writer: writer.clone(),
                     http,
-                    url.clone(),
-                    cfg.retries,
-                    cfg.backoff,
-                    rx,
-                    in_flight.clone(),
-                ));
+                    url: url.clone(),
+                    retries: cfg.retries,
+                    backoff: cfg.backoff,
+                    in_flight: in_flight.clone(),
+                    sent_latency,
+                };
+                tokio::spawn(delivery.run(rx));
                 Some(tx)
             }
             None => None,
@@ -238,7 +244,7 @@ impl Alerter {
         };
         if let Some(q) = &self.queue {
             self.in_flight.fetch_add(1, Ordering::Relaxed);
-            if q.try_send(Job { uid, body }).is_err() {
+            if q.try_send(Job { uid, body, decided: std::time::Instant::now() }).is_err() {
                 self.in_flight.fetch_sub(1, Ordering::Relaxed);
                 record.status = "failed".into();
                 record.error = Some("delivery queue full".into());
@@ -261,48 +267,57 @@ impl Alerter {
     }
 }
 
-/// Delivers queued alerts one by one, retrying with backoff; the outcome goes to the writer.
-async fn deliver(
+/// The delivery task's parts.
+struct Delivery {
     writer: Writer,
     http: reqwest::Client,
     url: SecretString,
     retries: u32,
     backoff: Backoff,
-    mut rx: mpsc::Receiver<Job>,
     in_flight: Arc<AtomicUsize>,
-) {
-    while let Some(job) = rx.recv().await {
-        let mut attempt = 0u32;
-        let outcome = loop {
-            attempt += 1;
-            let sent = http.post(url.expose_secret()).json(&job.body).send().await;
-            let error = match sent {
-                Ok(r) if r.status().is_success() => break Ok(()),
-                Ok(r) => format!("HTTP {}", r.status().as_u16()),
-                // The error's text may carry the URL: keep only its kind.
-                Err(e) if e.is_timeout() => "timed out".to_string(),
-                Err(e) if e.is_connect() => "cannot connect".to_string(),
-                Err(_) => "transport error".to_string(),
+    sent_latency: Histogram,
+}
+
+impl Delivery {
+    /// Delivers queued alerts one by one, retrying with backoff; the outcome goes to the writer.
+    async fn run(self, mut rx: mpsc::Receiver<Job>) {
+        let Self { writer, http, url, retries, backoff, in_flight, sent_latency } = self;
+        while let Some(job) = rx.recv().await {
+            let mut attempt = 0u32;
+            let outcome = loop {
+                attempt += 1;
+                let sent = http.post(url.expose_secret()).json(&job.body).send().await;
+                let error = match sent {
+                    Ok(r) if r.status().is_success() => break Ok(()),
+                    Ok(r) => format!("HTTP {}", r.status().as_u16()),
+                    // The error's text may carry the URL: keep only its kind.
+                    Err(e) if e.is_timeout() => "timed out".to_string(),
+                    Err(e) if e.is_connect() => "cannot connect".to_string(),
+                    Err(_) => "transport error".to_string(),
+                };
+                if attempt > retries {
+                    break Err(error);
+                }
+                tokio::time::sleep(backoff.delay(attempt - 1)).await;
             };
-            if attempt > retries {
-                break Err(error);
+            let (status, error, sent_at) = match outcome {
+                Ok(()) => {
+                    sent_latency.observe(job.decided.elapsed().as_secs_f64());
+                    ("sent", None, Some(Utc::now()))
+                }
+                Err(e) => ("failed", Some(e), None),
+            };
+            if status == "failed" {
+                tracing::warn!(
+                    alert = job.uid,
+                    attempts = attempt,
+                    reason = error.as_deref().unwrap_or(""),
+                    "alert not delivered"
+                );
             }
-            tokio::time::sleep(backoff.delay(attempt - 1)).await;
-        };
-        let (status, error, sent_at) = match outcome {
-            Ok(()) => ("sent", None, Some(Utc::now())),
-            Err(e) => ("failed", Some(e), None),
-        };
-        if status == "failed" {
-            tracing::warn!(
-                alert = job.uid,
-                attempts = attempt,
-                reason = error.as_deref().unwrap_or(""),
-                "alert not delivered"
-            );
+            writer.send(Write::AlertOutcome { uid: job.uid, status, attempts: i64::from(attempt), error, sent_at });
+            in_flight.fetch_sub(1, Ordering::Relaxed);
         }
-        writer.send(Write::AlertOutcome { uid: job.uid, status, attempts: i64::from(attempt), error, sent_at });
-        in_flight.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

@@ -241,6 +241,11 @@ impl Desk {
         self.alerter = alerter;
     }
 
+    /// The sockets' state and the decision latencies it records into.
+    pub fn status(&self) -> Arc<StreamStatus> {
+        self.status.clone()
+    }
+
     /// Where its records go.
     pub fn writer(&self) -> &Writer {
         &self.writer
@@ -377,6 +382,7 @@ impl Desk {
             let c = &w.link.candidate;
             let kalshi = self.books.get(Venue::Kalshi, c.kalshi_ticker.as_str());
             let same = c.poly_token_id.as_ref().and_then(|t| self.books.get(Venue::Polymarket, t.as_str()));
+            let (kalshi_at, poly_at) = (kalshi.map(|b| b.received_at), same.map(|b| b.received_at));
             let result = match (kalshi, same) {
                 (Some(kalshi), Some(poly_same)) => evaluate(
                     &w.link,
@@ -398,6 +404,9 @@ impl Desk {
                 self.close(id, now);
                 continue;
             };
+            for (slot, at) in [(0, kalshi_at), (1, poly_at)].into_iter().filter_map(|(i, t)| Some((i, t?))) {
+                self.status.latencies.quote_age[slot].observe((now - at).num_milliseconds().max(0) as f64 / 1000.0);
+            }
             let direction = direction.as_str();
             let state = match self.open.get(&id) {
                 Some(s) if s.direction == direction => {

@@ -22,6 +22,8 @@ pub mod health;
 pub mod ingest;
 /// The report of unmatched leagues.
 pub mod leagues;
+/// The process's metrics.
+pub mod metrics;
 /// The live-events monitor.
 pub mod monitor;
 /// The pipeline as steps.

@@ -64,7 +64,11 @@ impl Pipeline {
                 allow_in_play: settings.allow_in_play,
             },
             live_threshold: Duration::from_std(settings.live_event_threshold).unwrap_or(Duration::minutes(15)),
-            alerter: Alerter::start(writer.clone(), AlertConfig::from_settings(settings))?,
+            alerter: Alerter::start(
+                writer.clone(),
+                AlertConfig::from_settings(settings),
+                streams.latencies.decision_alert.clone(),
+            )?,
             desk: Arc::new(std::sync::Mutex::new(Desk::new(
                 DeskConfig {
                     stale_after: Duration::from_std(settings.quote_stale_after).unwrap_or(Duration::seconds(30)),

@@ -3,21 +3,24 @@
 //! kept in process-wide statics.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, Utc};
 use crossbook_model::Venue;
+use prometheus_client::metrics::counter::Counter;
 
 use crate::desk::{SharedDesk, lock};
 use crate::{Clock, Settings, Venues};
 
-/// The sockets' state in this process.
+/// The sockets' state in this process, and the latencies of the decisions they feed.
 #[derive(Debug, Default)]
 pub struct StreamStatus {
+    /// The decision path's latency histograms.
+    pub latencies: crate::metrics::Latencies,
     /// Book frames received.
-    pub quote_updates: AtomicU64,
+    pub quote_updates: Counter,
     /// Socket resets (drops, sequence gaps, silence): Kalshi, Polymarket.
-    resets: [AtomicU64; 2],
+    pub(crate) resets: [Counter; 2],
     /// Since when each venue's socket has been down, Unix milliseconds (0: up, or not started).
     down_since: [AtomicI64; 2],
 }
@@ -29,13 +32,13 @@ fn slot(venue: Venue) -> usize {
 impl StreamStatus {
     /// A book frame of `venue` arrived: its socket is up.
     pub fn frame(&self, venue: Venue) {
-        self.quote_updates.fetch_add(1, Ordering::Relaxed);
+        self.quote_updates.inc();
         self.down_since[slot(venue)].store(0, Ordering::Relaxed);
     }
 
     /// `venue`'s socket was reset at `now`: down until its next book frame.
     pub fn reset(&self, venue: Venue, now: DateTime<Utc>) {
-        self.resets[slot(venue)].fetch_add(1, Ordering::Relaxed);
+        self.resets[slot(venue)].inc();
         let _ = self.down_since[slot(venue)].compare_exchange(
             0,
             now.timestamp_millis(),
@@ -45,7 +48,7 @@ impl StreamStatus {
     }
 
     pub fn resets(&self, venue: Venue) -> u64 {
-        self.resets[slot(venue)].load(Ordering::Relaxed)
+        self.resets[slot(venue)].get()
     }
 
     /// The venues whose socket is down at `now`, with how long it has been down.
@@ -74,7 +77,11 @@ impl Drop for AbortOnDrop {
 /// decided on at once; the live books go to the writer every few seconds for freshness.
 /// Dropping the returned handles stops them.
 pub fn start_streams(settings: &Settings, venues: &Venues, desk: SharedDesk, clock: Clock) -> Vec<AbortOnDrop> {
-    let (tickers, tokens) = lock(&desk).links().books_of(None);
+    let (tickers, tokens, status) = {
+        let d = lock(&desk);
+        let (tickers, tokens) = d.links().books_of(None);
+        (tickers, tokens, d.status())
+    };
     let (game_tx, mut games) = tokio::sync::mpsc::channel(1024);
     let (tx, mut rx) = tokio::sync::mpsc::channel(8192);
     let mut tasks = Vec::new();
@@ -114,7 +121,10 @@ pub fn start_streams(settings: &Settings, venues: &Venues, desk: SharedDesk, clo
                 }
                 e = rx.recv() => {
                     let Some(e) = e else { return };
+                    status.latencies.frame_backlog.observe(rx.len() as f64);
+                    let taken = std::time::Instant::now();
                     lock(&desk).on_event(&e, clock.now());
+                    status.latencies.frame_decision.observe(taken.elapsed().as_secs_f64());
                 }
                 _ = save.tick() => lock(&desk).save_books(),
             }

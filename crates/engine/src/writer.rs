@@ -7,12 +7,14 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use crossbook_model::{LinkId, Opportunity};
 use crossbook_store::{AlertRecord, BookSnapshot, Store};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::gauge::Gauge;
 use tokio::sync::{mpsc, oneshot};
 
 /// Writes queued before the writer refuses more (each dropped one is counted).
@@ -50,13 +52,13 @@ pub enum Write {
 #[derive(Debug, Default)]
 pub struct WriterStats {
     /// Writes queued and not yet applied.
-    pub depth: AtomicI64,
+    pub depth: Gauge,
     /// Writes refused because the queue was full.
-    pub dropped: AtomicU64,
+    pub dropped: Counter,
     /// Records written.
-    pub written: AtomicU64,
+    pub written: Counter,
     /// Batches the database refused (each is retried).
-    pub failures: AtomicU64,
+    pub failures: Counter,
     /// Whether the last attempt failed (writes are waiting).
     pub behind: AtomicBool,
     /// Since when writes have been failing, Unix milliseconds (0: not failing).
@@ -87,16 +89,16 @@ impl Writer {
     pub fn send(&self, w: Write) {
         match self.tx.try_send(w) {
             Ok(()) => {
-                self.stats.depth.fetch_add(1, Ordering::Relaxed);
+                self.stats.depth.inc();
             }
             Err(mpsc::error::TrySendError::Full(w)) => {
-                let n = self.stats.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+                let n = self.stats.dropped.inc() + 1;
                 if n.is_power_of_two() {
                     tracing::warn!(dropped = n, write = kind(&w), "writer queue full: write dropped");
                 }
             }
             Err(mpsc::error::TrySendError::Closed(_)) => {
-                self.stats.dropped.fetch_add(1, Ordering::Relaxed);
+                self.stats.dropped.inc();
             }
         }
     }
@@ -210,7 +212,7 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<Wr
         }
         match apply(&*store, &mut pending, &mut opportunity_ids, &mut alert_ids, &stats).await {
             Ok(()) => {
-                stats.depth.fetch_sub(std::mem::take(&mut pending.taken), Ordering::Relaxed);
+                stats.depth.dec_by(std::mem::take(&mut pending.taken));
                 pending.last_of_link.clear();
                 if stats.behind.swap(false, Ordering::Relaxed) {
                     tracing::info!("database writes caught up");
@@ -220,7 +222,7 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<Wr
             }
             Err(e) => {
                 pending.reindex();
-                stats.failures.fetch_add(1, Ordering::Relaxed);
+                stats.failures.inc();
                 if !stats.behind.swap(true, Ordering::Relaxed) {
                     stats.failing_since.store(Utc::now().timestamp_millis(), Ordering::Relaxed);
                     tracing::warn!(error = %e, "database writes failing: detection and alerts go on, writes wait");
@@ -256,7 +258,7 @@ async fn apply(
         let mut snaps: Vec<BookSnapshot> = p.books.values().cloned().collect();
         snaps.sort_by(|a, b| (a.venue, &a.book_id).cmp(&(b.venue, &b.book_id)));
         store.save_books(&snaps).await?;
-        stats.written.fetch_add(snaps.len() as u64, Ordering::Relaxed);
+        stats.written.inc_by(snaps.len() as u64);
         p.books.clear();
     }
     let mut done = 0;
@@ -290,7 +292,7 @@ async fn apply(
                 Write::Books(_) | Write::Flush(_) => {}
             }
             done += 1;
-            stats.written.fetch_add(1, Ordering::Relaxed);
+            stats.written.inc();
         }
         anyhow::Ok(())
     }

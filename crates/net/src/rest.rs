@@ -2,9 +2,10 @@
 //! `Retry-After`, timeouts, proxy, and decoding errors that name the JSON path.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
@@ -18,19 +19,35 @@ pub trait SignRequest: Send + Sync + std::fmt::Debug {
     fn headers(&self, method: &str, path: &str) -> Result<Vec<(&'static str, String)>, String>;
 }
 
-/// Counters per client, read by metrics and benchmarks.
-#[derive(Debug, Default)]
+/// Counters and the request latency of one client, as Prometheus metrics (clones share the
+/// values: the exposition registers them), read by benchmarks too.
+#[derive(Debug)]
 pub struct NetStats {
-    pub requests: AtomicU64,
-    pub rate_limited: AtomicU64,
-    pub server_errors: AtomicU64,
-    pub retries: AtomicU64,
-    pub malformed: AtomicU64,
+    pub requests: Counter,
+    pub rate_limited: Counter,
+    pub server_errors: Counter,
+    pub retries: Counter,
+    pub malformed: Counter,
+    /// Seconds from sending a request to its last body byte.
+    pub latency: Histogram,
+}
+
+impl Default for NetStats {
+    fn default() -> Self {
+        Self {
+            requests: Counter::default(),
+            rate_limited: Counter::default(),
+            server_errors: Counter::default(),
+            retries: Counter::default(),
+            malformed: Counter::default(),
+            latency: Histogram::new(exponential_buckets(0.001, 2.0, 16)),
+        }
+    }
 }
 
 impl NetStats {
-    pub fn get(c: &AtomicU64) -> u64 {
-        c.load(Ordering::Relaxed)
+    pub fn get(c: &Counter) -> u64 {
+        c.get()
     }
 }
 
@@ -155,7 +172,7 @@ impl RestClient {
                     bucket.penalize(ra);
                 }
             }
-            self.stats.retries.fetch_add(1, Ordering::Relaxed);
+            self.stats.retries.inc();
             tracing::warn!(venue, path = %path, attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying");
             tokio::time::sleep(wait).await;
             attempt += 1;
@@ -183,11 +200,12 @@ impl RestClient {
             }
             req = req.headers(headers);
         }
-        self.stats.requests.fetch_add(1, Ordering::Relaxed);
+        self.stats.requests.inc();
+        let sent = std::time::Instant::now();
         let resp = req.send().await.map_err(|e| (transport(venue, path, &e), None))?;
         let status = resp.status().as_u16();
         if status == 429 {
-            self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
+            self.stats.rate_limited.inc();
             let ra = retry_after(resp.headers());
             return Err((
                 NetError::RateLimited { venue, path: path.into(), retry_after: ra },
@@ -195,15 +213,16 @@ impl RestClient {
             ));
         }
         let bytes = resp.bytes().await.map_err(|e| (transport(venue, path, &e), None))?;
+        self.stats.latency.observe(sent.elapsed().as_secs_f64());
         if !(200..300).contains(&status) {
             if status >= 500 {
-                self.stats.server_errors.fetch_add(1, Ordering::Relaxed);
+                self.stats.server_errors.inc();
             }
             let body = String::from_utf8_lossy(&bytes);
             return Err((NetError::from_http_status(venue, path, status, &body), None));
         }
         decode(venue, path, &bytes).map_err(|e| {
-            self.stats.malformed.fetch_add(1, Ordering::Relaxed);
+            self.stats.malformed.inc();
             (e, None)
         })
     }

@@ -156,9 +156,8 @@ async fn health(State(s): State<AppState>) -> Response {
         }
         // Writes waiting on the database, or dropped: detection goes on, the record does not.
         let w = &rt.writer.stats;
-        use std::sync::atomic::Ordering;
-        let (depth, dropped) = (w.depth.load(Ordering::Relaxed), w.dropped.load(Ordering::Relaxed));
-        let since = w.failing_since.load(Ordering::Relaxed);
+        let (depth, dropped) = (w.depth.get(), w.dropped.get());
+        let since = w.failing_since.load(std::sync::atomic::Ordering::Relaxed);
         if since > 0 {
             let secs = (now.timestamp_millis() - since) / 1000;
             degrade(format!("database writes failing for {secs} s; {depth} waiting (detection and alerts go on)"));
@@ -179,7 +178,7 @@ async fn health(State(s): State<AppState>) -> Response {
 async fn metrics_text(State(s): State<AppState>) -> Result<Response, ApiError> {
     let mut text = metrics::render(&*s.store, s.clock.now()).await?;
     metrics::render_process(&mut text, s.venues.as_ref(), s.runtime.as_ref());
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+    Ok(([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response())
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -1,4 +1,5 @@
-//! `GET /metrics`: Prometheus text exposition, read from the store at scrape time.
+//! `GET /metrics`: OpenMetrics text — the store's figures read at scrape time, then this
+//! process's counters and histograms.
 
 use std::fmt::Write;
 
@@ -126,78 +127,16 @@ pub async fn render(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<Str
     Ok(out)
 }
 
-/// Counters of this process: venue requests, 429s, retries, socket resets, quote updates.
+/// This process's metrics (venue clients, sockets, writer, decision latencies) in OpenMetrics
+/// text, ending the exposition with `# EOF`.
 pub fn render_process(
     out: &mut String,
     venues: Option<&crossbook_engine::Venues>,
     runtime: Option<&crossbook_engine::runtime::RuntimeState>,
 ) {
-    use std::sync::atomic::Ordering;
-
-    use crossbook_net::NetStats;
-    if let Some(v) = venues {
-        let clients =
-            [("kalshi", v.kalshi.rest().stats()), ("gamma", v.gamma.rest().stats()), ("clob", v.clob.rest().stats())];
-        for (name, help, pick) in [
-            (
-                "crossbook_venue_requests_total",
-                "Venue requests sent",
-                (|s: &NetStats| NetStats::get(&s.requests)) as fn(&NetStats) -> u64,
-            ),
-            ("crossbook_venue_rate_limited_total", "HTTP 429 answers", |s: &NetStats| NetStats::get(&s.rate_limited)),
-            ("crossbook_venue_retries_total", "Requests retried", |s: &NetStats| NetStats::get(&s.retries)),
-            ("crossbook_venue_malformed_total", "Malformed bodies", |s: &NetStats| NetStats::get(&s.malformed)),
-        ] {
-            let samples: Vec<(String, f64)> =
-                clients.iter().map(|(api, st)| (format!("{{api=\"{api}\"}}"), pick(st) as f64)).collect();
-            line(out, name, help, "counter", &samples);
-        }
+    let mut registry = prometheus_client::registry::Registry::default();
+    crossbook_engine::metrics::register(&mut registry, runtime, venues);
+    if prometheus_client::encoding::text::encode(out, &registry).is_err() {
+        out.push_str("# EOF\n");
     }
-    let Some(rt) = runtime else { return };
-    line(
-        out,
-        "crossbook_quote_updates_total",
-        "Book updates received from the sockets",
-        "counter",
-        &[(String::new(), rt.streams.quote_updates.load(Ordering::Relaxed) as f64)],
-    );
-    line(
-        out,
-        "crossbook_socket_resets_total",
-        "Socket reconnects (drops, sequence gaps, silence)",
-        "counter",
-        &[
-            ("{venue=\"kalshi\"}".into(), rt.streams.resets(crossbook_model::Venue::Kalshi) as f64),
-            ("{venue=\"polymarket\"}".into(), rt.streams.resets(crossbook_model::Venue::Polymarket) as f64),
-        ],
-    );
-    let w = &rt.writer.stats;
-    line(
-        out,
-        "crossbook_writer_queue_depth",
-        "Database writes waiting",
-        "gauge",
-        &[(String::new(), w.depth.load(Ordering::Relaxed) as f64)],
-    );
-    line(
-        out,
-        "crossbook_writer_dropped_total",
-        "Database writes dropped (queue full)",
-        "counter",
-        &[(String::new(), w.dropped.load(Ordering::Relaxed) as f64)],
-    );
-    line(
-        out,
-        "crossbook_writer_written_total",
-        "Records written",
-        "counter",
-        &[(String::new(), w.written.load(Ordering::Relaxed) as f64)],
-    );
-    line(
-        out,
-        "crossbook_writer_failures_total",
-        "Write batches the database refused (retried)",
-        "counter",
-        &[(String::new(), w.failures.load(Ordering::Relaxed) as f64)],
-    );
 }

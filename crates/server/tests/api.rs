@@ -143,3 +143,47 @@ async fn a_socket_down_past_the_limit_makes_health_degraded_under_run() {
     live().on_event(&book, now);
     assert_eq!(health_of(&later).await["streams"], serde_json::json!({}));
 }
+
+/// Every series the Grafana dashboard in `deploy/` queries is one `/metrics` serves under `run`,
+/// as one well-formed OpenMetrics exposition.
+#[tokio::test]
+async fn the_dashboards_metrics_are_all_served() {
+    let db = TestDb::sqlite().await;
+    let (_desk, rt) = desk(&db);
+    let settings = crossbook_engine::Settings::from_lookup(&|_| None).unwrap();
+    let state = AppState {
+        store: db.store.clone(),
+        clock: Clock::Frozen(Utc::now()),
+        token: None,
+        loopback: true,
+        live_threshold: chrono::Duration::minutes(15),
+        services: Some(crossbook_engine::supervisor::Board::default()),
+        venues: Some(crossbook_engine::Venues::from_settings(&settings).unwrap()),
+        runtime: Some(rt.clone()),
+    };
+    let server = serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let r = reqwest::get(format!("http://{}/metrics", server.addr)).await.unwrap();
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
+    let text = r.text().await.unwrap();
+    assert!(text.ends_with("# EOF\n") && text.matches("# EOF").count() == 1, "{text}");
+    let mut families: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("# TYPE ")).collect();
+    let n = families.len();
+    families.sort();
+    families.dedup();
+    assert_eq!(families.len(), n, "a family described twice");
+    let dashboard: serde_json::Value =
+        serde_json::from_str(include_str!("../../../deploy/grafana-dashboard.json")).unwrap();
+    let mut queried = 0;
+    for target in dashboard["panels"].as_array().unwrap().iter().flat_map(|p| p["targets"].as_array().unwrap()) {
+        let expr = target["expr"].as_str().unwrap();
+        for name in
+            expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| w.starts_with("crossbook_"))
+        {
+            queried += 1;
+            let served = text.lines().any(|l| !l.starts_with('#') && l.starts_with(name));
+            assert!(served, "the dashboard queries {name}, which /metrics does not serve:\n{text}");
+        }
+    }
+    assert!(queried > 20, "{queried}");
+    server.stop().await;
+}

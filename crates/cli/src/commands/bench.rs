@@ -410,7 +410,8 @@ async fn e2e_bench(samples: usize) -> anyhow::Result<serde_json::Value> {
         cooldown: chrono::Duration::zero(),
         ..crossbook_engine::alerts::AlertConfig::from_settings(&settings)
     };
-    let alerter = crossbook_engine::alerts::Alerter::start(p.writer.clone(), alerts)?;
+    let alerter =
+        crossbook_engine::alerts::Alerter::start(p.writer.clone(), alerts, p.streams.latencies.decision_alert.clone())?;
     crossbook_engine::desk::lock(&p.desk).set_alerter(Some(alerter));
     let _streams = p.streams().await?;
     // NOP@WAS (10 minutes to tip-off at the capture's clock): its edge lives in the Wizards asks.

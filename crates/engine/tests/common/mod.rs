@@ -96,8 +96,10 @@ impl Desked {
 pub fn desk(s: &Setup, alerts: Option<crossbook_engine::alerts::AlertConfig>, stale_s: i64) -> Desked {
     use crossbook_engine::desk::{Desk, DeskConfig};
     let writer = crossbook_engine::writer::Writer::start(s.db.store.clone());
-    let alerter = alerts.map(|a| crossbook_engine::alerts::Alerter::start(writer.clone(), a).unwrap());
     let streams = Arc::new(crossbook_engine::runtime::StreamStatus::default());
+    let alerter = alerts.map(|a| {
+        crossbook_engine::alerts::Alerter::start(writer.clone(), a, streams.latencies.decision_alert.clone()).unwrap()
+    });
     let cfg = DeskConfig {
         stale_after: Duration::seconds(stale_s),
         live_threshold: Duration::minutes(15),

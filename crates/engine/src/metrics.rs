@@ -1,0 +1,153 @@
+//! The process's metrics, through `prometheus-client`: the hot path's latency histograms here,
+//! the sockets', writer's and venue clients' counters where they are kept; [`register`] puts
+//! them all in one registry for the exposition.
+
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use crate::runtime::RuntimeState;
+
+/// Latencies of the decision path, in seconds.
+#[derive(Debug)]
+pub struct Latencies {
+    /// A socket frame taken off its queue to the desk's decision on it.
+    pub frame_decision: Histogram,
+    /// A decision to raise an alert to the sink's acceptance of it.
+    pub decision_alert: Histogram,
+    /// The age of each venue's quote an opportunity was decided on: Kalshi, Polymarket.
+    pub quote_age: [Histogram; 2],
+    /// Frames waiting on the stream queue when one is taken (backlog).
+    pub frame_backlog: Histogram,
+}
+
+impl Default for Latencies {
+    fn default() -> Self {
+        Self {
+            frame_decision: Histogram::new(exponential_buckets(0.000_005, 2.0, 18)),
+            decision_alert: Histogram::new(exponential_buckets(0.000_1, 2.0, 18)),
+            quote_age: [
+                Histogram::new(exponential_buckets(0.01, 2.0, 14)),
+                Histogram::new(exponential_buckets(0.01, 2.0, 14)),
+            ],
+            frame_backlog: Histogram::new(exponential_buckets(1.0, 2.0, 14)),
+        }
+    }
+}
+
+/// Registers this process's metrics: the decision path, the sockets, the writer, and each
+/// venue client's requests (by `api`).
+pub fn register(registry: &mut Registry, rt: Option<&RuntimeState>, venues: Option<&crate::Venues>) {
+    if let Some(rt) = rt {
+        register_runtime(registry, rt);
+    }
+    let Some(v) = venues else { return };
+    let apis =
+        [("kalshi", v.kalshi.rest().stats()), ("gamma", v.gamma.rest().stats()), ("clob", v.clob.rest().stats())];
+    type Pick = fn(&crossbook_net::NetStats) -> &prometheus_client::metrics::counter::Counter;
+    let counters: [(&'static str, &'static str, Pick); 4] = [
+        ("crossbook_venue_requests", "Venue requests sent", |s| &s.requests),
+        ("crossbook_venue_rate_limited", "HTTP 429 answers", |s| &s.rate_limited),
+        ("crossbook_venue_retries", "Requests retried", |s| &s.retries),
+        ("crossbook_venue_malformed", "Malformed bodies", |s| &s.malformed),
+    ];
+    for (name, help, pick) in counters {
+        let series = apis.iter().map(|(api, s)| (*api, pick(s).clone())).collect();
+        registry.register_collector(Box::new(Labeled { name, help, label: "api", series }));
+    }
+    let series = apis.iter().map(|(api, s)| (*api, s.latency.clone())).collect();
+    registry.register_collector(Box::new(Labeled {
+        name: "crossbook_venue_request_seconds",
+        help: "Venue request latency",
+        label: "api",
+        series,
+    }));
+}
+
+fn register_runtime(registry: &mut Registry, rt: &RuntimeState) {
+    let l = &rt.streams.latencies;
+    registry.register(
+        "crossbook_frame_decision_seconds",
+        "Socket frame to the desk's decision",
+        l.frame_decision.clone(),
+    );
+    registry.register(
+        "crossbook_decision_alert_sent_seconds",
+        "Alert decision to the sink's acceptance",
+        l.decision_alert.clone(),
+    );
+    registry.register(
+        "crossbook_frame_backlog",
+        "Frames waiting when one is taken off the stream queue",
+        l.frame_backlog.clone(),
+    );
+    registry.register_collector(Box::new(Labeled {
+        name: "crossbook_quote_age_at_decision_seconds",
+        help: "Age of the quote an opportunity was decided on",
+        label: "venue",
+        series: vec![("kalshi", l.quote_age[0].clone()), ("polymarket", l.quote_age[1].clone())],
+    }));
+    registry.register(
+        "crossbook_quote_updates",
+        "Book updates received from the sockets",
+        rt.streams.quote_updates.clone(),
+    );
+    registry.register_collector(Box::new(Labeled {
+        name: "crossbook_socket_resets",
+        help: "Socket reconnects (drops, sequence gaps, silence)",
+        label: "venue",
+        series: vec![("kalshi", rt.streams.resets[0].clone()), ("polymarket", rt.streams.resets[1].clone())],
+    }));
+    let w = &rt.writer.stats;
+    registry.register("crossbook_writer_queue_depth", "Database writes waiting", w.depth.clone());
+    registry.register("crossbook_writer_dropped", "Database writes dropped (queue full)", w.dropped.clone());
+    registry.register("crossbook_writer_written", "Records written", w.written.clone());
+    registry.register("crossbook_writer_failures", "Write batches the database refused (retried)", w.failures.clone());
+}
+
+/// One metric family with one series per value of a label (a family from metrics kept apart,
+/// e.g. per venue client).
+#[derive(Debug)]
+struct Labeled<M> {
+    name: &'static str,
+    help: &'static str,
+    label: &'static str,
+    series: Vec<(&'static str, M)>,
+}
+
+impl<M: EncodeMetric + std::fmt::Debug + Send + Sync + 'static> Collector for Labeled<M> {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let Some((_, first)) = self.series.first() else { return Ok(()) };
+        let mut family = encoder.encode_descriptor(self.name, self.help, None, first.metric_type())?;
+        for (value, metric) in &self.series {
+            metric.encode(family.encode_family(&[(self.label, *value)])?)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A labelled family is described once, with a series per label value.
+    #[test]
+    fn labeled_family_is_one_family() {
+        let l = Latencies::default();
+        l.quote_age[1].observe(0.05);
+        let mut r = Registry::default();
+        r.register_collector(Box::new(Labeled {
+            name: "age_seconds",
+            help: "Age",
+            label: "venue",
+            series: vec![("kalshi", l.quote_age[0].clone()), ("polymarket", l.quote_age[1].clone())],
+        }));
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &r).unwrap();
+        assert_eq!(out.matches("# TYPE age_seconds histogram").count(), 1, "{out}");
+        assert!(out.contains("age_seconds_count{venue=\"polymarket\"} 1"), "{out}");
+        assert!(out.contains("age_seconds_count{venue=\"kalshi\"} 0"), "{out}");
+        assert!(out.ends_with("# EOF\n"), "{out}");
+    }
+}
