@@ -43,6 +43,17 @@ pub fn order_fee(schedule: &FeeSchedule, v: Variance) -> Money {
 
 /// The fee rate per contract at `price`, unrounded (for deciding whether one more contract pays).
 pub fn marginal_fee_micros(schedule: &FeeSchedule, price: Price) -> i64 {
+    // Kalshi's, the one on every step of a walk, in `i64` while it fits.
+    if let FeeSchedule::KalshiQuadratic { taker_rate, multiplier, .. } = *schedule {
+        let p = price.micros();
+        let fast = p
+            .checked_mul(1_000_000 - p)
+            .and_then(|v| taker_rate.checked_mul(v / 1_000_000))
+            .and_then(|v| (v / 1_000_000).checked_mul(multiplier));
+        if let Some(v) = fast {
+            return v / 1_000_000;
+        }
+    }
     let p = price.micros() as i128;
     let pq = p * (M - p) / M; // P (1 − P) in µ
     let v = match *schedule {
@@ -75,6 +86,20 @@ mod tests {
             v.add(p.parse().unwrap(), q.parse().unwrap());
         }
         order_fee(s, v).to_string()
+    }
+
+    /// Kalshi's marginal fee in `i64` equals the exact `i128` formula across prices.
+    #[test]
+    fn kalshi_marginal_fee_fast_path_is_exact() {
+        for multiplier in [1_000_000, 250_000, 2_000_000] {
+            let s = kalshi(multiplier);
+            for p in (0..=1_000_000).step_by(997) {
+                let p128 = p as i128;
+                let pq = p128 * (M - p128) / M;
+                let exact = 70_000 * pq / M * multiplier as i128 / M;
+                assert_eq!(marginal_fee_micros(&s, Price::from_micros(p).unwrap()) as i128, exact, "{p} {multiplier}");
+            }
+        }
     }
 
     #[test]

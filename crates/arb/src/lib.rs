@@ -50,26 +50,50 @@ impl Direction {
     }
 }
 
-/// Levels to buy from: Kalshi YES = its asks; Kalshi NO = its bids at `1 − p`.
-fn kalshi_asks(book: &OrderBook, side: Side) -> Vec<Level> {
-    match side {
-        Side::Yes => book.asks.levels().to_vec(),
-        Side::No => book.bids.levels().iter().map(|l| Level { price: l.price.complement(), size: l.size }).collect(),
+/// Levels to buy from, best first, without copying them: Kalshi YES = its asks; Kalshi NO = its
+/// bids at `1 − p`; Polymarket = its asks.
+#[derive(Clone, Copy)]
+struct Asks<'a> {
+    levels: &'a [Level],
+    complement: bool,
+}
+
+impl<'a> Asks<'a> {
+    fn kalshi(book: &'a OrderBook, side: Side) -> Self {
+        match side {
+            Side::Yes => Self { levels: book.asks.levels(), complement: false },
+            Side::No => Self { levels: book.bids.levels(), complement: true },
+        }
+    }
+
+    fn of(book: &'a OrderBook) -> Self {
+        Self { levels: book.asks.levels(), complement: false }
+    }
+
+    fn len(&self) -> usize {
+        self.levels.len()
+    }
+
+    /// Level `i` as a price to pay and a size.
+    fn get(&self, i: usize) -> Option<(Price, i64)> {
+        let l = self.levels.get(i)?;
+        Some((if self.complement { l.price.complement() } else { l.price }, l.size.micros()))
     }
 }
 
 /// Buys `size` along `levels`: (total cost, fee variance), or `None` if the depth runs out.
-fn fill(levels: &[Level], size: Qty) -> Option<(Money, Variance)> {
+fn fill(levels: Asks<'_>, size: Qty) -> Option<(Money, Variance)> {
     let mut left = size.micros();
     let mut cost = Money::ZERO;
     let mut v = Variance::default();
-    for l in levels {
+    for i in 0..levels.len() {
         if left == 0 {
             break;
         }
-        let take = Qty::from_micros(left.min(l.size.micros())).ok()?;
-        cost += Money::of(l.price, take, Rounding::Up);
-        v.add(l.price, take);
+        let (price, available) = levels.get(i)?;
+        let take = Qty::from_micros(left.min(available)).ok()?;
+        cost += Money::of(price, take, Rounding::Up);
+        v.add(price, take);
         left -= take.micros();
     }
     (left == 0).then_some((cost, v))
@@ -77,64 +101,84 @@ fn fill(levels: &[Level], size: Qty) -> Option<(Money, Variance)> {
 
 /// How much can be bought on both sides while each further contract keeps a positive edge
 /// (before rounding), in millionths.
-fn walk(k: &[Level], p: &[Level], k_fees: &FeeSchedule, p_fees: &FeeSchedule) -> i64 {
+fn walk(k: Asks<'_>, p: Asks<'_>, k_fees: &FeeSchedule, p_fees: &FeeSchedule) -> i64 {
     let (mut i, mut j) = (0, 0);
-    let (mut k_left, mut p_left) = (k.first().map_or(0, |l| l.size.micros()), p.first().map_or(0, |l| l.size.micros()));
+    let (Some(mut kl), Some(mut pl)) = (k.get(0), p.get(0)) else { return 0 };
     let mut total = 0i64;
-    while i < k.len() && j < p.len() {
-        let (kp, pp) = (k[i].price, p[j].price);
+    loop {
+        let (kp, pp) = (kl.0, pl.0);
         let marginal =
             SCALE - kp.micros() - pp.micros() - marginal_fee_micros(k_fees, kp) - marginal_fee_micros(p_fees, pp);
         if marginal <= 0 {
             break;
         }
-        let chunk = k_left.min(p_left);
+        let chunk = kl.1.min(pl.1);
         total += chunk;
-        k_left -= chunk;
-        p_left -= chunk;
-        if k_left == 0 {
+        kl.1 -= chunk;
+        pl.1 -= chunk;
+        if kl.1 == 0 {
             i += 1;
-            k_left = k.get(i).map_or(0, |l| l.size.micros());
+            let Some(next) = k.get(i) else { break };
+            kl = next;
         }
-        if p_left == 0 {
+        if pl.1 == 0 {
             j += 1;
-            p_left = p.get(j).map_or(0, |l| l.size.micros());
+            let Some(next) = p.get(j) else { break };
+            pl = next;
         }
     }
     total
 }
 
-/// Evaluates one direction.
-fn direction(link: &Link, q: &PairQuotes<'_>, d: Direction, now: DateTime<Utc>) -> Option<Opportunity> {
-    let (side, poly_book, token, outcome) = match d {
-        Direction::YesOther => {
-            (Side::Yes, q.poly_other?, q.poly_other_token?.to_string(), q.poly_other_name?.to_string())
-        }
-        Direction::NoSame => (
-            Side::No,
-            q.poly_same,
-            link.candidate.poly_token_id.as_ref()?.to_string(),
-            link.candidate.poly_outcome.clone(),
-        ),
+/// One direction priced: the size and what it costs on each venue.
+struct Priced<'a> {
+    side: Side,
+    poly_book: &'a OrderBook,
+    size: Qty,
+    k_cost: Money,
+    p_cost: Money,
+    k_fee: Money,
+    p_fee: Money,
+    profit: Money,
+}
+
+/// Prices one direction (no allocation).
+fn price<'a>(q: &PairQuotes<'a>, d: Direction) -> Option<Priced<'a>> {
+    let (side, poly_book) = match d {
+        Direction::YesOther => (Side::Yes, q.poly_other?),
+        Direction::NoSame => (Side::No, q.poly_same),
     };
-    let k_levels = kalshi_asks(q.kalshi, side);
-    let p_levels = poly_book.asks.levels();
+    let (k_levels, p_levels) = (Asks::kalshi(q.kalshi, side), Asks::of(poly_book));
     // Whole contracts only.
-    let size = walk(&k_levels, p_levels, &q.kalshi_fees, &q.poly_fees) / SCALE * SCALE;
+    let size = walk(k_levels, p_levels, &q.kalshi_fees, &q.poly_fees) / SCALE * SCALE;
     let size = Qty::from_micros(size).ok().filter(|s| !s.is_zero())?;
-    let (k_cost, k_var) = fill(&k_levels, size)?;
+    let (k_cost, k_var) = fill(k_levels, size)?;
     let (p_cost, p_var) = fill(p_levels, size)?;
     let (k_fee, p_fee) = (order_fee(&q.kalshi_fees, k_var), order_fee(&q.poly_fees, p_var));
     let payout = Money::from_micros(size.micros()).ok()?;
     let profit = payout - k_cost - p_cost - k_fee - p_fee;
-    if !profit.is_positive() {
-        return None;
-    }
+    profit.is_positive().then_some(Priced { side, poly_book, size, k_cost, p_cost, k_fee, p_fee, profit })
+}
+
+/// The opportunity of a priced direction.
+fn opportunity(
+    link: &Link,
+    q: &PairQuotes<'_>,
+    d: Direction,
+    p: &Priced<'_>,
+    now: DateTime<Utc>,
+) -> Option<Opportunity> {
+    let (token, outcome) = match d {
+        Direction::YesOther => (q.poly_other_token?.to_string(), q.poly_other_name?.to_string()),
+        Direction::NoSame => (link.candidate.poly_token_id.as_ref()?.to_string(), link.candidate.poly_outcome.clone()),
+    };
+    let size = p.size;
     let per = |m: Money| m.per(size, Rounding::Up);
-    let (k_price, p_price) = (per(k_cost), per(p_cost));
+    let (k_price, p_price) = (per(p.k_cost), per(p.p_cost));
     let cost = k_price + p_price;
-    let fees = per(k_fee + p_fee);
+    let fees = per(p.k_fee + p.p_fee);
     let c = &link.candidate;
+    let flagged = link.rule_risk.filter(|r| *r != crossbook_model::RuleRisk::Equivalent);
     Some(Opportunity {
         link_id: link.id,
         kind: c.kind,
@@ -145,7 +189,7 @@ fn direction(link: &Link, q: &PairQuotes<'_>, d: Direction, now: DateTime<Utc>) 
             Leg {
                 venue: Venue::Kalshi,
                 ticker: Some(c.kalshi_ticker.to_string()),
-                side: Some(side),
+                side: Some(p.side),
                 token_id: None,
                 outcome: None,
                 price: Price::from_micros(k_price.micros()).ok()?,
@@ -165,14 +209,10 @@ fn direction(link: &Link, q: &PairQuotes<'_>, d: Direction, now: DateTime<Utc>) 
         fees,
         edge: Money::from_micros(SCALE).ok()? - cost - fees,
         max_size: size,
-        profit,
-        quote_age_ms: QuoteAges { kalshi: q.kalshi.age_ms(now), polymarket: poly_book.age_ms(now) },
-        rule_risk: link.rule_risk.filter(|r| *r != crossbook_model::RuleRisk::Equivalent),
-        rule_reasons: if link.rule_risk.is_some_and(|r| r != crossbook_model::RuleRisk::Equivalent) {
-            link.rule_reasons.clone()
-        } else {
-            Vec::new()
-        },
+        profit: p.profit,
+        quote_age_ms: QuoteAges { kalshi: q.kalshi.age_ms(now), polymarket: p.poly_book.age_ms(now) },
+        rule_risk: flagged,
+        rule_reasons: if flagged.is_some() { link.rule_reasons.clone() } else { Vec::new() },
     })
 }
 
@@ -189,7 +229,7 @@ pub fn evaluate(
         return None;
     }
     let fresh = |b: &OrderBook| now - b.received_at <= stale_after && b.received_at <= now + Duration::seconds(5);
-    let mut best: Option<(Direction, Opportunity)> = None;
+    let mut best: Option<(Direction, Priced)> = None;
     for d in [Direction::YesOther, Direction::NoSame] {
         let poly = match d {
             Direction::YesOther => q.poly_other,
@@ -198,11 +238,12 @@ pub fn evaluate(
         if !fresh(q.kalshi) || !poly.is_some_and(fresh) {
             continue;
         }
-        if let Some(o) = direction(link, q, d, now)
-            && best.as_ref().is_none_or(|(_, b)| o.profit > b.profit)
+        if let Some(p) = price(q, d)
+            && best.as_ref().is_none_or(|(_, b)| p.profit > b.profit)
         {
-            best = Some((d, o));
+            best = Some((d, p));
         }
     }
-    best
+    let (d, p) = best?;
+    Some((d, opportunity(link, q, d, &p, now)?))
 }

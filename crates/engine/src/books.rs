@@ -2,27 +2,91 @@
 //! snapshots; a lost socket or a sequence gap drops that venue's books until fresh snapshots
 //! arrive.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use crossbook_book::{BookError, OrderBook};
 use crossbook_model::{BookEvent, Price, Qty, Venue};
 use crossbook_store::BookSnapshot;
 
+/// Values per venue and book id, found by `&str` without allocating (the hot path looks books
+/// up on every frame).
+#[derive(Debug, Clone)]
+pub struct ByVenue<T>([hashbrown::HashMap<String, T>; 2]);
+
+impl<T> Default for ByVenue<T> {
+    fn default() -> Self {
+        Self([hashbrown::HashMap::new(), hashbrown::HashMap::new()])
+    }
+}
+
+/// The index of a venue in per-venue arrays: Kalshi 0, Polymarket 1.
+pub fn venue_slot(venue: Venue) -> usize {
+    usize::from(venue == Venue::Polymarket)
+}
+
+impl<T> ByVenue<T> {
+    pub fn get(&self, venue: Venue, id: &str) -> Option<&T> {
+        self.0[venue_slot(venue)].get(id)
+    }
+
+    pub fn get_mut(&mut self, venue: Venue, id: &str) -> Option<&mut T> {
+        self.0[venue_slot(venue)].get_mut(id)
+    }
+
+    pub fn insert(&mut self, venue: Venue, id: &str, value: T) -> Option<T> {
+        match self.0[venue_slot(venue)].get_mut(id) {
+            Some(v) => Some(std::mem::replace(v, value)),
+            None => self.0[venue_slot(venue)].insert(id.to_string(), value),
+        }
+    }
+
+    /// The value of `id`, made with `T::default()` if missing (the id is copied only then).
+    pub fn entry(&mut self, venue: Venue, id: &str) -> &mut T
+    where
+        T: Default,
+    {
+        self.0[venue_slot(venue)].entry_ref(id).or_default()
+    }
+
+    pub fn remove(&mut self, venue: Venue, id: &str) -> Option<T> {
+        self.0[venue_slot(venue)].remove(id)
+    }
+
+    /// Forgets every value of `venue`.
+    pub fn clear_venue(&mut self, venue: Venue) {
+        self.0[venue_slot(venue)].clear();
+    }
+
+    pub fn clear(&mut self) {
+        self.0.iter_mut().for_each(hashbrown::HashMap::clear);
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.iter().map(hashbrown::HashMap::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Venue, &str, &T)> {
+        Venue::ALL.into_iter().flat_map(|v| self.0[venue_slot(v)].iter().map(move |(id, t)| (v, id.as_str(), t)))
+    }
+}
+
 /// The books the streams have built.
 #[derive(Debug, Default)]
 pub struct LiveBooks {
-    books: HashMap<(Venue, String), OrderBook>,
+    books: ByVenue<OrderBook>,
 }
 
 impl LiveBooks {
     /// Every book, for storing snapshots.
-    pub fn iter(&self) -> impl Iterator<Item = (&(Venue, String), &OrderBook)> {
+    pub fn iter(&self) -> impl Iterator<Item = (Venue, &str, &OrderBook)> {
         self.books.iter()
     }
 
     pub fn get(&self, venue: Venue, id: &str) -> Option<&OrderBook> {
-        self.books.get(&(venue, id.to_string()))
+        self.books.get(venue, id)
     }
 
     pub fn len(&self) -> usize {
@@ -35,54 +99,51 @@ impl LiveBooks {
 
     /// Puts a book fetched over REST, newer than what the socket gave.
     pub fn put(&mut self, venue: Venue, id: &str, book: OrderBook) {
-        self.books.insert((venue, id.to_string()), book);
+        self.books.insert(venue, id, book);
     }
 
     /// Forgets one book (it no longer adds up).
-    pub fn remove(&mut self, id: &str) {
-        self.books.retain(|(_, b), _| b != id);
+    pub fn remove(&mut self, venue: Venue, id: &str) {
+        self.books.remove(venue, id);
     }
 
     /// Applies one event received at `at`; returns the book it changed.
-    pub fn apply(&mut self, e: &BookEvent, at: DateTime<Utc>) -> Result<Option<(Venue, String)>, BookError> {
+    pub fn apply<'e>(&mut self, e: &'e BookEvent, at: DateTime<Utc>) -> Result<Option<(Venue, &'e str)>, BookError> {
         use crossbook_book::{BookSide, Level};
         let lv = |v: &[(crossbook_model::Price, crossbook_model::Qty)]| {
             v.iter().map(|&(price, size)| Level { price, size }).collect::<Vec<_>>()
         };
         Ok(Some(match e {
             BookEvent::PolySnapshot { token, bids, asks } => {
-                let key = (Venue::Polymarket, token.clone());
                 self.books.insert(
-                    key.clone(),
+                    Venue::Polymarket,
+                    token,
                     OrderBook::new(BookSide::from_levels(lv(bids)), BookSide::from_levels(lv(asks)), at),
                 );
-                key
+                (Venue::Polymarket, token.as_str())
             }
             BookEvent::PolyLevel { token, bid, price, size } => {
-                let key = (Venue::Polymarket, token.clone());
-                let Some(b) = self.books.get_mut(&key) else { return Ok(None) };
+                let Some(b) = self.books.get_mut(Venue::Polymarket, token) else { return Ok(None) };
                 if *bid {
                     b.bids.set(*price, *size)
                 } else {
                     b.asks.set(*price, *size)
                 }
                 b.received_at = at;
-                key
+                (Venue::Polymarket, token.as_str())
             }
             BookEvent::KalshiSnapshot { ticker, yes, no } => {
-                let key = (Venue::Kalshi, ticker.clone());
-                self.books.insert(key.clone(), OrderBook::from_kalshi(yes, no, at));
-                key
+                self.books.insert(Venue::Kalshi, ticker, OrderBook::from_kalshi(yes, no, at));
+                (Venue::Kalshi, ticker.as_str())
             }
             BookEvent::KalshiDelta { ticker, yes, price, delta } => {
-                let key = (Venue::Kalshi, ticker.clone());
-                let Some(b) = self.books.get_mut(&key) else { return Ok(None) };
+                let Some(b) = self.books.get_mut(Venue::Kalshi, ticker) else { return Ok(None) };
                 b.apply_kalshi_delta(*yes, *price, *delta)?;
                 b.received_at = at;
-                key
+                (Venue::Kalshi, ticker.as_str())
             }
             BookEvent::Invalidated { venue, .. } => {
-                self.books.retain(|(v, _), _| v != venue);
+                self.books.clear_venue(*venue);
                 return Ok(None);
             }
         }))

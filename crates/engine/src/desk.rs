@@ -14,7 +14,7 @@ use crossbook_model::{BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, 
 use crossbook_store::{MarketFilter, Store};
 
 use crate::alerts::Alerter;
-use crate::books::LiveBooks;
+use crate::books::{ByVenue, LiveBooks};
 use crate::game::GameState;
 use crate::runtime::StreamStatus;
 use crate::writer::{Write, Writer};
@@ -161,7 +161,7 @@ pub struct Decisions {
 pub struct Desk {
     cfg: DeskConfig,
     links: LinkSet,
-    by_book: HashMap<(Venue, String), Vec<LinkId>>,
+    by_book: ByVenue<Vec<LinkId>>,
     pub books: LiveBooks,
     open: HashMap<LinkId, OpenState>,
     games: HashMap<String, GameState>,
@@ -178,7 +178,7 @@ impl Desk {
         Self {
             cfg,
             links: LinkSet::default(),
-            by_book: HashMap::new(),
+            by_book: ByVenue::default(),
             books: LiveBooks::default(),
             open: HashMap::new(),
             games: HashMap::new(),
@@ -226,11 +226,11 @@ impl Desk {
         self.by_book.clear();
         for (id, w) in &links.links {
             let c = &w.link.candidate;
-            let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.to_string())];
-            books.extend(c.poly_token_id.as_ref().map(|t| (Venue::Polymarket, t.to_string())));
-            books.extend(w.other.as_ref().map(|(t, _)| (Venue::Polymarket, t.clone())));
-            for key in books {
-                self.by_book.entry(key).or_default().push(*id);
+            let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.as_str())];
+            books.extend(c.poly_token_id.as_ref().map(|t| (Venue::Polymarket, t.as_str())));
+            books.extend(w.other.as_ref().map(|(t, _)| (Venue::Polymarket, t.as_str())));
+            for (venue, book) in books {
+                self.by_book.entry(venue, book).push(*id);
             }
         }
         self.links = links;
@@ -273,30 +273,37 @@ impl Desk {
                 // A book that no longer adds up is unknown until its next snapshot.
                 tracing::warn!(error = %err, book = e.book_id().unwrap_or(""), "book dropped");
                 if let Some(id) = e.book_id() {
-                    self.books.remove(id);
+                    self.books.remove(e.venue(), id);
                 }
                 return Decisions::default();
             }
         };
-        let ids: Vec<LinkId> = match (&changed, e) {
-            (Some(key), _) => {
-                self.sharp_move(key, now);
-                self.by_book.get(key).cloned().unwrap_or_default()
+        match (changed, e) {
+            (Some((venue, book)), _) => {
+                self.sharp_move(venue, book, now);
+                // Lent out while its links are evaluated (no copy per frame).
+                let ids = self.by_book.get_mut(venue, book).map(std::mem::take).unwrap_or_default();
+                let d = self.evaluate(&ids, now);
+                if !ids.is_empty() {
+                    *self.by_book.entry(venue, book) = ids;
+                }
+                d
             }
             // Invalidated: every link of that venue loses its quote.
-            (None, BookEvent::Invalidated { .. }) => self.links.links.keys().copied().collect(),
-            (None, _) => Vec::new(),
-        };
-        self.evaluate(&ids, now)
+            (None, BookEvent::Invalidated { .. }) => {
+                let ids: Vec<LinkId> = self.links.links.keys().copied().collect();
+                self.evaluate(&ids, now)
+            }
+            (None, _) => Decisions::default(),
+        }
     }
 
     /// Books fetched over REST: each replaces what the desk had, and their links are evaluated.
     pub fn on_books(&mut self, books: Vec<(Venue, String, OrderBook)>, now: DateTime<Utc>) -> Decisions {
         let mut ids: Vec<LinkId> = Vec::new();
         for (venue, id, book) in books {
-            let key = (venue, id);
-            ids.extend(self.by_book.get(&key).into_iter().flatten());
-            self.books.put(venue, &key.1, book);
+            ids.extend(self.by_book.get(venue, &id).into_iter().flatten());
+            self.books.put(venue, &id, book);
         }
         ids.sort();
         ids.dedup();
@@ -328,7 +335,7 @@ impl Desk {
 
     /// Every book's newest snapshot to the writer (freshness figures read them).
     pub fn save_books(&self) {
-        let snaps: Vec<_> = self.books.iter().map(|((v, id), b)| crate::books::snapshot(*v, id, b)).collect();
+        let snaps: Vec<_> = self.books.iter().map(|(v, id, b)| crate::books::snapshot(v, id, b)).collect();
         if !snaps.is_empty() {
             self.writer.send(Write::Books(snaps));
         }
@@ -340,11 +347,11 @@ impl Desk {
         self.games.get(slug).is_some_and(|g| g.live && now - g.at <= window)
     }
 
-    fn sharp_move(&mut self, key: &(Venue, String), now: DateTime<Utc>) {
-        let Some(mid) = self.books.get(key.0, &key.1).and_then(OrderBook::mid) else { return };
-        let Some(mut m) = self.sharp.observe(key.0, &key.1, mid, now) else { return };
+    fn sharp_move(&mut self, venue: Venue, book: &str, now: DateTime<Utc>) {
+        let Some(mid) = self.books.get(venue, book).and_then(OrderBook::mid) else { return };
+        let Some(mut m) = self.sharp.observe(venue, book, mid, now) else { return };
         // Score-driven when the game of a link on this book scored within the last minute.
-        m.score_driven = self.by_book.get(key).into_iter().flatten().any(|l| {
+        m.score_driven = self.by_book.get(venue, book).into_iter().flatten().any(|l| {
             self.links
                 .links
                 .get(l)

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crossbook_model::Venue;
 use prometheus_client::metrics::counter::Counter;
 
+use crate::books::venue_slot;
 use crate::desk::{SharedDesk, lock};
 use crate::{Clock, Settings, Venues};
 
@@ -25,21 +26,17 @@ pub struct StreamStatus {
     down_since: [AtomicI64; 2],
 }
 
-fn slot(venue: Venue) -> usize {
-    usize::from(venue == Venue::Polymarket)
-}
-
 impl StreamStatus {
     /// A book frame of `venue` arrived: its socket is up.
     pub fn frame(&self, venue: Venue) {
         self.quote_updates.inc();
-        self.down_since[slot(venue)].store(0, Ordering::Relaxed);
+        self.down_since[venue_slot(venue)].store(0, Ordering::Relaxed);
     }
 
     /// `venue`'s socket was reset at `now`: down until its next book frame.
     pub fn reset(&self, venue: Venue, now: DateTime<Utc>) {
-        self.resets[slot(venue)].inc();
-        let _ = self.down_since[slot(venue)].compare_exchange(
+        self.resets[venue_slot(venue)].inc();
+        let _ = self.down_since[venue_slot(venue)].compare_exchange(
             0,
             now.timestamp_millis(),
             Ordering::Relaxed,
@@ -48,14 +45,14 @@ impl StreamStatus {
     }
 
     pub fn resets(&self, venue: Venue) -> u64 {
-        self.resets[slot(venue)].get()
+        self.resets[venue_slot(venue)].get()
     }
 
     /// The venues whose socket is down at `now`, with how long it has been down.
     pub fn outages(&self, now: DateTime<Utc>) -> Vec<(Venue, chrono::Duration)> {
         Venue::ALL
             .into_iter()
-            .filter_map(|v| match self.down_since[slot(v)].load(Ordering::Relaxed) {
+            .filter_map(|v| match self.down_since[venue_slot(v)].load(Ordering::Relaxed) {
                 0 => None,
                 since => Some((v, chrono::Duration::milliseconds(now.timestamp_millis() - since))),
             })

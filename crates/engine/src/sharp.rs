@@ -2,10 +2,12 @@
 //! threshold (10 % by default) within the window (one minute) is a sharp move — an event, an
 //! alert, and a count in the metrics. One per book per window.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use chrono::{DateTime, Duration, Utc};
 use crossbook_model::{Price, Venue};
+
+use crate::books::ByVenue;
 
 /// A detected move.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,19 +31,18 @@ type MidHistory = VecDeque<(DateTime<Utc>, Price)>;
 pub struct SharpMoves {
     window: Duration,
     threshold_bps: i64,
-    history: HashMap<(Venue, String), MidHistory>,
-    last_flagged: HashMap<(Venue, String), DateTime<Utc>>,
+    history: ByVenue<MidHistory>,
+    last_flagged: ByVenue<DateTime<Utc>>,
 }
 
 impl SharpMoves {
     pub fn new(window: Duration, threshold_bps: i64) -> Self {
-        Self { window, threshold_bps, history: HashMap::new(), last_flagged: HashMap::new() }
+        Self { window, threshold_bps, history: ByVenue::default(), last_flagged: ByVenue::default() }
     }
 
     /// Records a mid; returns the move when it is sharp.
     pub fn observe(&mut self, venue: Venue, book: &str, mid: Price, now: DateTime<Utc>) -> Option<SharpMove> {
-        let key = (venue, book.to_string());
-        let h = self.history.entry(key.clone()).or_default();
+        let h = self.history.entry(venue, book);
         while h.front().is_some_and(|(t, _)| now - *t > self.window) {
             h.pop_front();
         }
@@ -54,10 +55,10 @@ impl SharpMoves {
         if change_bps.abs() <= self.threshold_bps {
             return None;
         }
-        if self.last_flagged.get(&key).is_some_and(|t| now - *t <= self.window) {
+        if self.last_flagged.get(venue, book).is_some_and(|t| now - *t <= self.window) {
             return None;
         }
-        self.last_flagged.insert(key, now);
+        self.last_flagged.insert(venue, book, now);
         Some(SharpMove {
             venue,
             book: book.to_string(),

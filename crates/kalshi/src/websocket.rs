@@ -9,21 +9,68 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crossbook_model::{BookEvent, Price, Qty, Venue};
+use crossbook_net::text::Text;
 use crossbook_net::ws::{Message, Reconnects, StreamConfig, connect};
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use serde::Deserialize;
+use serde_json::json;
 use tokio::sync::mpsc;
 
 use crate::KalshiSigner;
 
-fn levels(v: &Value) -> Option<Vec<(Price, Qty)>> {
-    match v {
-        Value::Null => Some(Vec::new()),
-        Value::Array(a) => {
-            a.iter().map(|l| Some((l.get(0)?.as_str()?.parse().ok()?, l.get(1)?.as_str()?.parse().ok()?))).collect()
-        }
-        _ => None,
-    }
+/// A frame, in one pass: the envelope and the fields of the book types' `msg`.
+#[derive(Deserialize)]
+struct Wire<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Text<'a>,
+    sid: Option<u64>,
+    seq: Option<u64>,
+    #[serde(default, borrow)]
+    msg: Option<Msg<'a>>,
+}
+
+/// The type alone (to tell a malformed book frame from another type's frame).
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Text<'a>,
+}
+
+/// `msg` of `orderbook_snapshot` (each side's levels as `[price, size]` decimal strings; a side
+/// with no orders may be absent or null), of `orderbook_delta`, and of `error`.
+#[derive(Deserialize)]
+struct Msg<'a> {
+    #[serde(default, borrow)]
+    market_ticker: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    yes_dollars_fp: Option<Vec<(Text<'a>, Text<'a>)>>,
+    #[serde(default, borrow)]
+    no_dollars_fp: Option<Vec<(Text<'a>, Text<'a>)>>,
+    #[serde(default, borrow)]
+    price_dollars: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    delta_fp: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    side: Option<Text<'a>>,
+    /// An error's text.
+    #[serde(default, borrow)]
+    msg: Option<Text<'a>>,
+}
+
+fn field<'a>(v: Option<Text<'a>>, name: &str) -> Result<Text<'a>, String> {
+    v.ok_or_else(|| format!("msg.{name} missing"))
+}
+
+fn levels(side: &str, v: Option<Vec<(Text<'_>, Text<'_>)>>) -> Result<Vec<(Price, Qty)>, String> {
+    v.unwrap_or_default()
+        .iter()
+        .map(|(p, q)| {
+            Ok((
+                p.parse().map_err(|_| format!("msg.{side}: price {p}"))?,
+                q.parse().map_err(|_| format!("msg.{side}: size {q}"))?,
+            ))
+        })
+        .collect()
 }
 
 /// What one frame means.
@@ -35,35 +82,46 @@ pub enum Frame {
     Other,
 }
 
-/// Parses one text frame (current `_fp`/`_dollars` shape).
+/// Parses one text frame (current `_fp`/`_dollars` shape) straight into its typed parts.
 pub fn parse_frame(text: &str) -> Result<Frame, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let (sid, seq) = (v["sid"].as_u64(), v["seq"].as_u64());
-    let m = &v["msg"];
-    let event = match v["type"].as_str() {
-        Some("orderbook_snapshot") => BookEvent::KalshiSnapshot {
-            ticker: m["market_ticker"].as_str().ok_or("msg.market_ticker missing")?.to_string(),
-            yes: levels(&m["yes_dollars_fp"]).ok_or("msg.yes_dollars_fp malformed")?,
-            no: levels(&m["no_dollars_fp"]).ok_or("msg.no_dollars_fp malformed")?,
+    let wire: Wire = match serde_json::from_str(text) {
+        Ok(w) => w,
+        Err(e) => {
+            // Another type's frame whose fields do not fit the book types' is skipped.
+            let head: Head = serde_json::from_str(text).map_err(|_| format!("not a frame: {e}"))?;
+            return match head.kind.as_ref() {
+                "orderbook_snapshot" | "orderbook_delta" | "error" => Err(format!("msg: {e}")),
+                _ => Ok(Frame::Other),
+            };
+        }
+    };
+    let event = match (wire.kind.as_ref(), wire.msg) {
+        ("orderbook_snapshot", Some(m)) => BookEvent::KalshiSnapshot {
+            ticker: field(m.market_ticker, "market_ticker")?.into_owned(),
+            yes: levels("yes_dollars_fp", m.yes_dollars_fp)?,
+            no: levels("no_dollars_fp", m.no_dollars_fp)?,
         },
-        Some("orderbook_delta") => {
-            let delta = crossbook_model::money::parse_micros(m["delta_fp"].as_str().ok_or("msg.delta_fp missing")?)
-                .map_err(|e| format!("msg.delta_fp: {e}"))?;
+        ("orderbook_delta", Some(m)) => {
+            let price = field(m.price_dollars, "price_dollars")?;
             BookEvent::KalshiDelta {
-                ticker: m["market_ticker"].as_str().ok_or("msg.market_ticker missing")?.to_string(),
-                yes: match m["side"].as_str() {
-                    Some("yes") => true,
-                    Some("no") => false,
-                    _ => return Err("msg.side".into()),
+                ticker: field(m.market_ticker, "market_ticker")?.into_owned(),
+                yes: match field(m.side, "side")?.as_ref() {
+                    "yes" => true,
+                    "no" => false,
+                    other => return Err(format!("msg.side: {other}")),
                 },
-                price: m["price_dollars"].as_str().and_then(|p| p.parse().ok()).ok_or("msg.price_dollars")?,
-                delta,
+                price: price.parse().map_err(|_| format!("msg.price_dollars: {price}"))?,
+                delta: crossbook_model::money::parse_micros(&field(m.delta_fp, "delta_fp")?)
+                    .map_err(|e| format!("msg.delta_fp: {e}"))?,
             }
         }
-        Some("error") => return Err(format!("venue error: {}", m["msg"].as_str().unwrap_or(""))),
+        ("orderbook_snapshot" | "orderbook_delta", None) => return Err("msg missing".into()),
+        ("error", m) => {
+            return Err(format!("venue error: {}", m.and_then(|m| m.msg).map(Text::into_owned).unwrap_or_default()));
+        }
         _ => return Ok(Frame::Other),
     };
-    Ok(Frame::Book { sid: sid.ok_or("sid missing")?, seq: seq.ok_or("seq missing")?, event })
+    Ok(Frame::Book { sid: wire.sid.ok_or("sid missing")?, seq: wire.seq.ok_or("seq missing")?, event })
 }
 
 /// Streams `tickers` into `tx` until `tx` closes, reconnecting as needed.

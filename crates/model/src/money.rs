@@ -246,8 +246,13 @@ impl Money {
     }
 }
 
-/// `n / d` rounded as asked (d > 0), clamped into `i64`.
+/// `n / d` rounded as asked (d > 0), clamped into `i64`. In `i64` when both fit (the common
+/// case, and several times faster than `i128` division).
 fn mul_div(n: i128, d: i128, rounding: Rounding) -> i64 {
+    if let (Ok(n), Ok(d)) = (i64::try_from(n), i64::try_from(d)) {
+        let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
+        return if r != 0 && rounding == Rounding::Up { q + 1 } else { q };
+    }
     let q = n.div_euclid(d);
     let r = n.rem_euclid(d);
     let q = if r != 0 && rounding == Rounding::Up { q + 1 } else { q };

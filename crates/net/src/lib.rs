@@ -11,6 +11,8 @@ pub mod error;
 pub mod limiter;
 /// The JSON REST client.
 pub mod rest;
+/// Borrowed JSON strings for frames.
+pub mod text;
 /// WebSocket connections.
 pub mod ws;
 

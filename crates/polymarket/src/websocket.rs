@@ -7,65 +7,134 @@
 //! References: <https://docs.polymarket.com/developers/CLOB/websocket/market-channel>
 
 use crossbook_model::{BookEvent, Price, Qty, Venue};
+use crossbook_net::text::Text;
 use crossbook_net::ws::{Message, Reconnects, StreamConfig, connect};
 use futures_util::{SinkExt, StreamExt};
-use serde_json::Value;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use tokio::sync::mpsc;
 
 /// Most assets on one connection.
 pub const MAX_ASSETS: usize = 500;
 
-fn levels(v: &Value) -> Option<Vec<(Price, Qty)>> {
-    v.as_array()?
-        .iter()
-        .map(|l| Some((l["price"].as_str()?.parse().ok()?, l["size"].as_str()?.parse().ok()?)))
+/// One event of the market channel, with the fields of the book types; the others are skipped.
+#[derive(Deserialize)]
+struct Item<'a> {
+    #[serde(default, borrow)]
+    event_type: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    asset_id: Option<Text<'a>>,
+    #[serde(default, borrow)]
+    bids: Option<Vec<Level<'a>>>,
+    #[serde(default, borrow)]
+    asks: Option<Vec<Level<'a>>>,
+    /// Current `price_change` shape; `changes` (with a top-level `asset_id`) is the legacy one.
+    #[serde(default, borrow)]
+    price_changes: Option<Vec<Change<'a>>>,
+    #[serde(default, borrow)]
+    changes: Option<Vec<Change<'a>>>,
+}
+
+/// The event type alone (to tell which event of a frame failed to read).
+#[derive(Deserialize)]
+struct Head<'a> {
+    #[serde(default, borrow)]
+    event_type: Option<Text<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Level<'a> {
+    #[serde(borrow)]
+    price: Text<'a>,
+    #[serde(borrow)]
+    size: Text<'a>,
+}
+
+#[derive(Deserialize)]
+struct Change<'a> {
+    #[serde(default, borrow)]
+    asset_id: Option<Text<'a>>,
+    #[serde(borrow)]
+    price: Text<'a>,
+    #[serde(borrow)]
+    size: Text<'a>,
+    #[serde(borrow)]
+    side: Text<'a>,
+}
+
+fn levels(path: impl Fn() -> String, v: Option<Vec<Level<'_>>>) -> Result<Vec<(Price, Qty)>, String> {
+    let v = v.ok_or_else(|| format!("{} missing", path()))?;
+    v.iter()
+        .map(|l| match (l.price.parse(), l.size.parse()) {
+            (Ok(p), Ok(q)) => Ok((p, q)),
+            _ => Err(format!("{}: level {} × {}", path(), l.price, l.size)),
+        })
         .collect()
 }
 
-/// Parses one frame into book events; unknown event types are ignored, malformed ones counted.
-pub fn parse_frame(text: &str, out: &mut Vec<BookEvent>) -> Result<(), String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let items = match v {
-        Value::Array(a) => a,
-        other => vec![other],
-    };
-    for (i, e) in items.iter().enumerate() {
-        match e["event_type"].as_str() {
-            Some("book") => {
-                let token = e["asset_id"].as_str().ok_or(format!("[{i}].asset_id missing"))?.to_string();
-                let bids = levels(&e["bids"]).ok_or(format!("[{i}].bids malformed"))?;
-                let asks = levels(&e["asks"]).ok_or(format!("[{i}].asks malformed"))?;
-                out.push(BookEvent::PolySnapshot { token, bids, asks });
-            }
-            Some("price_change") => {
-                // Current shape: `price_changes`; legacy: top-level asset_id with `changes`.
-                let (list, top) = match e.get("price_changes") {
-                    Some(l) => (l, None),
-                    None => (&e["changes"], e["asset_id"].as_str()),
-                };
-                for (j, c) in list.as_array().ok_or(format!("[{i}].price_changes missing"))?.iter().enumerate() {
-                    let token =
-                        c["asset_id"].as_str().or(top).ok_or(format!("[{i}].price_changes[{j}].asset_id missing"))?;
-                    let price = c["price"]
-                        .as_str()
-                        .and_then(|p| p.parse().ok())
-                        .ok_or(format!("[{i}].price_changes[{j}].price"))?;
-                    let size = c["size"]
-                        .as_str()
-                        .and_then(|p| p.parse().ok())
-                        .ok_or(format!("[{i}].price_changes[{j}].size"))?;
-                    let bid = match c["side"].as_str() {
-                        Some("BUY") => true,
-                        Some("SELL") => false,
-                        _ => return Err(format!("[{i}].price_changes[{j}].side")),
-                    };
-                    out.push(BookEvent::PolyLevel { token: token.to_string(), bid, price, size });
-                }
-            }
-            _ => {}
+/// The book events of event `i` of a frame.
+fn events_of(i: usize, e: Item<'_>, out: &mut Vec<BookEvent>) -> Result<(), String> {
+    match e.event_type.as_deref() {
+        Some("book") => {
+            let token = e.asset_id.ok_or_else(|| format!("[{i}].asset_id missing"))?.into_owned();
+            let bids = levels(|| format!("[{i}].bids"), e.bids)?;
+            let asks = levels(|| format!("[{i}].asks"), e.asks)?;
+            out.push(BookEvent::PolySnapshot { token, bids, asks });
         }
+        Some("price_change") => {
+            let (list, top) = match e.price_changes {
+                Some(l) => (l, None),
+                None => (e.changes.ok_or_else(|| format!("[{i}].price_changes missing"))?, e.asset_id),
+            };
+            for (j, c) in list.into_iter().enumerate() {
+                let path = || format!("[{i}].price_changes[{j}]");
+                let token = c.asset_id.or_else(|| top.clone()).ok_or_else(|| format!("{}.asset_id missing", path()))?;
+                let price = c.price.parse().map_err(|_| format!("{}.price: {}", path(), c.price))?;
+                let size = c.size.parse().map_err(|_| format!("{}.size: {}", path(), c.size))?;
+                let bid = match c.side.as_ref() {
+                    "BUY" => true,
+                    "SELL" => false,
+                    other => return Err(format!("{}.side: {other}", path())),
+                };
+                out.push(BookEvent::PolyLevel { token: token.into_owned(), bid, price, size });
+            }
+        }
+        _ => {}
     }
     Ok(())
+}
+
+/// Parses one frame (one event or an array of them) into book events, straight into typed
+/// parts; event types other than `book` and `price_change` are skipped, a malformed book event
+/// fails the frame with its path.
+pub fn parse_frame(text: &str, out: &mut Vec<BookEvent>) -> Result<(), String> {
+    let many = text.trim_start().starts_with('[');
+    let typed = if many {
+        serde_json::from_str::<Vec<Item>>(text)
+            .map(|items| items.into_iter().enumerate().try_for_each(|(i, e)| events_of(i, e, out)))
+    } else {
+        serde_json::from_str::<Item>(text).map(|e| events_of(0, e, out))
+    };
+    match typed {
+        Ok(result) => result,
+        // Some event did not fit the book types' fields: read them one by one, skipping the
+        // other types and naming the book event that failed.
+        Err(_) => {
+            let items: Vec<&RawValue> = if many {
+                serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?
+            } else {
+                vec![serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?]
+            };
+            for (i, raw) in items.into_iter().enumerate() {
+                let head: Head = serde_json::from_str(raw.get()).map_err(|e| format!("[{i}]: {e}"))?;
+                if matches!(head.event_type.as_deref(), Some("book" | "price_change")) {
+                    let e: Item = serde_json::from_str(raw.get()).map_err(|e| format!("[{i}]: {e}"))?;
+                    events_of(i, e, out)?;
+                }
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Streams `tokens` (at most [`MAX_ASSETS`]) into `tx` until `tx` closes, reconnecting as needed.
@@ -216,5 +285,15 @@ mod tests {
         assert!(matches!(&out[2], BookEvent::PolyLevel { token, bid: true, .. } if token == "B"));
         assert!(parse_frame(r#"{"event_type":"price_change","price_changes":[{"asset_id":"A","price":"x","size":"1","side":"BUY"}]}"#, &mut out).is_err());
         assert!(parse_frame("{", &mut out).is_err());
+        // An event of another type whose fields do not fit the book types' is skipped; the
+        // book event beside it is read.
+        out.clear();
+        let mixed = r#"[{"event_type":"new_market","bids":"n/a","asset_id":7},{"event_type":"book","asset_id":"C","bids":[],"asks":[{"price":"0.6","size":"5"}]}]"#;
+        parse_frame(mixed, &mut out).unwrap();
+        assert!(
+            matches!(&out[..], [BookEvent::PolySnapshot { token, bids, asks }] if token == "C" && bids.is_empty() && asks.len() == 1)
+        );
+        let bad = r#"[{"event_type":"last_trade_price"},{"event_type":"book","asset_id":"C","bids":[{"price":"0.6"}],"asks":[]}]"#;
+        assert!(parse_frame(bad, &mut out).unwrap_err().starts_with("[1]"));
     }
 }
