@@ -142,6 +142,10 @@ pub(crate) enum Command {
         name: BenchName,
         #[arg(long)]
         json: bool,
+        /// e2e only: the database answers 50 ms late (through a delaying proxy; needs a
+        /// PostgreSQL --database-url).
+        #[arg(long)]
+        slow_store: bool,
     },
 }
 

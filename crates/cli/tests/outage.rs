@@ -5,12 +5,12 @@
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crossbook_store::testing::TestDb;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 struct Kill(Child);
 
@@ -18,51 +18,6 @@ impl Drop for Kill {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-/// A loopback proxy to PostgreSQL that can be cut: while down it refuses new connections and
-/// has closed the ones it carried.
-#[derive(Clone)]
-struct Proxy {
-    up: Arc<AtomicBool>,
-    cut: tokio::sync::watch::Sender<u64>,
-}
-
-async fn proxy(upstream: String) -> (Proxy, u16) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let p = Proxy { up: Arc::new(AtomicBool::new(true)), cut: tokio::sync::watch::channel(0).0 };
-    let q = p.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut client, _)) = listener.accept().await else { return };
-            if !q.up.load(Ordering::SeqCst) {
-                drop(client);
-                continue;
-            }
-            let upstream = upstream.clone();
-            let mut cut = q.cut.subscribe();
-            tokio::spawn(async move {
-                let Ok(mut server) = TcpStream::connect(&upstream).await else { return };
-                tokio::select! {
-                    _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-                    _ = cut.changed() => {}
-                }
-            });
-        }
-    });
-    (p, port)
-}
-
-impl Proxy {
-    fn down(&self) {
-        self.up.store(false, Ordering::SeqCst);
-        self.cut.send_modify(|n| *n += 1);
-    }
-
-    fn up(&self) {
-        self.up.store(true, Ordering::SeqCst);
     }
 }
 
@@ -145,8 +100,8 @@ async fn alerts_go_on_through_a_postgres_outage_and_every_record_lands_after() {
     // postgres://user@127.0.0.1:5432/name → the same through the proxy.
     let (host_start, rest) = real.split_once('@').unwrap();
     let (hostport, name) = rest.split_once('/').unwrap();
-    let (proxy, port) = proxy(hostport.to_string()).await;
-    let via = format!("{host_start}@127.0.0.1:{port}/{name}");
+    let proxy = crossbook_sim::proxy::Proxy::start(hostport.to_string(), Duration::ZERO).await.unwrap();
+    let via = format!("{host_start}@{}/{name}", proxy.addr);
     let (hook, alerts) = receiver().await;
     let (_sim, env) = sim();
     let sim_api = env.iter().find(|(k, _)| k == "KALSHI_API_URL").unwrap().1.replace("/trade-api/v2", "");

@@ -95,11 +95,6 @@ pub fn body(sink: SinkKind, url: &str, text: &str, kind: &str, data: Value) -> V
     }
 }
 
-/// The body of an arbitrage alert.
-pub fn payload(sink: SinkKind, url: &str, o: &Opportunity) -> Value {
-    body(sink, url, &describe(o), "arbitrage", serde_json::to_value(o).unwrap_or(Value::Null))
-}
-
 /// Alert knobs.
 #[derive(Debug, Clone)]
 pub struct AlertConfig {
@@ -127,6 +122,8 @@ impl AlertConfig {
 struct Job {
     uid: u64,
     body: Value,
+    /// Its text, logged once delivered.
+    text: String,
     /// When the alert was decided (the decision-to-delivery latency runs from it).
     decided: std::time::Instant,
 }
@@ -163,6 +160,7 @@ impl Alerter {
                 let (tx, rx) = mpsc::channel::<Job>(1024);
                 let http = reqwest::Client::builder().timeout(cfg.timeout).no_proxy().build()?;
                 let delivery = Delivery {
+                    sink: sink.as_str(),
                     writer: writer.clone(),
                     http,
                     url: url.clone(),
@@ -200,8 +198,9 @@ impl Alerter {
             last.insert(key, now);
         }
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
-        tracing::info!(sink = self.sink_name(), "{}", describe(o));
-        self.dispatch("arbitrage", payload(self.sink, &url, o), Some((o.link_id, direction)), now);
+        let text = describe(o);
+        let body = body(self.sink, &url, &text, "arbitrage", serde_json::to_value(o).unwrap_or(Value::Null));
+        self.dispatch("arbitrage", text, body, Some((o.link_id, direction)), now);
         true
     }
 
@@ -219,16 +218,24 @@ impl Alerter {
         );
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
         let data = json!({"venue": m.venue, "book": m.book, "from": m.from, "to": m.to, "change_bps": m.change_bps, "score_driven": m.score_driven});
-        tracing::info!("{text}");
-        self.dispatch("sharp_move", body(self.sink, &url, &text, "sharp_move", data), None, now);
+        let body = body(self.sink, &url, &text, "sharp_move", data);
+        self.dispatch("sharp_move", text, body, None, now);
     }
 
     fn sink_name(&self) -> &'static str {
         if self.queue.is_some() { self.sink.as_str() } else { "log" }
     }
 
-    /// Hands the delivery to its task and the record to the writer.
-    fn dispatch(&self, kind: &str, body: Value, about: Option<(LinkId, &'static str)>, now: DateTime<Utc>) {
+    /// Hands the delivery to its task and the record to the writer. The alert's text is logged
+    /// once delivered (or at once when there is no sink): the decision path never writes a log.
+    fn dispatch(
+        &self,
+        kind: &str,
+        text: String,
+        body: Value,
+        about: Option<(LinkId, &'static str)>,
+        now: DateTime<Utc>,
+    ) {
         let uid = self.next_uid.fetch_add(1, Ordering::Relaxed);
         let mut record = AlertRecord {
             id: 0,
@@ -242,12 +249,15 @@ impl Alerter {
             created_at: now,
             sent_at: None,
         };
-        if let Some(q) = &self.queue {
-            self.in_flight.fetch_add(1, Ordering::Relaxed);
-            if q.try_send(Job { uid, body, decided: std::time::Instant::now() }).is_err() {
-                self.in_flight.fetch_sub(1, Ordering::Relaxed);
-                record.status = "failed".into();
-                record.error = Some("delivery queue full".into());
+        match &self.queue {
+            None => tracing::info!(sink = "log", "{text}"),
+            Some(q) => {
+                self.in_flight.fetch_add(1, Ordering::Relaxed);
+                if q.try_send(Job { uid, body, text, decided: std::time::Instant::now() }).is_err() {
+                    self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                    record.status = "failed".into();
+                    record.error = Some("delivery queue full".into());
+                }
             }
         }
         self.writer.send(Write::Alert { uid, record: Box::new(record), about });
@@ -269,6 +279,7 @@ impl Alerter {
 
 /// The delivery task's parts.
 struct Delivery {
+    sink: &'static str,
     writer: Writer,
     http: reqwest::Client,
     url: SecretString,
@@ -281,7 +292,7 @@ struct Delivery {
 impl Delivery {
     /// Delivers queued alerts one by one, retrying with backoff; the outcome goes to the writer.
     async fn run(self, mut rx: mpsc::Receiver<Job>) {
-        let Self { writer, http, url, retries, backoff, in_flight, sent_latency } = self;
+        let Self { sink, writer, http, url, retries, backoff, in_flight, sent_latency } = self;
         while let Some(job) = rx.recv().await {
             let mut attempt = 0u32;
             let outcome = loop {
@@ -303,6 +314,7 @@ impl Delivery {
             let (status, error, sent_at) = match outcome {
                 Ok(()) => {
                     sent_latency.observe(job.decided.elapsed().as_secs_f64());
+                    tracing::info!(sink, "{}", job.text);
                     ("sent", None, Some(Utc::now()))
                 }
                 Err(e) => ("failed", Some(e), None),

@@ -21,6 +21,10 @@ use tokio::sync::{mpsc, oneshot};
 pub const QUEUE: usize = 65_536;
 /// Writes applied in one batch at most.
 const BATCH: usize = 4_096;
+/// How long a batch stays open for more writes after its first: repeated updates of an
+/// opportunity merge, and the database work runs after the burst of decisions (and alert
+/// deliveries) that caused it, not in the middle of it.
+const LINGER: Duration = Duration::from_millis(20);
 
 /// One record to write.
 #[derive(Debug)]
@@ -203,6 +207,17 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<Wr
             match rx.recv().await {
                 Some(w) => pending.push(w),
                 None => return,
+            }
+            let linger = tokio::time::sleep(LINGER);
+            tokio::pin!(linger);
+            while pending.ops.len() < BATCH {
+                tokio::select! {
+                    _ = &mut linger => break,
+                    w = rx.recv() => match w {
+                        Some(w) => pending.push(w),
+                        None => break,
+                    },
+                }
             }
         }
         while pending.ops.len() < BATCH

@@ -21,6 +21,8 @@ pub mod generate;
 mod kalshi_api;
 /// Moving prices.
 mod mover;
+/// A loopback TCP proxy that can be cut or slowed.
+pub mod proxy;
 /// Kalshi's two payload schemas.
 pub mod schema;
 /// The venues' sockets.

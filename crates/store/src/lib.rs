@@ -11,6 +11,8 @@ pub mod backup;
 mod migrate;
 /// PostgreSQL connection set-up.
 mod postgres;
+/// Scratch databases for benchmarks and tests.
+pub mod scratch;
 /// The SQL shared by both backends.
 mod sql;
 /// SQLite connection set-up.

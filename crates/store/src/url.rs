@@ -41,6 +41,22 @@ impl DatabaseUrl {
         }
     }
 
+    /// A PostgreSQL URL's `host:port` (for putting a proxy in front of it).
+    pub fn host_port(&self) -> Option<&str> {
+        let (_, rest) = self.postgres_url()?.split_once("://")?;
+        let authority = rest.split('/').next()?;
+        Some(authority.rsplit_once('@').map_or(authority, |(_, h)| h))
+    }
+
+    /// The same PostgreSQL URL reaching the server at `host_port` instead.
+    pub fn with_host_port(&self, host_port: &str) -> Option<DatabaseUrl> {
+        let url = self.postgres_url()?;
+        let (scheme, rest) = url.split_once("://")?;
+        let (authority, tail) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+        let user = authority.rsplit_once('@').map(|(u, _)| format!("{u}@")).unwrap_or_default();
+        Some(DatabaseUrl::Postgres { url: format!("{scheme}://{user}{host_port}{tail}") })
+    }
+
     /// The same URL with the password replaced by `***`.
     pub fn redacted(&self) -> String {
         match self {
@@ -109,6 +125,18 @@ impl fmt::Debug for DatabaseUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_port_and_a_proxied_copy() {
+        let u: DatabaseUrl = "postgres://app:s3cret@db.internal:5433/crossbook?sslmode=disable".parse().unwrap();
+        assert_eq!(u.host_port(), Some("db.internal:5433"));
+        let via = u.with_host_port("127.0.0.1:40000").unwrap();
+        assert_eq!(via.postgres_url(), Some("postgres://app:s3cret@127.0.0.1:40000/crossbook?sslmode=disable"));
+        let bare: DatabaseUrl = "postgresql://localhost/x".parse().unwrap();
+        assert_eq!(bare.host_port(), Some("localhost"));
+        assert_eq!(bare.with_host_port("h:1").unwrap().postgres_url(), Some("postgresql://h:1/x"));
+        assert_eq!("sqlite://a.db".parse::<DatabaseUrl>().unwrap().host_port(), None);
+    }
 
     #[test]
     fn parses_backends() {

@@ -17,12 +17,15 @@ use serde_json::json;
 
 use crate::args::BenchName;
 
-pub(crate) async fn run(_settings: &Settings, name: BenchName, json: bool) -> anyhow::Result<u8> {
+pub(crate) async fn run(settings: &Settings, name: BenchName, json: bool, slow_store: bool) -> anyhow::Result<u8> {
+    if slow_store && name != BenchName::E2e {
+        anyhow::bail!("--slow-store: only for bench e2e");
+    }
     let figures = match name {
         BenchName::Ingest => ingest_bench(50_000).await?,
         BenchName::Matching => matching_bench(100_000, 50_000, 2_000)?,
         BenchName::Books => books_bench(500, 1_000_000)?,
-        BenchName::E2e => e2e_bench(200).await?,
+        BenchName::E2e => e2e_bench(settings, 200, slow_store).await?,
     };
     if !json {
         for (k, v) in figures.as_object().into_iter().flatten() {
@@ -377,15 +380,39 @@ fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value
     }))
 }
 
-/// From a price change on the simulator's socket to the alert at a loopback webhook. Each
-/// sample takes the planted edge away (the opportunity closes), then puts it back at t0; the
-/// new opportunity's alert reaching the receiver is t1.
-async fn e2e_bench(samples: usize) -> anyhow::Result<serde_json::Value> {
-    use std::sync::{Arc, Mutex};
+/// Where `bench e2e` keeps its records: a scratch database on the server of a PostgreSQL
+/// `--database-url` (behind a proxy holding each answer 50 ms with `--slow-store`), else a
+/// scratch SQLite file.
+struct BenchStore {
+    store: Arc<dyn crossbook_store::Store>,
+    label: &'static str,
+    _scratch: crossbook_store::scratch::Scratch,
+    _proxy: Option<crossbook_sim::proxy::Proxy>,
+}
 
+async fn bench_store(settings: &Settings, slow: bool) -> anyhow::Result<BenchStore> {
+    use crossbook_store::scratch::Scratch;
+    let url = &settings.database_url;
+    if !url.is_postgres() {
+        anyhow::ensure!(!slow, "--slow-store: needs a PostgreSQL --database-url");
+        let s = Scratch::sqlite().await?;
+        return Ok(BenchStore { store: s.store.clone(), label: "sqlite", _scratch: s, _proxy: None });
+    }
+    let s = Scratch::postgres(url).await?;
+    if !slow {
+        return Ok(BenchStore { store: s.store.clone(), label: "postgres", _scratch: s, _proxy: None });
+    }
+    let upstream = s.url.host_port().ok_or_else(|| anyhow::anyhow!("database host"))?.to_string();
+    let proxy = crossbook_sim::proxy::Proxy::start(upstream, std::time::Duration::from_millis(50)).await?;
+    let via = s.url.with_host_port(&proxy.addr.to_string()).ok_or_else(|| anyhow::anyhow!("database url"))?;
+    let store = crossbook_store::open(&via).await?;
+    Ok(BenchStore { store, label: "slow", _scratch: s, _proxy: Some(proxy) })
+}
+
+/// A loopback webhook receiver: when each post arrived.
+async fn webhook_receiver() -> anyhow::Result<(String, Arc<std::sync::Mutex<Vec<Instant>>>)> {
     use axum::routing::post;
-    use crossbook_model::{Price, Qty, Venue};
-    let received: Arc<Mutex<Vec<Instant>>> = Arc::default();
+    let received: Arc<std::sync::Mutex<Vec<Instant>>> = Arc::default();
     let r = received.clone();
     let app = axum::Router::new().route(
         "/hook",
@@ -402,20 +429,30 @@ async fn e2e_bench(samples: usize) -> anyhow::Result<serde_json::Value> {
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
+    Ok((hook, received))
+}
+
+/// From a price change on the simulator's socket to the alert at a loopback webhook. Each
+/// sample takes the planted edge away (the opportunity closes), then puts it back at t0; the
+/// new opportunity's alert reaching the receiver is t1. The floor: the same frames, socket and
+/// webhook, read by a client that only posts a fixed body on each.
+async fn e2e_bench(settings: &Settings, samples: usize, slow_store: bool) -> anyhow::Result<serde_json::Value> {
+    use crossbook_model::{Price, Qty, Venue};
+    let (hook, received) = webhook_receiver().await?;
+    let count = || received.lock().unwrap_or_else(|p| p.into_inner()).len();
+    let arrival = |i: usize| received.lock().unwrap_or_else(|p| p.into_inner()).get(i).copied();
     let capture = crossbook_sim::Capture::bundled();
     let sim = crossbook_sim::start(&capture, SimConfig::default(), "127.0.0.1:0".parse()?).await?;
     let env: std::collections::BTreeMap<String, String> = sim.env_lines().into_iter().collect();
-    let dir = tempfile::tempdir()?;
-    let db = format!("sqlite://{}", dir.path().join("e2e.db").display());
+    let db = bench_store(settings, slow_store).await?;
     let now = capture.now.map(|t| t.to_rfc3339());
     let settings = Settings::from_lookup(&|k| match k {
-        "DATABASE_URL" => Some(db.clone()),
         "CROSSBOOK_NOW" => now.clone(),
         "ALERT_WEBHOOK_URL" => Some(hook.clone()),
         "LOG_LEVEL" => Some("warn".into()),
         other => env.get(other).cloned(),
     })?;
-    let store = crossbook_store::open(&settings.database_url).await?;
+    let store = db.store.clone();
     let p = crossbook_engine::pipeline::Pipeline::new(&settings, store.clone())?;
     for v in Venue::ALL {
         p.ingest(v, Arc::new(LogProgress)).await?;
@@ -430,7 +467,7 @@ async fn e2e_bench(samples: usize) -> anyhow::Result<serde_json::Value> {
     let alerter =
         crossbook_engine::alerts::Alerter::start(p.writer.clone(), alerts, p.streams.latencies.decision_alert.clone())?;
     crossbook_engine::desk::lock(&p.desk).set_alerter(Some(alerter));
-    let _streams = p.streams().await?;
+    let streams = p.streams().await?;
     // NOP@WAS (10 minutes to tip-off at the capture's clock): its edge lives in the Wizards asks.
     let e = capture
         .poly_events
@@ -445,12 +482,32 @@ async fn e2e_bench(samples: usize) -> anyhow::Result<serde_json::Value> {
         .ok_or_else(|| anyhow::anyhow!("moneyline"))?;
     let tokens: Vec<String> = serde_json::from_str(ml["clobTokenIds"].as_str().unwrap_or("[]"))?;
     let wizards = tokens.get(1).cloned().ok_or_else(|| anyhow::anyhow!("token"))?;
-    let asks: Vec<(Price, Qty)> = capture.poly_books[&wizards]["asks"]
+    let mut asks: Vec<(Price, Qty)> = capture.poly_books[&wizards]["asks"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|l| Some((l["price"].as_str()?.parse().ok()?, l["size"].as_str()?.parse().ok()?)))
         .collect();
+    // Best first: the first frame back brings the edge, for the pipeline and the floor alike.
+    asks.sort();
+    let set_asks = |on: bool| {
+        let (sim, wizards, asks) = (&sim, &wizards, &asks);
+        async move {
+            for (price, size) in asks {
+                sim.state
+                    .set_level(Venue::Polymarket, wizards, "ask", *price, if on { *size } else { Qty::ZERO })
+                    .await;
+            }
+        }
+    };
+    let first_after = |before: usize| async move {
+        loop {
+            if let Some(t) = arrival(before) {
+                return t;
+            }
+            tokio::time::sleep(std::time::Duration::from_micros(200)).await;
+        }
+    };
     // The desk's own view of the NOP@WAS opportunity (the database follows behind it).
     let nop: std::collections::HashSet<crossbook_model::LinkId> = store
         .list_links(None)
@@ -460,42 +517,86 @@ async fn e2e_bench(samples: usize) -> anyhow::Result<serde_json::Value> {
         .map(|l| l.id)
         .collect();
     let open_on_nop = || crossbook_engine::desk::lock(&p.desk).open().keys().any(|id| nop.contains(id));
-    let wait = |want: bool| {
-        let open_on_nop = &open_on_nop;
-        async move {
-            for _ in 0..2500 {
-                if open_on_nop() == want {
-                    return Ok::<(), anyhow::Error>(());
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-            }
-            anyhow::bail!("the NOP@WAS opportunity never became {want}")
-        }
-    };
-    wait(true).await?;
+    until("the NOP@WAS opportunity", &open_on_nop).await?;
     let mut latencies = Vec::with_capacity(samples);
     for _ in 0..samples {
-        for (price, _) in &asks {
-            sim.state.set_level(Venue::Polymarket, &wizards, "ask", *price, Qty::ZERO).await;
-        }
-        wait(false).await?;
-        let before = received.lock().unwrap_or_else(|p| p.into_inner()).len();
+        set_asks(false).await;
+        until("the NOP@WAS opportunity closing", &|| !open_on_nop()).await?;
+        let before = count();
         let t0 = Instant::now();
-        for (price, size) in &asks {
-            sim.state.set_level(Venue::Polymarket, &wizards, "ask", *price, *size).await;
-        }
-        let t1 = loop {
-            if let Some(t) = received.lock().unwrap_or_else(|p| p.into_inner()).get(before).copied() {
-                break t;
-            }
-            tokio::time::sleep(std::time::Duration::from_micros(200)).await;
-        };
-        latencies.push(t1.duration_since(t0).as_nanos() as u64);
+        set_asks(true).await;
+        latencies.push(first_after(before).await.duration_since(t0).as_nanos() as u64);
     }
+    // The floor: the pipeline's sockets closed, a bare client on the same socket and webhook.
+    drop(streams);
+    crossbook_engine::desk::lock(&p.desk).set_alerter(None);
+    let floor_client = floor_client(&env["POLYMARKET_WS_URL"], &wizards, &hook).await?;
+    let mut floor = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let n = count();
+        set_asks(false).await;
+        until("the floor client's posts", &|| count() >= n + asks.len()).await?;
+        let before = count();
+        let t0 = Instant::now();
+        set_asks(true).await;
+        floor.push(first_after(before).await.duration_since(t0).as_nanos() as u64);
+        until("the floor client's posts", &|| count() >= before + asks.len()).await?;
+    }
+    floor_client.abort();
     sim.stop().await;
     latencies.sort_unstable();
-    let ms = |p: f64| round3(percentile_us(&latencies, p) / 1000.0);
-    Ok(json!({"samples": samples, "p50_ms": ms(0.5), "p99_ms": ms(0.99)}))
+    floor.sort_unstable();
+    let ms = |v: &[u64], p: f64| round3(percentile_us(v, p) / 1000.0);
+    Ok(json!({
+        "samples": samples,
+        "p50_ms": ms(&latencies, 0.5),
+        "p99_ms": ms(&latencies, 0.99),
+        "floor_p50_ms": ms(&floor, 0.5),
+        "floor_p99_ms": ms(&floor, 0.99),
+        "ratio_p99_to_floor": round3(ms(&latencies, 0.99) / ms(&floor, 0.99).max(0.001)),
+        "store": db.label,
+    }))
+}
+
+/// Waits (up to 10 s) until `done`.
+async fn until(what: &str, done: &dyn Fn() -> bool) -> anyhow::Result<()> {
+    for _ in 0..10_000 {
+        if done() {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    anyhow::bail!("bench e2e: {what} never happened")
+}
+
+/// A client of the Polymarket socket that only reads frames and, on each book change of
+/// `token`, posts a fixed body to `hook`.
+async fn floor_client(url: &str, token: &str, hook: &str) -> anyhow::Result<tokio::task::JoinHandle<()>> {
+    use futures_util::{SinkExt, StreamExt};
+    let ws = crossbook_net::ws::connect("polymarket", url, &[]).await?;
+    let (mut tx, mut rx) = ws.split();
+    let hello = json!({"type": "market", "assets_ids": [token]}).to_string();
+    tx.send(crossbook_net::ws::Message::Text(hello.into())).await?;
+    // Subscribed once the book's initial dump is in.
+    loop {
+        match rx.next().await {
+            Some(Ok(crossbook_net::ws::Message::Text(t))) if t.contains("\"book\"") => break,
+            Some(Ok(_)) => {}
+            _ => anyhow::bail!("bench e2e: the floor client's socket closed"),
+        }
+    }
+    let http = reqwest::Client::builder().no_proxy().build()?;
+    let (hook, body) = (hook.to_string(), r#"{"content":"floor"}"#);
+    Ok(tokio::spawn(async move {
+        let _tx = tx;
+        while let Some(Ok(frame)) = rx.next().await {
+            if let crossbook_net::ws::Message::Text(t) = frame
+                && t.contains("price_change")
+            {
+                let _ = http.post(&hook).header("content-type", "application/json").body(body).send().await;
+            }
+        }
+    }))
 }
 
 fn round3(x: f64) -> f64 {
