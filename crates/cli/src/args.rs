@@ -54,6 +54,7 @@ pub(crate) enum BenchName {
     Matching,
     Books,
     E2e,
+    Quotes,
 }
 
 #[derive(Debug, Subcommand)]

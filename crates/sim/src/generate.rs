@@ -198,6 +198,38 @@ pub fn generate_each(spec: &GenerateSpec, c: &mut Capture, sink: &mut dyn FnMut(
     }
 }
 
+/// Gives every generated market a book in the venues' shapes (three levels a side around an
+/// even price, no edge between the venues): Kalshi's `orderbook_fp` per market ticker and a
+/// CLOB book per Polymarket token.
+pub fn with_books(c: &mut Capture) {
+    let kalshi_book = json!({"orderbook_fp": {
+        "yes_dollars": [["0.4700", "300.00"], ["0.4800", "200.00"], ["0.4900", "100.00"]],
+        "no_dollars": [["0.4700", "300.00"], ["0.4800", "200.00"], ["0.4900", "100.00"]],
+    }});
+    for e in &c.kalshi_events {
+        for m in e["markets"].as_array().into_iter().flatten() {
+            if let Some(t) = m["ticker"].as_str() {
+                c.kalshi_orderbooks.insert(t.to_string(), kalshi_book.clone());
+            }
+        }
+    }
+    for e in &c.poly_events {
+        for m in e["markets"].as_array().into_iter().flatten() {
+            let tokens: Vec<String> =
+                serde_json::from_str(m["clobTokenIds"].as_str().unwrap_or("[]")).unwrap_or_default();
+            for t in tokens {
+                let book = json!({
+                    "market": m["conditionId"], "asset_id": t, "timestamp": "0", "hash": "generated",
+                    "bids": [{"price": "0.47", "size": "300"}, {"price": "0.48", "size": "200"}, {"price": "0.49", "size": "100"}],
+                    "asks": [{"price": "0.53", "size": "300"}, {"price": "0.52", "size": "200"}, {"price": "0.51", "size": "100"}],
+                    "min_order_size": "5", "tick_size": "0.01", "neg_risk": false,
+                });
+                c.poly_books.insert(t, book);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +242,18 @@ mod tests {
         assert!(leagues().len() >= 30, "{}", leagues().len());
         let again = generate(&GenerateSpec::with_total(5_000, 1, now));
         assert_eq!(c.kalshi_events, again.kalshi_events, "seeded");
+    }
+
+    #[test]
+    fn with_books_gives_every_market_a_book() {
+        let now = DateTime::parse_from_rfc3339("2026-01-09T12:00:00Z").unwrap().with_timezone(&Utc);
+        let mut c = generate(&GenerateSpec::with_total(600, 2, now));
+        with_books(&mut c);
+        let (k, p) = c.market_counts();
+        assert_eq!(c.kalshi_orderbooks.len(), k);
+        // Two outcome tokens a market, each with a book that parses as the CLOB's.
+        assert_eq!(c.poly_books.len(), 2 * p);
+        let book = c.poly_books.values().next().unwrap();
+        assert_eq!(book["asks"].as_array().unwrap().len(), 3);
     }
 }

@@ -26,6 +26,7 @@ pub(crate) async fn run(settings: &Settings, name: BenchName, json: bool, slow_s
         BenchName::Matching => matching_bench(100_000, 50_000, 2_000)?,
         BenchName::Books => books_bench(500, 1_000_000)?,
         BenchName::E2e => e2e_bench(settings, 200, slow_store).await?,
+        BenchName::Quotes => quotes_bench(500, 20).await?,
     };
     if !json {
         for (k, v) in figures.as_object().into_iter().flatten() {
@@ -88,6 +89,71 @@ async fn ingest_bench(total: usize) -> anyhow::Result<serde_json::Value> {
         "bound_seconds": round3(bound),
         "ratio_to_bound": if bound > 0.0 { json!(round3(seconds / bound)) } else { serde_json::Value::Null },
         "kalshi_requests": k_req, "polymarket_requests": g_req,
+    }))
+}
+
+/// REST quote passes over a watchlist of `links` links made from a generated capture (ingested
+/// and matched through the simulator, limits enforced), back to back: the time of one pass in
+/// the steady state against the least time the venues' published limits allow for its
+/// requests (each venue's books through its tightest bucket, venues in parallel).
+async fn quotes_bench(links: usize, passes: usize) -> anyhow::Result<serde_json::Value> {
+    use crossbook_model::Venue;
+    let now = chrono::Utc::now();
+    let mut capture = generate(&GenerateSpec::with_total(links * 12, 11, now));
+    crossbook_sim::generate::with_books(&mut capture);
+    let sim = crossbook_sim::start(&capture, SimConfig::default(), "127.0.0.1:0".parse()?).await?;
+    let env: std::collections::BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    let db = crossbook_store::scratch::Scratch::sqlite().await?;
+    let settings = Settings::from_lookup(&|k| match k {
+        "LOG_LEVEL" => Some("warn".into()),
+        other => env.get(other).cloned(),
+    })?;
+    let p = crossbook_engine::pipeline::Pipeline::new(&settings, db.store.clone())?;
+    for v in Venue::ALL {
+        p.ingest(v, Arc::new(LogProgress)).await?;
+    }
+    p.match_pass().await?;
+    // The generated teams are in no registry: the matcher only suggests; confirm as a reviewer.
+    let reviewer = crossbook_model::Decider::Human("bench".into());
+    for l in db.store.list_links(Some(crossbook_model::LinkStatus::Suggested)).await? {
+        db.store.decide_link(l.id, crossbook_model::LinkStatus::Confirmed, &reviewer, "bench quotes", now).await?;
+    }
+    p.watchlist().await?;
+    let watched: std::collections::HashSet<crossbook_model::LinkId> =
+        db.store.list_watchlist().await?.into_iter().take(links).map(|w| w.link_id).collect();
+    anyhow::ensure!(watched.len() == links, "bench quotes: {} links watched of {links}", watched.len());
+    // Ingestion drew on the same buckets: start the passes with them full again.
+    tokio::time::sleep(std::time::Duration::from_secs_f64(READ_BURST / READS_PER_SEC)).await;
+    let (mut k_req, mut p_req, mut k_books, mut p_books, mut failed) = (0usize, 0usize, 0usize, 0usize, 0usize);
+    let started = Instant::now();
+    for _ in 0..passes {
+        let r = crossbook_engine::quotes::poll(&*db.store, &p.venues, &p.clock, &p.desk, p.quotes, &|w| {
+            watched.contains(&w.link_id)
+        })
+        .await?;
+        k_req += r.requests.0;
+        p_req += r.requests.1;
+        k_books += r.kalshi_books;
+        p_books += r.poly_books;
+        failed += r.failed;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    sim.stop().await;
+    anyhow::ensure!(failed == 0, "bench quotes: {failed} books not fetched");
+    let l = p.venues.clob.limits();
+    let kalshi_bound = bucket_bound(k_req as f64, READ_BURST, READS_PER_SEC);
+    let poly_bound =
+        [&l.general, &l.books].iter().map(|b| bucket_bound(p_req as f64, b.capacity(), b.rate())).fold(0.0, f64::max);
+    let bound = kalshi_bound.max(poly_bound) / passes as f64;
+    let per_pass = seconds / passes as f64;
+    Ok(json!({
+        "links": links,
+        "passes": passes,
+        "seconds": round3(per_pass),
+        "books": {"kalshi": k_books / passes, "polymarket": p_books / passes},
+        "requests": {"kalshi": k_req / passes, "polymarket": p_req / passes},
+        "bound_seconds": round3(bound),
+        "ratio_to_bound": if bound > 0.0 { json!(round3(per_pass / bound)) } else { serde_json::Value::Null },
     }))
 }
 

@@ -64,6 +64,11 @@ impl ClobClient {
         self.rest.json(&call).await
     }
 
+    /// The limits its requests draw on.
+    pub fn limits(&self) -> &ClobLimits {
+        &self.limits
+    }
+
     /// `POST /books` in batches of [`BOOKS_BATCH`].
     pub async fn books(&self, token_ids: &[String]) -> Result<Vec<ClobBook>, NetError> {
         let mut out = Vec::with_capacity(token_ids.len());
