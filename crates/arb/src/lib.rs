@@ -1,8 +1,10 @@
-//! Arbitrage, pure: for a confirmed link, buying both sides across the venues — Kalshi YES with
-//! the opposite Polymarket outcome, or Kalshi NO with the same outcome — pays exactly one dollar
-//! per pair. Both books are walked level by level while one more contract still earns more than
-//! it costs after both venues' taker fees; the result is sized in whole contracts, with fees
-//! rounded as the venues round them. No book older than the staleness limit is used.
+//! Arbitrage, pure. A set of legs of which exactly one pays a dollar — Kalshi YES with the
+//! opposite Polymarket outcome, Kalshi NO with the same outcome, or the three outcomes of a
+//! soccer game bought wherever each is cheapest — is bought together. All books are walked
+//! level by level while one more set still earns more than it costs after every venue's taker
+//! fee; the result is sized in whole contracts, raised to what every venue accepts (its
+//! minimum size and notional), priced on each market's grid, with fees charged as the venues
+//! charge them. No book older than the staleness limit is used.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
@@ -12,24 +14,73 @@ pub mod fees;
 use chrono::{DateTime, Duration, Utc};
 use crossbook_book::{Level, OrderBook};
 use crossbook_model::money::SCALE;
-use crossbook_model::{FeeSchedule, Leg, Link, Money, Opportunity, Price, Qty, QuoteAges, Rounding, Side, Venue};
+use crossbook_model::{
+    Capital, FeeSchedule, Leg, Link, Money, Opportunity, OrderRules, Price, Qty, QuoteAges, Rounding, Side, Venue,
+};
 
-use fees::{Variance, marginal_fee_micros, order_fee};
+pub use fees::BalancePrecision;
+use fees::{OrderFee, marginal_fee_micros};
 
-/// The books and fees of one linked pair.
+/// What one leg buys, where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Instrument<'a> {
+    /// A side of a Kalshi market (NO is bought from the YES bids, at `1 − bid`).
+    Kalshi { ticker: &'a str, side: Side },
+    /// An outcome token of a Polymarket market.
+    Polymarket { token: &'a str, outcome: &'a str },
+}
+
+impl Instrument<'_> {
+    fn venue(&self) -> Venue {
+        match self {
+            Instrument::Kalshi { .. } => Venue::Kalshi,
+            Instrument::Polymarket { .. } => Venue::Polymarket,
+        }
+    }
+}
+
+/// One leg's market: its book, fees and order rules.
+#[derive(Debug, Clone, Copy)]
+pub struct LegQuote<'a> {
+    pub instrument: Instrument<'a>,
+    /// The Kalshi market's YES book, or the Polymarket token's book.
+    pub book: &'a OrderBook,
+    pub fees: FeeSchedule,
+    pub rules: &'a OrderRules,
+}
+
+impl<'a> LegQuote<'a> {
+    /// The levels to buy from, best first, without copying them.
+    fn asks(&self) -> Asks<'a> {
+        match self.instrument {
+            Instrument::Kalshi { side: Side::No, .. } => {
+                Asks { levels: self.book.bids.levels(), complement: true, rules: self.rules }
+            }
+            _ => Asks { levels: self.book.asks.levels(), complement: false, rules: self.rules },
+        }
+    }
+}
+
+/// The books, fees and rules of one linked pair.
 #[derive(Debug, Clone, Copy)]
 pub struct PairQuotes<'a> {
     /// The Kalshi market's YES book.
     pub kalshi: &'a OrderBook,
     pub kalshi_fees: FeeSchedule,
+    pub kalshi_rules: &'a OrderRules,
     /// The book of the Polymarket outcome that pays when Kalshi YES pays.
     pub poly_same: &'a OrderBook,
     /// The book of the other outcome (the `No` token of a yes/no market).
     pub poly_other: Option<&'a OrderBook>,
     pub poly_fees: FeeSchedule,
+    pub poly_rules: &'a OrderRules,
     /// Token and name of the other outcome.
     pub poly_other_token: Option<&'a str>,
     pub poly_other_name: Option<&'a str>,
+    /// How the Kalshi account's balance is rounded.
+    pub precision: BalancePrecision,
+    /// The game has started (opportunities are marked and carry the venues' order delay).
+    pub in_play: bool,
 }
 
 /// Which way round.
@@ -39,6 +90,8 @@ pub enum Direction {
     YesOther,
     /// Kalshi NO + the same Polymarket outcome.
     NoSame,
+    /// The three outcomes of a soccer game, each where it is cheapest.
+    ThreeWay,
 }
 
 impl Direction {
@@ -46,178 +99,229 @@ impl Direction {
         match self {
             Direction::YesOther => "kalshi_yes",
             Direction::NoSame => "kalshi_no",
+            Direction::ThreeWay => "three_way",
         }
     }
 }
 
-/// Levels to buy from, best first, without copying them: Kalshi YES = its asks; Kalshi NO = its
-/// bids at `1 − p`; Polymarket = its asks.
+/// Levels to buy from, best first: prices off the market's grid are skipped (no order can be
+/// sent there).
 #[derive(Clone, Copy)]
 struct Asks<'a> {
     levels: &'a [Level],
     complement: bool,
+    rules: &'a OrderRules,
 }
 
-impl<'a> Asks<'a> {
-    fn kalshi(book: &'a OrderBook, side: Side) -> Self {
-        match side {
-            Side::Yes => Self { levels: book.asks.levels(), complement: false },
-            Side::No => Self { levels: book.bids.levels(), complement: true },
+impl Asks<'_> {
+    /// The first level at or after `i` on the grid: (its index, price to pay, size).
+    fn from(&self, mut i: usize) -> Option<(usize, Price, i64)> {
+        while let Some(l) = self.levels.get(i) {
+            let price = if self.complement { l.price.complement() } else { l.price };
+            if self.rules.grid.contains(price) && l.size.micros() > 0 {
+                return Some((i, price, l.size.micros()));
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+/// The most legs a set has.
+const MAX_LEGS: usize = 3;
+
+/// How many sets can be bought while each further set keeps a positive edge (before rounding),
+/// in millionths of a contract.
+fn walk(legs: &[LegQuote<'_>]) -> i64 {
+    let mut at: [Option<(usize, Price, i64)>; MAX_LEGS] = [None; MAX_LEGS];
+    for (k, leg) in legs.iter().enumerate() {
+        at[k] = leg.asks().from(0);
+        if at[k].is_none() {
+            return 0;
         }
     }
-
-    fn of(book: &'a OrderBook) -> Self {
-        Self { levels: book.asks.levels(), complement: false }
-    }
-
-    fn len(&self) -> usize {
-        self.levels.len()
-    }
-
-    /// Level `i` as a price to pay and a size.
-    fn get(&self, i: usize) -> Option<(Price, i64)> {
-        let l = self.levels.get(i)?;
-        Some((if self.complement { l.price.complement() } else { l.price }, l.size.micros()))
-    }
-}
-
-/// Buys `size` along `levels`: (total cost, fee variance), or `None` if the depth runs out.
-fn fill(levels: Asks<'_>, size: Qty) -> Option<(Money, Variance)> {
-    let mut left = size.micros();
-    let mut cost = Money::ZERO;
-    let mut v = Variance::default();
-    for i in 0..levels.len() {
-        if left == 0 {
-            break;
-        }
-        let (price, available) = levels.get(i)?;
-        let take = Qty::from_micros(left.min(available)).ok()?;
-        cost += Money::of(price, take, Rounding::Up);
-        v.add(price, take);
-        left -= take.micros();
-    }
-    (left == 0).then_some((cost, v))
-}
-
-/// How much can be bought on both sides while each further contract keeps a positive edge
-/// (before rounding), in millionths.
-fn walk(k: Asks<'_>, p: Asks<'_>, k_fees: &FeeSchedule, p_fees: &FeeSchedule) -> i64 {
-    let (mut i, mut j) = (0, 0);
-    let (Some(mut kl), Some(mut pl)) = (k.get(0), p.get(0)) else { return 0 };
     let mut total = 0i64;
     loop {
-        let (kp, pp) = (kl.0, pl.0);
-        let marginal =
-            SCALE - kp.micros() - pp.micros() - marginal_fee_micros(k_fees, kp) - marginal_fee_micros(p_fees, pp);
+        let mut marginal = SCALE;
+        let mut chunk = i64::MAX;
+        for (k, leg) in legs.iter().enumerate() {
+            let Some((_, price, left)) = at[k] else { return total };
+            marginal -= price.micros() + marginal_fee_micros(&leg.fees, price);
+            chunk = chunk.min(left);
+        }
         if marginal <= 0 {
-            break;
+            return total;
         }
-        let chunk = kl.1.min(pl.1);
         total += chunk;
-        kl.1 -= chunk;
-        pl.1 -= chunk;
-        if kl.1 == 0 {
-            i += 1;
-            let Some(next) = k.get(i) else { break };
-            kl = next;
-        }
-        if pl.1 == 0 {
-            j += 1;
-            let Some(next) = p.get(j) else { break };
-            pl = next;
+        for (k, leg) in legs.iter().enumerate() {
+            if let Some((i, price, left)) = at[k] {
+                at[k] = if left == chunk { leg.asks().from(i + 1) } else { Some((i, price, left - chunk)) };
+            }
         }
     }
-    total
 }
 
-/// One direction priced: the size and what it costs on each venue.
-struct Priced<'a> {
-    side: Side,
-    poly_book: &'a OrderBook,
+/// One leg filled at a size.
+#[derive(Debug, Clone, Copy, Default)]
+struct Fill {
+    cost: Money,
+    fee: Money,
+    /// The worst price reached: the limit price to send.
+    worst: Option<Price>,
+}
+
+/// Buys `size` along a leg's levels, fill by fill as the venue charges them; `None` if the depth
+/// runs out.
+fn fill(leg: &LegQuote<'_>, size: Qty, precision: BalancePrecision) -> Option<Fill> {
+    let asks = leg.asks();
+    let mut left = size.micros();
+    let mut out = Fill::default();
+    let mut fee = OrderFee::new(leg.fees, precision);
+    let mut i = 0;
+    while left > 0 {
+        let (at, price, available) = asks.from(i)?;
+        let take = Qty::from_micros(left.min(available)).ok()?;
+        out.cost += Money::of(price, take, Rounding::Up);
+        fee.fill(price, take);
+        out.worst = Some(price);
+        left -= take.micros();
+        i = at + 1;
+    }
+    out.fee = fee.total();
+    Some(out)
+}
+
+/// A set of legs priced at one size.
+#[derive(Debug, Clone, Copy)]
+struct Priced {
     size: Qty,
-    k_cost: Money,
-    p_cost: Money,
-    k_fee: Money,
-    p_fee: Money,
+    fills: [Fill; MAX_LEGS],
     profit: Money,
 }
 
-/// Prices one direction (no allocation).
-fn price<'a>(q: &PairQuotes<'a>, d: Direction) -> Option<Priced<'a>> {
-    let (side, poly_book) = match d {
-        Direction::YesOther => (Side::Yes, q.poly_other?),
-        Direction::NoSame => (Side::No, q.poly_same),
-    };
-    let (k_levels, p_levels) = (Asks::kalshi(q.kalshi, side), Asks::of(poly_book));
-    // Whole contracts only.
-    let size = walk(k_levels, p_levels, &q.kalshi_fees, &q.poly_fees) / SCALE * SCALE;
-    let size = Qty::from_micros(size).ok().filter(|s| !s.is_zero())?;
-    let (k_cost, k_var) = fill(k_levels, size)?;
-    let (p_cost, p_var) = fill(p_levels, size)?;
-    let (k_fee, p_fee) = (order_fee(&q.kalshi_fees, k_var), order_fee(&q.poly_fees, p_var));
-    let payout = Money::from_micros(size.micros()).ok()?;
-    let profit = payout - k_cost - p_cost - k_fee - p_fee;
-    profit.is_positive().then_some(Priced { side, poly_book, size, k_cost, p_cost, k_fee, p_fee, profit })
+fn whole(micros: i64) -> i64 {
+    (micros + SCALE - 1) / SCALE * SCALE
 }
 
-/// The opportunity of a priced direction.
+/// Prices a set of legs: the walked size, raised to every venue's minimum size and notional;
+/// `None` when that leaves no profit or the books are too thin.
+fn price(legs: &[LegQuote<'_>], precision: BalancePrecision) -> Option<Priced> {
+    if legs.is_empty() || legs.len() > MAX_LEGS || legs.iter().any(|l| l.fees == FeeSchedule::Unpriced) {
+        return None;
+    }
+    // Whole contracts only, and nothing a venue would refuse.
+    let walked = walk(legs) / SCALE * SCALE;
+    if walked == 0 {
+        return None;
+    }
+    let mut size = legs.iter().map(|l| whole(l.rules.min_size.micros())).fold(walked, i64::max);
+    for _ in 0..8 {
+        let q = Qty::from_micros(size).ok()?;
+        let mut fills = [Fill::default(); MAX_LEGS];
+        let mut short = 0i64;
+        for (k, leg) in legs.iter().enumerate() {
+            let f = fill(leg, q, precision)?;
+            let floor = leg.rules.min_notional.micros();
+            if f.cost.micros() < floor {
+                // Enough more contracts at the worst price reached to clear the floor.
+                let worst = f.worst.map_or(SCALE, |p| p.micros().max(1));
+                short = short.max(whole((floor - f.cost.micros()) * SCALE / worst + 1));
+            }
+            fills[k] = f;
+        }
+        if short > 0 {
+            size += short;
+            continue;
+        }
+        let spent = fills.iter().fold(Money::ZERO, |m, f| m + f.cost + f.fee);
+        let profit = Money::from_micros(size).ok()? - spent;
+        return profit.is_positive().then_some(Priced { size: q, fills, profit });
+    }
+    None
+}
+
+/// Whether `book` can be used at `now`.
+fn fresh(book: &OrderBook, now: DateTime<Utc>, stale_after: Duration) -> bool {
+    now - book.received_at <= stale_after && book.received_at <= now + Duration::seconds(5)
+}
+
+/// The opportunity of a priced set of legs.
 fn opportunity(
     link: &Link,
-    q: &PairQuotes<'_>,
-    d: Direction,
-    p: &Priced<'_>,
+    legs: &[LegQuote<'_>],
+    p: &Priced,
+    in_play: bool,
     now: DateTime<Utc>,
 ) -> Option<Opportunity> {
-    let (token, outcome) = match d {
-        Direction::YesOther => (q.poly_other_token?.to_string(), q.poly_other_name?.to_string()),
-        Direction::NoSame => (link.candidate.poly_token_id.as_ref()?.to_string(), link.candidate.poly_outcome.clone()),
-    };
     let size = p.size;
     let per = |m: Money| m.per(size, Rounding::Up);
-    let (k_price, p_price) = (per(p.k_cost), per(p.p_cost));
-    let cost = k_price + p_price;
-    let fees = per(p.k_fee + p.p_fee);
+    let mut out_legs = Vec::with_capacity(legs.len());
+    let (mut capital, mut ages) = (Capital::default(), QuoteAges::default());
+    let (mut cost, mut fees) = (Money::ZERO, Money::ZERO);
+    for (leg, f) in legs.iter().zip(&p.fills) {
+        let price = Price::from_micros(per(f.cost).micros()).ok()?;
+        cost += per(f.cost);
+        fees += per(f.fee);
+        let age = leg.book.age_ms(now);
+        let (ticker, side, token_id, outcome) = match leg.instrument {
+            Instrument::Kalshi { ticker, side } => {
+                capital.kalshi += f.cost + f.fee;
+                ages.kalshi = ages.kalshi.max(age);
+                (Some(ticker.to_string()), Some(side), None, None)
+            }
+            Instrument::Polymarket { token, outcome } => {
+                capital.polymarket += f.cost + f.fee;
+                ages.polymarket = ages.polymarket.max(age);
+                (None, None, Some(token.to_string()), Some(outcome.to_string()))
+            }
+        };
+        out_legs.push(Leg {
+            venue: leg.instrument.venue(),
+            ticker,
+            side,
+            token_id,
+            outcome,
+            price,
+            size,
+            limit_price: f.worst,
+            fee: Some(f.fee),
+        });
+    }
     let c = &link.candidate;
     let flagged = link.rule_risk.filter(|r| *r != crossbook_model::RuleRisk::Equivalent);
+    let spent = capital.kalshi + capital.polymarket;
+    let roi = if spent.is_positive() {
+        Money::from_micros(
+            i64::try_from(p.profit.micros() as i128 * SCALE as i128 / spent.micros() as i128).unwrap_or(0),
+        )
+        .ok()?
+    } else {
+        Money::ZERO
+    };
     Some(Opportunity {
         link_id: link.id,
         kind: c.kind,
         league: c.league,
         starts_at: c.starts_at,
         detected_at: now,
-        legs: vec![
-            Leg {
-                venue: Venue::Kalshi,
-                ticker: Some(c.kalshi_ticker.to_string()),
-                side: Some(p.side),
-                token_id: None,
-                outcome: None,
-                price: Price::from_micros(k_price.micros()).ok()?,
-                size,
-            },
-            Leg {
-                venue: Venue::Polymarket,
-                ticker: None,
-                side: None,
-                token_id: Some(token),
-                outcome: Some(outcome),
-                price: Price::from_micros(p_price.micros()).ok()?,
-                size,
-            },
-        ],
+        legs: out_legs,
         cost,
         fees,
         edge: Money::from_micros(SCALE).ok()? - cost - fees,
         max_size: size,
         profit: p.profit,
-        quote_age_ms: QuoteAges { kalshi: q.kalshi.age_ms(now), polymarket: p.poly_book.age_ms(now) },
+        quote_age_ms: ages,
         rule_risk: flagged,
         rule_reasons: if flagged.is_some() { link.rule_reasons.clone() } else { Vec::new() },
+        capital,
+        roi,
+        in_play,
+        order_delay_s: in_play.then(|| legs.iter().map(|l| l.rules.in_play_delay_s).max().unwrap_or(0)),
     })
 }
 
-/// The better of the two directions for a link, or `None`: no edge after fees, or a book older
-/// than `stale_after` (never trade on a stale quote).
+/// The better of the two directions for a link, or `None`: no edge after fees at a size both
+/// venues accept, or a book older than `stale_after` (never trade on a stale quote).
 pub fn evaluate(
     link: &Link,
     q: &PairQuotes<'_>,
@@ -225,25 +329,81 @@ pub fn evaluate(
     stale_after: Duration,
 ) -> Option<(Direction, Opportunity)> {
     // Markets that can settle differently are no arbitrage at any price.
+    if link.rule_risk == Some(crossbook_model::RuleRisk::Incompatible) || !fresh(q.kalshi, now, stale_after) {
+        return None;
+    }
+    let c = &link.candidate;
+    let kalshi = |side| LegQuote {
+        instrument: Instrument::Kalshi { ticker: c.kalshi_ticker.as_str(), side },
+        book: q.kalshi,
+        fees: q.kalshi_fees,
+        rules: q.kalshi_rules,
+    };
+    let poly = |book, token, outcome| LegQuote {
+        instrument: Instrument::Polymarket { token, outcome },
+        book,
+        fees: q.poly_fees,
+        rules: q.poly_rules,
+    };
+    let mut best: Option<(Direction, [LegQuote<'_>; 2], Priced)> = None;
+    let same_token = c.poly_token_id.as_ref().map(|t| t.as_str());
+    let candidates = [
+        (Direction::YesOther, q.poly_other.zip(q.poly_other_token).zip(q.poly_other_name), Side::Yes),
+        (Direction::NoSame, same_token.map(|t| ((q.poly_same, t), c.poly_outcome.as_str())), Side::No),
+    ];
+    for (d, poly_leg, side) in candidates {
+        let Some(((book, token), outcome)) = poly_leg else { continue };
+        if !fresh(book, now, stale_after) {
+            continue;
+        }
+        let legs = [kalshi(side), poly(book, token, outcome)];
+        if let Some(p) = price(&legs, q.precision)
+            && best.as_ref().is_none_or(|(_, _, b)| p.profit > b.profit)
+        {
+            best = Some((d, legs, p));
+        }
+    }
+    let (d, legs, p) = best?;
+    Some((d, opportunity(link, &legs, &p, q.in_play, now)?))
+}
+
+/// A soccer game's three outcomes (home, draw, away), each quotable on either venue: buys each
+/// where it is cheapest so that exactly one pays. `outcomes` holds, per outcome, the legs that
+/// pay exactly when it happens (a Kalshi YES, a Polymarket YES token); `link` is the link the
+/// opportunity is filed under.
+pub fn evaluate_three_way<'a>(
+    link: &Link,
+    outcomes: &[Vec<LegQuote<'a>>; 3],
+    precision: BalancePrecision,
+    in_play: bool,
+    now: DateTime<Utc>,
+    stale_after: Duration,
+) -> Option<Opportunity> {
     if link.rule_risk == Some(crossbook_model::RuleRisk::Incompatible) {
         return None;
     }
-    let fresh = |b: &OrderBook| now - b.received_at <= stale_after && b.received_at <= now + Duration::seconds(5);
-    let mut best: Option<(Direction, Priced)> = None;
-    for d in [Direction::YesOther, Direction::NoSame] {
-        let poly = match d {
-            Direction::YesOther => q.poly_other,
-            Direction::NoSame => Some(q.poly_same),
-        };
-        if !fresh(q.kalshi) || !poly.is_some_and(fresh) {
-            continue;
-        }
-        if let Some(p) = price(q, d)
-            && best.as_ref().is_none_or(|(_, b)| p.profit > b.profit)
-        {
-            best = Some((d, p));
+    let mut best: Option<([LegQuote<'a>; 3], Priced)> = None;
+    let usable = |v: &Vec<LegQuote<'a>>| -> Vec<LegQuote<'a>> {
+        v.iter().filter(|l| fresh(l.book, now, stale_after)).copied().collect()
+    };
+    let (a, b, c) = (usable(&outcomes[0]), usable(&outcomes[1]), usable(&outcomes[2]));
+    for x in &a {
+        for y in &b {
+            for z in &c {
+                // A set on one venue alone is that venue's own book, not a cross-venue trade.
+                let venues = [x, y, z].map(|l| l.instrument.venue());
+                if venues.iter().all(|v| *v == venues[0]) {
+                    continue;
+                }
+                let legs = [*x, *y, *z];
+                if let Some(p) = price(&legs, precision)
+                    && best.as_ref().is_none_or(|(_, b)| p.profit > b.profit)
+                {
+                    best = Some((legs, p));
+                }
+            }
         }
     }
-    let (d, p) = best?;
-    Some((d, opportunity(link, q, d, &p, now)?))
+    let (legs, p) = best?;
+    opportunity(link, &legs, &p, in_play, now)
 }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use crossbook_arb::{PairQuotes, evaluate};
 use crossbook_book::OrderBook;
-use crossbook_model::{BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, Money, Venue};
+use crossbook_model::{BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, Money, OrderRules, Venue};
 use crossbook_store::{MarketFilter, Store};
 
 use crate::alerts::Alerter;
@@ -28,6 +28,58 @@ pub struct DeskConfig {
     pub live_threshold: Duration,
     /// Build opportunities on started games too.
     pub allow_in_play: bool,
+    /// How the Kalshi account's balance is rounded (its fees follow).
+    pub precision: crossbook_arb::BalancePrecision,
+    /// Which opportunities alert.
+    pub alerts: AlertPolicy,
+}
+
+/// Which opportunities alert (settings `ALERT_MIN_EDGE`, `ALERT_MIN_PROFIT`, `ALERT_SCOPE`,
+/// `ALERT_IN_PLAY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlertPolicy {
+    /// Per contract set, after fees.
+    pub min_edge: Money,
+    /// For the whole size.
+    pub min_profit: Money,
+    /// Only games starting within the live threshold (`near_start`), or every opportunity.
+    pub near_start_only: bool,
+    /// Whether opportunities on games in play alert.
+    pub in_play: bool,
+}
+
+impl DeskConfig {
+    pub fn from_settings(s: &crate::Settings) -> Self {
+        Self {
+            stale_after: Duration::from_std(s.quote_stale_after).unwrap_or(Duration::seconds(30)),
+            live_threshold: Duration::from_std(s.live_event_threshold).unwrap_or(Duration::minutes(15)),
+            allow_in_play: s.allow_in_play,
+            precision: s.kalshi_balance_precision,
+            alerts: AlertPolicy {
+                min_edge: s.alert_min_edge,
+                min_profit: s.alert_min_profit,
+                near_start_only: s.alert_near_start_only,
+                in_play: s.alert_in_play,
+            },
+        }
+    }
+}
+
+impl Default for AlertPolicy {
+    /// Any edge and profit, near the start only, not in play.
+    fn default() -> Self {
+        Self { min_edge: Money::ZERO, min_profit: Money::ZERO, near_start_only: true, in_play: false }
+    }
+}
+
+impl AlertPolicy {
+    /// Whether `o` alerts at `now`.
+    pub fn wants(&self, o: &crossbook_model::Opportunity, now: DateTime<Utc>, live_threshold: Duration) -> bool {
+        let near = o.starts_at.is_some_and(|s| s > now && s - now <= live_threshold);
+        o.edge >= self.min_edge
+            && o.profit >= self.min_profit
+            && (o.in_play && self.in_play || !o.in_play && (near || !self.near_start_only))
+    }
 }
 
 /// A watched, confirmed link with what evaluating it needs.
@@ -36,6 +88,8 @@ struct Watched {
     link: Link,
     kalshi_fees: FeeSchedule,
     poly_fees: FeeSchedule,
+    kalshi_rules: OrderRules,
+    poly_rules: OrderRules,
     /// The other outcome of a two-outcome Polymarket market: (token, name).
     other: Option<(String, String)>,
     /// The Polymarket event's stored payload and slug (the game-status gate reads them).
@@ -75,6 +129,8 @@ impl LinkSet {
                 Watched {
                     kalshi_fees: km.fees,
                     poly_fees: pm.fees,
+                    kalshi_rules: crossbook_kalshi::http::parse::order_rules(&km.raw),
+                    poly_rules: crossbook_polymarket::gamma::parse::order_rules(&pm.raw),
                     other: other_outcome(pm, c.poly_outcome_index),
                     link: link.clone(),
                     event,
@@ -364,7 +420,8 @@ impl Desk {
         }
     }
 
-    fn gate(&self, id: LinkId, now: DateTime<Utc>) -> Result<(), &'static str> {
+    /// Whether the link's game may be traded now (`Ok(true)`: in play).
+    fn gate(&self, id: LinkId, now: DateTime<Utc>) -> Result<bool, &'static str> {
         let Some(w) = self.links.links.get(&id) else { return Err("not watched") };
         let live = w.slug.as_ref().and_then(|s| self.games.get(s));
         crate::game::gate(w.link.candidate.starts_at, w.event.as_ref(), live, now, self.cfg.allow_in_play)
@@ -382,10 +439,10 @@ impl Desk {
         for &id in ids {
             let Some(w) = self.links.links.get(&id) else { continue };
             d.evaluated += 1;
-            if self.gate(id, now).is_err() {
+            let Ok(in_play) = self.gate(id, now) else {
                 self.close(id, now);
                 continue;
-            }
+            };
             let c = &w.link.candidate;
             let kalshi = self.books.get(Venue::Kalshi, c.kalshi_ticker.as_str());
             let same = c.poly_token_id.as_ref().and_then(|t| self.books.get(Venue::Polymarket, t.as_str()));
@@ -401,6 +458,10 @@ impl Desk {
                         poly_fees: w.poly_fees,
                         poly_other_token: w.other.as_ref().map(|(t, _)| t.as_str()),
                         poly_other_name: w.other.as_ref().map(|(_, n)| n.as_str()),
+                        kalshi_rules: &w.kalshi_rules,
+                        poly_rules: &w.poly_rules,
+                        precision: self.cfg.precision,
+                        in_play,
                     },
                     now,
                     self.cfg.stale_after,
@@ -429,8 +490,7 @@ impl Desk {
             };
             self.open.insert(id, state);
             d.open += 1;
-            let urgent = o.starts_at.is_some_and(|s| s > now && s - now <= self.cfg.live_threshold);
-            let alert = urgent.then(|| o.clone());
+            let alert = self.cfg.alerts.wants(&o, now, self.cfg.live_threshold).then(|| o.clone());
             // The record first, so that the alert's row points at it.
             self.writer.send(Write::Opportunity {
                 o: Box::new(o),

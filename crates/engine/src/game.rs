@@ -22,14 +22,14 @@ pub struct GameState {
 const FINISHED: &[&str] = &["VFT", "FT", "FINAL", "F/OT", "F/SO", "ENDED"];
 const POSTPONED: &[&str] = &["POST", "PPD", "POSTPONED", "CANCELLED", "CANCELED"];
 
-/// Why no opportunity may be built on this game now, or `Ok`.
+/// Why no opportunity may be built on this game now, or `Ok` with whether it is in play.
 pub fn gate(
     starts_at: Option<DateTime<Utc>>,
     event: Option<&Value>,
     live: Option<&GameState>,
     now: DateTime<Utc>,
     allow_in_play: bool,
-) -> Result<(), &'static str> {
+) -> Result<bool, &'static str> {
     let period = |v: &Value| v.get("period").and_then(Value::as_str).unwrap_or("").to_ascii_uppercase();
     if live.is_some_and(|g| g.ended || FINISHED.contains(&g.status.to_ascii_uppercase().as_str()))
         || event.is_some_and(|e| {
@@ -49,7 +49,7 @@ pub fn gate(
     if started && !allow_in_play {
         return Err("game started (in-play trading is off)");
     }
-    Ok(())
+    Ok(started)
 }
 
 #[cfg(test)]
@@ -63,7 +63,7 @@ mod tests {
     fn gate_by_start_status_and_live_state() {
         let now = Utc.with_ymd_and_hms(2026, 1, 9, 23, 50, 0).unwrap();
         let later = Some(now + Duration::minutes(10));
-        assert_eq!(gate(later, Some(&json!({"period": "NS", "active": true})), None, now, false), Ok(()));
+        assert_eq!(gate(later, Some(&json!({"period": "NS", "active": true})), None, now, false), Ok(false));
         // Gamma still says active and accepting orders; the period says it is over.
         assert_eq!(
             gate(later, Some(&json!({"period": "VFT", "active": true, "ended": true})), None, now, false),
@@ -71,7 +71,7 @@ mod tests {
         );
         assert_eq!(gate(later, Some(&json!({"period": "POST"})), None, now, false), Err("game postponed"));
         assert!(gate(Some(now - Duration::minutes(1)), None, None, now, false).is_err());
-        assert_eq!(gate(Some(now - Duration::minutes(1)), None, None, now, true), Ok(()), "in-play on request");
+        assert_eq!(gate(Some(now - Duration::minutes(1)), None, None, now, true), Ok(true), "in-play on request");
         let live = GameState {
             slug: "x".into(),
             live: true,

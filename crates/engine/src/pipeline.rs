@@ -70,11 +70,7 @@ impl Pipeline {
                 streams.latencies.decision_alert.clone(),
             )?,
             desk: Arc::new(std::sync::Mutex::new(Desk::new(
-                DeskConfig {
-                    stale_after: Duration::from_std(settings.quote_stale_after).unwrap_or(Duration::seconds(30)),
-                    live_threshold: Duration::from_std(settings.live_event_threshold).unwrap_or(Duration::minutes(15)),
-                    allow_in_play: settings.allow_in_play,
-                },
+                DeskConfig::from_settings(settings),
                 writer.clone(),
                 None,
                 streams.clone(),

@@ -193,7 +193,12 @@ pub async fn poll_once(
 
 /// A desk for one pass.
 pub fn one_shot_desk(cfg: QuotesConfig, writer: Writer, alerter: Option<crate::alerts::Alerter>) -> SharedDesk {
-    let desk_cfg =
-        DeskConfig { stale_after: cfg.stale_after, live_threshold: Duration::zero(), allow_in_play: cfg.allow_in_play };
+    let desk_cfg = DeskConfig {
+        stale_after: cfg.stale_after,
+        live_threshold: Duration::zero(),
+        allow_in_play: cfg.allow_in_play,
+        precision: crossbook_arb::BalancePrecision::default(),
+        alerts: crate::desk::AlertPolicy::default(),
+    };
     Arc::new(std::sync::Mutex::new(Desk::new(desk_cfg, writer, alerter, Arc::new(StreamStatus::default()))))
 }

@@ -71,6 +71,17 @@ pub struct Settings {
     pub quote_stale_after: Duration,
     /// Build opportunities on games already started (in-play); off by default.
     pub allow_in_play: bool,
+    /// How the Kalshi account's balance is rounded: a cent (`cent`, the default, for accounts
+    /// that are not direct members of the exchange) or $0.0001 (`centicent`). Its fees follow.
+    pub kalshi_balance_precision: crossbook_arb::BalancePrecision,
+    /// Alerts only for opportunities with at least this edge per set (`ALERT_MIN_EDGE`, dollars).
+    pub alert_min_edge: crossbook_model::Money,
+    /// … and at least this profit at their size (`ALERT_MIN_PROFIT`, dollars).
+    pub alert_min_profit: crossbook_model::Money,
+    /// `near_start` (default: games starting within LIVE_EVENT_THRESHOLD_MINUTES) or `all`.
+    pub alert_near_start_only: bool,
+    /// Whether in-play opportunities alert (`ALERT_IN_PLAY`, default false).
+    pub alert_in_play: bool,
     pub kalshi_mode: KalshiMode,
     pub kalshi_api_key_id: Option<String>,
     pub kalshi_private_key_path: Option<PathBuf>,
@@ -106,6 +117,11 @@ pub const NAMES: &[&str] = &[
     "WATCHLIST_INCLUDE_SUGGESTED",
     "QUOTE_STALE_SECONDS",
     "ALLOW_IN_PLAY",
+    "KALSHI_BALANCE_PRECISION",
+    "ALERT_MIN_EDGE",
+    "ALERT_MIN_PROFIT",
+    "ALERT_SCOPE",
+    "ALERT_IN_PLAY",
     "KALSHI_MODE",
     "KALSHI_API_KEY_ID",
     "KALSHI_PRIVATE_KEY_PATH",
@@ -159,6 +175,17 @@ impl Reader<'_> {
                 "1" | "true" | "yes" | "on" => Ok(true),
                 "0" | "false" | "no" | "off" => Ok(false),
                 _ => Err(SettingError { name, reason: format!("{v:?} is not a boolean (true/false)") }),
+            },
+        }
+    }
+
+    /// A non-negative dollar amount, zero when unset.
+    fn money(&self, name: &'static str) -> Result<crossbook_model::Money, SettingError> {
+        match self.raw(name) {
+            None => Ok(crossbook_model::Money::ZERO),
+            Some(v) => match v.parse::<crossbook_model::Money>() {
+                Ok(m) if m.micros() >= 0 => Ok(m),
+                _ => Err(SettingError { name, reason: format!("{v:?} is not a dollar amount like 0.5") }),
             },
         }
     }
@@ -284,6 +311,26 @@ impl Settings {
             watchlist_include_suggested: r.bool("WATCHLIST_INCLUDE_SUGGESTED", false)?,
             quote_stale_after: Duration::from_secs(r.positive("QUOTE_STALE_SECONDS", 30)?),
             allow_in_play: r.bool("ALLOW_IN_PLAY", false)?,
+            kalshi_balance_precision: match r.raw("KALSHI_BALANCE_PRECISION") {
+                None => crossbook_arb::BalancePrecision::default(),
+                Some(v) => crossbook_arb::BalancePrecision::parse(&v).ok_or_else(|| SettingError {
+                    name: "KALSHI_BALANCE_PRECISION",
+                    reason: format!("{v:?} is not cent or centicent"),
+                })?,
+            },
+            alert_min_edge: r.money("ALERT_MIN_EDGE")?,
+            alert_min_profit: r.money("ALERT_MIN_PROFIT")?,
+            alert_near_start_only: match r.string("ALERT_SCOPE", "near_start").to_ascii_lowercase().as_str() {
+                "near_start" => true,
+                "all" => false,
+                other => {
+                    return Err(SettingError {
+                        name: "ALERT_SCOPE",
+                        reason: format!("{other:?} is not near_start or all"),
+                    });
+                }
+            },
+            alert_in_play: r.bool("ALERT_IN_PLAY", false)?,
             kalshi_mode,
             kalshi_api_key_id: r.raw("KALSHI_API_KEY_ID"),
             kalshi_private_key_path: r.raw("KALSHI_PRIVATE_KEY_PATH").map(PathBuf::from),

@@ -18,6 +18,8 @@ pub mod market;
 pub mod money;
 /// Arbitrage opportunities.
 pub mod opportunity;
+/// What a venue accepts in an order.
+pub mod order_rules;
 /// Eastern dates and venue timestamp formats.
 pub mod time;
 /// The venues.
@@ -32,5 +34,6 @@ pub use market::{
     Event, FeeSchedule, Line, Market, MarketKind, MarketRef, MarketStatus, Outcome, Participant, Subject,
 };
 pub use money::{DecimalError, Money, Price, Qty, Rounding};
-pub use opportunity::{Leg, Opportunity, QuoteAges, Side};
+pub use opportunity::{Capital, Leg, Opportunity, QuoteAges, Side};
+pub use order_rules::{GridRange, OrderRules, PriceGrid};
 pub use venue::Venue;

@@ -331,11 +331,15 @@ pub enum FeeSchedule {
     /// No fee.
     #[default]
     Free,
-    /// Kalshi: ceil_to_cent(rate × C × P × (1 − P)) × multiplier; rates and multiplier in
-    /// millionths (0.07 → 70_000, ×1 → 1_000_000).
+    /// Kalshi: per fill, rate × multiplier × C × P × (1 − P) rounded up to $0.0001, then the
+    /// account's balance rounding; rates and multiplier in millionths (0.07 → 70_000,
+    /// ×1 → 1_000_000).
     KalshiQuadratic { taker_rate: i64, maker_rate: i64, multiplier: i64 },
     /// Polymarket: C × rate × (P × (1 − P))^exponent, takers only; rate in millionths.
     PolymarketCurve { rate: i64, exponent: u32 },
+    /// A schedule crossbook cannot price exactly (Kalshi `flat`, or a type it does not know):
+    /// no opportunity is built on it.
+    Unpriced,
 }
 
 /// A game or match on one venue.

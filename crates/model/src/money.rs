@@ -43,10 +43,11 @@ pub fn parse_micros(s: &str) -> Result<i64, DecimalError> {
         Some((i, f)) => (i, f),
         None => (body, ""),
     };
+    // ".48" is how the venues' own docs write some prices; "5." and "." are not numbers.
     if int_part.is_empty() && frac_part.is_empty()
         || !int_part.bytes().all(|b| b.is_ascii_digit())
         || !frac_part.bytes().all(|b| b.is_ascii_digit())
-        || int_part.is_empty()
+        || body.ends_with('.')
     {
         return Err(DecimalError::Syntax(s.to_string()));
     }
@@ -56,6 +57,8 @@ pub fn parse_micros(s: &str) -> Result<i64, DecimalError> {
     }
     let int: i64 = if int_part.len() > 12 {
         return Err(DecimalError::OutOfRange(s.to_string()));
+    } else if int_part.is_empty() {
+        0
     } else {
         int_part.parse().map_err(|_| DecimalError::Syntax(s.to_string()))?
     };
@@ -301,6 +304,7 @@ mod tests {
             ("10.00", 10_000_000),
             ("0.1000000", 100_000),
             ("-3.5", -3_500_000),
+            (".48", 480_000),
         ];
         for (input, expected) in cases {
             assert_eq!(parse_micros(input), Ok(expected), "{input}");
@@ -309,7 +313,7 @@ mod tests {
 
     #[test]
     fn refuses_bad_decimals() {
-        for bad in ["", "abc", "1.2.3", "0.1234567", "1e-3", ".5", "-", "0x10", "NaN"] {
+        for bad in ["", "abc", "1.2.3", "0.1234567", "1e-3", ".", "5.", "-", "-.", "0x10", "NaN"] {
             assert!(parse_micros(bad).is_err(), "{bad:?} should fail");
         }
         assert!("1.01".parse::<Price>().is_err(), "price above 1");

@@ -36,6 +36,19 @@ pub struct Leg {
     /// Volume-weighted average price over the filled levels.
     pub price: Price,
     pub size: Qty,
+    /// The limit price to send: the worst level the fill reaches, on the market's grid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_price: Option<Price>,
+    /// This leg's fee at `size`, as the venue charges it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<Money>,
+}
+
+/// The money each venue needs for an opportunity: its legs' cost and fees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Capital {
+    pub kalshi: Money,
+    pub polymarket: Money,
 }
 
 /// Quote ages at detection, per venue.
@@ -69,4 +82,16 @@ pub struct Opportunity {
     pub rule_risk: Option<crate::link::RuleRisk>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rule_reasons: Vec<String>,
+    /// What each venue needs to fill every leg at `max_size`.
+    #[serde(default)]
+    pub capital: Capital,
+    /// `profit` over the capital both venues need, as a fraction.
+    #[serde(default)]
+    pub roi: Money,
+    /// The game has started: prices move fast and some venues hold marketable orders.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_play: bool,
+    /// Seconds the slowest venue holds a marketable order while the game is live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_delay_s: Option<u32>,
 }

@@ -108,6 +108,8 @@ fn desk(db: &TestDb) -> (crossbook_engine::desk::SharedDesk, crossbook_engine::r
         stale_after: chrono::Duration::seconds(30),
         live_threshold: chrono::Duration::minutes(15),
         allow_in_play: false,
+        precision: Default::default(),
+        alerts: Default::default(),
     };
     let desk = std::sync::Arc::new(std::sync::Mutex::new(Desk::new(cfg, writer.clone(), None, streams.clone())));
     (desk, crossbook_engine::runtime::RuntimeState { streams, writer })

@@ -374,6 +374,7 @@ fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value
         })
         .collect();
     let stale = chrono::Duration::seconds(30);
+    let (kalshi_rules, poly_rules) = (OrderRules::default(), OrderRules::default());
     let mut samples = Vec::with_capacity(updates);
     let mut opportunities = 0usize;
     let mut events = Vec::new();
@@ -409,6 +410,10 @@ fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value
                         poly_fees: FeeSchedule::Free,
                         poly_other_token: Some(&bl.other),
                         poly_other_name: Some("B"),
+                        kalshi_rules: &kalshi_rules,
+                        poly_rules: &poly_rules,
+                        precision: crossbook_arb::BalancePrecision::Cent,
+                        in_play: false,
                     };
                     if evaluate(&bl.link, &q, now, stale).is_some() {
                         opportunities += 1;

@@ -104,6 +104,8 @@ pub fn desk(s: &Setup, alerts: Option<crossbook_engine::alerts::AlertConfig>, st
         stale_after: Duration::seconds(stale_s),
         live_threshold: Duration::minutes(15),
         allow_in_play: false,
+        precision: Default::default(),
+        alerts: Default::default(),
     };
     let desk = Arc::new(std::sync::Mutex::new(Desk::new(cfg, writer.clone(), alerter.clone(), streams.clone())));
     Desked { writer, desk, alerter, streams }

@@ -60,8 +60,51 @@ pub fn fee_schedule(series: Option<&KalshiSeries>, event: Option<&KalshiEvent>) 
         .or_else(|| series.and_then(|s| s.fee_multiplier.clone()))
         .and_then(|n| crossbook_model::money::parse_micros(&n.to_string()).ok())
         .unwrap_or(1_000_000);
-    let maker_rate = if fee_type == "quadratic_with_maker_fees" { 17_500 } else { 0 };
-    FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate, multiplier }
+    match fee_type.as_str() {
+        "quadratic" => FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 0, multiplier },
+        "quadratic_with_maker_fees" => {
+            FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 17_500, multiplier }
+        }
+        // `flat` (and anything newer) has no published formula to price exactly.
+        _ => FeeSchedule::Unpriced,
+    }
+}
+
+/// A market's order rules from its payload: the grid from `price_ranges` (else from
+/// `price_level_structure`, else cents), one contract at least, no notional floor, no delay.
+pub fn order_rules(raw: &serde_json::Value) -> crossbook_model::OrderRules {
+    use crossbook_model::{GridRange, PriceGrid};
+    let micros = |v: &serde_json::Value| -> Option<i64> {
+        let s = match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        crossbook_model::money::parse_micros(&s).ok()
+    };
+    let ranges: Vec<GridRange> = raw["price_ranges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            Some(GridRange { start: micros(&r["start"])?, end: micros(&r["end"])?, step: micros(&r["step"])? })
+        })
+        .filter(|r| r.step > 0 && r.start < r.end)
+        .collect();
+    let grid = if !ranges.is_empty() {
+        PriceGrid(ranges)
+    } else {
+        match raw["price_level_structure"].as_str() {
+            Some("deci_cent") => PriceGrid::uniform(1_000),
+            Some("tapered_deci_cent") => PriceGrid(vec![
+                GridRange { start: 0, end: 100_000, step: 1_000 },
+                GridRange { start: 100_000, end: 900_000, step: 10_000 },
+                GridRange { start: 900_000, end: 1_000_000, step: 1_000 },
+            ]),
+            _ => PriceGrid::default(),
+        }
+    };
+    crossbook_model::OrderRules { grid, ..Default::default() }
 }
 
 /// Converts an event (without its nested markets).
@@ -198,6 +241,13 @@ mod tests {
         assert_eq!(m.outcomes[0].price, None);
         assert!(m.rules.unwrap().contains("postponed"));
         assert_eq!(m.raw, raw);
+        // A cent grid (`linear_cent`), one contract at least.
+        let rules = order_rules(&raw);
+        assert_eq!(rules.grid, crossbook_model::PriceGrid::uniform(10_000));
+        assert_eq!(rules.min_size.to_string(), "1");
+        let ranged = serde_json::json!({"price_ranges": [{"start": "0.0000", "end": "0.1000", "step": "0.0010"}, {"start": "0.1000", "end": "1.0000", "step": "0.0100"}]});
+        let g = order_rules(&ranged).grid;
+        assert!(g.contains("0.053".parse().unwrap()) && !g.contains("0.515".parse().unwrap()));
     }
 
     #[test]

@@ -46,6 +46,30 @@ fn time(field: &'static str, v: &Option<String>) -> Result<Option<chrono::DateTi
     }
 }
 
+/// The smallest notional of a marketable buy on the CLOB, in dollars.
+pub const MIN_MARKETABLE_BUY_MICROS: i64 = 1_000_000;
+
+/// A market's order rules from its Gamma payload: `orderMinSize` shares, the marketable-buy
+/// floor of $1, the `orderPriceMinTickSize` grid and the `secondsDelay` in-play delay.
+pub fn order_rules(raw: &serde_json::Value) -> crossbook_model::OrderRules {
+    use crossbook_model::{Money, OrderRules, PriceGrid, Qty};
+    let micros = |v: &serde_json::Value| -> Option<i64> {
+        let s = match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        crossbook_model::money::parse_micros(&s).ok()
+    };
+    let defaults = OrderRules::default();
+    OrderRules {
+        min_size: micros(&raw["orderMinSize"]).and_then(|m| Qty::from_micros(m).ok()).unwrap_or(defaults.min_size),
+        min_notional: Money::from_micros(MIN_MARKETABLE_BUY_MICROS).unwrap_or(Money::ZERO),
+        grid: micros(&raw["orderPriceMinTickSize"]).filter(|t| *t > 0).map_or(defaults.grid, PriceGrid::uniform),
+        in_play_delay_s: raw["secondsDelay"].as_u64().and_then(|d| u32::try_from(d).ok()).unwrap_or(0),
+    }
+}
+
 /// An event (its markets are parsed one by one with [`parse_market`]).
 pub fn parse_event(e: &GammaEvent, raw: serde_json::Value) -> Result<Event, ParseError> {
     PolyEventId::new(&e.id).map_err(|x| err("id", x))?;
@@ -160,6 +184,10 @@ mod tests {
         assert!(ml.outcomes.iter().all(|o| o.token_id.is_some()));
         assert_eq!(ml.starts_at, e.starts_at, "gameStartTime in its space-separated form");
         assert_eq!(ml.fees, FeeSchedule::Free);
+        // Five shares at least, a $1 marketable buy, a cent grid, 3 s delay in play.
+        let rules = order_rules(&ml.raw);
+        assert_eq!((rules.min_size.to_string(), rules.min_notional.to_string()), ("5".into(), "1".into()));
+        assert_eq!((rules.grid, rules.in_play_delay_s), (crossbook_model::PriceGrid::uniform(10_000), 3));
         let spread = markets[1].as_ref().unwrap();
         assert_eq!(spread.outcomes[0].name, "Lakers");
     }
