@@ -269,8 +269,12 @@ pub(crate) enum LinksCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Confirm a link.
-    Confirm { id: i64 },
+    /// Confirm a link (`--force`: even when its settlement rules are incompatible).
+    Confirm {
+        id: i64,
+        #[arg(long)]
+        force: bool,
+    },
     /// Reject a link.
     Reject { id: i64 },
     /// Export links.

@@ -129,7 +129,11 @@ impl Pipeline {
 
     /// The state the HTTP server shows (sockets, writer).
     pub fn runtime(&self) -> crate::runtime::RuntimeState {
-        crate::runtime::RuntimeState { streams: self.streams.clone(), writer: self.writer.clone() }
+        crate::runtime::RuntimeState {
+            streams: self.streams.clone(),
+            writer: self.writer.clone(),
+            desk: self.desk.clone(),
+        }
     }
 
     /// One REST pass over the watched links of `priorities`, decided on the desk.

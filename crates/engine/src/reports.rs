@@ -41,3 +41,16 @@ pub fn link_row(l: &Link) -> Value {
     }
     v
 }
+
+/// An open opportunity as `arbs list --json` and `/api/opportunities` show it: the
+/// opportunities contract, with its direction and life (`first_seen`, `last_seen`,
+/// `lifetime_s`, `peak_edge`).
+pub fn opportunity_row(o: &crossbook_store::StoredOpportunity) -> Value {
+    let mut v = serde_json::to_value(&o.opportunity).unwrap_or(Value::Null);
+    v["direction"] = json!(o.direction);
+    v["first_seen"] = json!(o.first_seen);
+    v["last_seen"] = json!(o.last_seen);
+    v["lifetime_s"] = json!((o.last_seen - o.first_seen).num_seconds().max(0));
+    v["peak_edge"] = json!(o.best_edge);
+    v
+}

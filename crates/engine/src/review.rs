@@ -168,3 +168,39 @@ pub async fn run_matching(store: &dyn Store, cfg: &ReviewConfig, now: DateTime<U
         .await?;
     Ok(report)
 }
+
+/// Why a person's decision was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error("link {0} not found")]
+    NotFound(i64),
+    /// Confirming a link whose markets can settle differently needs an explicit force.
+    #[error(
+        "link {id}: the markets' settlement rules are incompatible ({reasons}); it would never make an opportunity. Confirm with force to record it anyway"
+    )]
+    Incompatible { id: i64, reasons: String },
+    #[error(transparent)]
+    Store(#[from] crossbook_store::StoreError),
+}
+
+/// A person's decision on a link. Confirming an `incompatible` link needs `force`; a link that
+/// stops being confirmed has its open opportunities closed at once.
+pub async fn decide_by_person(
+    store: &dyn Store,
+    id: crossbook_model::LinkId,
+    to: LinkStatus,
+    who: &str,
+    reason: &str,
+    force: bool,
+    now: DateTime<Utc>,
+) -> Result<Decision, DecideError> {
+    let link = store.get_link(id).await?.ok_or(DecideError::NotFound(id.0))?;
+    if to == LinkStatus::Confirmed && link.rule_risk == Some(RuleRisk::Incompatible) && !force {
+        return Err(DecideError::Incompatible { id: id.0, reasons: link.rule_reasons.join("; ") });
+    }
+    let d = store.decide_link(id, to, &Decider::Human(who.to_string()), reason, now).await?;
+    if to != LinkStatus::Confirmed {
+        store.close_link_opportunities(id, now).await?;
+    }
+    Ok(d)
+}

@@ -135,4 +135,6 @@ pub fn start_streams(settings: &Settings, venues: &Venues, desk: SharedDesk, clo
 pub struct RuntimeState {
     pub streams: Arc<StreamStatus>,
     pub writer: crate::writer::Writer,
+    /// The process's desk (a person's decision reloads its links at once).
+    pub desk: SharedDesk,
 }

@@ -18,7 +18,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use crossbook_engine::Clock;
-use crossbook_model::{Decider, LinkId, LinkStatus, Venue};
+use crossbook_model::{LinkId, LinkStatus, Venue};
 use crossbook_store::{MarketFilter, Store};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
@@ -223,21 +223,48 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-async fn decide(s: AppState, headers: HeaderMap, id: i64, to: LinkStatus) -> Result<Json<Value>, ApiError> {
+/// A person's decision from the dashboard; the process's desk (under `run`) takes the new link
+/// set at once, so a rejected link's opportunity closes now.
+async fn decide(
+    s: AppState,
+    headers: HeaderMap,
+    id: i64,
+    to: LinkStatus,
+    force: bool,
+) -> Result<Json<Value>, ApiError> {
+    use crossbook_engine::review::{DecideError, decide_by_person};
     authorize(&s, &headers)?;
-    s.store
-        .decide_link(LinkId(id), to, &Decider::Human("dashboard".into()), "decided on the dashboard", s.clock.now())
-        .await?;
+    let now = s.clock.now();
+    match decide_by_person(&*s.store, LinkId(id), to, "dashboard", "decided on the dashboard", force, now).await {
+        Ok(_) => {}
+        Err(DecideError::NotFound(_)) => return Err(ApiError::NotFound),
+        Err(e @ DecideError::Incompatible { .. }) => return Err(ApiError::Conflict(e.to_string())),
+        Err(DecideError::Store(e)) => return Err(e.into()),
+    }
+    if let Some(rt) = &s.runtime {
+        crossbook_engine::desk::refresh(&rt.desk, &*s.store, now).await?;
+    }
     let link = s.store.get_link(LinkId(id)).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(crossbook_engine::reports::link_row(&link)))
 }
 
-async fn confirm(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
-    decide(s, headers, id, LinkStatus::Confirmed).await
+#[derive(Debug, serde::Deserialize)]
+struct ForceQuery {
+    #[serde(default)]
+    force: bool,
+}
+
+async fn confirm(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<ForceQuery>,
+) -> Result<Json<Value>, ApiError> {
+    decide(s, headers, id, LinkStatus::Confirmed, q.force).await
 }
 
 async fn reject(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
-    decide(s, headers, id, LinkStatus::Rejected).await
+    decide(s, headers, id, LinkStatus::Rejected, false).await
 }
 
 async fn watchlist(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
@@ -265,16 +292,7 @@ async fn watchlist(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
 
 async fn opportunities(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let open = s.store.list_open_opportunities().await?;
-    Ok(Json(Value::Array(
-        open.iter()
-            .map(|o| {
-                let mut v = serde_json::to_value(&o.opportunity).unwrap_or(Value::Null);
-                v["first_seen"] = json!(o.first_seen);
-                v["best_edge"] = json!(o.best_edge);
-                v
-            })
-            .collect(),
-    )))
+    Ok(Json(Value::Array(open.iter().map(crossbook_engine::reports::opportunity_row).collect())))
 }
 
 async fn alerts(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {

@@ -112,7 +112,7 @@ fn desk(db: &TestDb) -> (crossbook_engine::desk::SharedDesk, crossbook_engine::r
         alerts: Default::default(),
     };
     let desk = std::sync::Arc::new(std::sync::Mutex::new(Desk::new(cfg, writer.clone(), None, streams.clone())));
-    (desk, crossbook_engine::runtime::RuntimeState { streams, writer })
+    (desk.clone(), crossbook_engine::runtime::RuntimeState { streams, writer, desk })
 }
 
 async fn health_of(server: &crossbook_server::ServerHandle) -> serde_json::Value {
@@ -187,5 +187,54 @@ async fn the_dashboards_metrics_are_all_served() {
         }
     }
     assert!(queried > 20, "{queried}");
+    server.stop().await;
+}
+
+/// Confirming an incompatible link needs `force` and says why; rejecting a link under `run`
+/// closes its open opportunity at once, in the database and on the desk.
+#[tokio::test]
+async fn incompatible_needs_force_and_a_rejection_closes_at_once() {
+    let db = TestDb::sqlite().await;
+    let now = Utc.with_ymd_and_hms(2026, 1, 9, 23, 50, 0).unwrap();
+    let id = db.store.upsert_link_candidate(&candidate("KXNBAGAME-26JAN09MILLAL-MIL"), now).await.unwrap().id();
+    let reasons = vec!["postponement: Kalshi waits 2 days, Polymarket resolves 50-50 at once".to_string()];
+    db.store.set_rule_risk(id, RuleRisk::Incompatible, &reasons).await.unwrap();
+    let (desk, rt) = desk(&db);
+    let server = run_server(&db, now, &rt).await;
+    let http = reqwest::Client::new();
+    let url = |path: &str| format!("http://{}/api/links/{}/{path}", server.addr, id.0);
+    let r = http.post(url("confirm")).send().await.unwrap();
+    assert_eq!(r.status(), 409);
+    let why = r.text().await.unwrap();
+    assert!(why.contains("incompatible") && why.contains("postponement"), "{why}");
+    assert_eq!(db.store.get_link(id).await.unwrap().unwrap().status, LinkStatus::Suggested, "nothing recorded");
+    assert_eq!(http.post(url("confirm?force=true")).send().await.unwrap().status(), 200);
+    assert_eq!(db.store.get_link(id).await.unwrap().unwrap().status, LinkStatus::Confirmed);
+    // An open opportunity on it (as a desk would have recorded), then a rejection.
+    let o = Opportunity {
+        link_id: id,
+        kind: MarketKind::Moneyline,
+        league: Some(League::Nba),
+        starts_at: None,
+        detected_at: now,
+        legs: vec![],
+        cost: "0.95".parse().unwrap(),
+        fees: "0.01".parse().unwrap(),
+        edge: "0.04".parse().unwrap(),
+        max_size: "10".parse().unwrap(),
+        profit: "0.4".parse().unwrap(),
+        quote_age_ms: QuoteAges::default(),
+        rule_risk: None,
+        rule_reasons: vec![],
+        capital: Capital::default(),
+        roi: Money::ZERO,
+        in_play: false,
+        order_delay_s: None,
+    };
+    db.store.upsert_opportunity(&o, "kalshi_yes", now, now).await.unwrap();
+    assert_eq!(db.store.list_open_opportunities().await.unwrap().len(), 1);
+    assert_eq!(http.post(url("reject")).send().await.unwrap().status(), 200);
+    assert!(db.store.list_open_opportunities().await.unwrap().is_empty(), "closed at once");
+    assert!(crossbook_engine::desk::lock(&desk).open().is_empty());
     server.stop().await;
 }

@@ -2,7 +2,7 @@
 
 use crossbook_engine::review::{ReviewConfig, run_matching};
 use crossbook_engine::{Clock, Settings};
-use crossbook_model::{Decider, LinkId, LinkStatus};
+use crossbook_model::{LinkId, LinkStatus};
 use crossbook_store::{Decision, MarketFilter};
 
 /// `crossbook match --topics SPORTS`.
@@ -64,14 +64,21 @@ pub(crate) async fn export(settings: &Settings) -> anyhow::Result<u8> {
     list(settings, true).await
 }
 
-/// `links confirm|reject ID`: a person's decision (never overwritten by automatic passes).
-pub(crate) async fn decide(settings: &Settings, id: i64, to: LinkStatus) -> anyhow::Result<u8> {
+/// `links confirm|reject ID [--force]`: a person's decision (never overwritten by automatic
+/// passes). Exit 1 when refused (an incompatible link without `--force`).
+pub(crate) async fn decide(settings: &Settings, id: i64, to: LinkStatus, force: bool) -> anyhow::Result<u8> {
     let store = super::open_store(settings).await?;
     let who = std::env::var("USER").unwrap_or_else(|_| "cli".into());
     let now = Clock::from_setting(settings.now).now();
-    match store.decide_link(LinkId(id), to, &Decider::Human(who), "decided on the command line", now).await? {
-        Decision::Unchanged => println!("link {id} was already {to}"),
-        _ => println!("link {id} is now {to}"),
+    let reason = "decided on the command line";
+    match crossbook_engine::review::decide_by_person(&*store, LinkId(id), to, &who, reason, force, now).await {
+        Ok(Decision::Unchanged) => println!("link {id} was already {to}"),
+        Ok(_) => println!("link {id} is now {to}"),
+        Err(e @ crossbook_engine::review::DecideError::Incompatible { .. }) => {
+            eprintln!("{}", e.to_string().replace("Confirm with force", "Use --force"));
+            return Ok(1);
+        }
+        Err(e) => return Err(e.into()),
     }
     Ok(0)
 }

@@ -61,8 +61,10 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Match { topics } => links::run_match(&settings, &topics).await,
         Command::Links(LinksCommand::List { json }) => links::list(&settings, json).await,
         Command::Links(LinksCommand::Export { .. }) => links::export(&settings).await,
-        Command::Links(LinksCommand::Confirm { id }) => links::decide(&settings, id, LinkStatus::Confirmed).await,
-        Command::Links(LinksCommand::Reject { id }) => links::decide(&settings, id, LinkStatus::Rejected).await,
+        Command::Links(LinksCommand::Confirm { id, force }) => {
+            links::decide(&settings, id, LinkStatus::Confirmed, force).await
+        }
+        Command::Links(LinksCommand::Reject { id }) => links::decide(&settings, id, LinkStatus::Rejected, false).await,
         Command::Audit(AuditCommand::Mve) => links::audit_mve(&settings).await,
         Command::Eval(EvalCommand::Matching { data, labels, json }) => {
             eval::matching(&settings, &data, &labels, json).await

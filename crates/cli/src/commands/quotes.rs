@@ -78,33 +78,50 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
     let store = super::open_store(settings).await?;
     let open = store.list_open_opportunities().await?;
     if json {
-        let rows: Vec<&crossbook_model::Opportunity> = open.iter().map(|o| &o.opportunity).collect();
+        let rows: Vec<serde_json::Value> = open.iter().map(crossbook_engine::reports::opportunity_row).collect();
         println!("{}", serde_json::to_string(&rows)?);
         return Ok(0);
     }
     for s in &open {
         let o = &s.opportunity;
+        let legs = o
+            .legs
+            .iter()
+            .map(|l| {
+                let what = l.ticker.clone().map(|t| {
+                    format!("{t} {}", l.side.map_or("", |s| if s == crossbook_model::Side::Yes { "YES" } else { "NO" }))
+                });
+                format!(
+                    "{} {} {} @ {} (limit {})",
+                    l.venue,
+                    what.or_else(|| l.outcome.clone()).unwrap_or_default(),
+                    l.size,
+                    l.price,
+                    l.limit_price.map_or("-".into(), |p| p.to_string())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" + ");
         println!(
-            "link {:>4} {:<9} {:<6} edge {:>7} size {:>6} profit {:>8} cost {} fees {} | {} | first seen {}",
+            "link {:>4} {:<9} {:<6} edge {:>7} size {:>6} profit {:>8} roi {} | {} | capital kalshi {} polymarket {}{} | first seen {}, {} s open, peak edge {}",
             o.link_id,
             o.kind.as_str(),
             o.league.map(|l| l.code()).unwrap_or("-"),
             o.edge,
             o.max_size,
             o.profit,
-            o.cost,
-            o.fees,
-            o.legs
-                .iter()
-                .map(|l| format!(
-                    "{} {} @ {}",
-                    l.venue,
-                    l.ticker.clone().or_else(|| l.outcome.clone()).unwrap_or_default(),
-                    l.price
-                ))
-                .collect::<Vec<_>>()
-                .join(" + "),
-            s.first_seen.to_rfc3339()
+            o.roi,
+            legs,
+            o.capital.kalshi,
+            o.capital.polymarket,
+            if o.in_play {
+                format!(" | IN PLAY, orders held {} s", o.order_delay_s.unwrap_or(0))
+            } else {
+                String::new()
+            },
+            s.first_seen.to_rfc3339(),
+            (s.last_seen - s.first_seen).num_seconds(),
+            s.best_edge,
         );
     }
     eprintln!("{} open opportunit{}", open.len(), if open.len() == 1 { "y" } else { "ies" });
