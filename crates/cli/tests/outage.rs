@@ -63,10 +63,15 @@ async fn receiver() -> (String, Arc<AtomicUsize>) {
     (url, got)
 }
 
+/// The test key pair (Kalshi's order-book socket needs a signed connection).
+fn test_key(name: &str) -> String {
+    format!("{}/../kalshi/test_data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
 fn sim() -> (Kill, Vec<(String, String)>) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_crossbook"))
-        .args(["sim"])
+        .args(["sim", "--kalshi-public-key", &test_key("test_key_pub.pem")])
         .env("LOG_LEVEL", "warn")
         .stdout(Stdio::piped())
         .spawn()
@@ -106,6 +111,10 @@ async fn alerts_go_on_through_a_postgres_outage_and_every_record_lands_after() {
     let (_sim, env) = sim();
     let sim_api = env.iter().find(|(k, _)| k == "KALSHI_API_URL").unwrap().1.replace("/trade-api/v2", "");
     let dir = tempfile::tempdir().unwrap();
+    // The private key as a user keeps it: readable by its owner alone.
+    let key = dir.path().join("kalshi.pem");
+    std::fs::copy(test_key("test_key_pkcs8.pem"), &key).unwrap();
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
     cmd.current_dir(dir.path())
         .args(["run", "--bind", "127.0.0.1:0"])
@@ -113,6 +122,8 @@ async fn alerts_go_on_through_a_postgres_outage_and_every_record_lands_after() {
         .env("ALERT_WEBHOOK_URL", &hook)
         .env("CROSSBOOK_NOW", "2026-01-09T23:50:00Z")
         .env("LOG_LEVEL", "warn")
+        .env("KALSHI_API_KEY_ID", "outage-test")
+        .env("KALSHI_PRIVATE_KEY_PATH", &key)
         .stdout(Stdio::piped());
     for (k, v) in &env {
         cmd.env(k, v);

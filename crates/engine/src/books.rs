@@ -132,6 +132,13 @@ impl LiveBooks {
                 b.received_at = at;
                 (Venue::Polymarket, token.as_str())
             }
+            // The book stays; its links are re-evaluated on the new grid.
+            BookEvent::PolyTick { token, .. } => {
+                if self.books.get(Venue::Polymarket, token).is_none() {
+                    return Ok(None);
+                }
+                (Venue::Polymarket, token.as_str())
+            }
             BookEvent::KalshiSnapshot { ticker, yes, no } => {
                 self.books.insert(Venue::Kalshi, ticker, OrderBook::from_kalshi(yes, no, at));
                 (Venue::Kalshi, ticker.as_str())

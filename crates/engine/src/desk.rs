@@ -218,6 +218,8 @@ pub struct Desk {
     cfg: DeskConfig,
     links: LinkSet,
     by_book: ByVenue<Vec<LinkId>>,
+    /// Tick sizes the Polymarket socket announced (they outlive a reload of the links).
+    ticks: ByVenue<crossbook_model::Price>,
     pub books: LiveBooks,
     open: HashMap<LinkId, OpenState>,
     games: HashMap<String, GameState>,
@@ -235,6 +237,7 @@ impl Desk {
             cfg,
             links: LinkSet::default(),
             by_book: ByVenue::default(),
+            ticks: ByVenue::default(),
             books: LiveBooks::default(),
             open: HashMap::new(),
             games: HashMap::new(),
@@ -290,6 +293,11 @@ impl Desk {
             }
         }
         self.links = links;
+        let announced: Vec<(String, crossbook_model::Price)> =
+            self.ticks.iter().map(|(_, token, tick)| (token.to_string(), *tick)).collect();
+        for (token, tick) in announced {
+            self.set_tick(&token, tick);
+        }
     }
 
     /// Who raises its alerts.
@@ -321,6 +329,10 @@ impl Desk {
     pub fn on_event(&mut self, e: &BookEvent, now: DateTime<Utc>) -> Decisions {
         match e {
             BookEvent::Invalidated { venue, .. } => self.status.reset(*venue, now),
+            BookEvent::PolyTick { token, tick } => {
+                self.status.frame(Venue::Polymarket);
+                self.set_tick(token, *tick);
+            }
             _ => self.status.frame(e.venue()),
         }
         let changed = match self.books.apply(e, now) {
@@ -351,6 +363,23 @@ impl Desk {
                 self.evaluate(&ids, now)
             }
             (None, _) => Decisions::default(),
+        }
+    }
+
+    /// The grid the desk prices a Polymarket token's links on.
+    pub fn poly_grid_of(&self, token: &str) -> Option<crossbook_model::PriceGrid> {
+        let id = self.by_book.get(Venue::Polymarket, token)?.first()?;
+        Some(self.links.links.get(id)?.poly_rules.grid.clone())
+    }
+
+    /// A Polymarket market's new tick: its links price on the new grid from now on.
+    fn set_tick(&mut self, token: &str, tick: crossbook_model::Price) {
+        self.ticks.insert(Venue::Polymarket, token, tick);
+        let Some(ids) = self.by_book.get(Venue::Polymarket, token) else { return };
+        for id in ids {
+            if let Some(w) = self.links.links.get_mut(id) {
+                w.poly_rules.grid = crossbook_model::PriceGrid::uniform(tick.micros());
+            }
         }
     }
 

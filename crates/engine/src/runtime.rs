@@ -24,7 +24,13 @@ pub struct StreamStatus {
     pub(crate) resets: [Counter; 2],
     /// Since when each venue's socket has been down, Unix milliseconds (0: up, or not started).
     down_since: [AtomicI64; 2],
+    /// Why a venue's socket is not run at all (its books then come from REST polling).
+    off: std::sync::Mutex<[Option<&'static str>; 2]>,
 }
+
+/// Why the Kalshi socket is not run without credentials.
+pub const KALSHI_SOCKET_NEEDS_KEY: &str =
+    "no Kalshi API key: its order-book socket needs one; Kalshi books come from REST polling";
 
 impl StreamStatus {
     /// A book frame of `venue` arrived: its socket is up.
@@ -42,6 +48,16 @@ impl StreamStatus {
             Ordering::Relaxed,
             Ordering::Relaxed,
         );
+    }
+
+    /// `venue`'s socket is not run, for `reason`.
+    pub fn set_off(&self, venue: Venue, reason: &'static str) {
+        self.off.lock().unwrap_or_else(|p| p.into_inner())[venue_slot(venue)] = Some(reason);
+    }
+
+    /// Why `venue`'s socket is not run, if it is not.
+    pub fn off(&self, venue: Venue) -> Option<&'static str> {
+        self.off.lock().unwrap_or_else(|p| p.into_inner())[venue_slot(venue)]
     }
 
     pub fn resets(&self, venue: Venue) -> u64 {
@@ -83,7 +99,14 @@ pub fn start_streams(settings: &Settings, venues: &Venues, desk: SharedDesk, clo
     let (tx, mut rx) = tokio::sync::mpsc::channel(8192);
     let mut tasks = Vec::new();
     let stream_cfg = crossbook_net::ws::StreamConfig::default();
-    if !tickers.is_empty() {
+    if !tickers.is_empty() && venues.kalshi_signer.is_none() {
+        // Kalshi's order-book channel refuses unauthenticated connections: say so once and
+        // leave its books to the REST passes rather than reconnecting forever.
+        if status.off(Venue::Kalshi).is_none() {
+            tracing::warn!(venue = "kalshi", "{KALSHI_SOCKET_NEEDS_KEY}");
+        }
+        status.set_off(Venue::Kalshi, KALSHI_SOCKET_NEEDS_KEY);
+    } else if !tickers.is_empty() {
         let (url, signer) = (settings.endpoints.kalshi_ws.clone(), venues.kalshi_signer.clone());
         tasks.push(AbortOnDrop(tokio::spawn(crossbook_kalshi::websocket::run_orderbook_stream(
             url,

@@ -233,3 +233,36 @@ async fn live_quotes_open_and_close_the_opportunity() {
     pm.abort();
     s.sim.stop().await;
 }
+
+/// Without a Kalshi key the runtime does not dial Kalshi's order-book socket (the venue refuses
+/// it): it says why, once, and Polymarket's socket still runs — a tick change on it reaches the
+/// desk and moves the link onto the new grid.
+#[tokio::test]
+async fn without_a_kalshi_key_kalshi_books_come_from_rest_and_ticks_reach_the_desk() {
+    let capture = planted();
+    let s = setup(&capture).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
+    let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
+    let d = common::desk(&s, None, 30);
+    crossbook_engine::desk::refresh(&d.desk, &*s.db.store, s.clock.now()).await.unwrap();
+    let _tasks = crossbook_engine::runtime::start_streams(&settings, &s.venues, d.desk.clone(), s.clock);
+    assert_eq!(d.streams.off(Venue::Kalshi), Some(crossbook_engine::runtime::KALSHI_SOCKET_NEEDS_KEY));
+    assert_eq!(d.streams.off(Venue::Polymarket), None);
+    // Polymarket's socket delivers the dump, then the tick change.
+    let lakers = token(&capture, "nba-mil-lal-2026-01-09", 1);
+    let books = || lock(&d.desk).books.get(Venue::Polymarket, &lakers).is_some();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !books() {
+        assert!(tokio::time::Instant::now() < deadline, "no Polymarket book over the socket");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(lock(&d.desk).poly_grid_of(&lakers), Some(crossbook_model::PriceGrid::uniform(10_000)));
+    s.sim.state.set_tick(&lakers, p("0.001")).await;
+    let fine = Some(crossbook_model::PriceGrid::uniform(1_000));
+    while lock(&d.desk).poly_grid_of(&lakers) != fine {
+        assert!(tokio::time::Instant::now() < deadline, "no tick_size_change over the socket");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    s.sim.stop().await;
+}

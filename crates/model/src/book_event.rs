@@ -12,6 +12,9 @@ pub enum BookEvent {
     PolyLevel { token: String, bid: bool, price: Price, size: Qty },
     /// A whole Kalshi book: YES bids and NO bids.
     KalshiSnapshot { ticker: String, yes: Vec<(Price, Qty)>, no: Vec<(Price, Qty)> },
+    /// A Polymarket market's new tick size (`tick_size_change`): prices off the new grid can no
+    /// longer be traded.
+    PolyTick { token: String, tick: Price },
     /// A Kalshi delta, in millionths of a contract, already checked for sequence gaps.
     KalshiDelta { ticker: String, yes: bool, price: Price, delta: i64 },
     /// The stream was lost or broke (drop, sequence gap, silence): every book of this venue is
@@ -23,7 +26,9 @@ impl BookEvent {
     /// The venue whose stream sent it.
     pub fn venue(&self) -> Venue {
         match self {
-            BookEvent::PolySnapshot { .. } | BookEvent::PolyLevel { .. } => Venue::Polymarket,
+            BookEvent::PolySnapshot { .. } | BookEvent::PolyLevel { .. } | BookEvent::PolyTick { .. } => {
+                Venue::Polymarket
+            }
             BookEvent::KalshiSnapshot { .. } | BookEvent::KalshiDelta { .. } => Venue::Kalshi,
             BookEvent::Invalidated { venue, .. } => *venue,
         }
@@ -32,7 +37,9 @@ impl BookEvent {
     /// The book it concerns (none for [`BookEvent::Invalidated`]).
     pub fn book_id(&self) -> Option<&str> {
         match self {
-            BookEvent::PolySnapshot { token, .. } | BookEvent::PolyLevel { token, .. } => Some(token),
+            BookEvent::PolySnapshot { token, .. }
+            | BookEvent::PolyLevel { token, .. }
+            | BookEvent::PolyTick { token, .. } => Some(token),
             BookEvent::KalshiSnapshot { ticker, .. } | BookEvent::KalshiDelta { ticker, .. } => Some(ticker),
             BookEvent::Invalidated { .. } => None,
         }

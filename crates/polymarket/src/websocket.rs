@@ -33,6 +33,9 @@ struct Item<'a> {
     price_changes: Option<Vec<Change<'a>>>,
     #[serde(default, borrow)]
     changes: Option<Vec<Change<'a>>>,
+    /// `tick_size_change`'s new tick.
+    #[serde(default, borrow)]
+    new_tick_size: Option<Text<'a>>,
 }
 
 /// The event type alone (to tell which event of a frame failed to read).
@@ -99,13 +102,19 @@ fn events_of(i: usize, e: Item<'_>, out: &mut Vec<BookEvent>) -> Result<(), Stri
                 out.push(BookEvent::PolyLevel { token: token.into_owned(), bid, price, size });
             }
         }
+        Some("tick_size_change") => {
+            let token = e.asset_id.ok_or_else(|| format!("[{i}].asset_id missing"))?.into_owned();
+            let tick = e.new_tick_size.ok_or_else(|| format!("[{i}].new_tick_size missing"))?;
+            let tick = tick.parse().map_err(|_| format!("[{i}].new_tick_size: {tick}"))?;
+            out.push(BookEvent::PolyTick { token, tick });
+        }
         _ => {}
     }
     Ok(())
 }
 
 /// Parses one frame (one event or an array of them) into book events, straight into typed
-/// parts; event types other than `book` and `price_change` are skipped, a malformed book event
+/// parts; event types other than `book`, `price_change` and `tick_size_change` are skipped, a malformed book event
 /// fails the frame with its path.
 pub fn parse_frame(text: &str, out: &mut Vec<BookEvent>) -> Result<(), String> {
     let many = text.trim_start().starts_with('[');
@@ -127,7 +136,7 @@ pub fn parse_frame(text: &str, out: &mut Vec<BookEvent>) -> Result<(), String> {
             };
             for (i, raw) in items.into_iter().enumerate() {
                 let head: Head = serde_json::from_str(raw.get()).map_err(|e| format!("[{i}]: {e}"))?;
-                if matches!(head.event_type.as_deref(), Some("book" | "price_change")) {
+                if matches!(head.event_type.as_deref(), Some("book" | "price_change" | "tick_size_change")) {
                     let e: Item = serde_json::from_str(raw.get()).map_err(|e| format!("[{i}]: {e}"))?;
                     events_of(i, e, out)?;
                 }
@@ -293,6 +302,11 @@ mod tests {
         assert!(
             matches!(&out[..], [BookEvent::PolySnapshot { token, bids, asks }] if token == "C" && bids.is_empty() && asks.len() == 1)
         );
+        // A tick change, with a price written as the venue's docs write them.
+        out.clear();
+        let tick = r#"{"event_type":"tick_size_change","asset_id":"C","market":"0x","old_tick_size":"0.01","new_tick_size":".001"}"#;
+        parse_frame(tick, &mut out).unwrap();
+        assert!(matches!(&out[..], [BookEvent::PolyTick { token, tick }] if token == "C" && tick.micros() == 1_000));
         let bad = r#"[{"event_type":"last_trade_price"},{"event_type":"book","asset_id":"C","bids":[{"price":"0.6"}],"asks":[]}]"#;
         assert!(parse_frame(bad, &mut out).unwrap_err().starts_with("[1]"));
     }

@@ -148,6 +148,11 @@ async fn health(State(s): State<AppState>) -> Response {
         // A socket down past the limit leaves quotes to REST polling: degraded, said once per venue.
         let now = s.clock.now();
         let mut streams = serde_json::Map::new();
+        for venue in Venue::ALL {
+            if let Some(reason) = rt.streams.off(venue) {
+                streams.insert(venue.as_str().into(), json!({"status": "rest", "reason": reason}));
+            }
+        }
         for (venue, down) in rt.streams.outages(now) {
             streams.insert(venue.as_str().into(), json!({"status": "down", "downSeconds": down.num_seconds()}));
             if down >= STREAM_OUTAGE_LIMIT {

@@ -13,6 +13,8 @@ pub enum SimEvent {
     KalshiLevel { ticker: String, yes: bool, price_dollars: String, delta_fp: String },
     /// A Polymarket level's new absolute size.
     PolyLevel { token: String, market: String, bid: bool, price: String, size: String },
+    /// A Polymarket market's tick size changed (`tick_size_change`).
+    PolyTick { token: String, market: String, old: String, new: String },
 }
 
 fn fmt_qty(micros: i64) -> String {
@@ -73,6 +75,31 @@ pub async fn set_poly(state: &SimState, token: &str, bid: bool, price: Price, si
         bid,
         price: price.to_string(),
         size: size.to_string(),
+    })
+}
+
+/// The tick size of a Polymarket book (its `tick_size`, a cent when absent).
+pub fn poly_tick(book: &Value) -> Price {
+    book["tick_size"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| Price::from_micros(10_000).unwrap_or_default())
+}
+
+/// Sets a Polymarket book's tick size; returns the event when it changed.
+pub async fn set_poly_tick(state: &SimState, token: &str, tick: Price) -> Option<SimEvent> {
+    let mut books = state.clob.write().await;
+    let book = books.get_mut(token)?;
+    let old = poly_tick(book);
+    if old == tick {
+        return None;
+    }
+    book["tick_size"] = Value::from(tick.to_string());
+    Some(SimEvent::PolyTick {
+        token: token.to_string(),
+        market: book["market"].as_str().unwrap_or_default().to_string(),
+        old: old.to_string(),
+        new: tick.to_string(),
     })
 }
 

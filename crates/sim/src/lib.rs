@@ -209,6 +209,13 @@ impl SimState {
         };
         books::apply(self, event).await;
     }
+
+    /// Changes a Polymarket market's tick size (as the venue does near the price extremes);
+    /// the market socket announces it with `tick_size_change`.
+    pub async fn set_tick(&self, token: &str, tick: crossbook_model::Price) {
+        let event = books::set_poly_tick(self, token, tick).await;
+        books::apply(self, event).await;
+    }
 }
 
 /// A running simulator.

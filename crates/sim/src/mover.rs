@@ -1,5 +1,7 @@
 //! Moving prices, seeded: every tick one book changes — a best level's size on Kalshi, a best
-//! ask's size or price (one 0.001 tick) on Polymarket — so quotes are never frozen.
+//! ask's size or price (one tick of its market) on Polymarket — so quotes are never frozen.
+//! Prices stay on the market's grid; a Polymarket price moving into the tails (under 0.04 or
+//! over 0.96) switches its market to a 0.001 tick, and back, as the venue does.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,16 +58,27 @@ async fn step(state: &SimState, rng: &mut fastrand::Rng) {
             let (token, book) =
                 books.iter().nth(rng.usize(0..n)).map(|(t, b)| (t.clone(), b.clone())).unwrap_or_default();
             let best = book["asks"].as_array().and_then(|a| a.last()).cloned();
+            let tick = crate::books::poly_tick(&book).micros();
             best.and_then(|l| {
-                Some((token, l["price"].as_str()?.parse::<Price>().ok()?, l["size"].as_str()?.parse::<Qty>().ok()?))
+                Some((
+                    token,
+                    l["price"].as_str()?.parse::<Price>().ok()?,
+                    l["size"].as_str()?.parse::<Qty>().ok()?,
+                    tick,
+                ))
             })
         };
-        let Some((token, price, size)) = pick else { return };
+        let Some((token, price, size, tick)) = pick else { return };
         if rng.f64() < 0.3 {
-            let tick = if rng.bool() { 1_000 } else { -1_000 };
-            let Ok(moved) = Price::from_micros((price.micros() + tick).clamp(1_000, 999_000)) else { return };
+            let step = if rng.bool() { tick } else { -tick };
+            // On the grid: from a grid price, one tick away.
+            let on_grid = (price.micros() + step) / tick * tick;
+            let Ok(moved) = Price::from_micros(on_grid.clamp(tick, 1_000_000 - tick)) else { return };
             apply(state, set_poly(state, &token, false, price, Qty::ZERO).await).await;
             apply(state, set_poly(state, &token, false, moved, size).await).await;
+            let tails = moved.micros() < 40_000 || moved.micros() > 960_000;
+            let wanted = Price::from_micros(if tails { 1_000 } else { 10_000 }).unwrap_or(moved);
+            apply(state, crate::books::set_poly_tick(state, &token, wanted).await).await;
         } else {
             apply(state, set_poly(state, &token, false, price, scaled(size, factor)).await).await;
         }

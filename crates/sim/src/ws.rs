@@ -78,6 +78,14 @@ async fn poly_session(mut socket: WebSocket, s: Arc<SimState>) {
                     });
                     if !send(&mut socket, &msg).await { return; }
                 }
+                Ok(SimEvent::PolyTick { token, market, old, new }) if assets.contains(&token) => {
+                    let msg = json!({
+                        "event_type": "tick_size_change", "asset_id": token, "market": market,
+                        "old_tick_size": old, "new_tick_size": new,
+                        "timestamp": chrono::Utc::now().timestamp_millis().to_string(),
+                    });
+                    if !send(&mut socket, &msg).await { return; }
+                }
                 Ok(_) => {}
                 // Missed changes: hang up, so the client resubscribes and gets fresh books.
                 Err(_) => return,
