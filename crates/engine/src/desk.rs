@@ -222,6 +222,12 @@ pub struct Desk {
     ticks: ByVenue<crossbook_model::Price>,
     pub books: LiveBooks,
     open: HashMap<LinkId, OpenState>,
+    /// Three-way opportunities, filed under the game's draw link.
+    open_three: HashMap<LinkId, OpenState>,
+    /// Soccer games with a watched link on each of their three outcomes: draw link → the three
+    /// links; and each of those links → its game's draw link.
+    three_way: HashMap<LinkId, [LinkId; 3]>,
+    three_way_of: HashMap<LinkId, LinkId>,
     games: HashMap<String, GameState>,
     sharp: crate::sharp::SharpMoves,
     writer: Writer,
@@ -240,6 +246,9 @@ impl Desk {
             ticks: ByVenue::default(),
             books: LiveBooks::default(),
             open: HashMap::new(),
+            open_three: HashMap::new(),
+            three_way: HashMap::new(),
+            three_way_of: HashMap::new(),
             games: HashMap::new(),
             sharp: crate::sharp::SharpMoves::default(),
             writer,
@@ -256,12 +265,13 @@ impl Desk {
             return;
         }
         for o in open {
-            let direction = match o.direction.as_str() {
-                "kalshi_yes" => "kalshi_yes",
-                "kalshi_no" => "kalshi_no",
+            let (direction, map) = match o.direction.as_str() {
+                "kalshi_yes" => ("kalshi_yes", &mut self.open),
+                "kalshi_no" => ("kalshi_no", &mut self.open),
+                "three_way" => ("three_way", &mut self.open_three),
                 _ => continue,
             };
-            self.open.entry(o.opportunity.link_id).or_insert(OpenState {
+            map.entry(o.opportunity.link_id).or_insert(OpenState {
                 direction,
                 first_seen: o.first_seen,
                 last_seen: o.last_seen,
@@ -281,6 +291,12 @@ impl Desk {
         let gone: Vec<LinkId> = self.open.keys().filter(|id| !links.links.contains_key(id)).copied().collect();
         for id in gone {
             self.close(id, now);
+        }
+        self.three_way = three_way_games(&links);
+        self.three_way_of = self.three_way.iter().flat_map(|(draw, ids)| ids.map(|id| (id, *draw))).collect();
+        let gone: Vec<LinkId> = self.open_three.keys().filter(|id| !self.three_way.contains_key(id)).copied().collect();
+        for id in gone {
+            self.close_three(id, now);
         }
         self.by_book.clear();
         for (id, w) in &links.links {
@@ -416,6 +432,16 @@ impl Desk {
         for id in stale {
             self.close(id, now);
         }
+        let stale: Vec<LinkId> =
+            self.open_three.iter().filter(|(_, s)| s.last_seen < seen_since).map(|(id, _)| *id).collect();
+        for id in stale {
+            self.close_three(id, now);
+        }
+    }
+
+    /// The three-way opportunities open, by the game's draw link.
+    pub fn open_three_way(&self) -> &HashMap<LinkId, OpenState> {
+        &self.open_three
     }
 
     /// Every book's newest snapshot to the writer (freshness figures read them).
@@ -457,8 +483,101 @@ impl Desk {
     }
 
     fn close(&mut self, id: LinkId, now: DateTime<Utc>) {
-        if self.open.remove(&id).is_some() {
-            self.writer.send(Write::CloseLink { link: id, at: now });
+        if let Some(s) = self.open.remove(&id) {
+            self.writer.send(Write::CloseLink { link: id, direction: Some(s.direction), at: now });
+        }
+    }
+
+    fn close_three(&mut self, id: LinkId, now: DateTime<Utc>) {
+        if self.open_three.remove(&id).is_some() {
+            self.writer.send(Write::CloseLink { link: id, direction: Some(THREE_WAY), at: now });
+        }
+    }
+
+    /// Records an open opportunity of link `id` (refreshing or opening it) and decides its alert.
+    fn record(
+        &mut self,
+        id: LinkId,
+        direction: &'static str,
+        o: crossbook_model::Opportunity,
+        now: DateTime<Utc>,
+        d: &mut Decisions,
+    ) {
+        let map = if direction == THREE_WAY { &mut self.open_three } else { &mut self.open };
+        let state = match map.get(&id) {
+            Some(s) if s.direction == direction => {
+                OpenState { last_seen: now, peak_edge: s.peak_edge.max(o.edge), ..*s }
+            }
+            other => {
+                if let Some(prev) = other {
+                    // The other direction now: that opportunity closed, this one opens.
+                    self.writer.send(Write::CloseLink { link: id, direction: Some(prev.direction), at: now });
+                }
+                OpenState { direction, first_seen: now, last_seen: now, peak_edge: o.edge }
+            }
+        };
+        map.insert(id, state);
+        d.open += 1;
+        let alert = self.cfg.alerts.wants(&o, now, self.cfg.live_threshold).then(|| o.clone());
+        // The record first, so that the alert's row points at it.
+        self.writer.send(Write::Opportunity {
+            o: Box::new(o),
+            direction,
+            first_seen: state.first_seen,
+            last_seen: now,
+        });
+        if let (Some(o), Some(a)) = (alert, &self.alerter)
+            && a.arbitrage(direction, &o, now)
+        {
+            d.alerts += 1;
+        }
+    }
+
+    /// A soccer game's three outcomes, each bought where it is cheapest.
+    fn evaluate_three_way(&mut self, draw: LinkId, now: DateTime<Utc>, d: &mut Decisions) {
+        let Some(ids) = self.three_way.get(&draw).copied() else { return };
+        let Ok(in_play) = self.gate(draw, now) else {
+            self.close_three(draw, now);
+            return;
+        };
+        let o = {
+            let mut outcomes: [Vec<crossbook_arb::LegQuote<'_>>; 3] = Default::default();
+            for (k, id) in ids.iter().enumerate() {
+                let Some(w) = self.links.links.get(id) else { return };
+                let c = &w.link.candidate;
+                if let Some(book) = self.books.get(Venue::Kalshi, c.kalshi_ticker.as_str()) {
+                    outcomes[k].push(crossbook_arb::LegQuote {
+                        instrument: crossbook_arb::Instrument::Kalshi {
+                            ticker: c.kalshi_ticker.as_str(),
+                            side: crossbook_model::Side::Yes,
+                        },
+                        book,
+                        fees: w.kalshi_fees,
+                        rules: &w.kalshi_rules,
+                    });
+                }
+                if let Some(token) = c.poly_token_id.as_ref()
+                    && let Some(book) = self.books.get(Venue::Polymarket, token.as_str())
+                {
+                    outcomes[k].push(crossbook_arb::LegQuote {
+                        instrument: crossbook_arb::Instrument::Polymarket {
+                            token: token.as_str(),
+                            outcome: c.poly_outcome.as_str(),
+                        },
+                        book,
+                        fees: w.poly_fees,
+                        rules: &w.poly_rules,
+                    });
+                }
+            }
+            let link = &self.links.links.get(&draw).map(|w| &w.link);
+            link.and_then(|l| {
+                crossbook_arb::evaluate_three_way(l, &outcomes, self.cfg.precision, in_play, now, self.cfg.stale_after)
+            })
+        };
+        match o {
+            Some(o) => self.record(draw, THREE_WAY, o, now, d),
+            None => self.close_three(draw, now),
         }
     }
 
@@ -504,37 +623,47 @@ impl Desk {
             for (slot, at) in [(0, kalshi_at), (1, poly_at)].into_iter().filter_map(|(i, t)| Some((i, t?))) {
                 self.status.latencies.quote_age[slot].observe((now - at).num_milliseconds().max(0) as f64 / 1000.0);
             }
-            let direction = direction.as_str();
-            let state = match self.open.get(&id) {
-                Some(s) if s.direction == direction => {
-                    OpenState { last_seen: now, peak_edge: s.peak_edge.max(o.edge), ..*s }
-                }
-                other => {
-                    if other.is_some() {
-                        // The other direction now: that opportunity closed, this one opens.
-                        self.writer.send(Write::CloseLink { link: id, at: now });
-                    }
-                    OpenState { direction, first_seen: now, last_seen: now, peak_edge: o.edge }
-                }
-            };
-            self.open.insert(id, state);
-            d.open += 1;
-            let alert = self.cfg.alerts.wants(&o, now, self.cfg.live_threshold).then(|| o.clone());
-            // The record first, so that the alert's row points at it.
-            self.writer.send(Write::Opportunity {
-                o: Box::new(o),
-                direction,
-                first_seen: state.first_seen,
-                last_seen: now,
-            });
-            if let (Some(o), Some(a)) = (alert, &self.alerter)
-                && a.arbitrage(direction, &o, now)
-            {
-                d.alerts += 1;
-            }
+            self.record(id, direction.as_str(), o, now, &mut d);
+        }
+        // The soccer games these links belong to: their three outcomes together.
+        let mut games: Vec<LinkId> = ids.iter().filter_map(|id| self.three_way_of.get(id)).copied().collect();
+        games.sort();
+        games.dedup();
+        for draw in games {
+            self.evaluate_three_way(draw, now, &mut d);
         }
         d
     }
+}
+
+/// The direction a three-way opportunity is recorded under.
+const THREE_WAY: &str = "three_way";
+
+/// Soccer games whose three outcomes (two moneyline links and the draw's) are all watched, each
+/// with the Polymarket outcome that pays with its Kalshi YES: draw link → the three links.
+fn three_way_games(links: &LinkSet) -> HashMap<LinkId, [LinkId; 3]> {
+    let mut by_game: HashMap<&str, Vec<(&Watched, LinkId)>> = HashMap::new();
+    for (id, w) in &links.links {
+        let c = &w.link.candidate;
+        if c.league.is_some_and(|l| l.sport() == crossbook_model::Sport::Soccer) && c.poly_token_id.is_some() {
+            by_game.entry(c.kalshi_event_ticker.as_str()).or_default().push((w, *id));
+        }
+    }
+    by_game
+        .into_values()
+        .filter_map(|mut v| {
+            v.sort_by_key(|(_, id)| *id);
+            let kinds = |k: crossbook_model::MarketKind| v.iter().filter(|(w, _)| w.link.candidate.kind == k).count();
+            if v.len() != 3
+                || kinds(crossbook_model::MarketKind::Draw) != 1
+                || kinds(crossbook_model::MarketKind::Moneyline) != 2
+            {
+                return None;
+            }
+            let draw = v.iter().find(|(w, _)| w.link.candidate.kind == crossbook_model::MarketKind::Draw)?.1;
+            Some((draw, [v[0].1, v[1].1, v[2].1]))
+        })
+        .collect()
 }
 
 /// The process's one desk, shared by the streams, the REST passes and the monitor.

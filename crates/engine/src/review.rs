@@ -200,7 +200,7 @@ pub async fn decide_by_person(
     }
     let d = store.decide_link(id, to, &Decider::Human(who.to_string()), reason, now).await?;
     if to != LinkStatus::Confirmed {
-        store.close_link_opportunities(id, now).await?;
+        store.close_link_opportunities(id, None, now).await?;
     }
     Ok(d)
 }

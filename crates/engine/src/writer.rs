@@ -31,8 +31,8 @@ const LINGER: Duration = Duration::from_millis(20);
 pub enum Write {
     /// An opportunity is (still) open: opened at `first_seen`, seen at `last_seen`.
     Opportunity { o: Box<Opportunity>, direction: &'static str, first_seen: DateTime<Utc>, last_seen: DateTime<Utc> },
-    /// The open opportunities of a link closed at `at`.
-    CloseLink { link: LinkId, at: DateTime<Utc> },
+    /// The open opportunities of a link (of one direction, or all) closed at `at`.
+    CloseLink { link: LinkId, direction: Option<&'static str>, at: DateTime<Utc> },
     /// Open opportunities not seen since `seen_since` closed at `at`.
     CloseUnseen { seen_since: DateTime<Utc>, at: DateTime<Utc> },
     /// Books' newest snapshots.
@@ -132,7 +132,7 @@ fn kind(w: &Write) -> &'static str {
 struct Pending {
     ops: Vec<Write>,
     /// Index in `ops` of the last write about each link (merging stops at a close).
-    last_of_link: HashMap<LinkId, usize>,
+    last_of_link: HashMap<(LinkId, &'static str), usize>,
     books: HashMap<(crossbook_model::Venue, String), BookSnapshot>,
     /// Writes taken off the queue (for the depth figure).
     taken: i64,
@@ -148,21 +148,20 @@ impl Pending {
                 }
             }
             Write::Opportunity { o, direction, first_seen, last_seen } => {
-                if let Some(&i) = self.last_of_link.get(&o.link_id)
-                    && let Write::Opportunity { o: prev, direction: d, first_seen: f, .. } = &self.ops[i]
-                    && *d == direction
+                if let Some(&i) = self.last_of_link.get(&(o.link_id, direction))
+                    && let Write::Opportunity { first_seen: f, .. } = &self.ops[i]
                 {
                     let first = (*f).min(first_seen);
-                    let _ = prev;
                     self.ops[i] = Write::Opportunity { o, direction, first_seen: first, last_seen };
                     return;
                 }
-                self.last_of_link.insert(o.link_id, self.ops.len());
+                self.last_of_link.insert((o.link_id, direction), self.ops.len());
                 self.ops.push(Write::Opportunity { o, direction, first_seen, last_seen });
             }
-            Write::CloseLink { link, at } => {
-                self.last_of_link.insert(link, self.ops.len());
-                self.ops.push(Write::CloseLink { link, at });
+            Write::CloseLink { link, direction, at } => {
+                // What comes after a close is a new opportunity: never merged into one before it.
+                self.last_of_link.retain(|(l, d), _| !(*l == link && direction.is_none_or(|x| x == *d)));
+                self.ops.push(Write::CloseLink { link, direction, at });
             }
             other => {
                 if matches!(other, Write::CloseUnseen { .. }) {
@@ -182,11 +181,11 @@ impl Pending {
         self.last_of_link.clear();
         for (i, w) in self.ops.iter().enumerate() {
             match w {
-                Write::Opportunity { o, .. } => {
-                    self.last_of_link.insert(o.link_id, i);
+                Write::Opportunity { o, direction, .. } => {
+                    self.last_of_link.insert((o.link_id, direction), i);
                 }
-                Write::CloseLink { link, .. } => {
-                    self.last_of_link.insert(*link, i);
+                Write::CloseLink { link, direction, .. } => {
+                    self.last_of_link.retain(|(l, d), _| !(l == link && direction.is_none_or(|x| x == *d)));
                 }
                 Write::CloseUnseen { .. } => self.last_of_link.clear(),
                 _ => {}
@@ -284,9 +283,9 @@ async fn apply(
                     let id = store.upsert_opportunity(o, direction, *first_seen, *last_seen).await?;
                     opportunity_ids.insert((o.link_id, direction), id);
                 }
-                Write::CloseLink { link, at } => {
-                    store.close_link_opportunities(*link, *at).await?;
-                    opportunity_ids.retain(|(l, _), _| l != link);
+                Write::CloseLink { link, direction, at } => {
+                    store.close_link_opportunities(*link, *direction, *at).await?;
+                    opportunity_ids.retain(|(l, d), _| !(l == link && direction.is_none_or(|x| x == *d)));
                 }
                 Write::CloseUnseen { seen_since, at } => {
                     store.close_opportunities(*seen_since, *at).await?;

@@ -188,8 +188,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Closes open opportunities not seen since `seen_since`.
     async fn close_opportunities(&self, seen_since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<u64>;
 
-    /// Closes the open opportunities of one link (its books were re-read and show none).
-    async fn close_link_opportunities(&self, link: LinkId, now: DateTime<Utc>) -> StoreResult<u64>;
+    /// Closes the open opportunities of one link, of one direction or all.
+    async fn close_link_opportunities(
+        &self,
+        link: LinkId,
+        direction: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64>;
 
     /// Open opportunities, best edge first.
     async fn list_open_opportunities(&self) -> StoreResult<Vec<StoredOpportunity>>;

@@ -952,13 +952,22 @@ macro_rules! impl_store {
                         .rows_affected())
                 }
 
-                async fn close_link_opportunities(&self, link: LinkId, now: DateTime<Utc>) -> StoreResult<u64> {
-                    Ok(sqlx::query("UPDATE opportunities SET closed_at = $1 WHERE closed_at IS NULL AND link_id = $2")
-                        .bind(now)
-                        .bind(link.0)
-                        .execute(&self.pool)
-                        .await?
-                        .rows_affected())
+                async fn close_link_opportunities(
+                    &self,
+                    link: LinkId,
+                    direction: Option<&str>,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<u64> {
+                    Ok(sqlx::query(
+                        "UPDATE opportunities SET closed_at = $1 WHERE closed_at IS NULL AND link_id = $2 \
+                         AND ($3 IS NULL OR direction = $3)",
+                    )
+                    .bind(now)
+                    .bind(link.0)
+                    .bind(direction)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected())
                 }
 
                 async fn list_open_opportunities(&self) -> StoreResult<Vec<StoredOpportunity>> {

@@ -388,8 +388,13 @@ async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
     assert_eq!(s.close_opportunities(t(2), t(2)).await.unwrap(), 1);
     assert!(s.list_open_opportunities().await.unwrap().is_empty());
     assert_ne!(s.upsert_opportunity(&o, "kalshi_yes", t(3), t(3)).await.unwrap(), id, "a new one after closing");
-    assert_eq!(s.close_link_opportunities(b, t(3)).await.unwrap(), 0, "another link's");
-    assert_eq!(s.close_link_opportunities(a, t(3)).await.unwrap(), 1);
+    assert_eq!(s.close_link_opportunities(b, None, t(3)).await.unwrap(), 0, "another link's");
+    // Two directions open on one link (a two-way and a three-way): one closes alone.
+    s.upsert_opportunity(&o, "three_way", t(3), t(3)).await.unwrap();
+    assert_eq!(s.close_link_opportunities(a, Some("three_way"), t(3)).await.unwrap(), 1);
+    let left = s.list_open_opportunities().await.unwrap();
+    assert_eq!(left.iter().map(|o| o.direction.as_str()).collect::<Vec<_>>(), vec!["kalshi_yes"]);
+    assert_eq!(s.close_link_opportunities(a, None, t(3)).await.unwrap(), 1);
 
     let alert = AlertRecord {
         id: 0,
