@@ -388,8 +388,9 @@ impl Desk {
         Some(self.links.links.get(id)?.poly_rules.grid.clone())
     }
 
-    /// A Polymarket market's new tick: its links price on the new grid from now on.
-    fn set_tick(&mut self, token: &str, tick: crossbook_model::Price) {
+    /// A Polymarket market's tick (announced on the socket, or stated by a REST book): its
+    /// links price on that grid from now on.
+    pub fn set_tick(&mut self, token: &str, tick: crossbook_model::Price) {
         self.ticks.insert(Venue::Polymarket, token, tick);
         let Some(ids) = self.by_book.get(Venue::Polymarket, token) else { return };
         for id in ids {

@@ -47,6 +47,8 @@ pub struct QuotesReport {
 #[derive(Debug, Default)]
 pub struct Fetched {
     pub books: Vec<(Venue, String, OrderBook)>,
+    /// Polymarket tick sizes the books state (`tick_size`).
+    pub ticks: Vec<(String, crossbook_model::Price)>,
     pub failed: usize,
     pub requests: (usize, usize),
 }
@@ -56,6 +58,7 @@ pub async fn fetch_books(venues: &Venues, clock: &crate::Clock, tickers: &[Strin
     let (k, p) = tokio::join!(kalshi_books(venues, clock, tickers), poly_books(venues, clock, tokens));
     let mut out = k;
     out.books.extend(p.books);
+    out.ticks = p.ticks;
     out.failed += p.failed;
     out.requests.1 = p.requests.1;
     out
@@ -121,6 +124,9 @@ async fn poly_books(venues: &Venues, clock: &crate::Clock, tokens: &[String]) ->
                 let got: HashSet<&str> = books.iter().map(|b| b.asset_id.as_str()).collect();
                 out.failed += tokens.iter().filter(|t| !got.contains(t.as_str())).count();
                 for b in books {
+                    if let Some(tick) = b.tick_size.as_deref().and_then(|t| t.parse().ok()) {
+                        out.ticks.push((b.asset_id.clone(), tick));
+                    }
                     match crossbook_polymarket::clob::parse::book_levels(&b) {
                         Ok((bids, asks)) => {
                             out.books.push((Venue::Polymarket, b.asset_id.clone(), book_of(&bids, &asks, at)))
@@ -168,6 +174,9 @@ pub async fn poll(
     let now = clock.now();
     let mut d = lock(desk);
     d.writer().send(Write::Books(snaps));
+    for (token, tick) in &fetched.ticks {
+        d.set_tick(token, *tick);
+    }
     report.alerts = d.on_books(fetched.books, now).alerts;
     // Anything not refreshed for a whole polling cycle is gone too.
     d.close_unseen(pass_started - cfg.cycle, now);
