@@ -385,6 +385,41 @@ mod tests {
         Settings::from_lookup(&move |k| map.get(k).cloned())
     }
 
+    /// The production example names every setting (operators copy it).
+    #[test]
+    fn the_production_example_names_every_setting() {
+        let example = include_str!("../../../deploy/.env.production.example");
+        let named: Vec<&str> = example
+            .lines()
+            .map(|l| l.trim_start_matches('#'))
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim()))
+            .collect();
+        for name in NAMES {
+            assert!(
+                named.contains(name) || *name == "CROSSBOOK_NOW",
+                "{name} is missing from deploy/.env.production.example"
+            );
+        }
+    }
+
+    #[test]
+    fn alert_policy_and_balance_precision_settings() {
+        let s = Settings::from_lookup(&|k| match k {
+            "ALERT_MIN_EDGE" => Some("0.01".into()),
+            "ALERT_SCOPE" => Some("all".into()),
+            "KALSHI_BALANCE_PRECISION" => Some("centicent".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(s.alert_min_edge.to_string(), "0.01");
+        assert!(!s.alert_near_start_only && !s.alert_in_play);
+        assert_eq!(s.kalshi_balance_precision, crossbook_arb::BalancePrecision::Centicent);
+        for (name, bad) in [("ALERT_SCOPE", "soon"), ("ALERT_MIN_PROFIT", "-1"), ("KALSHI_BALANCE_PRECISION", "mill")] {
+            let e = Settings::from_lookup(&|k| (k == name).then(|| bad.to_string())).unwrap_err();
+            assert_eq!(e.name, name);
+        }
+    }
+
     #[test]
     fn defaults_follow_the_contract() {
         let s = with(&[]).unwrap();
