@@ -57,23 +57,13 @@ impl SinkKind {
 
 /// One line a person reads.
 pub fn describe(o: &Opportunity) -> String {
-    let legs: Vec<String> = o
-        .legs
-        .iter()
-        .map(|l| match (&l.ticker, &l.side, &l.outcome) {
-            (Some(t), Some(s), _) => format!("Kalshi {} {t} @ {}", format!("{s:?}").to_uppercase(), l.price),
-            (_, _, Some(name)) => format!("Polymarket \"{name}\" @ {}", l.price),
-            _ => format!("{} @ {}", l.venue, l.price),
-        })
-        .collect();
+    let legs: Vec<String> = o.legs.iter().map(crate::reports::leg_text).collect();
     format!(
-        "crossbook: {} {} arbitrage — buy {} | edge {} × {} = ${} after fees{}{}",
+        "crossbook: {} {} arbitrage — buy {} | {}{}{}",
         o.league.map(|l| l.code()).unwrap_or("-"),
         o.kind,
         legs.join(" + "),
-        o.edge,
-        o.max_size,
-        o.profit,
+        crate::reports::money_text(o),
         o.starts_at.map(|t| format!(" | starts {}", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default(),
         o.rule_risk
             .map(|r| format!(" | settlement rules: {} — {}", r.as_str(), o.rule_reasons.join("; ")))

@@ -54,3 +54,35 @@ pub fn opportunity_row(o: &crossbook_store::StoredOpportunity) -> Value {
     v["peak_edge"] = json!(o.best_edge);
     v
 }
+
+/// One leg as a person reads it: what to buy, how many, the limit price to send and the
+/// average it fills at.
+pub fn leg_text(l: &crossbook_model::Leg) -> String {
+    let what = match (&l.ticker, l.side, &l.outcome) {
+        (Some(t), Some(side), _) => {
+            format!("Kalshi {} {t}", if side == crossbook_model::Side::Yes { "YES" } else { "NO" })
+        }
+        (_, _, Some(name)) => format!("Polymarket \"{name}\""),
+        _ => l.venue.to_string(),
+    };
+    match l.limit_price {
+        Some(limit) if limit != l.price => format!("{what} {} @ limit {limit} (avg {})", l.size, l.price),
+        Some(limit) => format!("{what} {} @ limit {limit}", l.size),
+        None => format!("{what} {} @ {}", l.size, l.price),
+    }
+}
+
+/// An opportunity's money as a person reads it: edge, size, profit, capital, ROI, and the
+/// in-play warning.
+pub fn money_text(o: &crossbook_model::Opportunity) -> String {
+    format!(
+        "edge {} × {} = ${} after fees | capital Kalshi ${} + Polymarket ${}, ROI {}{}",
+        o.edge,
+        o.max_size,
+        o.profit,
+        o.capital.kalshi,
+        o.capital.polymarket,
+        o.roi,
+        if o.in_play { format!(" | IN PLAY: orders held {} s", o.order_delay_s.unwrap_or(0)) } else { String::new() }
+    )
+}

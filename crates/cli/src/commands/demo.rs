@@ -84,7 +84,7 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
         say(format!("  links {league:<6} {kind:<10} {status:<9} {n}"));
     }
     let watched = p.watchlist().await?;
-    say(format!("watchlist: {watched} links; streaming their books from both venues' sockets"));
+    say(format!("watchlist: {watched} links; their books from the venues' sockets and REST passes"));
     let _streams = p.streams().await?;
     let started = Instant::now();
     let mut seen = std::collections::HashSet::new();
@@ -94,23 +94,13 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
         for o in store.list_open_opportunities().await? {
             if seen.insert(o.id) {
                 let x = &o.opportunity;
-                let legs: Vec<String> = x
-                    .legs
-                    .iter()
-                    .map(|l| match (&l.ticker, l.side) {
-                        (Some(t), Some(s)) => format!("Kalshi {} {t} @ {}", format!("{s:?}").to_uppercase(), l.price),
-                        _ => format!("Polymarket {} @ {}", l.outcome.as_deref().unwrap_or("?"), l.price),
-                    })
-                    .collect();
+                let legs: Vec<String> = x.legs.iter().map(crossbook_engine::reports::leg_text).collect();
                 say(format!(
-                    "arbitrage: {} {} — {} | edge {} × {} = ${} (fees {} per pair)",
+                    "arbitrage: {} {} — buy {} | {}",
                     x.league.map(|l| l.code()).unwrap_or("-"),
                     x.kind,
                     legs.join(" + "),
-                    x.edge,
-                    x.max_size,
-                    x.profit,
-                    x.fees
+                    crossbook_engine::reports::money_text(x),
                 ));
             }
         }

@@ -84,24 +84,7 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
     }
     for s in &open {
         let o = &s.opportunity;
-        let legs = o
-            .legs
-            .iter()
-            .map(|l| {
-                let what = l.ticker.clone().map(|t| {
-                    format!("{t} {}", l.side.map_or("", |s| if s == crossbook_model::Side::Yes { "YES" } else { "NO" }))
-                });
-                format!(
-                    "{} {} {} @ {} (limit {})",
-                    l.venue,
-                    what.or_else(|| l.outcome.clone()).unwrap_or_default(),
-                    l.size,
-                    l.price,
-                    l.limit_price.map_or("-".into(), |p| p.to_string())
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" + ");
+        let legs = o.legs.iter().map(crossbook_engine::reports::leg_text).collect::<Vec<_>>().join(" + ");
         println!(
             "link {:>4} {:<9} {:<6} edge {:>7} size {:>6} profit {:>8} roi {} | {} | capital kalshi {} polymarket {}{} | first seen {}, {} s open, peak edge {}",
             o.link_id,
