@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = args::Cli::parse();
     let settings = match settings_source::load(&cli.global) {
         // The demo speaks for itself: logs only warnings unless a level is asked for.
@@ -54,6 +55,25 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Output piped into a reader that stops early (`crossbook markets list | head`) ends the
+/// command quietly instead of with a panic: printing to a closed pipe is the only panic of its
+/// kind the standard output macros raise.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 /// Errors print as one line.

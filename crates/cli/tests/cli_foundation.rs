@@ -72,7 +72,8 @@ fn settings_layer_flags_over_env_over_dotenv() {
     assert!(text(&out.stderr).contains("QUOTES_MODE"), "{}", text(&out.stderr));
     // The environment wins over .env...
     let out = crossbook(dir.path(), &["health", "--json"], &[("QUOTES_MODE", "watchlist")]);
-    assert_ne!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("QUOTES_MODE"), "{}", text(&out.stderr));
+    assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok(), "the command ran");
     // ...and a flag wins over the environment.
     let out = crossbook(dir.path(), &["--set", "QUOTES_MODE=nope", "health"], &[("QUOTES_MODE", "watchlist")]);
     assert!(text(&out.stderr).contains("QUOTES_MODE: \"nope\""), "{}", text(&out.stderr));
@@ -86,6 +87,12 @@ fn settings_layer_flags_over_env_over_dotenv() {
 #[test]
 fn health_is_degraded_before_ingestion_and_down_without_a_database() {
     let dir = tempfile::tempdir().unwrap();
+    // No database file yet: down, saying why, and no file made by looking.
+    let out = crossbook(dir.path(), &["health", "--json"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("nothing is stored yet"), "{}", text(&out.stdout));
+    assert!(!dir.path().join("crossbook.db").exists(), "health creates no database");
+    assert!(crossbook(dir.path(), &["db", "migrate"], &[]).status.success());
     let out = crossbook(dir.path(), &["health", "--json"], &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -106,6 +113,7 @@ fn markets_list_json_is_an_array() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v, serde_json::json!([]));
+    assert!(!dir.path().join("crossbook.db").exists(), "a read-only command creates no database");
 }
 
 #[test]
@@ -134,5 +142,49 @@ fn help_lists_every_contract_command() {
         "bench",
     ] {
         assert!(help.lines().any(|l| l.trim_start().starts_with(cmd)), "--help lacks {cmd}");
+    }
+}
+
+#[tokio::test]
+async fn links_list_lines_up_under_its_header() {
+    use crossbook_model::*;
+    let db = TestDb::sqlite().await;
+    for (ticker, outcome) in [("KXNBAGAME-26JAN09MILLAL-MIL", "Bucks"), ("KXNBASPREAD-26JAN09MILLAL-LAL3", "Lakers")] {
+        let c = LinkCandidate {
+            kalshi_ticker: KalshiMarketTicker::new(ticker).unwrap(),
+            kalshi_event_ticker: KalshiEventTicker::new("KXNBAGAME-26JAN09MILLAL").unwrap(),
+            poly_market_id: PolyMarketId::new("1096983").unwrap(),
+            poly_condition_id: None,
+            poly_token_id: Some(PolyTokenId::new("111").unwrap()),
+            poly_outcome_index: 0,
+            poly_outcome: outcome.into(),
+            kind: MarketKind::Moneyline,
+            line: None,
+            league: Some(League::Nba),
+            starts_at: None,
+            score: 0.9,
+            reasons: vec![],
+        };
+        let id = db.store.upsert_link_candidate(&c, chrono::Utc::now()).await.unwrap().id();
+        db.store.set_rule_risk(id, RuleRisk::Minor, &[]).await.unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = crossbook(dir.path(), &["links", "list"], &[("DATABASE_URL", &db.url.redacted())]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    let mut lines = table.lines();
+    let header = lines.next().unwrap();
+    let starts = |line: &str| -> Vec<usize> {
+        // Where each column starts: a non-space after a space.
+        let b = line.as_bytes();
+        (1..b.len()).filter(|&i| b[i] != b' ' && b[i - 1] == b' ').collect()
+    };
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2, "{table}");
+    for name in ["RULES", "KALSHI", "POLYMARKET", "OUTCOME"] {
+        let at = header.find(name).unwrap();
+        for row in &rows {
+            assert!(starts(row).contains(&at), "{name} at {at} does not start a column of:\n{header}\n{row}");
+        }
     }
 }

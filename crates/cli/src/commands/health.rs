@@ -4,14 +4,18 @@ use crossbook_engine::Settings;
 use crossbook_engine::health::{self, HealthReport};
 
 pub(crate) async fn run(settings: &Settings, json: bool) -> anyhow::Result<u8> {
-    let report = match crossbook_store::open(&settings.database_url).await {
+    let opened = match super::missing_database(settings) {
+        Some(why) => Err(anyhow::anyhow!(why)),
+        None => super::open_store(settings).await,
+    };
+    let report = match opened {
         Ok(store) => {
             let now = crossbook_engine::Clock::from_setting(settings.now).now();
             let threshold =
                 chrono::Duration::from_std(settings.live_event_threshold).unwrap_or(chrono::Duration::minutes(15));
             health::check(&*store, now, threshold).await
         }
-        Err(e) => HealthReport::database_down(&e.to_string()),
+        Err(e) => HealthReport::database_down(&format!("{e:#}")),
     };
     if json {
         println!("{}", serde_json::to_string(&report)?);

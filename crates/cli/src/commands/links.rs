@@ -29,17 +29,22 @@ pub(crate) async fn run_match(settings: &Settings, topics: &str) -> anyhow::Resu
     Ok(0)
 }
 
+/// The header of `links list`, one column per field of its rows.
+fn links_header() -> String {
+    format!(
+        "{:>5} {:<10} {:>5} {:<10} {:<7} {:<12} {:<40} {:<12} OUTCOME",
+        "ID", "STATUS", "SCORE", "KIND", "LINE", "RULES", "KALSHI", "POLYMARKET"
+    )
+}
+
 pub(crate) async fn list(settings: &Settings, json: bool) -> anyhow::Result<u8> {
-    let store = super::open_store(settings).await?;
+    let store = super::open_existing_store(settings).await?;
     let links = store.list_links(None).await?;
     if json {
         println!("{}", serde_json::Value::Array(links.iter().map(crossbook_engine::reports::link_row).collect()));
         return Ok(0);
     }
-    println!(
-        "{:>5} {:<10} {:>5} {:<10} {:<7} {:<40} {:<12} OUTCOME",
-        "ID", "STATUS", "SCORE", "KIND", "LINE", "KALSHI", "POLYMARKET"
-    );
+    println!("{}", links_header());
     for l in &links {
         let c = &l.candidate;
         println!(
@@ -50,8 +55,8 @@ pub(crate) async fn list(settings: &Settings, json: bool) -> anyhow::Result<u8> 
             c.kind.as_str(),
             c.line.map(|x| x.to_string()).unwrap_or_else(|| "-".into()),
             l.rule_risk.map(|r| r.as_str()).unwrap_or("-"),
-            c.kalshi_ticker,
-            c.poly_market_id,
+            c.kalshi_ticker.as_str(),
+            c.poly_market_id.as_str(),
             c.poly_outcome_index,
             c.poly_outcome
         );
@@ -85,7 +90,7 @@ pub(crate) async fn decide(settings: &Settings, id: i64, to: LinkStatus, force: 
 
 /// `crossbook audit mve`: no multivariate market is eligible or linked.
 pub(crate) async fn audit_mve(settings: &Settings) -> anyhow::Result<u8> {
-    let store = super::open_store(settings).await?;
+    let store = super::open_existing_store(settings).await?;
     let all = store.list_markets(&MarketFilter::default()).await?;
     let is_mve = |m: &crossbook_model::Market| {
         m.is_mve

@@ -7,7 +7,7 @@ use crossbook_store::{MarketFilter, StoredMarket};
 use crate::args::VenueArg;
 
 pub(crate) async fn list(settings: &Settings, venue: Option<VenueArg>, json: bool) -> anyhow::Result<u8> {
-    let store = super::open_store(settings).await?;
+    let store = super::open_existing_store(settings).await?;
     let venue = match venue {
         Some(VenueArg::Kalshi) => Some(Venue::Kalshi),
         Some(VenueArg::Polymarket) => Some(Venue::Polymarket),

@@ -82,6 +82,27 @@ pub(crate) async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn St
     crossbook_store::open(&settings.database_url).await.with_context(|| format!("opening {}", settings.database_url))
 }
 
+/// Why a read-only command finds nothing: the SQLite file it names does not exist.
+pub(crate) fn missing_database(settings: &Settings) -> Option<String> {
+    match &settings.database_url {
+        crossbook_store::DatabaseUrl::Sqlite { path: Some(path) } if !path.exists() => Some(format!(
+            "no database at {}: nothing is stored yet (run `crossbook demo`, or `crossbook ingest -v all` then `crossbook match`)",
+            path.display()
+        )),
+        _ => None,
+    }
+}
+
+/// The store for a command that only reads. An SQLite file that does not exist is not created:
+/// the command reads an empty database in memory, and says so.
+pub(crate) async fn open_existing_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    if let Some(why) = missing_database(settings) {
+        eprintln!("note: {why}");
+        return Ok(crossbook_store::open(&crossbook_store::DatabaseUrl::Sqlite { path: None }).await?);
+    }
+    open_store(settings).await
+}
+
 /// Resolves on Ctrl-C or SIGTERM.
 pub(crate) async fn shutdown_signal() {
     #[cfg(unix)]

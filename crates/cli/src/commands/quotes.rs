@@ -21,7 +21,7 @@ pub(crate) async fn watchlist_sync(settings: &Settings) -> anyhow::Result<u8> {
 }
 
 pub(crate) async fn watchlist_list(settings: &Settings) -> anyhow::Result<u8> {
-    let store = super::open_store(settings).await?;
+    let store = super::open_existing_store(settings).await?;
     let links: std::collections::HashMap<_, _> = store.list_links(None).await?.into_iter().map(|l| (l.id, l)).collect();
     println!("{:<7} {:>5} {:<25} {:>12} {:<40} OUTCOME", "PRIORITY", "LINK", "STARTS", "LIQUIDITY", "KALSHI");
     for e in store.list_watchlist().await? {
@@ -75,7 +75,7 @@ pub(crate) async fn quotes_loop(settings: &Settings, once: bool) -> anyhow::Resu
 }
 
 pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result<u8> {
-    let store = super::open_store(settings).await?;
+    let store = super::open_existing_store(settings).await?;
     let open = store.list_open_opportunities().await?;
     if json {
         let rows: Vec<serde_json::Value> = open.iter().map(crossbook_engine::reports::opportunity_row).collect();

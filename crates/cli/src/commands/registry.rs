@@ -11,7 +11,7 @@ use crate::args::AliasArgs;
 pub(crate) async fn list(settings: &Settings, league: Option<&str>, json: bool) -> anyhow::Result<u8> {
     let league: Option<League> =
         league.map(str::parse).transpose().map_err(|e: String| anyhow::anyhow!("--league: {e}"))?;
-    let store = super::open_store(settings).await?;
+    let store = super::open_existing_store(settings).await?;
     let entries: Vec<TeamAlias> = Registry::bundled()
         .with(&store.list_aliases().await?)
         .entries()
@@ -77,7 +77,7 @@ pub(crate) async fn remove(settings: &Settings, a: &AliasArgs) -> anyhow::Result
 
 /// `taxonomy leagues [--json]`.
 pub(crate) async fn leagues(settings: &Settings, json: bool) -> anyhow::Result<u8> {
-    let store = super::open_store(settings).await?;
+    let store = super::open_existing_store(settings).await?;
     let rows = crossbook_engine::leagues::unknown_leagues(&*store).await?;
     if json {
         println!("{}", serde_json::to_string(&rows)?);
