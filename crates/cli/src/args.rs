@@ -335,10 +335,14 @@ pub(crate) enum DbCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Restore a backup into DATABASE_URL.
+    /// Restore a backup into DATABASE_URL (an empty target only, unless --force).
     Restore {
+        /// The backup file (`db backup` output).
         #[arg(long)]
         from: PathBuf,
+        /// Replace a target that holds data already.
+        #[arg(long)]
+        force: bool,
     },
 }
 

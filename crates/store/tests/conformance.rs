@@ -581,9 +581,19 @@ mod backup_round_trip {
         backup::backup(&db.url, &file).await.unwrap();
         assert!(backup::backup(&db.url, &file).await.is_err(), "never overwrites");
         let restored: DatabaseUrl = format!("sqlite://{}", dir.path().join("restored.db").display()).parse().unwrap();
-        backup::restore(&restored, &file).await.unwrap();
+        // Junk is refused, and leaves nothing that would block the next try.
+        let junk = dir.path().join("junk.db");
+        std::fs::write(&junk, b"junkjunk").unwrap();
+        assert!(backup::restore(&restored, &junk, false).await.unwrap_err().to_string().contains("not an SQLite"));
+        assert!(!dir.path().join("restored.db").exists());
+        backup::restore(&restored, &file, false).await.unwrap();
         let store = open(&restored).await.unwrap();
         assert_eq!(rows(&*store).await, rows(&*db.store).await);
+        drop(store);
+        // A database that exists is replaced only when forced.
+        assert!(backup::restore(&restored, &file, false).await.unwrap_err().to_string().contains("--force"));
+        backup::restore(&restored, &file, true).await.unwrap();
+        assert_eq!(rows(&*open(&restored).await.unwrap()).await, rows(&*db.store).await);
     }
 
     #[tokio::test]
@@ -593,8 +603,16 @@ mod backup_round_trip {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("backup.dump");
         backup::backup(&db.url, &file).await.unwrap();
+        // A failed backup (no such database) leaves no file.
+        let missing: DatabaseUrl = format!("{}_missing", db.postgres_url().unwrap()).parse().unwrap();
+        let failed = dir.path().join("failed.dump");
+        assert!(backup::backup(&missing, &failed).await.is_err());
+        assert!(!failed.exists(), "no file from a failed backup");
+        // The target holds crossbook's tables (migrated): refused unless forced.
         let target = TestDb::postgres().await;
-        backup::restore(&target.url, &file).await.unwrap();
+        let refused = backup::restore(&target.url, &file, false).await.unwrap_err().to_string();
+        assert!(refused.contains("table(s) already"), "{refused}");
+        backup::restore(&target.url, &file, true).await.unwrap();
         let store = open(&target.url).await.unwrap();
         assert_eq!(rows(&*store).await, rows(&*db.store).await);
     }

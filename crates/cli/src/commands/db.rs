@@ -32,8 +32,8 @@ pub(crate) async fn backup(settings: &Settings, out: Option<&Path>) -> anyhow::R
 }
 
 /// Restores a backup into DATABASE_URL (a new SQLite file, or a PostgreSQL database).
-pub(crate) async fn restore(settings: &Settings, from: &Path) -> anyhow::Result<u8> {
-    crossbook_store::backup::restore(&settings.database_url, from).await?;
+pub(crate) async fn restore(settings: &Settings, from: &Path, force: bool) -> anyhow::Result<u8> {
+    crossbook_store::backup::restore(&settings.database_url, from, force).await?;
     let store = crossbook_store::open(&settings.database_url).await?;
     let report = store.migrate().await?;
     println!("restored {} into {} (schema version {})", from.display(), settings.database_url, report.current);
