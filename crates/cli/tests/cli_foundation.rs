@@ -188,3 +188,33 @@ async fn links_list_lines_up_under_its_header() {
         }
     }
 }
+
+/// A venue answering 503 to everything: `ingest` exits non-zero and `health` is degraded,
+/// naming the venue.
+#[test]
+fn a_venue_failing_every_request_fails_ingest_and_degrades_health() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_crossbook"))
+        .args(["sim", "--fault", "5xx=1"])
+        .env("LOG_LEVEL", "error")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(sim.stdout.take().unwrap()).lines();
+    let env: Vec<(String, String)> = (0..6)
+        .filter_map(|_| lines.next()?.ok())
+        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .collect();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let out = crossbook(dir.path(), &["ingest", "-v", "kalshi"], &env);
+    let _ = sim.kill();
+    let _ = sim.wait();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let health = crossbook(dir.path(), &["health", "--json"], &[]);
+    assert_eq!(health.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&health.stdout).unwrap();
+    assert_eq!(v["status"], "degraded");
+    let problems = v["problems"].to_string();
+    assert!(problems.contains("ingestion kalshi: last run failed") && problems.contains("503"), "{problems}");
+}

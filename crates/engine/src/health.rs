@@ -127,6 +127,19 @@ async fn read(store: &dyn Store, now: DateTime<Utc>, live_threshold: chrono::Dur
                     problems
                         .push(format!("ingestion {venue}: last run failed: {}", r.message.as_deref().unwrap_or("")));
                 }
+                // A run that never finished (its process died), or data older than a day.
+                if r.status == RunStatus::Running && now - r.started_at > chrono::Duration::hours(1) {
+                    status = status.max(Level::Degraded);
+                    problems.push(format!(
+                        "ingestion {venue}: a run started at {} never finished",
+                        r.started_at.format("%Y-%m-%d %H:%M UTC")
+                    ));
+                } else if let Some(done) = r.finished_at
+                    && now - done > chrono::Duration::hours(24)
+                {
+                    status = status.max(Level::Degraded);
+                    problems.push(format!("ingestion {venue}: last run finished {} h ago", (now - done).num_hours()));
+                }
                 IngestionHealth {
                     last_run: Some(r.finished_at.unwrap_or(r.started_at)),
                     status: r.status.as_str().to_string(),

@@ -178,6 +178,10 @@ where
     let (status, message, stored) = match (&fetched, stored) {
         (Err(e), s) => (RunStatus::Failed, Some(format!("{e:#}")), s.unwrap_or(0)),
         (Ok(()), Err(e)) => (RunStatus::Failed, Some(format!("storing: {e}")), 0),
+        // Nothing came back but errors: the venue is failing, not partly read.
+        (Ok(()), Ok(s)) if t.errors > 0 && t.fetched == 0 => {
+            (RunStatus::Failed, Some(format!("every request failed ({} errors)", t.errors)), s)
+        }
         (Ok(()), Ok(s)) if t.errors > 0 || t.skipped.contains_key("malformed") => (RunStatus::Partial, None, s),
         (Ok(()), Ok(s)) => (RunStatus::Ok, None, s),
     };
