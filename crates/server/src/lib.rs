@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/alerts", get(alerts))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(refuse_large_bodies))
+        .layer(axum::middleware::from_fn(refuse_cross_origin_changes))
         .with_state(state)
 }
 
@@ -93,6 +94,28 @@ async fn refuse_large_bodies(req: axum::extract::Request, next: axum::middleware
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > BODY_LIMIT) {
         return (StatusCode::PAYLOAD_TOO_LARGE, Json(json!({"error": "request body too large"}))).into_response();
+    }
+    next.run(req).await
+}
+
+/// Refuses a change (any method but GET and HEAD) sent by another site's page: its `Origin`
+/// must name this server's host, and `Sec-Fetch-Site` (when the browser sends it) must not say
+/// cross-site. Requests without either (curl, scripts) go on to the token check.
+async fn refuse_cross_origin_changes(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::Method;
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let origin_host = h
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(|o| o.split_once("://").map_or(o, |(_, rest)| rest).trim_end_matches('/'));
+    let cross_site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+    if cross_site || origin_host.is_some_and(|o| o != host) {
+        return (StatusCode::FORBIDDEN, Json(json!({"error": "changes from another site's page are refused"})))
+            .into_response();
     }
     next.run(req).await
 }
@@ -206,9 +229,29 @@ async fn events(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     )))
 }
 
+/// Links, each with both markets' titles (what a reviewer reads).
 async fn links(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let rows = s.store.list_links(None).await?;
-    Ok(Json(Value::Array(rows.iter().map(crossbook_engine::reports::link_row).collect())))
+    let ids = rows.iter().flat_map(|l| [l.candidate.kalshi_ticker.to_string(), l.candidate.poly_market_id.to_string()]);
+    let filter = crossbook_store::MarketFilter { ids: Some(ids.collect()), ..Default::default() };
+    let titles: std::collections::HashMap<(Venue, String), String> = s
+        .store
+        .list_markets(&filter)
+        .await?
+        .into_iter()
+        .map(|m| ((m.market.venue(), m.market.id().to_string()), m.market.title))
+        .collect();
+    Ok(Json(Value::Array(
+        rows.iter()
+            .map(|l| {
+                let mut v = crossbook_engine::reports::link_row(l);
+                let title = |venue, id: &str| titles.get(&(venue, id.to_string())).cloned();
+                v["kalshi"]["title"] = json!(title(Venue::Kalshi, l.candidate.kalshi_ticker.as_str()));
+                v["polymarket"]["title"] = json!(title(Venue::Polymarket, l.candidate.poly_market_id.as_str()));
+                v
+            })
+            .collect(),
+    )))
 }
 
 /// Changes need the token unless the server is bound to loopback.

@@ -238,3 +238,23 @@ async fn incompatible_needs_force_and_a_rejection_closes_at_once() {
     assert!(crossbook_engine::desk::lock(&desk).open().is_empty());
     server.stop().await;
 }
+
+/// A change sent by another site's page is refused, even on loopback with no token needed.
+#[tokio::test]
+async fn a_cross_origin_change_is_refused() {
+    let db = TestDb::sqlite().await;
+    let id = db.store.upsert_link_candidate(&candidate("KXNBAGAME-26JAN09MILLAL-MIL"), Utc::now()).await.unwrap().id();
+    let server = start(&db, true, None).await;
+    let url = format!("http://{}/api/links/{}/reject", server.addr, id.0);
+    let http = reqwest::Client::new();
+    let r = http.post(&url).header("Origin", "https://evil.example").send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = http.post(&url).header("Sec-Fetch-Site", "cross-site").send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(db.store.get_link(id).await.unwrap().unwrap().status, LinkStatus::Suggested, "nothing changed");
+    // The dashboard's own page (same origin) goes through.
+    let r = http.post(&url).header("Origin", format!("http://{}", server.addr)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(db.store.get_link(id).await.unwrap().unwrap().status, LinkStatus::Rejected);
+    server.stop().await;
+}

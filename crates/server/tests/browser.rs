@@ -72,7 +72,8 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
     let state = AppState {
         store: db.store.clone(),
         clock: Clock::Frozen(now),
-        token: None,
+        // Changes need the token, as in production.
+        token: Some(secrecy::SecretString::from("a-long-enough-api-token".to_string())),
         loopback: true,
         live_threshold: chrono::Duration::minutes(15),
         services: None,
@@ -122,17 +123,41 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(text.contains("0.0225") && text.contains("Wizards"), "the opportunity is not shown: {text}");
+    // The edge in cents a set, the legs with their limits.
+    assert!(text.contains("2.25¢") && text.contains("Wizards"), "the opportunity is not shown: {text}");
+    let element = |css: String| {
+        let (http, s) = (&http, &s);
+        async move {
+            let e =
+                wd(http, reqwest::Method::POST, format!("{s}/element"), json!({"using": "css selector", "value": css}))
+                    .await;
+            e[ELEMENT].as_str().unwrap_or_else(|| panic!("no element {css}: {e}")).to_string()
+        }
+    };
+    let confirm = format!("tr[data-link='{}'] button.ok", suggested.0);
 
-    // Click Confirm on the suggested link.
-    let button = wd(
-        &http,
-        reqwest::Method::POST,
-        format!("{s}/element"),
-        json!({"using": "css selector", "value": format!("tr[data-link='{}'] button.ok", suggested.0)}),
-    )
-    .await;
-    let eid = button[ELEMENT].as_str().unwrap_or_else(|| panic!("no Confirm button: {button}")).to_string();
+    // Without the token, Confirm is refused and the page says what to do.
+    let eid = element(confirm.clone()).await;
+    wd(&http, reqwest::Method::POST, format!("{s}/element/{eid}/click"), json!({})).await;
+    let mut said = Value::Null;
+    for _ in 0..50 {
+        said = wd(&http, reqwest::Method::GET, format!("{s}/alert/text"), json!({})).await;
+        if said.as_str().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(said.as_str().unwrap_or("").contains("API token"), "{said}");
+    wd(&http, reqwest::Method::POST, format!("{s}/alert/accept"), json!({})).await;
+    assert_eq!(db.store.get_link(suggested).await.unwrap().unwrap().status, LinkStatus::Suggested);
+
+    // Signed in (the token kept for the session), Confirm goes through.
+    let field = element("#token".into()).await;
+    wd(&http, reqwest::Method::POST, format!("{s}/element/{field}/value"), json!({"text": "a-long-enough-api-token"}))
+        .await;
+    let sign_in = element("#signin-button".into()).await;
+    wd(&http, reqwest::Method::POST, format!("{s}/element/{sign_in}/click"), json!({})).await;
+    let eid = element(confirm).await;
     wd(&http, reqwest::Method::POST, format!("{s}/element/{eid}/click"), json!({})).await;
     let mut link = db.store.get_link(suggested).await.unwrap().unwrap();
     for _ in 0..100 {
