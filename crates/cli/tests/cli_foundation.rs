@@ -1,5 +1,5 @@
 //! The binary's foundation contracts: migrations on both backends, settings errors, health exit
-//! codes, and commands not built yet.
+//! codes, read-only commands, and a failing venue.
 
 use std::process::{Command, Output};
 
