@@ -194,6 +194,17 @@ impl Alerter {
         true
     }
 
+    /// Says that an opportunity that alerted has closed: how long it lived and its peak edge.
+    pub fn closed(&self, link: LinkId, ticker: &str, s: &crate::desk::OpenState, now: DateTime<Utc>) {
+        let lived = (now - s.first_seen).num_seconds().max(0);
+        let text =
+            format!("crossbook: closed — {ticker} ({}) after {lived} s; peak edge {} a set", s.direction, s.peak_edge);
+        let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
+        let data = json!({"link_id": link, "ticker": ticker, "direction": s.direction, "first_seen": s.first_seen, "closed_at": now, "lifetime_s": lived, "peak_edge": s.peak_edge});
+        let body = body(self.sink, &url, &text, "closed", data);
+        self.dispatch("closed", text, body, None, now);
+    }
+
     /// Raises an alert for a sharp move.
     pub fn sharp_move(&self, m: &crate::sharp::SharpMove, now: DateTime<Utc>) {
         let text = format!(

@@ -199,6 +199,8 @@ pub struct OpenState {
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     pub peak_edge: Money,
+    /// Whether it alerted (its close then alerts too).
+    pub alerted: bool,
 }
 
 /// What the desk decided on one input.
@@ -276,6 +278,7 @@ impl Desk {
                 first_seen: o.first_seen,
                 last_seen: o.last_seen,
                 peak_edge: o.best_edge,
+                alerted: false,
             });
         }
     }
@@ -485,13 +488,24 @@ impl Desk {
 
     fn close(&mut self, id: LinkId, now: DateTime<Utc>) {
         if let Some(s) = self.open.remove(&id) {
-            self.writer.send(Write::CloseLink { link: id, direction: Some(s.direction), at: now });
+            self.closed(id, s, now);
         }
     }
 
     fn close_three(&mut self, id: LinkId, now: DateTime<Utc>) {
-        if self.open_three.remove(&id).is_some() {
-            self.writer.send(Write::CloseLink { link: id, direction: Some(THREE_WAY), at: now });
+        if let Some(s) = self.open_three.remove(&id) {
+            self.closed(id, s, now);
+        }
+    }
+
+    /// An opportunity closed: its record, and a closing alert when it had alerted.
+    fn closed(&mut self, id: LinkId, s: OpenState, now: DateTime<Utc>) {
+        self.writer.send(Write::CloseLink { link: id, direction: Some(s.direction), at: now });
+        if s.alerted
+            && let Some(a) = &self.alerter
+        {
+            let ticker = self.links.links.get(&id).map(|w| w.link.candidate.kalshi_ticker.to_string());
+            a.closed(id, ticker.as_deref().unwrap_or("?"), &s, now);
         }
     }
 
@@ -505,19 +519,20 @@ impl Desk {
         d: &mut Decisions,
     ) {
         let map = if direction == THREE_WAY { &mut self.open_three } else { &mut self.open };
-        let state = match map.get(&id) {
+        let (state, replaced) = match map.get(&id) {
             Some(s) if s.direction == direction => {
-                OpenState { last_seen: now, peak_edge: s.peak_edge.max(o.edge), ..*s }
+                (OpenState { last_seen: now, peak_edge: s.peak_edge.max(o.edge), ..*s }, None)
             }
-            other => {
-                if let Some(prev) = other {
-                    // The other direction now: that opportunity closed, this one opens.
-                    self.writer.send(Write::CloseLink { link: id, direction: Some(prev.direction), at: now });
-                }
-                OpenState { direction, first_seen: now, last_seen: now, peak_edge: o.edge }
-            }
+            // The other direction now: that opportunity closed, this one opens.
+            other => (
+                OpenState { direction, first_seen: now, last_seen: now, peak_edge: o.edge, alerted: false },
+                other.copied(),
+            ),
         };
         map.insert(id, state);
+        if let Some(prev) = replaced {
+            self.closed(id, prev, now);
+        }
         d.open += 1;
         let alert = self.cfg.alerts.wants(&o, now, self.cfg.live_threshold).then(|| o.clone());
         // The record first, so that the alert's row points at it.
@@ -531,6 +546,10 @@ impl Desk {
             && a.arbitrage(direction, &o, now)
         {
             d.alerts += 1;
+            let map = if direction == THREE_WAY { &mut self.open_three } else { &mut self.open };
+            if let Some(s) = map.get_mut(&id) {
+                s.alerted = true;
+            }
         }
     }
 

@@ -113,3 +113,35 @@ async fn a_failing_sink_does_not_hold_detection_up() {
     assert_eq!(last[0].payload["text"].as_str().map(|t| t.contains("NOPWAS")), Some(true), "Slack shape");
     s.sim.stop().await;
 }
+
+/// When an opportunity that alerted closes, a closing message follows, with how long it lived.
+#[tokio::test]
+async fn a_closed_opportunity_sends_its_closing_alert() {
+    use crossbook_model::{Price, Qty, Venue};
+    let capture = planted();
+    let s = setup(&capture).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let (base, got) = receiver().await;
+    let d = desk(&s, Some(alert_config(format!("{base}/hook"))), 30);
+    let first =
+        monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), Duration::minutes(15)).await.unwrap();
+    assert_eq!(first.alerts, 1);
+    // NOP@WAS's edge lives in the Wizards asks: take them away.
+    let wizards = common::token(&capture, "nba-nop-was-2026-01-09", 1);
+    for level in capture.poly_books[&wizards]["asks"].as_array().unwrap() {
+        let price: Price = level["price"].as_str().unwrap().parse().unwrap();
+        s.sim.state.set_level(Venue::Polymarket, &wizards, "ask", price, Qty::ZERO).await;
+    }
+    let second =
+        monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), Duration::minutes(15)).await.unwrap();
+    assert_eq!(second.opportunities, 0);
+    d.settle().await;
+    wait_for(|| got.lock().unwrap().len() >= 2).await;
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 2, "the alert, then its close");
+    assert_eq!((got[0].1["type"].as_str(), got[1].1["type"].as_str()), (Some("arbitrage"), Some("closed")));
+    let text = got[1].1["text"].as_str().unwrap();
+    assert!(text.contains("closed") && text.contains("KXNBAGAME-26JAN09NOPWAS-NOP"), "{text}");
+    assert_eq!(got[1].1["data"]["direction"], "kalshi_yes");
+    s.sim.stop().await;
+}
