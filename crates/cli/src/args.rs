@@ -64,6 +64,7 @@ pub(crate) enum Command {
         /// How long to run (e.g. 60s, 5m).
         #[arg(long, default_value = "60s")]
         duration: String,
+        /// Print JSON on stdout instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -118,6 +119,7 @@ pub(crate) enum Command {
     Arbs(ArbsCommand),
     /// Health report; exit code 0 healthy, 1 degraded, 2 down.
     Health {
+        /// Print JSON on stdout instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -129,7 +131,7 @@ pub(crate) enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
     },
-    /// The venue simulator: prints the five endpoint settings as NAME=value lines, then serves.
+    /// The venue simulator: prints its endpoint settings (six NAME=value lines), then serves.
     Sim(SimArgs),
     /// Database maintenance.
     #[command(subcommand)]
@@ -141,6 +143,7 @@ pub(crate) enum Command {
     Bench {
         #[arg(value_enum)]
         name: BenchName,
+        /// Print JSON on stdout instead of text.
         #[arg(long)]
         json: bool,
         /// e2e only: the database answers 50 ms late (through a delaying proxy; needs a
@@ -257,6 +260,7 @@ pub(crate) enum MarketsCommand {
     List {
         #[arg(short, long, value_enum)]
         venue: Option<VenueArg>,
+        /// Print JSON on stdout instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -266,6 +270,7 @@ pub(crate) enum MarketsCommand {
 pub(crate) enum LinksCommand {
     /// List links.
     List {
+        /// Print JSON on stdout instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -279,6 +284,7 @@ pub(crate) enum LinksCommand {
     Reject { id: i64 },
     /// Export links.
     Export {
+        /// Print JSON on stdout instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -296,6 +302,7 @@ pub(crate) enum WatchlistCommand {
 pub(crate) enum QuotesCommand {
     /// Quote feeds for the watchlist.
     Loop {
+        /// One pass, then exit.
         #[arg(long)]
         once: bool,
     },
@@ -305,6 +312,7 @@ pub(crate) enum QuotesCommand {
 pub(crate) enum MonitorCommand {
     /// Urgent-event arbitrage monitor and alerts.
     LiveEvents {
+        /// One pass, then exit.
         #[arg(long)]
         once: bool,
     },
@@ -314,6 +322,7 @@ pub(crate) enum MonitorCommand {
 pub(crate) enum ArbsCommand {
     /// Current opportunities.
     List {
+        /// Print JSON on stdout instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -350,8 +359,10 @@ pub(crate) enum DbCommand {
 pub(crate) enum EvalCommand {
     /// Precision / recall of the matcher on a labelled capture.
     Matching {
+        /// A capture directory (kalshi/, polymarket/ in the venues' shapes).
         #[arg(long)]
         data: PathBuf,
+        /// Its labels CSV (which Kalshi market pays with which Polymarket outcome).
         #[arg(long)]
         labels: PathBuf,
         /// Print only the JSON report.

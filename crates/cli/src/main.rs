@@ -20,6 +20,9 @@ use clap::Parser;
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let cli = args::Cli::parse();
+    if matches!(cli.command, args::Command::Demo { .. }) && cli.global.database_url.is_some() {
+        eprintln!("note: demo always runs on a temporary SQLite database of its own; --database-url is not used");
+    }
     let settings = match settings_source::load(&cli.global) {
         // The demo speaks for itself: logs only warnings unless a level is asked for.
         Ok(mut s)

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use crossbook_engine::Settings;
 use crossbook_engine::ingest::LogProgress;
 use crossbook_engine::pipeline::Pipeline;
@@ -20,7 +19,7 @@ use serde_json::json;
 fn parse_duration(s: &str) -> anyhow::Result<Duration> {
     let s = s.trim();
     let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = n.parse().with_context(|| format!("--duration {s:?}"))?;
+    let n: u64 = n.parse().map_err(|_| anyhow::anyhow!("--duration {s:?}: use a number with s, m or ms (60s, 5m)"))?;
     Ok(match unit {
         "" | "s" => Duration::from_secs(n),
         "m" => Duration::from_secs(n * 60),
@@ -118,11 +117,15 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
     let (k, pm) = (count(Venue::Kalshi), count(Venue::Polymarket));
     let links = store.list_links(None).await?;
     let n = |s: LinkStatus| links.iter().filter(|l| l.status == s).count();
+    let open: Vec<serde_json::Value> =
+        store.list_open_opportunities().await?.iter().map(crossbook_engine::reports::opportunity_row).collect();
     let summary = json!({
         "markets": {"kalshi": k, "polymarket": pm},
         "links": {"confirmed": n(LinkStatus::Confirmed), "suggested": n(LinkStatus::Suggested)},
         "opportunities": seen.len(),
         "alerts": store.list_alerts(i64::MAX).await?.len(),
+        // Added to the contract's fields: the opportunities open at the end, as `arbs list --json`.
+        "open": open,
     });
     server.stop().await;
     sim.stop().await;
