@@ -205,6 +205,15 @@ impl Alerter {
         self.dispatch("closed", text, body, None, now);
     }
 
+    /// An operational condition started (`started`) or cleared.
+    pub fn operational(&self, what: &str, started: bool, now: DateTime<Utc>) {
+        let text =
+            if started { format!("crossbook: problem — {what}") } else { format!("crossbook: recovered — {what}") };
+        let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
+        let body = body(self.sink, &url, &text, "operational", json!({"condition": what, "started": started}));
+        self.dispatch("operational", text, body, None, now);
+    }
+
     /// Raises an alert for a sharp move.
     pub fn sharp_move(&self, m: &crate::sharp::SharpMove, now: DateTime<Utc>) {
         let text = format!(

@@ -44,6 +44,8 @@ pub mod sharp;
 pub mod supervisor;
 /// Venue clients from settings.
 pub mod venues;
+/// Operational conditions of a running process, alerted and shown by health.
+pub mod watchdog;
 /// The watchlist.
 pub mod watchlist;
 /// The database behind the decisions.

@@ -36,6 +36,8 @@ pub struct Pipeline {
     pub desk: SharedDesk,
     /// The sockets' state.
     pub streams: Arc<StreamStatus>,
+    /// What the watchdog finds wrong with the process.
+    pub conditions: crate::watchdog::Conditions,
     /// Bumped by every watchlist rebuild: the quotes service restarts its sockets on it.
     pub watch_generation: tokio::sync::watch::Sender<u64>,
     settings: Settings,
@@ -78,6 +80,7 @@ impl Pipeline {
             writer,
             streams,
             watch_generation: tokio::sync::watch::channel(0).0,
+            conditions: crate::watchdog::Conditions::default(),
             settings: settings.clone(),
             clock,
             store,
@@ -133,6 +136,7 @@ impl Pipeline {
             streams: self.streams.clone(),
             writer: self.writer.clone(),
             desk: self.desk.clone(),
+            conditions: self.conditions.clone(),
         }
     }
 

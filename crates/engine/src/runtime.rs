@@ -160,4 +160,6 @@ pub struct RuntimeState {
     pub writer: crate::writer::Writer,
     /// The process's desk (a person's decision reloads its links at once).
     pub desk: SharedDesk,
+    /// What is wrong with the process now (the watchdog keeps it).
+    pub conditions: crate::watchdog::Conditions,
 }

@@ -171,6 +171,9 @@ async fn health(State(s): State<AppState>) -> Response {
         // A socket down past the limit leaves quotes to REST polling: degraded, said once per venue.
         let now = s.clock.now();
         let mut streams = serde_json::Map::new();
+        for condition in rt.conditions.list() {
+            degrade(condition);
+        }
         for venue in Venue::ALL {
             if let Some(reason) = rt.streams.off(venue) {
                 streams.insert(venue.as_str().into(), json!({"status": "rest", "reason": reason}));

@@ -112,7 +112,7 @@ fn desk(db: &TestDb) -> (crossbook_engine::desk::SharedDesk, crossbook_engine::r
         alerts: Default::default(),
     };
     let desk = std::sync::Arc::new(std::sync::Mutex::new(Desk::new(cfg, writer.clone(), None, streams.clone())));
-    (desk.clone(), crossbook_engine::runtime::RuntimeState { streams, writer, desk })
+    (desk.clone(), crossbook_engine::runtime::RuntimeState { streams, writer, desk, conditions: Default::default() })
 }
 
 async fn health_of(server: &crossbook_server::ServerHandle) -> serde_json::Value {
@@ -256,5 +256,34 @@ async fn a_cross_origin_change_is_refused() {
     let r = http.post(&url).header("Origin", format!("http://{}", server.addr)).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(db.store.get_link(id).await.unwrap().unwrap().status, LinkStatus::Rejected);
+    server.stop().await;
+}
+
+/// A storm of 429s from one venue is an operational condition: the watchdog says it started,
+/// health turns degraded naming the venue, and it clears once the storm has passed.
+#[tokio::test]
+async fn a_429_storm_degrades_health_until_it_passes() {
+    use crossbook_engine::watchdog::Watchdog;
+    let db = TestDb::sqlite().await;
+    let (_desk, rt) = desk(&db);
+    let settings = crossbook_engine::Settings::from_lookup(&|_| None).unwrap();
+    let venues = crossbook_engine::Venues::from_settings(&settings).unwrap();
+    let mut dog = Watchdog::new(rt.conditions.clone());
+    let t0 = Utc.with_ymd_and_hms(2026, 1, 9, 23, 50, 0).unwrap();
+    assert_eq!(dog.check(&rt, Some(&venues), None, t0), (vec![], vec![]));
+    // Kalshi's client counted 25 answers of 429 in the last half minute.
+    venues.kalshi.rest().stats().rate_limited.inc_by(25);
+    let (started, cleared) = dog.check(&rt, Some(&venues), None, t0 + chrono::Duration::seconds(30));
+    assert_eq!(started, vec!["kalshi: 25 rate-limited (429) answers in 0 min".to_string()]);
+    assert!(cleared.is_empty());
+    let server = run_server(&db, t0 + chrono::Duration::seconds(30), &rt).await;
+    let h = health_of(&server).await;
+    assert_eq!(h["status"], "degraded", "{h}");
+    assert!(h["problems"].to_string().contains("kalshi: 25 rate-limited"), "{h}");
+    // Three minutes on, with no new 429s, it has passed.
+    let (started, cleared) = dog.check(&rt, Some(&venues), None, t0 + chrono::Duration::minutes(3));
+    assert!(started.is_empty());
+    assert_eq!(cleared.len(), 1);
+    assert!(rt.conditions.list().is_empty());
     server.stop().await;
 }

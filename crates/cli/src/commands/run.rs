@@ -144,6 +144,30 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
         }));
     }
 
+    // The watchdog: operational conditions alerted when they start and clear, and shown by health.
+    {
+        let (p, board, mut stop) = (p.clone(), board.clone(), stop.clone());
+        tasks.spawn(async move {
+            let mut dog = crossbook_engine::watchdog::Watchdog::new(p.conditions.clone());
+            let rt = p.runtime();
+            loop {
+                let now = p.clock.now();
+                let (started, cleared) = dog.check(&rt, Some(&p.venues), Some(&board), now);
+                for what in started {
+                    tracing::warn!("{what}");
+                    p.alerter.operational(&what, true, now);
+                }
+                for what in cleared {
+                    tracing::info!("recovered: {what}");
+                    p.alerter.operational(&what, false, now);
+                }
+                if pause(&mut stop, Duration::from_secs(15)).await {
+                    return;
+                }
+            }
+        });
+    }
+
     let server = if on("web") {
         let mut state = super::serve::app_state(settings, store.clone());
         state.services = Some(board.clone());
