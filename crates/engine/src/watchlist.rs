@@ -27,6 +27,15 @@ impl WatchConfig {
     }
 }
 
+/// How long after its start a game is still watched: past this it has ended (the longest
+/// games crossbook lists — tennis five-setters, extra innings — run under six hours).
+pub const WATCHED_AFTER_START: chrono::Duration = chrono::Duration::hours(6);
+
+/// Whether a game starting at `starts_at` is still worth watching at `now`.
+pub fn still_on(starts_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    starts_at.is_none_or(|s| now - s <= WATCHED_AFTER_START)
+}
+
 /// Priority of a game starting at `starts_at`.
 pub fn priority(starts_at: Option<DateTime<Utc>>, now: DateTime<Utc>, high_within: Duration) -> Priority {
     let Some(s) = starts_at else { return Priority::Low };
@@ -60,6 +69,7 @@ pub async fn sync_watchlist(
     let mut entries: Vec<WatchEntry> = links
         .iter()
         .filter(|l| l.status == LinkStatus::Confirmed || (cfg.include_suggested && l.status == LinkStatus::Suggested))
+        .filter(|l| still_on(l.candidate.starts_at, now))
         .map(|l| WatchEntry {
             link_id: l.id,
             priority: priority(l.candidate.starts_at, now, cfg.high_within),
@@ -93,5 +103,8 @@ mod tests {
         assert_eq!(priority(at(24 * 60), now, h), Priority::Medium);
         assert_eq!(priority(at(24 * 60 + 1), now, h), Priority::Low);
         assert_eq!(priority(None, now, h), Priority::Low);
+        // A game that started 23 hours ago is over: not watched at all.
+        assert!(still_on(at(-30), now) && still_on(at(-6 * 60), now) && still_on(None, now));
+        assert!(!still_on(at(-23 * 60), now));
     }
 }
