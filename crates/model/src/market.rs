@@ -438,3 +438,60 @@ mod tests {
         }
     }
 }
+
+/// NUL, which PostgreSQL refuses in text, as U+FFFD; `None` when there is none.
+fn without_nul(s: &str) -> Option<String> {
+    s.contains('\0').then(|| s.replace('\0', "\u{FFFD}"))
+}
+
+fn clean(s: &mut String) {
+    if let Some(c) = without_nul(s) {
+        *s = c;
+    }
+}
+
+fn clean_participants(ps: &mut [Participant]) {
+    for p in ps {
+        p.code.iter_mut().for_each(clean);
+        p.names.iter_mut().for_each(clean);
+    }
+}
+
+impl Market {
+    /// The market as every database stores it: any NUL in its text (a venue's typo can carry
+    /// one) becomes U+FFFD. Borrowed when there is none (the raw payload keeps its escapes).
+    pub fn storable(&self) -> std::borrow::Cow<'_, Market> {
+        let texts = [Some(&self.title), self.subtitle.as_ref(), self.series.as_ref(), self.rules.as_ref()];
+        let dirty = texts.into_iter().flatten().any(|t| t.contains('\0'))
+            || self.outcomes.iter().any(|o| o.name.contains('\0'))
+            || self.participants.iter().any(|p| p.code.iter().chain(&p.names).any(|t| t.contains('\0')));
+        if !dirty {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut m = self.clone();
+        clean(&mut m.title);
+        m.subtitle.iter_mut().for_each(clean);
+        m.series.iter_mut().for_each(clean);
+        m.rules.iter_mut().for_each(clean);
+        m.outcomes.iter_mut().for_each(|o| clean(&mut o.name));
+        clean_participants(&mut m.participants);
+        std::borrow::Cow::Owned(m)
+    }
+}
+
+impl Event {
+    /// The event as every database stores it (see [`Market::storable`]).
+    pub fn storable(&self) -> std::borrow::Cow<'_, Event> {
+        let dirty = self.title.contains('\0')
+            || self.series.as_ref().is_some_and(|t| t.contains('\0'))
+            || self.participants.iter().any(|p| p.code.iter().chain(&p.names).any(|t| t.contains('\0')));
+        if !dirty {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut e = self.clone();
+        clean(&mut e.title);
+        e.series.iter_mut().for_each(clean);
+        clean_participants(&mut e.participants);
+        std::borrow::Cow::Owned(e)
+    }
+}

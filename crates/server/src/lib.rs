@@ -80,7 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/alerts", get(alerts))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(refuse_large_bodies))
-        .layer(axum::middleware::from_fn(refuse_cross_origin_changes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_cross_origin_changes))
         .with_state(state)
 }
 
@@ -98,16 +98,35 @@ async fn refuse_large_bodies(req: axum::extract::Request, next: axum::middleware
     next.run(req).await
 }
 
+/// Whether `host` (a Host header: name and port) names this machine's loopback.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(n, _)| n),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Refuses a change (any method but GET and HEAD) sent by another site's page: its `Origin`
 /// must name this server's host, and `Sec-Fetch-Site` (when the browser sends it) must not say
-/// cross-site. Requests without either (curl, scripts) go on to the token check.
-async fn refuse_cross_origin_changes(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// cross-site. On a loopback server the Host must be a loopback name too (a page on another
+/// site cannot reach it by rebinding a name of its own to 127.0.0.1). Requests without an
+/// origin (curl, scripts) go on to the token check.
+async fn refuse_cross_origin_changes(
+    State(s): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     use axum::http::Method;
     if req.method() == Method::GET || req.method() == Method::HEAD {
         return next.run(req).await;
     }
     let h = req.headers();
     let host = h.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if s.loopback && !is_loopback_host(host) {
+        return (StatusCode::FORBIDDEN, Json(json!({"error": "changes on a loopback server need a loopback Host"})))
+            .into_response();
+    }
     let origin_host = h
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())

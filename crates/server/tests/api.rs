@@ -251,6 +251,9 @@ async fn a_cross_origin_change_is_refused() {
     assert_eq!(r.status(), 403);
     let r = http.post(&url).header("Sec-Fetch-Site", "cross-site").send().await.unwrap();
     assert_eq!(r.status(), 403);
+    // DNS rebinding: another site's name pointed at 127.0.0.1.
+    let r = http.post(&url).header("Host", format!("evil.example:{}", server.addr.port())).send().await.unwrap();
+    assert_eq!(r.status(), 403);
     assert_eq!(db.store.get_link(id).await.unwrap().unwrap().status, LinkStatus::Suggested, "nothing changed");
     // The dashboard's own page (same origin) goes through.
     let r = http.post(&url).header("Origin", format!("http://{}", server.addr)).send().await.unwrap();

@@ -14,12 +14,52 @@ fn tool_error(tool: &str, out: &std::process::Output) -> StoreError {
     StoreError::Conflict(format!("{tool} failed: {}", crate::url::redact_password(&first)))
 }
 
-async fn run(tool: &str, args: &[&str]) -> StoreResult<()> {
-    let out =
-        tokio::process::Command::new(tool).args(args).stdin(Stdio::null()).output().await.map_err(|e| {
-            StoreError::Conflict(format!("{tool} not runnable ({e}); install the PostgreSQL client tools"))
-        })?;
+/// Splits the password out of a PostgreSQL URL: (the URL without it, the password).
+fn without_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else { return (url.to_string(), None) };
+    let (authority, tail) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    let Some((userinfo, host)) = authority.rsplit_once('@') else { return (url.to_string(), None) };
+    match userinfo.split_once(':') {
+        Some((user, password)) => (format!("{scheme}://{user}@{host}{tail}"), Some(password.to_string())),
+        None => (url.to_string(), None),
+    }
+}
+
+/// Runs a PostgreSQL client tool against `url`: the password goes through the environment
+/// (`PGPASSWORD`), never the command line every user of the machine can read.
+async fn run(tool: &str, url: &str, args: &[&str]) -> StoreResult<()> {
+    let (url, password) = without_password(url);
+    let mut cmd = tokio::process::Command::new(tool);
+    cmd.args(args).arg("--dbname").arg(&url).stdin(Stdio::null());
+    if let Some(p) = password {
+        let decoded = percent_decode(&p);
+        cmd.env("PGPASSWORD", decoded);
+    }
+    let out = cmd
+        .output()
+        .await
+        .map_err(|e| StoreError::Conflict(format!("{tool} not runnable ({e}); install the PostgreSQL client tools")))?;
     if out.status.success() { Ok(()) } else { Err(tool_error(tool, &out)) }
+}
+
+/// `%XX` escapes of a URL's userinfo, decoded.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Writes a consistent backup of `url` to `to` (which must not exist). A backup that fails
@@ -50,8 +90,7 @@ async fn write_backup(url: &DatabaseUrl, to: &Path) -> StoreResult<()> {
             Err(StoreError::Conflict("an in-memory database has nothing to back up".into()))
         }
         DatabaseUrl::Postgres { url: raw } => {
-            run("pg_dump", &["--format=custom", "--no-owner", "--file", &to.display().to_string(), "--dbname", raw])
-                .await
+            run("pg_dump", raw, &["--format=custom", "--no-owner", "--file", &to.display().to_string()]).await
         }
     }
 }
@@ -113,8 +152,20 @@ pub async fn restore(url: &DatabaseUrl, from: &Path, force: bool) -> StoreResult
                     )));
                 }
             }
-            run("pg_restore", &["--clean", "--if-exists", "--no-owner", "--dbname", raw, &from.display().to_string()])
-                .await
+            run("pg_restore", raw, &["--clean", "--if-exists", "--no-owner", &from.display().to_string()]).await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_leaves_the_url() {
+        let (url, pw) = without_password("postgres://app:s%40cret@db:5432/crossbook?sslmode=disable");
+        assert_eq!(url, "postgres://app@db:5432/crossbook?sslmode=disable");
+        assert_eq!(percent_decode(&pw.unwrap()), "s@cret");
+        assert_eq!(without_password("postgres://app@db/x"), ("postgres://app@db/x".into(), None));
     }
 }

@@ -338,7 +338,9 @@ macro_rules! impl_store {
                 }
 
                 async fn upsert_markets(&self, markets: &[Market], now: DateTime<Utc>) -> StoreResult<u64> {
-                    let unique = dedup_last(markets, market_key);
+                    let storable: Vec<std::borrow::Cow<'_, Market>> = markets.iter().map(Market::storable).collect();
+                    let storable: Vec<&Market> = storable.iter().map(|m| m.as_ref()).collect();
+                    let unique = dedup_last(&storable, |m| market_key(m));
                     let mut tx = self.pool.begin().await?;
                     let mut stored = 0;
                     for chunk in unique.chunks(UPSERT_CHUNK) {
@@ -447,7 +449,9 @@ macro_rules! impl_store {
                 }
 
                 async fn upsert_events(&self, events: &[Event], now: DateTime<Utc>) -> StoreResult<u64> {
-                    let unique = dedup_last(events, event_key);
+                    let storable: Vec<std::borrow::Cow<'_, Event>> = events.iter().map(Event::storable).collect();
+                    let storable: Vec<&Event> = storable.iter().map(|e| e.as_ref()).collect();
+                    let unique = dedup_last(&storable, |e| event_key(e));
                     let mut tx = self.pool.begin().await?;
                     let mut stored = 0;
                     for chunk in unique.chunks(UPSERT_CHUNK) {

@@ -441,6 +441,37 @@ async fn hostile_text_is_stored_verbatim(s: &dyn Store) {
     assert_eq!(back.market, m);
 }
 
+/// A NUL in a venue's text (PostgreSQL refuses it in text columns) is stored as U+FFFD on both
+/// backends; the raw payload keeps it (escaped); the rest of the batch is stored.
+async fn a_nul_in_venue_text_is_stored_on_both_backends(s: &dyn Store) {
+    let mut m = poly_market("1096983", None);
+    m.title = format!("Bucks vs. Lakers{}", '\0');
+    m.outcomes[0].name = format!("Bu{}cks", '\0');
+    m.raw = serde_json::json!({"question": format!("Bucks vs. Lakers{}", '\0')});
+    let mut e = Event {
+        venue: Venue::Polymarket,
+        id: "140938".into(),
+        series: None,
+        title: format!("Bucks{} vs. Lakers", '\0'),
+        topic: Topic::Sports,
+        league: None,
+        participants: vec![],
+        starts_at: None,
+        is_mve: false,
+        status: MarketStatus::Open,
+        raw: serde_json::json!({}),
+    };
+    s.upsert_events(std::slice::from_ref(&e), t(0)).await.unwrap();
+    assert_eq!(s.upsert_markets(&[m.clone(), poly_market("1096990", Some("-3.5"))], t(0)).await.unwrap(), 2);
+    let back = s.list_markets(&MarketFilter::default()).await.unwrap();
+    let back = back.iter().find(|x| x.market.id() == "1096983").unwrap();
+    assert_eq!(back.market.title, "Bucks vs. Lakers\u{FFFD}");
+    assert_eq!(back.market.outcomes[0].name, "Bu\u{FFFD}cks");
+    assert_eq!(back.market.raw, m.raw, "the payload as the venue sent it");
+    e.title = "Bucks\u{FFFD} vs. Lakers".into();
+    assert_eq!(s.list_events(None).await.unwrap(), vec![e]);
+}
+
 /// Writers racing on the same rows (the REST pass and the live streams do): every write
 /// succeeds, one open opportunity per link and direction, no deadlock between book saves made in
 /// opposite orders.
@@ -541,6 +572,7 @@ conformance!(
     watchlist_books_opportunities_and_alerts,
     leases_keep_one_holder_at_a_time,
     hostile_text_is_stored_verbatim,
+    a_nul_in_venue_text_is_stored_on_both_backends,
     concurrent_writers_neither_collide_nor_deadlock,
     participant_aliases_keep_a_persons_word,
 );
