@@ -416,29 +416,6 @@ impl Market {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lines_are_exact_hundredths() {
-        assert_eq!(Line::parse("-3.5").unwrap().hundredths(), -350);
-        assert_eq!(Line::parse("220.5").unwrap().hundredths(), 22050);
-        assert_eq!(Line::parse("2.25").unwrap().hundredths(), 225);
-        assert!(Line::parse("2.125").is_none());
-        assert_eq!(Line::from_json(&serde_json::json!(-3.5)).unwrap().to_string(), "-3.5");
-        assert_eq!(serde_json::to_string(&Line::from_hundredths(-350)).unwrap(), "-3.5");
-        assert_eq!(Line::from_hundredths(22050).distance(Line::from_hundredths(22000)), 50);
-    }
-
-    #[test]
-    fn kinds_round_trip() {
-        for k in MarketKind::ALL {
-            assert_eq!(k.as_str().parse::<MarketKind>(), Ok(k));
-        }
-    }
-}
-
 /// NUL, which PostgreSQL refuses in text, as U+FFFD; `None` when there is none.
 fn without_nul(s: &str) -> Option<String> {
     s.contains('\0').then(|| s.replace('\0', "\u{FFFD}"))
@@ -493,5 +470,28 @@ impl Event {
         e.series.iter_mut().for_each(clean);
         clean_participants(&mut e.participants);
         std::borrow::Cow::Owned(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_exact_hundredths() {
+        assert_eq!(Line::parse("-3.5").unwrap().hundredths(), -350);
+        assert_eq!(Line::parse("220.5").unwrap().hundredths(), 22050);
+        assert_eq!(Line::parse("2.25").unwrap().hundredths(), 225);
+        assert!(Line::parse("2.125").is_none());
+        assert_eq!(Line::from_json(&serde_json::json!(-3.5)).unwrap().to_string(), "-3.5");
+        assert_eq!(serde_json::to_string(&Line::from_hundredths(-350)).unwrap(), "-3.5");
+        assert_eq!(Line::from_hundredths(22050).distance(Line::from_hundredths(22000)), 50);
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in MarketKind::ALL {
+            assert_eq!(k.as_str().parse::<MarketKind>(), Ok(k));
+        }
     }
 }
