@@ -20,10 +20,15 @@ pub(crate) fn init(settings: &Settings) -> anyhow::Result<Option<WorkerGuard>> {
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let (writer, guard) = match &settings.log_file {
         Some(path) => {
+            // The folder must exist (it is not made up from a typo); the file is rotated daily.
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-            let name = path.file_name().context("LOG_FILE: no file name")?;
-            std::fs::create_dir_all(dir).with_context(|| format!("LOG_FILE: cannot create {}", dir.display()))?;
-            let appender = tracing_appender::rolling::daily(dir, name);
+            let name = path.file_name().and_then(|n| n.to_str()).context("LOG_FILE: no file name")?;
+            anyhow::ensure!(dir.is_dir(), "LOG_FILE: {} is not an existing folder", dir.display());
+            let appender = tracing_appender::rolling::RollingFileAppender::builder()
+                .rotation(tracing_appender::rolling::Rotation::DAILY)
+                .filename_prefix(name)
+                .build(dir)
+                .map_err(|e| anyhow::anyhow!("LOG_FILE: cannot write {}: {e}", path.display()))?;
             let (nb, guard) = tracing_appender::non_blocking(appender);
             (tracing_subscriber::fmt::writer::BoxMakeWriter::new(nb), Some(guard))
         }

@@ -25,6 +25,14 @@ pub(crate) fn load(args: &GlobalArgs) -> Result<Settings, SettingError> {
         flags.insert("LOG_LEVEL".into(), level.clone());
     }
     let dotenv = read_env_file(&args.env_file)?;
+    // A value that is not UTF-8 is refused by name (it is not "unset").
+    for name in NAMES {
+        if let Some(v) = std::env::var_os(name)
+            && v.to_str().is_none()
+        {
+            return Err(SettingError { name, reason: "is not valid UTF-8".into() });
+        }
+    }
     Settings::from_lookup(&|name| {
         flags.get(name).cloned().or_else(|| std::env::var(name).ok()).or_else(|| dotenv.get(name).cloned())
     })

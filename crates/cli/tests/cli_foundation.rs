@@ -1,6 +1,7 @@
 //! The binary's foundation contracts: migrations on both backends, settings errors, health exit
 //! codes, read-only commands, and a failing venue.
 
+use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Output};
 
 use crossbook_store::testing::TestDb;
@@ -217,4 +218,24 @@ fn a_venue_failing_every_request_fails_ingest_and_degrades_health() {
     assert_eq!(v["status"], "degraded");
     let problems = v["problems"].to_string();
     assert!(problems.contains("ingestion kalshi: last run failed") && problems.contains("503"), "{problems}");
+}
+
+/// A log path in a folder that does not exist, or one that cannot be written, stops startup by
+/// name (no folder is made up, no panic); a setting that is not UTF-8 is refused, not ignored.
+#[test]
+fn bad_log_files_and_non_utf8_settings_stop_startup_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/crossbook.log");
+    for path in [missing.to_str().unwrap(), "/proc/version"] {
+        let out = crossbook(dir.path(), &["health"], &[("LOG_FILE", path)]);
+        assert_eq!(out.status.code(), Some(2), "{path}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("LOG_FILE"), "{}", text(&out.stderr));
+        assert!(!text(&out.stderr).contains("panicked"), "{}", text(&out.stderr));
+    }
+    assert!(!dir.path().join("no").exists(), "no folder made up");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+    cmd.current_dir(dir.path()).args(["health"]).env("DATABASE_URL", std::ffi::OsStr::from_bytes(b"\xff"));
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("DATABASE_URL") && text(&out.stderr).contains("UTF-8"), "{}", text(&out.stderr));
 }

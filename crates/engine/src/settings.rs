@@ -190,6 +190,23 @@ impl Reader<'_> {
         }
     }
 
+    /// A whole number up to `max` (a value past it would overflow the durations it makes).
+    fn at_most(&self, name: &'static str, default: u64, max: u64) -> Result<u64, SettingError> {
+        let v = self.parsed(name, default, "a whole number")?;
+        if v > max {
+            return Err(SettingError { name, reason: format!("{v} is more than the largest allowed, {max}") });
+        }
+        Ok(v)
+    }
+
+    fn positive_at_most(&self, name: &'static str, default: u64, max: u64) -> Result<u64, SettingError> {
+        let v = self.positive(name, default)?;
+        if v > max {
+            return Err(SettingError { name, reason: format!("{v} is more than the largest allowed, {max}") });
+        }
+        Ok(v)
+    }
+
     fn positive(&self, name: &'static str, default: u64) -> Result<u64, SettingError> {
         let v = self.parsed(name, default, "a whole number")?;
         if v == 0 {
@@ -305,11 +322,15 @@ impl Settings {
             focus_topics,
             exclude_mve_markets: r.bool("EXCLUDE_MVE_MARKETS", true)?,
             quotes_mode,
-            quotes_interval: Duration::from_secs(r.positive("QUOTES_INTERVAL_SECONDS", 15)?),
-            quotes_watchlist_limit: r.positive("QUOTES_WATCHLIST_LIMIT", 500)? as usize,
-            watchlist_priority_threshold: Duration::from_secs(r.positive("WATCHLIST_PRIORITY_THRESHOLD", 7200)?),
+            quotes_interval: Duration::from_secs(r.positive_at_most("QUOTES_INTERVAL_SECONDS", 15, 3600)?),
+            quotes_watchlist_limit: r.positive_at_most("QUOTES_WATCHLIST_LIMIT", 500, 100_000)? as usize,
+            watchlist_priority_threshold: Duration::from_secs(r.positive_at_most(
+                "WATCHLIST_PRIORITY_THRESHOLD",
+                7200,
+                7 * 24 * 3600,
+            )?),
             watchlist_include_suggested: r.bool("WATCHLIST_INCLUDE_SUGGESTED", false)?,
-            quote_stale_after: Duration::from_secs(r.positive("QUOTE_STALE_SECONDS", 30)?),
+            quote_stale_after: Duration::from_secs(r.positive_at_most("QUOTE_STALE_SECONDS", 30, 24 * 3600)?),
             allow_in_play: r.bool("ALLOW_IN_PLAY", false)?,
             kalshi_balance_precision: match r.raw("KALSHI_BALANCE_PRECISION") {
                 None => crossbook_arb::BalancePrecision::default(),
@@ -335,13 +356,15 @@ impl Settings {
             kalshi_api_key_id: r.raw("KALSHI_API_KEY_ID"),
             kalshi_private_key_path: r.raw("KALSHI_PRIVATE_KEY_PATH").map(PathBuf::from),
             http_proxy,
-            eligibility_lookback_hours_sports: r.parsed("ELIGIBILITY_LOOKBACK_HOURS_SPORTS", 168, "a whole number")?,
-            eligibility_grace_minutes: r.parsed("ELIGIBILITY_GRACE_MINUTES", 15, "a whole number")?,
-            ops_interval: Duration::from_secs(60 * r.positive("OPS_INTERVAL_MINUTES", 10)?),
+            eligibility_lookback_hours_sports: r.at_most("ELIGIBILITY_LOOKBACK_HOURS_SPORTS", 168, 24 * 365 * 5)?,
+            eligibility_grace_minutes: r.at_most("ELIGIBILITY_GRACE_MINUTES", 15, 60 * 24 * 7)?,
+            ops_interval: Duration::from_secs(60 * r.positive_at_most("OPS_INTERVAL_MINUTES", 10, 60 * 24 * 7)?),
             ops_auto_confirm: r.bool("OPS_AUTO_CONFIRM", true)?,
             ops_auto_reject: r.bool("OPS_AUTO_REJECT", true)?,
             enable_live_events_monitor: r.bool("ENABLE_LIVE_EVENTS_MONITOR", true)?,
-            live_event_threshold: Duration::from_secs(60 * r.positive("LIVE_EVENT_THRESHOLD_MINUTES", 15)?),
+            live_event_threshold: Duration::from_secs(
+                60 * r.positive_at_most("LIVE_EVENT_THRESHOLD_MINUTES", 15, 60 * 24 * 7)?,
+            ),
             alert_webhook_url,
             api_token: match r.raw("API_TOKEN") {
                 Some(t) if t.len() < 16 => {
@@ -400,6 +423,22 @@ mod tests {
                 "{name} is missing from deploy/.env.production.example"
             );
         }
+    }
+
+    /// Numbers past what their durations can hold are refused by name, not left to panic later.
+    #[test]
+    fn out_of_range_numbers_are_refused() {
+        for (name, v) in [
+            ("ELIGIBILITY_LOOKBACK_HOURS_SPORTS", "3000000000000000"),
+            ("ELIGIBILITY_LOOKBACK_HOURS_SPORTS", "18446744073709551615"),
+            ("OPS_INTERVAL_MINUTES", "99999999999"),
+            ("QUOTE_STALE_SECONDS", "86401"),
+        ] {
+            let e = Settings::from_lookup(&|k| (k == name).then(|| v.to_string())).unwrap_err();
+            assert_eq!(e.name, name, "{v}");
+        }
+        let ok = Settings::from_lookup(&|k| (k == "ELIGIBILITY_LOOKBACK_HOURS_SPORTS").then(|| "720".into())).unwrap();
+        assert_eq!(ok.eligibility_lookback_hours_sports, 720);
     }
 
     #[test]
