@@ -86,7 +86,9 @@ pub async fn sync_kalshi_events(
             limit: 200,
         };
         let mut cursor: Option<String> = None;
+        let mut guard = super::PageGuard::new(format!("kalshi /events?series_ticker={}", series.ticker));
         loop {
+            guard.next(cursor.as_deref().unwrap_or(""))?;
             let page = client.events_page(&q, cursor.as_deref()).await?;
             let mut events = Vec::new();
             for (i, raw) in page.events.iter().flatten().enumerate() {
@@ -153,7 +155,9 @@ async fn series_events(
         limit: 200,
     };
     let mut cursor: Option<String> = None;
+    let mut guard = super::PageGuard::new(format!("kalshi /events?series_ticker={}", series.ticker));
     loop {
+        guard.next(cursor.as_deref().unwrap_or(""))?;
         let page = client.events_page(&q, cursor.as_deref()).await?;
         lock(tally).pages += 1;
         let mut batch = Batch::default();
@@ -214,7 +218,9 @@ async fn series_markets(
     };
     let fees = fee_schedule(Some(series), None);
     let mut cursor: Option<String> = None;
+    let mut guard = super::PageGuard::new(format!("kalshi /markets?series_ticker={}", series.ticker));
     loop {
+        guard.next(cursor.as_deref().unwrap_or(""))?;
         let page = client.markets_page(&q, cursor.as_deref()).await?;
         lock(tally).pages += 1;
         let mut batch = Batch::default();

@@ -8,7 +8,7 @@ mod kalshi;
 /// Polymarket passes.
 mod polymarket;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use crossbook_model::{Event, Market, Topic, Venue};
@@ -212,4 +212,52 @@ where
         closed,
         status,
     })
+}
+
+/// Pages one scan may take: far above any real listing (the largest sports scan is a few
+/// hundred pages), low enough that a venue paging forever is stopped.
+pub const MAX_PAGES: usize = 5_000;
+
+/// Bounds one pagination loop: a cursor (or offset) seen before, or more than [`MAX_PAGES`]
+/// pages, ends the scan with an error naming the venue and the path instead of looping forever.
+#[derive(Debug)]
+pub struct PageGuard {
+    what: String,
+    seen: HashSet<String>,
+}
+
+impl PageGuard {
+    pub fn new(what: impl Into<String>) -> Self {
+        Self { what: what.into(), seen: HashSet::new() }
+    }
+
+    /// Before asking for the page at `position` (a cursor, or an offset).
+    pub fn next(&mut self, position: &str) -> anyhow::Result<()> {
+        if !self.seen.insert(position.to_string()) {
+            anyhow::bail!("{}: the venue sent page {position:?} again; the scan stops", self.what);
+        }
+        if self.seen.len() > MAX_PAGES {
+            anyhow::bail!("{}: more than {MAX_PAGES} pages; the scan stops", self.what);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_asked_twice_or_too_many_pages_end_the_scan() {
+        let mut g = PageGuard::new("kalshi /markets?series_ticker=KXNBAGAME");
+        g.next("").unwrap();
+        g.next("abc").unwrap();
+        let e = g.next("abc").unwrap_err().to_string();
+        assert!(e.contains("kalshi /markets?series_ticker=KXNBAGAME") && e.contains("again"), "{e}");
+        let mut g = PageGuard::new("polymarket /markets?tag_id=1");
+        for offset in 0..MAX_PAGES {
+            g.next(&(offset * 500).to_string()).unwrap();
+        }
+        assert!(g.next("x").unwrap_err().to_string().contains("more than"));
+    }
 }

@@ -117,7 +117,9 @@ async fn scan_events(
     seen: &Mutex<HashSet<String>>,
 ) -> anyhow::Result<()> {
     let mut offset = 0u32;
+    let mut guard = super::PageGuard::new(format!("polymarket /events?tag_id={}", scan.tag.as_deref().unwrap_or("")));
     loop {
+        guard.next(&offset.to_string())?;
         let page = client.events_page(scan.tag.as_deref(), Some(false), MAX_PAGE, offset).await?;
         lock(tally).pages += 1;
         let mut batch = Batch::default();
@@ -172,7 +174,9 @@ async fn scan_markets(
     seen: &Mutex<HashSet<String>>,
 ) -> anyhow::Result<()> {
     let mut offset = 0u32;
+    let mut guard = super::PageGuard::new(format!("polymarket /markets?tag_id={}", scan.tag.as_deref().unwrap_or("")));
     loop {
+        guard.next(&offset.to_string())?;
         let page = client.markets_page(scan.tag.as_deref(), Some(false), MAX_PAGE, offset).await?;
         lock(tally).pages += 1;
         let mut batch = Batch::default();
