@@ -239,3 +239,40 @@ fn bad_log_files_and_non_utf8_settings_stop_startup_by_name() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("DATABASE_URL") && text(&out.stderr).contains("UTF-8"), "{}", text(&out.stderr));
 }
+
+/// `run` stops within its deadline after SIGTERM even while every venue request is failing and
+/// being retried (the compose file's grace period is above it).
+#[test]
+fn run_stops_within_its_deadline_while_the_venues_fail() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_crossbook"))
+        .args(["sim", "--fault", "5xx=1"])
+        .env("LOG_LEVEL", "error")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(sim.stdout.take().unwrap()).lines();
+    let env: Vec<(String, String)> = (0..6)
+        .filter_map(|_| lines.next()?.ok())
+        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .collect();
+    let mut run = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+    run.current_dir(dir.path()).args(["run", "--bind", "127.0.0.1:0"]).env("LOG_LEVEL", "error");
+    for (k, v) in &env {
+        run.env(k, v);
+    }
+    let mut run = run.stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut out = std::io::BufReader::new(run.stdout.take().unwrap()).lines();
+    assert!(out.next().unwrap().unwrap().contains("crossbook running"));
+    // The first ops pass is now retrying 503s.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let asked = std::time::Instant::now();
+    Command::new("kill").args(["-TERM", &run.id().to_string()]).status().unwrap();
+    let status = run.wait().unwrap();
+    let took = asked.elapsed();
+    let _ = sim.kill();
+    let _ = sim.wait();
+    assert!(took < std::time::Duration::from_secs(14), "stopped after {took:?}");
+    assert!(status.success(), "{status:?}");
+}

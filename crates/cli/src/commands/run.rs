@@ -30,6 +30,9 @@ async fn lease(
     Ok(store.try_lease(service, holder, now, now + ttl).await?)
 }
 
+/// How long a stop waits for running passes (the compose file gives the container more).
+const STOP_DEADLINE: Duration = Duration::from_secs(8);
+
 pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyhow::Result<u8> {
     let wanted: Vec<&str> = services.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
     if let Some(bad) = wanted.iter().find(|s| !["ops", "quotes", "monitor", "web"].contains(s)) {
@@ -184,10 +187,16 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
         None
     };
     super::shutdown_signal().await;
-    tracing::info!("stopping: letting running passes finish");
+    tracing::info!("stopping: letting running passes finish ({} s at most)", STOP_DEADLINE.as_secs());
     let _ = stop_tx.send(true);
-    while tasks.join_next().await.is_some() {}
-    p.writer.flush().await;
+    let finished = tokio::time::timeout(STOP_DEADLINE, async { while tasks.join_next().await.is_some() {} }).await;
+    if finished.is_err() {
+        tracing::warn!("stop deadline reached: abandoning the passes still running (their runs stay marked running)");
+        tasks.abort_all();
+    }
+    if tokio::time::timeout(Duration::from_secs(3), p.writer.flush()).await.is_err() {
+        tracing::warn!("stop deadline reached: {} database writes not made", p.writer.stats.depth.get());
+    }
     if let Some(server) = server {
         server.stop().await;
     }
