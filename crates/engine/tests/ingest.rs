@@ -280,3 +280,29 @@ async fn signed_requests_pass_the_simulators_check_and_unsigned_ones_do_not() {
     }
     sim.stop().await;
 }
+
+/// Items that should never be stored are skipped with their reason: a market listed twice in
+/// one page (the first stays), a Kalshi scalar market.
+#[tokio::test]
+async fn duplicates_in_a_page_and_unsupported_markets_are_skipped_with_reasons() {
+    let mut capture = Capture::bundled();
+    let first = capture.kalshi_events[0]["markets"][0].clone();
+    let title = first["title"].as_str().unwrap().to_string();
+    let mut twice = first.clone();
+    twice["title"] = Value::from("the same ticker again");
+    capture.kalshi_events[0]["markets"].as_array_mut().unwrap().push(twice);
+    capture.kalshi_events[1]["markets"][0]["market_type"] = Value::from("scalar");
+    let scalar = capture.kalshi_events[1]["markets"][0]["ticker"].as_str().unwrap().to_string();
+    let sim = sim(&capture, SimConfig::default()).await;
+    let db = TestDb::sqlite().await;
+    let (k, _) = clients(&sim, None);
+    let kr = ingest_kalshi(db.store.clone(), &k, &options(Mode::Split, vec![Topic::Sports]), Arc::new(LogProgress))
+        .await
+        .unwrap();
+    assert_eq!((kr.skipped.get("duplicate"), kr.skipped.get("unsupported")), (Some(&1), Some(&1)), "{:?}", kr.skipped);
+    let stored = db.store.list_markets(&MarketFilter::default()).await.unwrap();
+    let kept = stored.iter().find(|m| m.market.id() == first["ticker"].as_str().unwrap()).unwrap();
+    assert_eq!(kept.market.title, title, "the first listing stays");
+    assert!(stored.iter().all(|m| m.market.id() != scalar));
+    sim.stop().await;
+}

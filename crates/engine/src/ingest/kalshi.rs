@@ -263,8 +263,10 @@ fn market(
     let mut m = match parse_market(&wire, value, fees) {
         Ok(m) => m,
         Err(e) => {
-            tracing::warn!(venue = "kalshi", id = %wire.ticker, path = %format!("{path}.{}", e.field), error = %e, "malformed market skipped");
-            lock(tally).skip("malformed");
+            // An unsupported type is the venue's other product, not a broken payload.
+            let reason = if e.field == "market_type" { "unsupported" } else { "malformed" };
+            tracing::warn!(venue = "kalshi", id = %wire.ticker, path = %format!("{path}.{}", e.field), error = %e, "{reason} market skipped");
+            lock(tally).skip(reason);
             return None;
         }
     };

@@ -159,7 +159,22 @@ where
         let (store, tally, progress) = (store.clone(), tally.clone(), progress.clone());
         tokio::spawn(async move {
             let mut stored = 0u64;
-            while let Some(batch) = rx.recv().await {
+            while let Some(mut batch) = rx.recv().await {
+                // One page naming a market twice is the venue's error: the first stays, the
+                // repeat is a skipped item with its reason.
+                let mut ids = HashSet::new();
+                let before = batch.markets.len();
+                batch.markets.retain(|m| {
+                    let fresh = ids.insert(m.id().to_string());
+                    if !fresh {
+                        tracing::warn!(venue = %venue, market = m.id(), "a page lists this market twice; the repeat is skipped");
+                    }
+                    fresh
+                });
+                if batch.markets.len() < before {
+                    *lock(&tally).skipped.entry("duplicate".into()).or_default() +=
+                        (before - batch.markets.len()) as u64;
+                }
                 if !batch.events.is_empty() {
                     store.upsert_events(&batch.events, now).await?;
                 }

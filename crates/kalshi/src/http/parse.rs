@@ -128,6 +128,10 @@ pub fn parse_event(e: &KalshiEvent, raw: serde_json::Value) -> Result<Event, Par
 
 /// Converts a market. `fees` comes from its series and event.
 pub fn parse_market(m: &KalshiMarket, raw: serde_json::Value, fees: FeeSchedule) -> Result<Market, ParseError> {
+    // Only binary markets pay $1 on one side; a scalar market is no arbitrage leg.
+    if let Some(t) = m.market_type.as_deref().filter(|t| *t != "binary") {
+        return Err(err("market_type", format!("{t:?} is not supported (binary only)")));
+    }
     let ticker = KalshiMarketTicker::new(&m.ticker).map_err(|x| err("ticker", x))?;
     let event_ticker = KalshiEventTicker::new(&m.event_ticker).map_err(|x| err("event_ticker", x))?;
     let status = parse_status(&m.status)?;
@@ -222,6 +226,15 @@ mod tests {
 
     const NEW_MARKET: &str = include_str!("../../test_data/market_new_schema.json");
     const LEGACY_EVENT: &str = include_str!("../../test_data/event_legacy.json");
+
+    #[test]
+    fn a_scalar_market_is_refused_with_its_field() {
+        let mut raw: serde_json::Value = serde_json::from_str(NEW_MARKET).unwrap();
+        raw["market_type"] = serde_json::json!("scalar");
+        let wire: KalshiMarket = serde_json::from_value(raw.clone()).unwrap();
+        let e = parse_market(&wire, raw, fee_schedule(None, None)).unwrap_err();
+        assert_eq!(e.field, "market_type");
+    }
 
     #[test]
     fn parses_a_current_schema_market() {
