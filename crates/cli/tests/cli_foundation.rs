@@ -276,3 +276,64 @@ fn run_stops_within_its_deadline_while_the_venues_fail() {
     assert!(took < std::time::Duration::from_secs(14), "stopped after {took:?}");
     assert!(status.success(), "{status:?}");
 }
+
+/// Two `ingest` and then two `match` processes at once, on a fresh database of each backend:
+/// all succeed (migrations included), and the rows are those of one run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_processes_cooperate_on_both_backends() {
+    use std::io::BufRead;
+    let mut sim = Command::new(env!("CARGO_BIN_EXE_crossbook"))
+        .args(["sim"])
+        .env("LOG_LEVEL", "error")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(sim.stdout.take().unwrap()).lines();
+    let mut env: Vec<(String, String)> = (0..6)
+        .filter_map(|_| lines.next()?.ok())
+        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+        .collect();
+    env.push(("CROSSBOOK_NOW".into(), "2026-01-09T23:50:00Z".into()));
+    let dir = tempfile::tempdir().unwrap();
+    let pg = TestDb::postgres().await;
+    let pg_url = pg.postgres_url().unwrap().to_string();
+    let one = format!("sqlite://{}", dir.path().join("one.db").display());
+    let counts = |url: &str| {
+        let links = crossbook(dir.path(), &["links", "list", "--json"], &[("DATABASE_URL", url)]);
+        let markets = crossbook(dir.path(), &["markets", "list", "--json"], &[("DATABASE_URL", url)]);
+        let n = |o: &Output| serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap().as_array().unwrap().len();
+        (n(&markets), n(&links))
+    };
+    let twice = |url: String, args: &'static [&'static str]| {
+        let env = env.clone();
+        let dir = dir.path().to_path_buf();
+        let spawn = move || {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+            cmd.current_dir(&dir).args(args).env("LOG_LEVEL", "error").env("DATABASE_URL", &url);
+            for (k, v) in &env {
+                cmd.env(k, v);
+            }
+            cmd.spawn().unwrap()
+        };
+        let (mut a, mut b) = (spawn(), spawn());
+        (a.wait().unwrap(), b.wait().unwrap())
+    };
+    // One run, for reference.
+    for args in [&["ingest", "-v", "all"][..], &["match"][..]] {
+        let env: Vec<(&str, &str)> =
+            env.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain([("DATABASE_URL", one.as_str())]).collect();
+        assert!(crossbook(dir.path(), args, &env).status.success());
+    }
+    let reference = counts(&one);
+    assert!(reference.0 > 600 && reference.1 > 200, "{reference:?}");
+    let fresh = format!("sqlite://{}", dir.path().join("two.db").display());
+    for url in [fresh, pg_url] {
+        let (a, b) = twice(url.clone(), &["ingest", "-v", "all"]);
+        assert!(a.success() && b.success(), "two ingests at once on {}", &url[..8]);
+        let (a, b) = twice(url.clone(), &["match"]);
+        assert!(a.success() && b.success(), "two matches at once on {}", &url[..8]);
+        assert_eq!(counts(&url), reference, "the rows of one run on {}", &url[..8]);
+    }
+    let _ = sim.kill();
+    let _ = sim.wait();
+}

@@ -150,10 +150,12 @@ impl RestClient {
         &self.stats
     }
 
-    /// Sends the call, retrying what can be retried, and decodes the JSON body into `T`.
+    /// Sends the call, retrying what can be retried (for [`RETRY_DEADLINE`] at most, whatever
+    /// the venue's `Retry-After` says), and decodes the JSON body into `T`.
     pub async fn json<T: DeserializeOwned>(&self, call: &Call<'_>) -> Result<T, NetError> {
         let venue = self.config.venue;
         let path = url_path(&call.url);
+        let started = std::time::Instant::now();
         let mut attempt = 0;
         loop {
             let result = self.once::<T>(call, &path).await;
@@ -171,6 +173,10 @@ impl RestClient {
                 for (bucket, _) in &call.limits {
                     bucket.penalize(ra);
                 }
+            }
+            if started.elapsed() + wait > RETRY_DEADLINE {
+                tracing::warn!(venue, path = %path, attempt, error = %e, "giving up: retries would pass their deadline");
+                return Err(e);
             }
             self.stats.retries.inc();
             tracing::warn!(venue, path = %path, attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying");
@@ -212,7 +218,7 @@ impl RestClient {
                 ra.or(Some(Duration::ZERO)),
             ));
         }
-        let bytes = resp.bytes().await.map_err(|e| (transport(venue, path, &e), None))?;
+        let bytes = read_capped(resp, venue, path).await?;
         self.stats.latency.observe(sent.elapsed().as_secs_f64());
         if !(200..300).contains(&status) {
             if status >= 500 {
@@ -226,6 +232,33 @@ impl RestClient {
             (e, None)
         })
     }
+}
+
+/// How long one call may spend retrying.
+pub const RETRY_DEADLINE: Duration = Duration::from_secs(120);
+
+/// The largest body a venue may send (the largest real page is a few MB).
+pub const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Reads a body, refusing one over [`MAX_BODY`] before holding it all.
+async fn read_capped(
+    mut resp: reqwest::Response,
+    venue: &'static str,
+    path: &str,
+) -> Result<Vec<u8>, (NetError, Option<Duration>)> {
+    let too_big =
+        || (NetError::Request { venue, detail: format!("{path}: body over {} MiB refused", MAX_BODY >> 20) }, None);
+    if resp.content_length().is_some_and(|n| n as usize > MAX_BODY) {
+        return Err(too_big());
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| (transport(venue, path, &e), None))? {
+        if out.len() + chunk.len() > MAX_BODY {
+            return Err(too_big());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 /// Decodes JSON, naming the path of the first problem.
@@ -254,7 +287,7 @@ fn transport(venue: &'static str, path: &str, e: &reqwest::Error) -> NetError {
 /// `Retry-After` in seconds (HTTP-date is not used by these venues).
 fn retry_after(h: &HeaderMap) -> Option<Duration> {
     let v = h.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    v.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).map(|s| Duration::from_secs_f64(s.min(300.0)))
+    v.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).map(|s| Duration::from_secs_f64(s.min(60.0)))
 }
 
 /// The path of a URL without scheme, host or query: what Kalshi signs.
@@ -294,6 +327,49 @@ mod tests {
             NetError::Malformed { json_path, .. } => assert_eq!(json_path, "markets[1].ticker"),
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A loopback server answering every connection with `head` and then `chunks` chunks of
+    /// 1 MiB (chunked encoding).
+    async fn serve(head: &'static str, chunks: usize) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/big", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = s.read(&mut buf).await;
+                    let _ = s.write_all(head.as_bytes()).await;
+                    let chunk = vec![b' '; 1 << 20];
+                    for _ in 0..chunks {
+                        let _ = s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await;
+                        if s.write_all(&chunk).await.is_err() {
+                            return;
+                        }
+                        let _ = s.write_all(b"\r\n").await;
+                    }
+                    let _ = s.write_all(b"0\r\n\r\n").await;
+                });
+            }
+        });
+        url
+    }
+
+    /// A body past the cap is refused — declared or streamed — without holding it all, and is
+    /// not asked for again.
+    #[tokio::test]
+    async fn bodies_over_the_cap_are_refused() {
+        let client = RestClient::new(RestConfig::new("test")).unwrap();
+        let chunked = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        let url = serve(chunked, (MAX_BODY >> 20) + 2).await;
+        let e = client.json::<serde_json::Value>(&Call::get(url)).await.unwrap_err();
+        assert!(e.to_string().contains("body over 64 MiB"), "{e}");
+        let declared = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 999999999999\r\n\r\n";
+        let url = serve(declared, 0).await;
+        let e = client.json::<serde_json::Value>(&Call::get(url)).await.unwrap_err();
+        assert!(e.to_string().contains("body over 64 MiB"), "{e}");
+        assert_eq!(NetStats::get(&client.stats().requests), 2, "never retried");
     }
 
     #[test]

@@ -51,6 +51,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// SQLite's "database is locked": another process holds the write lock.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) | StoreError::Migration { source: sqlx::Error::Database(e), .. }
+            if e.code().as_deref() == Some("5") || e.code().as_deref() == Some("517"))
+    }
+
     /// Whether retrying later may succeed (connection trouble rather than bad data).
     pub fn is_transient(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed))
@@ -231,10 +237,32 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 }
 
 /// Opens the database at `url` (creating an SQLite file if missing) and applies migrations.
+/// Another process opening a fresh SQLite file at the same moment holds it briefly (WAL set-up,
+/// its migrations): the opening is tried again for up to ten seconds.
 pub async fn open(url: &DatabaseUrl) -> StoreResult<Arc<dyn Store>> {
-    let store = connect(url).await?;
-    store.migrate().await?;
-    Ok(store)
+    let mut waited = std::time::Duration::ZERO;
+    loop {
+        let attempt = async {
+            let store = connect(url).await?;
+            store.migrate().await?;
+            Ok::<_, StoreError>(store)
+        };
+        match attempt.await {
+            Err(e) if e.is_busy() && waited < std::time::Duration::from_secs(10) => {
+                let pause = std::time::Duration::from_millis(100 + jitter_ms(waited));
+                tokio::time::sleep(pause).await;
+                waited += pause;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A pause that differs between processes retrying together (from the clock's nanoseconds).
+fn jitter_ms(seed: std::time::Duration) -> u64 {
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    (u64::from(nanos) ^ seed.as_nanos() as u64) % 150
 }
 
 /// Opens the database at `url` without migrating.

@@ -89,6 +89,10 @@ macro_rules! impl_store {
     ($store:ident, $db:ty, $backend:expr, $migrations:expr, $lock:expr, $unlock:expr) => {
         const MIGRATION_LOCK: Option<&str> = $lock;
         const MIGRATION_UNLOCK: Option<&str> = $unlock;
+        /// How a writing transaction starts. SQLite: IMMEDIATE, which takes the write lock at
+        /// once and so waits out the busy timeout behind another writer (a deferred one that
+        /// upgrades later fails at once with "database is locked").
+        const BEGIN_WRITE: &str = if matches!($backend, crate::Backend::Sqlite) { "BEGIN IMMEDIATE" } else { "BEGIN" };
 
         mod store_impl {
             use std::str::FromStr;
@@ -268,7 +272,17 @@ macro_rules! impl_store {
                     $migrations.iter().copied().filter(|m| !done.contains(&m.version)).collect();
                 for m in pending {
                     let fail = |source| StoreError::Migration { version: m.version, name: m.name, source };
-                    let mut tx = sqlx::Connection::begin(&mut **conn).await?;
+                    // Under the write lock, checked again: another process starting on the same
+                    // database may have applied it meanwhile (PostgreSQL also holds an advisory lock).
+                    let mut tx = sqlx::Connection::begin_with(&mut **conn, super::BEGIN_WRITE).await?;
+                    let again: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                        .bind(m.version)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if again.is_some() {
+                        tx.rollback().await?;
+                        continue;
+                    }
                     // A plain &str runs unprepared, so a file of several statements works on both backends.
                     sqlx::Executor::execute(&mut *tx, m.sql).await.map_err(fail)?;
                     sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
@@ -341,7 +355,7 @@ macro_rules! impl_store {
                     let storable: Vec<std::borrow::Cow<'_, Market>> = markets.iter().map(Market::storable).collect();
                     let storable: Vec<&Market> = storable.iter().map(|m| m.as_ref()).collect();
                     let unique = dedup_last(&storable, |m| market_key(m));
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
                     let mut stored = 0;
                     for chunk in unique.chunks(UPSERT_CHUNK) {
                         let mut qb = QueryBuilder::<$db>::new(format!("INSERT INTO markets ({MARKET_COLUMNS}) "));
@@ -452,7 +466,7 @@ macro_rules! impl_store {
                     let storable: Vec<std::borrow::Cow<'_, Event>> = events.iter().map(Event::storable).collect();
                     let storable: Vec<&Event> = storable.iter().map(|e| e.as_ref()).collect();
                     let unique = dedup_last(&storable, |e| event_key(e));
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
                     let mut stored = 0;
                     for chunk in unique.chunks(UPSERT_CHUNK) {
                         let mut qb = QueryBuilder::<$db>::new(format!("INSERT INTO events ({EVENT_COLUMNS}) "));
@@ -480,7 +494,7 @@ macro_rules! impl_store {
                 }
 
                 async fn update_taxonomy(&self, events: &[Event], markets: &[Market]) -> StoreResult<u64> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
                     let mut n = 0;
                     for e in events {
                         n += sqlx::query(
@@ -535,7 +549,12 @@ macro_rules! impl_store {
                 }
 
                 async fn upsert_link_candidate(&self, c: &LinkCandidate, now: DateTime<Utc>) -> StoreResult<LinkUpsert> {
-                    let mut tx = self.pool.begin().await?;
+                    // A concurrent process may insert the same pair between our look and our
+                    // insert: its unique key refuses ours, and the second try finds the row.
+                    let mut attempt = 0;
+                    loop {
+                    attempt += 1;
+                    let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
                     let same: Option<i64> = sqlx::query_scalar(
                         "SELECT id FROM links WHERE kalshi_ticker = $1 AND poly_market_id = $2 AND poly_outcome_index = $3",
                     )
@@ -575,7 +594,7 @@ macro_rules! impl_store {
                     if let Some(existing) = live {
                         return Ok(LinkUpsert::Conflict { existing: LinkId(existing) });
                     }
-                    let id: i64 = sqlx::query_scalar(
+                    let id: Result<i64, sqlx::Error> = sqlx::query_scalar(
                         "INSERT INTO links (kalshi_ticker, kalshi_event_ticker, poly_market_id, poly_condition_id, \
                          poly_token_id, poly_outcome_index, poly_outcome, kind, line_x100, league, starts_at, score, \
                          reasons, status, rule_reasons, created_at, updated_at) \
@@ -599,7 +618,11 @@ macro_rules! impl_store {
                     .bind(now)
                     .bind(now)
                     .fetch_one(&mut *tx)
-                    .await?;
+                    .await;
+                    let id = match id {
+                        Err(sqlx::Error::Database(e)) if e.is_unique_violation() && attempt == 1 => continue,
+                        other => other?,
+                    };
                     sqlx::query(
                         "INSERT INTO link_decisions (link_id, from_status, to_status, decided_by, reason, decided_at) \
                          VALUES ($1, NULL, 'suggested', 'auto', 'matcher candidate', $2)",
@@ -609,7 +632,8 @@ macro_rules! impl_store {
                     .execute(&mut *tx)
                     .await?;
                     tx.commit().await?;
-                    Ok(LinkUpsert::Inserted(LinkId(id)))
+                    return Ok(LinkUpsert::Inserted(LinkId(id)));
+                    }
                 }
 
                 async fn decide_link(
@@ -620,7 +644,7 @@ macro_rules! impl_store {
                     reason: &str,
                     now: DateTime<Utc>,
                 ) -> StoreResult<Decision> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
                     let row = sqlx::query("SELECT status, decided_by, kalshi_ticker FROM links WHERE id = $1")
                         .bind(id.0)
                         .fetch_optional(&mut *tx)
@@ -807,7 +831,7 @@ macro_rules! impl_store {
                 }
 
                 async fn replace_watchlist(&self, entries: &[WatchEntry], now: DateTime<Utc>) -> StoreResult<()> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
                     sqlx::query("DELETE FROM watchlist").execute(&mut *tx).await?;
                     for e in entries {
                         sqlx::query(
@@ -850,7 +874,7 @@ macro_rules! impl_store {
                     // shared rows in the same order and cannot deadlock.
                     let mut ordered: Vec<&BookSnapshot> = books.iter().collect();
                     ordered.sort_by(|a, b| (a.venue.as_str(), &a.book_id).cmp(&(b.venue.as_str(), &b.book_id)));
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
                     for b in ordered {
                         sqlx::query(
                             "INSERT INTO book_snapshots (venue, book_id, bids, asks, seq, received_at) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -1081,7 +1105,7 @@ macro_rules! impl_store {
                 }
 
                 async fn put_aliases(&self, aliases: &[TeamAlias], now: DateTime<Utc>) -> StoreResult<u64> {
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
                     let mut n = 0;
                     for a in aliases {
                         // A person's row is never overwritten by the matcher.
