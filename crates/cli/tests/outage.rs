@@ -3,86 +3,15 @@
 //! database is back every opportunity and alert record is written. The outage is real: the run
 //! reaches PostgreSQL through a loopback proxy that refuses and cuts its connections.
 
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use common::{Kill, kalshi_key_env, receiver, sim};
 use crossbook_store::testing::TestDb;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-
-struct Kill(Child);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A webhook receiver counting the alerts it gets.
-async fn receiver() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let got = Arc::new(AtomicUsize::new(0));
-    let g = got.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut s, _)) = listener.accept().await else { return };
-            let g = g.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                // Headers, then the body of the declared length.
-                loop {
-                    let Ok(n) = s.read(&mut chunk).await else { return };
-                    if n == 0 {
-                        return;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    let text = String::from_utf8_lossy(&buf).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let len = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
-                            })
-                            .and_then(|v| v.parse::<usize>().ok())
-                            .unwrap_or(0);
-                        if buf.len() >= end + 4 + len {
-                            break;
-                        }
-                    }
-                }
-                g.fetch_add(1, Ordering::SeqCst);
-                let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok").await;
-            });
-        }
-    });
-    (url, got)
-}
-
-/// The test key pair (Kalshi's order-book socket needs a signed connection).
-fn test_key(name: &str) -> String {
-    format!("{}/../kalshi/test_data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn sim() -> (Kill, Vec<(String, String)>) {
-    use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crossbook"))
-        .args(["sim", "--kalshi-public-key", &test_key("test_key_pub.pem")])
-        .env("LOG_LEVEL", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let env = (0..6)
-        .filter_map(|_| lines.next()?.ok())
-        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-        .collect();
-    (Kill(child), env)
-}
 
 async fn health(url: &str) -> serde_json::Value {
     match reqwest::get(format!("{url}/health")).await {
@@ -107,14 +36,10 @@ async fn alerts_go_on_through_a_postgres_outage_and_every_record_lands_after() {
     let (hostport, name) = rest.split_once('/').unwrap();
     let proxy = crossbook_sim::proxy::Proxy::start(hostport.to_string(), Duration::ZERO).await.unwrap();
     let via = format!("{host_start}@{}/{name}", proxy.addr);
-    let (hook, alerts) = receiver().await;
+    let (hook, alerts) = receiver(Duration::ZERO).await;
     let (_sim, env) = sim();
     let sim_api = env.iter().find(|(k, _)| k == "KALSHI_API_URL").unwrap().1.replace("/trade-api/v2", "");
     let dir = tempfile::tempdir().unwrap();
-    // The private key as a user keeps it: readable by its owner alone.
-    let key = dir.path().join("kalshi.pem");
-    std::fs::copy(test_key("test_key_pkcs8.pem"), &key).unwrap();
-    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
     cmd.current_dir(dir.path())
         .args(["run", "--bind", "127.0.0.1:0"])
@@ -122,10 +47,8 @@ async fn alerts_go_on_through_a_postgres_outage_and_every_record_lands_after() {
         .env("ALERT_WEBHOOK_URL", &hook)
         .env("CROSSBOOK_NOW", "2026-01-09T23:50:00Z")
         .env("LOG_LEVEL", "warn")
-        .env("KALSHI_API_KEY_ID", "outage-test")
-        .env("KALSHI_PRIVATE_KEY_PATH", &key)
         .stdout(Stdio::piped());
-    for (k, v) in &env {
+    for (k, v) in env.iter().chain(&kalshi_key_env(dir.path())) {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().unwrap();

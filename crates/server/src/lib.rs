@@ -6,6 +6,8 @@
 
 /// The API's error type.
 mod error;
+/// Accepting connections under time and count bounds.
+pub mod listen;
 /// Prometheus exposition.
 pub mod metrics;
 
@@ -47,7 +49,7 @@ pub struct AppState {
 #[derive(Debug)]
 pub struct ServerHandle {
     pub addr: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -55,7 +57,7 @@ impl ServerHandle {
     /// Stops accepting, lets requests in flight finish.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
         let _ = (&mut self.task).await;
     }
@@ -81,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(refuse_large_bodies))
         .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_cross_origin_changes))
+        .layer(axum::middleware::from_fn(listen::bound_request_time))
         .with_state(state)
 }
 
@@ -145,15 +148,8 @@ pub async fn serve(state: AppState, bind: SocketAddr) -> std::io::Result<ServerH
     let addr = listener.local_addr()?;
     let loopback = state.loopback && addr.ip().is_loopback();
     let app = router(AppState { loopback, ..state });
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app).with_graceful_shutdown(async {
-            let _ = rx.await;
-        });
-        if let Err(e) = served.await {
-            tracing::error!(error = %e, "server stopped");
-        }
-    });
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(listen::serve_connections(listener, app, rx));
     Ok(ServerHandle { addr, shutdown: Some(tx), task })
 }
 

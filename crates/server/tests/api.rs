@@ -290,3 +290,30 @@ async fn a_429_storm_degrades_health_until_it_passes() {
     assert!(rt.conditions.list().is_empty());
     server.stop().await;
 }
+
+/// Slowloris: clients that send half a request and stall are closed once the header time is
+/// up, and while they hang on, other clients are served.
+#[tokio::test]
+async fn half_sent_requests_are_closed_and_do_not_block_others() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let db = TestDb::sqlite().await;
+    let server = start(&db, true, None).await;
+    let mut stalled = Vec::new();
+    for _ in 0..200 {
+        let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").await.unwrap();
+        stalled.push(s);
+    }
+    let started = std::time::Instant::now();
+    let r = reqwest::get(format!("http://{}/health", server.addr)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "served while 200 clients stall");
+    let limit = crossbook_server::listen::HEADER_READ_TIMEOUT + std::time::Duration::from_secs(5);
+    for mut s in stalled {
+        let mut buf = [0u8; 1024];
+        // The server closes (EOF or reset), or answers 408, before the limit.
+        let read = tokio::time::timeout(limit, s.read(&mut buf)).await;
+        assert!(read.is_ok(), "a stalled client still held its connection after {limit:?}");
+    }
+    server.stop().await;
+}

@@ -58,8 +58,12 @@ pub fn fee_schedule(series: Option<&KalshiSeries>, event: Option<&KalshiEvent>) 
     let multiplier = event
         .and_then(|e| e.fee_multiplier_override.clone())
         .or_else(|| series.and_then(|s| s.fee_multiplier.clone()))
-        .and_then(|n| crossbook_model::money::parse_micros(&n.to_string()).ok())
-        .unwrap_or(1_000_000);
+        .map(|n| crossbook_model::money::parse_micros(&n.to_string()).ok())
+        .unwrap_or(Some(1_000_000));
+    // A multiplier that cannot be read, negative (a rebate) or absurd prices nothing.
+    let Some(multiplier) = multiplier.filter(|m| (0..=10_000_000).contains(m)) else {
+        return FeeSchedule::Unpriced;
+    };
     match fee_type.as_str() {
         "quadratic" => FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 0, multiplier },
         "quadratic_with_maker_fees" => {
@@ -89,7 +93,7 @@ pub fn order_rules(raw: &serde_json::Value) -> crossbook_model::OrderRules {
         .filter_map(|r| {
             Some(GridRange { start: micros(&r["start"])?, end: micros(&r["end"])?, step: micros(&r["step"])? })
         })
-        .filter(|r| r.step > 0 && r.start < r.end)
+        .filter(|r| r.step > 0 && 0 <= r.start && r.start < r.end && r.end <= 1_000_000)
         .collect();
     let grid = if !ranges.is_empty() {
         PriceGrid(ranges)
@@ -140,6 +144,9 @@ pub fn parse_market(m: &KalshiMarket, raw: serde_json::Value, fees: FeeSchedule)
     let last = price("last_price_dollars", &m.last_price_dollars, m.last_price)?;
     if let Some(v) = &m.volume_fp {
         v.parse::<Qty>().map_err(|e| err("volume_fp", e))?;
+    }
+    if let Some(v) = m.volume.filter(|v| *v < 0) {
+        return Err(err("volume", format!("{v} is negative")));
     }
     // Indicative YES price: the mid of a real two-sided quote, else the last trade.
     let indicative = match (yes_bid, yes_ask) {
@@ -308,6 +315,14 @@ mod tests {
             fee_schedule(Some(&half), None),
             FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 0, multiplier: 500_000 }
         );
+        // A rebate or an unreadable multiplier prices nothing rather than guessing 1.
+        for bad in ["-1", "1e30"] {
+            let series: KalshiSeries = serde_json::from_str(&format!(
+                r#"{{"ticker": "KXNBAGAME", "fee_type": "quadratic", "fee_multiplier": {bad}}}"#
+            ))
+            .unwrap();
+            assert_eq!(fee_schedule(Some(&series), None), FeeSchedule::Unpriced, "{bad}");
+        }
     }
 
     #[test]

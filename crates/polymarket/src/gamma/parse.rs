@@ -89,8 +89,43 @@ pub fn parse_event(e: &GammaEvent, raw: serde_json::Value) -> Result<Event, Pars
     })
 }
 
+/// The largest dollar or share amount believed (a trillion): more is a corrupt payload.
+const MAX_AMOUNT: f64 = 1e12;
+
+/// Refuses a market whose numbers cannot be true: an order rule out of its range (they decide
+/// what is bought), a negative or absurd liquidity or volume. A field that is absent is fine.
+fn check_ranges(raw: &serde_json::Value) -> Result<(), ParseError> {
+    let number = |field: &'static str| -> Result<Option<f64>, ParseError> {
+        match &raw[field] {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::Number(n) => Ok(n.as_f64()),
+            serde_json::Value::String(s) if s.trim().is_empty() => Ok(None),
+            serde_json::Value::String(s) => {
+                s.trim().parse::<f64>().map(Some).map_err(|_| err(field, format!("not a number: {s:?}")))
+            }
+            other => Err(err(field, format!("not a number: {other}"))),
+        }
+    };
+    let within = |field: &'static str, low: f64, high: f64, open_low: bool| -> Result<(), ParseError> {
+        match number(field)? {
+            Some(v) if !v.is_finite() || v > high || v < low || (open_low && v == low) => {
+                Err(err(field, format!("{v} is out of range")))
+            }
+            _ => Ok(()),
+        }
+    };
+    within("orderMinSize", 0.0, 1e6, true)?;
+    within("orderPriceMinTickSize", 0.0, 0.1, true)?;
+    within("secondsDelay", 0.0, 3600.0, false)?;
+    for field in ["liquidityNum", "volumeNum", "liquidity", "volume"] {
+        within(field, 0.0, MAX_AMOUNT, false)?;
+    }
+    Ok(())
+}
+
 /// A market of event `event_id` (from the nesting, or the market's own `events`).
 pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Value) -> Result<Market, ParseError> {
+    check_ranges(&raw)?;
     let market_id = PolyMarketId::new(&m.id).map_err(|x| err("id", x))?;
     let event_id = event_id
         .map(str::to_string)
@@ -117,10 +152,20 @@ pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Va
         outcomes.push(Outcome { name, token_id, price, side: None });
     }
     let fees = match (&m.fee_schedule, m.fees_enabled) {
-        (Some(s), _) => FeeSchedule::PolymarketCurve {
-            rate: crossbook_model::money::parse_micros(&s.rate.to_string()).map_err(|x| err("feeSchedule.rate", x))?,
-            exponent: s.exponent.unwrap_or(1),
-        },
+        (Some(s), _) => {
+            // A negative rate would make fees a rebate and every edge look larger than it is.
+            let rate = crossbook_model::money::parse_micros(&s.rate.to_string())
+                .map_err(|x| err("feeSchedule.rate", x))
+                .and_then(|r| match r {
+                    0..=1_000_000 => Ok(r),
+                    _ => Err(err("feeSchedule.rate", format!("{} is out of range 0..1", s.rate))),
+                })?;
+            let exponent = s.exponent.unwrap_or(1);
+            if exponent > 8 {
+                return Err(err("feeSchedule.exponent", format!("{exponent} is out of range 0..8")));
+            }
+            FeeSchedule::PolymarketCurve { rate, exponent }
+        }
         (None, Some(true)) => FeeSchedule::PolymarketCurve { rate: SPORTS_FEE_RATE_MICROS, exponent: 1 },
         (None, _) => FeeSchedule::Free,
     };
@@ -223,5 +268,28 @@ mod tests {
             parse_market(&m, Some("9"), serde_json::json!({})).unwrap().fees,
             FeeSchedule::PolymarketCurve { rate: 17_500, exponent: 1 }
         );
+    }
+
+    /// Numbers that cannot be true refuse the market, naming the field: a negative fee rate
+    /// (a rebate that would inflate every edge), order rules out of range, absurd amounts.
+    #[test]
+    fn impossible_numbers_are_refused_by_field() {
+        let refused = |raw: serde_json::Value| {
+            let m: GammaMarket = serde_json::from_value(raw.clone()).unwrap();
+            parse_market(&m, Some("9"), raw).unwrap_err().field
+        };
+        let rate = serde_json::json!({"id": "1", "feeSchedule": {"rate": -0.03, "exponent": 1}});
+        assert_eq!(refused(rate), "feeSchedule.rate");
+        assert_eq!(refused(serde_json::json!({"id": "1", "orderMinSize": -5})), "orderMinSize");
+        assert_eq!(refused(serde_json::json!({"id": "1", "orderMinSize": 0})), "orderMinSize");
+        assert_eq!(refused(serde_json::json!({"id": "1", "orderPriceMinTickSize": 0.5})), "orderPriceMinTickSize");
+        assert_eq!(refused(serde_json::json!({"id": "1", "secondsDelay": -3})), "secondsDelay");
+        assert_eq!(refused(serde_json::json!({"id": "1", "liquidityNum": -100.5})), "liquidityNum");
+        assert_eq!(refused(serde_json::json!({"id": "1", "volumeNum": 1e30})), "volumeNum");
+        assert_eq!(refused(serde_json::json!({"id": "1", "volume": "-12"})), "volume");
+        let fine = serde_json::json!({"id": "1", "orderMinSize": 5, "orderPriceMinTickSize": 0.01, "secondsDelay": 3,
+            "liquidityNum": 1200.5, "volume": "34000.1", "feeSchedule": {"rate": 0.03, "exponent": 1}});
+        let m: GammaMarket = serde_json::from_value(fine.clone()).unwrap();
+        assert!(parse_market(&m, Some("9"), fine).is_ok());
     }
 }
