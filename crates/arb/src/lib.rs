@@ -317,6 +317,7 @@ fn opportunity(
         roi,
         in_play,
         order_delay_s: in_play.then(|| legs.iter().map(|l| l.rules.in_play_delay_s).max().unwrap_or(0)),
+        urls: None,
     })
 }
 

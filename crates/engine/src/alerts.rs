@@ -59,7 +59,7 @@ impl SinkKind {
 pub fn describe(o: &Opportunity) -> String {
     let legs: Vec<String> = o.legs.iter().map(crate::reports::leg_text).collect();
     format!(
-        "crossbook: {} {} arbitrage — buy {} | {}{}{}",
+        "crossbook: {} {} arbitrage — buy {} | {}{}{}{}",
         o.league.map(|l| l.code()).unwrap_or("-"),
         o.kind,
         legs.join(" + "),
@@ -67,6 +67,10 @@ pub fn describe(o: &Opportunity) -> String {
         o.starts_at.map(|t| format!(" | starts {}", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default(),
         o.rule_risk
             .map(|r| format!(" | settlement rules: {} — {}", r.as_str(), o.rule_reasons.join("; ")))
+            .unwrap_or_default(),
+        o.urls
+            .as_ref()
+            .map(|u| format!(" | {}{}", u.kalshi, u.polymarket.as_ref().map(|p| format!(" · {p}")).unwrap_or_default()))
             .unwrap_or_default()
     )
 }

@@ -95,6 +95,8 @@ struct Watched {
     /// The Polymarket event's stored payload and slug (the game-status gate reads them).
     event: Option<serde_json::Value>,
     slug: Option<String>,
+    /// The two games' pages on the venues' sites (alerts and the dashboard link them).
+    urls: crossbook_model::VenueUrls,
 }
 
 /// The watched confirmed links, read from the store (without the desk's lock held).
@@ -132,6 +134,11 @@ impl LinkSet {
                     kalshi_rules: crossbook_kalshi::http::parse::order_rules(&km.raw),
                     poly_rules: crossbook_polymarket::gamma::parse::order_rules(&pm.raw),
                     other: other_outcome(pm, c.poly_outcome_index),
+                    urls: crossbook_model::VenueUrls::new(
+                        km.series.as_deref().unwrap_or(c.kalshi_ticker.series_prefix()),
+                        c.kalshi_event_ticker.as_str(),
+                        slug.as_deref(),
+                    ),
                     link: link.clone(),
                     event,
                     slug,
@@ -237,6 +244,37 @@ pub struct Desk {
     status: Arc<StreamStatus>,
     /// Whether the database's open opportunities were taken over.
     adopted: bool,
+    /// Each link's last chart point written.
+    last_sample: HashMap<LinkId, crossbook_store::QuoteSample>,
+}
+
+/// A link's chart gets a point when its prices or edge change, at most this often …
+const SAMPLE_EVERY: Duration = Duration::seconds(1);
+/// … and at least this often while its books are evaluated.
+const SAMPLE_HEARTBEAT: Duration = Duration::seconds(60);
+
+/// The top of a link's books now, and its opportunity's edge: a chart point.
+fn quote_sample(
+    id: LinkId,
+    kalshi: Option<&OrderBook>,
+    poly_yes: Option<&OrderBook>,
+    poly_no: Option<&OrderBook>,
+    edge: Option<Money>,
+    now: DateTime<Utc>,
+) -> crossbook_store::QuoteSample {
+    let ask = |b: Option<&OrderBook>| b.and_then(|b| b.asks.best()).map(|l| l.price);
+    crossbook_store::QuoteSample {
+        link_id: id,
+        at: now,
+        kalshi_yes: ask(kalshi),
+        // Buying NO at 1 − p is selling YES to the best YES bid p.
+        kalshi_no: kalshi
+            .and_then(|b| b.bids.best())
+            .and_then(|l| crossbook_model::Price::from_micros(crossbook_model::money::SCALE - l.price.micros()).ok()),
+        poly_yes: ask(poly_yes),
+        poly_no: ask(poly_no),
+        edge,
+    }
 }
 
 impl Desk {
@@ -257,6 +295,7 @@ impl Desk {
             alerter,
             status,
             adopted: false,
+            last_sample: HashMap::new(),
         }
     }
 
@@ -596,8 +635,27 @@ impl Desk {
             })
         };
         match o {
-            Some(o) => self.record(draw, THREE_WAY, o, now, d),
+            Some(mut o) => {
+                o.urls = self.links.links.get(&draw).map(|w| w.urls.clone());
+                self.record(draw, THREE_WAY, o, now, d)
+            }
             None => self.close_three(draw, now),
+        }
+    }
+
+    /// Sends a link's chart point to the writer when it says something new (see
+    /// [`SAMPLE_EVERY`] and [`SAMPLE_HEARTBEAT`]).
+    fn sample(&mut self, q: crossbook_store::QuoteSample) {
+        let due = match self.last_sample.get(&q.link_id) {
+            None => true,
+            Some(last) => {
+                let since = q.at - last.at;
+                since >= SAMPLE_HEARTBEAT || (since >= SAMPLE_EVERY && !q.same_values(last))
+            }
+        };
+        if due {
+            self.last_sample.insert(q.link_id, q.clone());
+            self.writer.send(Write::Samples(vec![q]));
         }
     }
 
@@ -636,10 +694,15 @@ impl Desk {
                 ),
                 _ => None,
             };
-            let Some((direction, o)) = result else {
+            let poly_other = w.other.as_ref().and_then(|(t, _)| self.books.get(Venue::Polymarket, t));
+            let sample = quote_sample(id, kalshi, same, poly_other, result.as_ref().map(|(_, o)| o.edge), now);
+            let urls = w.urls.clone();
+            self.sample(sample);
+            let Some((direction, mut o)) = result else {
                 self.close(id, now);
                 continue;
             };
+            o.urls = Some(urls);
             for (slot, at) in [(0, kalshi_at), (1, poly_at)].into_iter().filter_map(|(i, t)| Some((i, t?))) {
                 self.status.latencies.quote_age[slot].observe((now - at).num_milliseconds().max(0) as f64 / 1000.0);
             }

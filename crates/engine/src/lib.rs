@@ -26,6 +26,8 @@ pub mod leagues;
 pub mod metrics;
 /// The live-events monitor.
 pub mod monitor;
+/// The operations chart's recent points.
+pub mod ops_history;
 /// The pipeline as steps.
 pub mod pipeline;
 /// Quotes over REST and arbitrage on them.

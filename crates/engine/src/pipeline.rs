@@ -18,6 +18,9 @@ use crate::watchlist::{WatchConfig, sync_watchlist};
 use crate::writer::Writer;
 use crate::{Clock, Settings, Venues};
 
+/// How long the links' chart points are kept.
+pub const SAMPLE_RETENTION: chrono::Duration = chrono::Duration::hours(48);
+
 /// Everything the steps need.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
@@ -38,6 +41,8 @@ pub struct Pipeline {
     pub streams: Arc<StreamStatus>,
     /// What the watchdog finds wrong with the process.
     pub conditions: crate::watchdog::Conditions,
+    /// Requests, 429s and book ages over the last day.
+    pub ops: crate::ops_history::OpsHistory,
     /// Bumped by every watchlist rebuild: the quotes service restarts its sockets on it.
     pub watch_generation: tokio::sync::watch::Sender<u64>,
     settings: Settings,
@@ -81,6 +86,7 @@ impl Pipeline {
             streams,
             watch_generation: tokio::sync::watch::channel(0).0,
             conditions: crate::watchdog::Conditions::default(),
+            ops: crate::ops_history::OpsHistory::default(),
             settings: settings.clone(),
             clock,
             store,
@@ -111,8 +117,11 @@ impl Pipeline {
         run_matching(&*self.store, &self.review, self.clock.now()).await
     }
 
+    /// Rebuilds the watchlist (and drops chart points past [`SAMPLE_RETENTION`]).
     pub async fn watchlist(&self) -> anyhow::Result<usize> {
-        let n = sync_watchlist(&*self.store, &self.watch, self.clock.now()).await?.len();
+        let now = self.clock.now();
+        let n = sync_watchlist(&*self.store, &self.watch, now).await?.len();
+        self.store.prune_quote_samples(now - SAMPLE_RETENTION).await?;
         self.watch_generation.send_modify(|g| *g += 1);
         Ok(n)
     }
@@ -137,6 +146,7 @@ impl Pipeline {
             writer: self.writer.clone(),
             desk: self.desk.clone(),
             conditions: self.conditions.clone(),
+            ops: self.ops.clone(),
         }
     }
 

@@ -52,6 +52,7 @@ pub fn opportunity_row(o: &crossbook_store::StoredOpportunity) -> Value {
     v["last_seen"] = json!(o.last_seen);
     v["lifetime_s"] = json!((o.last_seen - o.first_seen).num_seconds().max(0));
     v["peak_edge"] = json!(o.best_edge);
+    v["closed_at"] = json!(o.closed_at);
     v
 }
 

@@ -162,4 +162,6 @@ pub struct RuntimeState {
     pub desk: SharedDesk,
     /// What is wrong with the process now (the watchdog keeps it).
     pub conditions: crate::watchdog::Conditions,
+    /// Requests, 429s and book ages over the last day (the watchdog records them).
+    pub ops: crate::ops_history::OpsHistory,
 }

@@ -64,6 +64,16 @@ impl Watchdog {
     ) -> (Vec<String>, Vec<String>) {
         let mut present: BTreeMap<String, String> = BTreeMap::new();
         if let Some(v) = venues {
+            let totals = [
+                ("kalshi", v.kalshi.rest().stats()),
+                ("gamma", v.gamma.rest().stats()),
+                ("clob", v.clob.rest().stats()),
+            ]
+            .map(|(api, s)| (api, s.requests.get(), s.rate_limited.get(), s.server_errors.get() + s.malformed.get()));
+            let freshness = crate::ops_history::freshness(&crate::desk::lock(&rt.desk).books, now);
+            rt.ops.record(now, &totals, freshness);
+        }
+        if let Some(v) = venues {
             for (api, stats) in [
                 ("kalshi", v.kalshi.rest().stats()),
                 ("gamma", v.gamma.rest().stats()),

@@ -37,6 +37,8 @@ pub enum Write {
     CloseUnseen { seen_since: DateTime<Utc>, at: DateTime<Utc> },
     /// Books' newest snapshots.
     Books(Vec<BookSnapshot>),
+    /// Points of the links' price and edge charts.
+    Samples(Vec<crossbook_store::QuoteSample>),
     /// An alert raised (its delivery already under way); `about` names the opportunity's link
     /// and direction, whose row id the writer fills in. `uid` names it to later outcomes.
     Alert { uid: u64, record: Box<AlertRecord>, about: Option<(LinkId, &'static str)> },
@@ -121,11 +123,15 @@ fn kind(w: &Write) -> &'static str {
         Write::Opportunity { .. } => "opportunity",
         Write::CloseLink { .. } | Write::CloseUnseen { .. } => "close",
         Write::Books(_) => "books",
+        Write::Samples(_) => "samples",
         Write::Alert { .. } => "alert",
         Write::AlertOutcome { .. } => "alert_outcome",
         Write::Flush(_) => "flush",
     }
 }
+
+/// Chart points held while the database is away, at most.
+const MAX_PENDING_SAMPLES: usize = 50_000;
 
 /// Writes waiting to be applied, in order, repeated updates of one opportunity merged.
 #[derive(Debug, Default)]
@@ -134,6 +140,7 @@ struct Pending {
     /// Index in `ops` of the last write about each link (merging stops at a close).
     last_of_link: HashMap<(LinkId, &'static str), usize>,
     books: HashMap<(crossbook_model::Venue, String), BookSnapshot>,
+    samples: Vec<crossbook_store::QuoteSample>,
     /// Writes taken off the queue (for the depth figure).
     taken: i64,
 }
@@ -146,6 +153,11 @@ impl Pending {
                 for s in snaps {
                     self.books.insert((s.venue, s.book_id.clone()), s);
                 }
+            }
+            // Chart points are the first thing given up when the database is away for long.
+            Write::Samples(samples) => {
+                let room = MAX_PENDING_SAMPLES.saturating_sub(self.samples.len());
+                self.samples.extend(samples.into_iter().take(room));
             }
             Write::Opportunity { o, direction, first_seen, last_seen } => {
                 if let Some(&i) = self.last_of_link.get(&(o.link_id, direction))
@@ -173,7 +185,7 @@ impl Pending {
     }
 
     fn is_empty(&self) -> bool {
-        self.ops.is_empty() && self.books.is_empty()
+        self.ops.is_empty() && self.books.is_empty() && self.samples.is_empty()
     }
 
     /// Rebuilds the merge index after applied writes were taken off the front.
@@ -275,6 +287,11 @@ async fn apply(
         stats.written.inc_by(snaps.len() as u64);
         p.books.clear();
     }
+    if !p.samples.is_empty() {
+        store.save_quote_samples(&p.samples).await?;
+        stats.written.inc_by(p.samples.len() as u64);
+        p.samples.clear();
+    }
     let mut done = 0;
     let result = async {
         for w in &p.ops {
@@ -302,8 +319,8 @@ async fn apply(
                         store.update_alert(id, status, *attempts, error.as_deref(), *sent_at).await?;
                     }
                 }
-                // Books never stay in `ops` (they are merged by book), nor flushes' work.
-                Write::Books(_) | Write::Flush(_) => {}
+                // Books and samples never stay in `ops` (they are gathered apart), nor flushes' work.
+                Write::Books(_) | Write::Samples(_) | Write::Flush(_) => {}
             }
             done += 1;
             stats.written.inc();

@@ -91,6 +91,12 @@ async fn one_alert_per_opportunity_within_the_cooldown_in_discord_shape() {
     assert_eq!(path, "/api/webhooks/1/secret-token");
     let content = body["content"].as_str().unwrap();
     assert!(content.contains("KXNBAGAME-26JAN09NOPWAS-NOP") && content.contains("Wizards"), "{content}");
+    // Both games' pages, to act on it.
+    assert!(
+        content.contains("https://kalshi.com/markets/kxnbagame/kxnbagame-26jan09nopwas")
+            && content.contains("https://polymarket.com/event/nba-nop-was-2026-01-09"),
+        "{content}"
+    );
     let alerts = s.db.store.list_alerts(10).await.unwrap();
     assert_eq!(alerts.len(), 1);
     assert_eq!((alerts[0].sink.as_str(), alerts[0].status.as_str()), ("discord", "sent"));

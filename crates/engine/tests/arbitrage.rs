@@ -39,6 +39,17 @@ async fn planted_arbitrage_is_reported_with_hand_worked_figures() {
             .iter()
             .all(|l| !rematch.contains(&l.token_id.clone().unwrap_or_default())))
     );
+    // The link's chart point: both venues' best asks and the edge.
+    let since = s.clock.now() - chrono::Duration::minutes(1);
+    let points = s.db.store.quote_samples(mil.link_id, since, 10).await.unwrap();
+    let p = points.last().expect("a chart point for MIL@LAL");
+    let price = |v: Option<crossbook_model::Price>| v.map(|p| p.to_string());
+    assert_eq!(
+        (price(p.kalshi_yes), price(p.kalshi_no), price(p.poly_yes), price(p.poly_no)),
+        (Some("0.42".into()), Some("0.6".into()), Some("0.6".into()), Some("0.53".into())),
+        "Kalshi YES ask, NO ask (1 − best YES bid 0.40), Bucks and Lakers asks"
+    );
+    assert_eq!(p.edge, Some(mil.edge));
     // A second pass refreshes the same opportunities, it does not duplicate them.
     poll_once(&s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
     let again = s.db.store.list_open_opportunities().await.unwrap();

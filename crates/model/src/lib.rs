@@ -34,6 +34,6 @@ pub use market::{
     Event, FeeSchedule, Line, Market, MarketKind, MarketRef, MarketStatus, Outcome, Participant, Subject,
 };
 pub use money::{DecimalError, Money, Price, Qty, Rounding};
-pub use opportunity::{Capital, Leg, Opportunity, QuoteAges, Side};
+pub use opportunity::{Capital, Leg, Opportunity, QuoteAges, Side, VenueUrls};
 pub use order_rules::{GridRange, OrderRules, PriceGrid};
 pub use venue::Venue;

@@ -94,4 +94,24 @@ pub struct Opportunity {
     /// Seconds the slowest venue holds a marketable order while the game is live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_delay_s: Option<u32>,
+    /// The two markets' pages on the venues' sites.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urls: Option<VenueUrls>,
+}
+
+/// Where a person finds a linked pair on the venues' sites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VenueUrls {
+    /// Kalshi's page of the game (series and event ticker).
+    pub kalshi: String,
+    /// Polymarket's page of the game (its event slug), when the slug is known.
+    pub polymarket: Option<String>,
+}
+
+impl VenueUrls {
+    /// The pages of a Kalshi event of `series` and a Polymarket event of `slug`.
+    pub fn new(series: &str, event_ticker: &str, slug: Option<&str>) -> Self {
+        let kalshi = format!("https://kalshi.com/markets/{}/{}", series.to_lowercase(), event_ticker.to_lowercase());
+        Self { kalshi, polymarket: slug.map(|s| format!("https://polymarket.com/event/{s}")) }
+    }
 }

@@ -79,11 +79,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/links/{id}/reject", post(reject))
         .route("/api/watchlist", get(watchlist))
         .route("/api/opportunities", get(opportunities))
+        .route("/api/opportunities/history", get(opportunity_history))
+        .route("/api/links/{id}/history", get(link_history))
+        .route("/api/ops/history", get(ops_history))
         .route("/api/alerts", get(alerts))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(refuse_large_bodies))
         .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_cross_origin_changes))
         .layer(axum::middleware::from_fn(listen::bound_request_time))
+        .layer(axum::Extension(HealthCache::default()))
         .with_state(state)
 }
 
@@ -156,8 +160,41 @@ pub async fn serve(state: AppState, bind: SocketAddr) -> std::io::Result<ServerH
 /// How long a venue socket may stay down before health says degraded.
 const STREAM_OUTAGE_LIMIT: chrono::Duration = chrono::Duration::seconds(30);
 
-async fn health(State(s): State<AppState>) -> Response {
-    let mut report = crossbook_engine::health::check(&*s.store, s.clock.now(), s.live_threshold).await;
+/// The database's part of health is read at most this often, by one request at a time: many
+/// clients asking at once, or a busy pool, never make many reads.
+const HEALTH_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The last database health read, and when it was made.
+#[derive(Debug, Clone, Default)]
+struct HealthCache(Arc<tokio::sync::Mutex<Option<(std::time::Instant, crossbook_engine::health::HealthReport)>>>);
+
+impl HealthCache {
+    /// The cached report while fresh, else a new read (the others wait for it and share it).
+    async fn report(&self, s: &AppState) -> crossbook_engine::health::HealthReport {
+        let mut cached = self.0.lock().await;
+        if let Some((at, r)) = cached.as_ref()
+            && at.elapsed() < HEALTH_TTL
+        {
+            return r.clone();
+        }
+        let fresh = crossbook_engine::health::check(&*s.store, s.clock.now(), s.live_threshold).await;
+        // Under `run`, a read that found no free connection while the writer's writes succeed
+        // means a busy pool, not a database down: the last good read stands.
+        let writes_ok = s
+            .runtime
+            .as_ref()
+            .is_some_and(|rt| rt.writer.stats.failing_since.load(std::sync::atomic::Ordering::Relaxed) == 0);
+        let report = match cached.take() {
+            Some((_, last)) if fresh.database == crossbook_engine::health::Level::Down && writes_ok => last,
+            _ => fresh,
+        };
+        *cached = Some((std::time::Instant::now(), report.clone()));
+        report
+    }
+}
+
+async fn health(State(s): State<AppState>, axum::Extension(cache): axum::Extension<HealthCache>) -> Response {
+    let mut report = cache.report(&s).await;
     let mut body = serde_json::to_value(&report).unwrap_or(Value::Null);
     if let Some(board) = &s.services {
         if board.degraded() && report.status == crossbook_engine::health::Level::Healthy {
@@ -359,6 +396,44 @@ async fn watchlist(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
 async fn opportunities(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let open = s.store.list_open_opportunities().await?;
     Ok(Json(Value::Array(open.iter().map(crossbook_engine::reports::opportunity_row).collect())))
+}
+
+/// How far back a chart looks: `?hours=` (1 to 48, default 24).
+#[derive(Debug, serde::Deserialize)]
+struct Window {
+    hours: Option<u32>,
+}
+
+impl Window {
+    fn since(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        now - chrono::Duration::hours(i64::from(self.hours.unwrap_or(24).clamp(1, 48)))
+    }
+}
+
+/// Every opportunity open at some time in the window, with when it opened and closed: the
+/// day's timeline.
+async fn opportunity_history(State(s): State<AppState>, Query(w): Query<Window>) -> Result<Json<Value>, ApiError> {
+    let rows = s.store.opportunities_since(w.since(s.clock.now())).await?;
+    Ok(Json(Value::Array(rows.iter().map(crossbook_engine::reports::opportunity_row).collect())))
+}
+
+/// A link's prices on both venues and its edge over the window.
+async fn link_history(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Query(w): Query<Window>,
+) -> Result<Json<Value>, ApiError> {
+    let samples = s.store.quote_samples(LinkId(id), w.since(s.clock.now()), 5000).await?;
+    Ok(Json(json!({"link_id": id, "samples": samples})))
+}
+
+/// Venue requests, 429s and failures per interval and the books' ages (under `run` only: the
+/// process keeps them).
+async fn ops_history(State(s): State<AppState>, Query(w): Query<Window>) -> Json<Value> {
+    match &s.runtime {
+        Some(rt) => Json(json!({"available": true, "points": rt.ops.since(w.since(s.clock.now()))})),
+        None => Json(json!({"available": false, "points": []})),
+    }
 }
 
 async fn alerts(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {

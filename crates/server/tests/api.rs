@@ -112,7 +112,16 @@ fn desk(db: &TestDb) -> (crossbook_engine::desk::SharedDesk, crossbook_engine::r
         alerts: Default::default(),
     };
     let desk = std::sync::Arc::new(std::sync::Mutex::new(Desk::new(cfg, writer.clone(), None, streams.clone())));
-    (desk.clone(), crossbook_engine::runtime::RuntimeState { streams, writer, desk, conditions: Default::default() })
+    (
+        desk.clone(),
+        crossbook_engine::runtime::RuntimeState {
+            streams,
+            writer,
+            desk,
+            conditions: Default::default(),
+            ops: Default::default(),
+        },
+    )
 }
 
 async fn health_of(server: &crossbook_server::ServerHandle) -> serde_json::Value {
@@ -230,12 +239,35 @@ async fn incompatible_needs_force_and_a_rejection_closes_at_once() {
         roi: Money::ZERO,
         in_play: false,
         order_delay_s: None,
+        urls: None,
     };
     db.store.upsert_opportunity(&o, "kalshi_yes", now, now).await.unwrap();
     assert_eq!(db.store.list_open_opportunities().await.unwrap().len(), 1);
     assert_eq!(http.post(url("reject")).send().await.unwrap().status(), 200);
     assert!(db.store.list_open_opportunities().await.unwrap().is_empty(), "closed at once");
     assert!(crossbook_engine::desk::lock(&desk).open().is_empty());
+    // The day's timeline keeps it, closed.
+    let day: serde_json::Value = http
+        .get(format!("http://{}/api/opportunities/history", server.addr))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(day.as_array().map(Vec::len), Some(1), "{day}");
+    assert_eq!((day[0]["link_id"].as_i64(), day[0]["closed_at"].is_string()), (Some(id.0), true), "{day}");
+    // The operations chart's points, which the watchdog records under `run`.
+    let totals = [("kalshi", 120, 7, 1), ("gamma", 30, 0, 0), ("clob", 60, 0, 2)];
+    rt.ops.record(now - chrono::Duration::seconds(15), &totals.map(|(a, r, l, f)| (a, r / 2, l / 2, f / 2)), vec![]);
+    rt.ops.record(now, &totals, vec![]);
+    let ops: serde_json::Value =
+        http.get(format!("http://{}/api/ops/history?hours=1", server.addr)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ops["available"], true);
+    assert_eq!(
+        ops["points"][1]["apis"][0],
+        serde_json::json!({"api": "kalshi", "requests": 60, "rate_limited": 4, "failed": 1})
+    );
     server.stop().await;
 }
 
@@ -247,6 +279,9 @@ async fn a_cross_origin_change_is_refused() {
     let server = start(&db, true, None).await;
     let url = format!("http://{}/api/links/{}/reject", server.addr, id.0);
     let http = reqwest::Client::new();
+    let ops: serde_json::Value =
+        http.get(format!("http://{}/api/ops/history", server.addr)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ops["available"], false, "kept by run only");
     let r = http.post(&url).header("Origin", "https://evil.example").send().await.unwrap();
     assert_eq!(r.status(), 403);
     let r = http.post(&url).header("Sec-Fetch-Site", "cross-site").send().await.unwrap();
@@ -315,5 +350,37 @@ async fn half_sent_requests_are_closed_and_do_not_block_others() {
         let read = tokio::time::timeout(limit, s.read(&mut buf)).await;
         assert!(read.is_ok(), "a stalled client still held its connection after {limit:?}");
     }
+    server.stop().await;
+}
+
+/// Health under read load: 200 clients asking for health while 200 others read the API all
+/// hear the database is healthy (one database read serves them, not one each from a pool the
+/// load has taken).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_under_read_load_tells_the_truth() {
+    let db = TestDb::sqlite().await;
+    let (_desk, rt) = desk(&db);
+    let server = run_server(&db, Utc::now(), &rt).await;
+    let http = reqwest::Client::new();
+    let base = format!("http://{}", server.addr);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..400 {
+        let (http, base) = (http.clone(), base.clone());
+        tasks.spawn(async move {
+            if i % 2 == 0 {
+                let _ = http.get(format!("{base}/api/links")).send().await;
+                None
+            } else {
+                let h: serde_json::Value = http.get(format!("{base}/health")).send().await.ok()?.json().await.ok()?;
+                Some(h["database"].clone())
+            }
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(r) = tasks.join_next().await {
+        answers.extend(r.unwrap());
+    }
+    assert_eq!(answers.len(), 200, "every health request answered");
+    assert!(answers.iter().all(|d| d == "healthy"), "{answers:?}");
     server.stop().await;
 }

@@ -1,6 +1,7 @@
 //! The dashboard in a real browser (Debian's headless Chromium, driven through ChromeDriver's
 //! WebDriver protocol): the page loads, shows a planted opportunity, and a click on Confirm
-//! confirms a suggested link, which the database then shows.
+//! confirms a suggested link, which the database then shows; the charts draw the service's
+//! records.
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -69,6 +70,19 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
     }))
     .unwrap();
     db.store.upsert_opportunity(&opportunity, "kalshi_yes", now, now).await.unwrap();
+    // Its chart points: the prices moving over ten minutes, the edge opening at the end.
+    let samples: Vec<crossbook_store::QuoteSample> = (0..10)
+        .map(|i| crossbook_store::QuoteSample {
+            link_id: confirmed,
+            at: now - chrono::Duration::minutes(10 - i),
+            kalshi_yes: Some(format!("0.{}", 60 - i).parse().unwrap()),
+            kalshi_no: Some(format!("0.{}", 42 + i).parse().unwrap()),
+            poly_yes: Some("0.57".parse().unwrap()),
+            poly_no: Some("0.44".parse().unwrap()),
+            edge: (i >= 8).then(|| "0.0225".parse().unwrap()),
+        })
+        .collect();
+    db.store.save_quote_samples(&samples).await.unwrap();
     let state = AppState {
         store: db.store.clone(),
         clock: Clock::Frozen(now),
@@ -118,13 +132,26 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         )
         .await;
         text = v.as_str().unwrap_or("").to_string();
-        if text.contains("KXNBAGAME-26JAN09NOPWAS-NOP") && text.contains("KXNBAGAME-26JAN09MILLAL-MIL") {
+        if text.contains("KXNBAGAME-26JAN09NOPWAS-NOP")
+            && text.contains("KXNBAGAME-26JAN09MILLAL-MIL")
+            && text.contains("1 opportunities on 1 links")
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // The edge in cents a set, the legs with their limits.
     assert!(text.contains("2.25¢") && text.contains("Wizards"), "the opportunity is not shown: {text}");
+    // The charts: the link's four price lines and its edge, the day's timeline with the opportunity.
+    let drawn = wd(
+        &http,
+        reqwest::Method::POST,
+        format!("{s}/execute/sync"),
+        json!({"script": "return [document.querySelectorAll('#chart-link path').length, document.querySelectorAll('#chart-day rect').length, document.getElementById('chart-ops').innerText]", "args": []}),
+    )
+    .await;
+    assert_eq!((drawn[0].as_u64(), drawn[1].as_u64()), (Some(5), Some(1)), "{drawn}");
+    assert!(drawn[2].as_str().unwrap_or("").contains("crossbook run"), "{drawn}");
     let element = |css: String| {
         let (http, s) = (&http, &s);
         async move {

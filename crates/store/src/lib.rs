@@ -205,6 +205,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Open opportunities, best edge first.
     async fn list_open_opportunities(&self) -> StoreResult<Vec<StoredOpportunity>>;
 
+    /// Opportunities open at any time since `since` (open now, or closed after it), oldest
+    /// first.
+    async fn opportunities_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<StoredOpportunity>>;
+
+    /// Appends quote samples.
+    async fn save_quote_samples(&self, samples: &[QuoteSample]) -> StoreResult<()>;
+
+    /// A link's quote samples since `since`, oldest first (the newest `limit`).
+    async fn quote_samples(&self, link: LinkId, since: DateTime<Utc>, limit: i64) -> StoreResult<Vec<QuoteSample>>;
+
+    /// Deletes quote samples older than `before`; returns how many.
+    async fn prune_quote_samples(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+
     /// Records an alert and returns its id.
     async fn insert_alert(&self, a: &AlertRecord) -> StoreResult<i64>;
 

@@ -23,6 +23,7 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "game_clock_and_aliases",
         sql: include_str!("../migrations/sqlite/0005_game_clock_and_aliases.sql"),
     },
+    Migration { version: 6, name: "quote_samples", sql: include_str!("../migrations/sqlite/0006_quote_samples.sql") },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -43,6 +44,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         name: "game_clock_and_aliases",
         sql: include_str!("../migrations/postgres/0005_game_clock_and_aliases.sql"),
     },
+    Migration { version: 6, name: "quote_samples", sql: include_str!("../migrations/postgres/0006_quote_samples.sql") },
 ];
 
 /// The bookkeeping table, the same on both backends.

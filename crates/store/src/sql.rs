@@ -310,6 +310,7 @@ macro_rules! impl_store {
                     first_seen: row.try_get("first_seen")?,
                     last_seen: row.try_get("last_seen")?,
                     best_edge: crossbook_model::Money::from_micros(row.try_get("best_edge")?).map_err(|e| corrupt("best_edge", e))?,
+                    closed_at: row.try_get("closed_at")?,
                 })
             }
 
@@ -1000,12 +1001,85 @@ macro_rules! impl_store {
 
                 async fn list_open_opportunities(&self) -> StoreResult<Vec<StoredOpportunity>> {
                     let rows = sqlx::query(
-                        "SELECT id, direction, payload, first_seen, last_seen, best_edge FROM opportunities \
+                        "SELECT id, direction, payload, first_seen, last_seen, best_edge, closed_at FROM opportunities \
                          WHERE closed_at IS NULL ORDER BY edge DESC, id",
                     )
                     .fetch_all(&self.pool)
                     .await?;
                     rows.iter().map(opportunity_from_row).collect()
+                }
+
+                async fn opportunities_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<StoredOpportunity>> {
+                    let rows = sqlx::query(
+                        "SELECT id, direction, payload, first_seen, last_seen, best_edge, closed_at FROM opportunities \
+                         WHERE closed_at IS NULL OR closed_at >= $1 ORDER BY first_seen, id LIMIT 5000",
+                    )
+                    .bind(since)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(opportunity_from_row).collect()
+                }
+
+                async fn save_quote_samples(&self, samples: &[QuoteSample]) -> StoreResult<()> {
+                    let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+                    for q in samples {
+                        sqlx::query(
+                            "INSERT INTO quote_samples (link_id, at, kalshi_yes, kalshi_no, poly_yes, poly_no, edge) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
+                        .bind(q.link_id.0)
+                        .bind(q.at)
+                        .bind(q.kalshi_yes.map(|p| p.micros()))
+                        .bind(q.kalshi_no.map(|p| p.micros()))
+                        .bind(q.poly_yes.map(|p| p.micros()))
+                        .bind(q.poly_no.map(|p| p.micros()))
+                        .bind(q.edge.map(|m| m.micros()))
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn quote_samples(&self, link: LinkId, since: DateTime<Utc>, limit: i64) -> StoreResult<Vec<QuoteSample>> {
+                    let rows = sqlx::query(
+                        "SELECT link_id, at, kalshi_yes, kalshi_no, poly_yes, poly_no, edge FROM quote_samples \
+                         WHERE link_id = $1 AND at >= $2 ORDER BY at DESC LIMIT $3",
+                    )
+                    .bind(link.0)
+                    .bind(since)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let price = |row: &DbRow, col: &'static str| -> StoreResult<Option<crossbook_model::Price>> {
+                        row.try_get::<Option<i64>, _>(col)?
+                            .map(|m| crossbook_model::Price::from_micros(m).map_err(|e| corrupt(col, e)))
+                            .transpose()
+                    };
+                    let mut out = rows
+                        .iter()
+                        .map(|row| {
+                            Ok(QuoteSample {
+                                link_id: LinkId(row.try_get("link_id")?),
+                                at: row.try_get("at")?,
+                                kalshi_yes: price(row, "kalshi_yes")?,
+                                kalshi_no: price(row, "kalshi_no")?,
+                                poly_yes: price(row, "poly_yes")?,
+                                poly_no: price(row, "poly_no")?,
+                                edge: row
+                                    .try_get::<Option<i64>, _>("edge")?
+                                    .map(|m| crossbook_model::Money::from_micros(m).map_err(|e| corrupt("edge", e)))
+                                    .transpose()?,
+                            })
+                        })
+                        .collect::<StoreResult<Vec<_>>>()?;
+                    out.reverse();
+                    Ok(out)
+                }
+
+                async fn prune_quote_samples(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+                    let done = sqlx::query("DELETE FROM quote_samples WHERE at < $1").bind(before).execute(&self.pool).await?;
+                    Ok(done.rows_affected())
                 }
 
                 async fn insert_alert(&self, a: &AlertRecord) -> StoreResult<i64> {

@@ -212,6 +212,31 @@ pub struct StoredOpportunity {
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     pub best_edge: crossbook_model::Money,
+    /// When it closed; `None` while open.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A watched link's top of book at one moment (best asks) and its open opportunity's edge
+/// per contract after fees: one point of the link's price and edge chart.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct QuoteSample {
+    pub link_id: LinkId,
+    pub at: DateTime<Utc>,
+    /// Kalshi's best YES and NO asks.
+    pub kalshi_yes: Option<crossbook_model::Price>,
+    pub kalshi_no: Option<crossbook_model::Price>,
+    /// Polymarket's best ask of the outcome that pays with Kalshi's YES, and of the other one.
+    pub poly_yes: Option<crossbook_model::Price>,
+    pub poly_no: Option<crossbook_model::Price>,
+    pub edge: Option<crossbook_model::Money>,
+}
+
+impl QuoteSample {
+    /// Whether the prices and edge are those of `other` (times aside).
+    pub fn same_values(&self, other: &QuoteSample) -> bool {
+        (self.kalshi_yes, self.kalshi_no, self.poly_yes, self.poly_no, self.edge)
+            == (other.kalshi_yes, other.kalshi_no, other.poly_yes, other.poly_no, other.edge)
+    }
 }
 
 /// A recorded alert.

@@ -110,7 +110,7 @@ fn candidate(ticker: &str, poly: &str, index: u8) -> LinkCandidate {
 async fn migrate_twice_changes_nothing(s: &dyn Store) {
     let again = s.migrate().await.unwrap();
     assert!(again.applied.is_empty(), "second migrate applied {:?}", again.applied);
-    assert_eq!(again.current, 5);
+    assert_eq!(again.current, 6);
     s.ping().await.unwrap();
 }
 
@@ -395,6 +395,13 @@ async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
     let left = s.list_open_opportunities().await.unwrap();
     assert_eq!(left.iter().map(|o| o.direction.as_str()).collect::<Vec<_>>(), vec!["kalshi_yes"]);
     assert_eq!(s.close_link_opportunities(a, None, t(3)).await.unwrap(), 1);
+    // The day's timeline: the closed ones since the window's start, oldest first, with when
+    // they closed.
+    let day = s.opportunities_since(t(3)).await.unwrap();
+    assert_eq!(day.len(), 2, "the first closed at t(2), before the window: {day:?}");
+    assert!(day.iter().all(|o| o.closed_at == Some(t(3))), "{day:?}");
+    assert!(day.windows(2).all(|w| w[0].first_seen <= w[1].first_seen));
+    assert_eq!(s.opportunities_since(t(2)).await.unwrap().len(), 3);
 
     let alert = AlertRecord {
         id: 0,
@@ -538,6 +545,29 @@ async fn participant_aliases_keep_a_persons_word(s: &dyn Store) {
     assert_eq!(s.list_aliases().await.unwrap().len(), 2);
 }
 
+/// Chart points: stored and read back per link in time order, the window and limit kept,
+/// pruned by age.
+async fn quote_samples_round_trip(s: &dyn Store) {
+    let p = |v: &str| Some(v.parse::<Price>().unwrap());
+    let point = |link: i64, h: i64, edge: Option<&str>| QuoteSample {
+        link_id: LinkId(link),
+        at: t(h),
+        kalshi_yes: p("0.42"),
+        kalshi_no: p("0.6"),
+        poly_yes: p("0.6"),
+        poly_no: None,
+        edge: edge.map(|e| e.parse().unwrap()),
+    };
+    let points = [point(1, 0, None), point(1, 1, Some("0.0229")), point(2, 1, None), point(1, 2, None)];
+    s.save_quote_samples(&points).await.unwrap();
+    let one = s.quote_samples(LinkId(1), t(0), 10).await.unwrap();
+    assert_eq!(one, vec![points[0].clone(), points[1].clone(), points[3].clone()]);
+    assert_eq!(s.quote_samples(LinkId(1), t(1), 10).await.unwrap().len(), 2, "the window");
+    assert_eq!(s.quote_samples(LinkId(1), t(0), 1).await.unwrap(), vec![points[3].clone()], "the newest");
+    assert_eq!(s.prune_quote_samples(t(1)).await.unwrap(), 1);
+    assert_eq!(s.quote_samples(LinkId(1), t(0), 10).await.unwrap().len(), 2);
+}
+
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -575,6 +605,7 @@ conformance!(
     a_nul_in_venue_text_is_stored_on_both_backends,
     concurrent_writers_neither_collide_nor_deadlock,
     participant_aliases_keep_a_persons_word,
+    quote_samples_round_trip,
 );
 
 #[tokio::test]
