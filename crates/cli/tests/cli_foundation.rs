@@ -241,7 +241,7 @@ fn bad_log_files_and_non_utf8_settings_stop_startup_by_name() {
 }
 
 /// `run` stops within its deadline after SIGTERM even while every venue request is failing and
-/// being retried (the compose file's grace period is above it).
+/// being retried (the compose file's grace period is above it), and records the pass it cut short.
 #[test]
 fn run_stops_within_its_deadline_while_the_venues_fail() {
     use std::io::BufRead;
@@ -275,6 +275,13 @@ fn run_stops_within_its_deadline_while_the_venues_fail() {
     let _ = sim.wait();
     assert!(took < std::time::Duration::from_secs(14), "stopped after {took:?}");
     assert!(status.success(), "{status:?}");
+    // The ingest pass cut short is recorded as abandoned, not left running.
+    let url = format!("sqlite://{}", dir.path().join("crossbook.db").display());
+    let runs = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        crossbook_store::open(&url.parse().unwrap()).await.unwrap().latest_ingestion_runs().await.unwrap()
+    });
+    assert!(!runs.is_empty() && runs.iter().all(|r| r.status != crossbook_store::RunStatus::Running), "{runs:?}");
+    assert!(runs.iter().any(|r| r.message.as_deref().is_some_and(|m| m.starts_with("abandoned"))), "{runs:?}");
 }
 
 /// Two `ingest` and then two `match` processes at once, on a fresh database of each backend:

@@ -153,6 +153,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Closes an ingestion-run record with its figures.
     async fn finish_ingestion_run(&self, id: i64, summary: &RunSummary) -> StoreResult<()>;
 
+    /// Marks the ingestion runs still running that started at or after `since` as failed with
+    /// `message`, finished at `now` (a process stopping abandons them). Returns how many.
+    async fn abandon_ingestion_runs(&self, since: DateTime<Utc>, now: DateTime<Utc>, message: &str)
+    -> StoreResult<u64>;
+
     /// The latest ingestion run of each venue.
     async fn latest_ingestion_runs(&self) -> StoreResult<Vec<IngestionRun>>;
 

@@ -764,6 +764,21 @@ macro_rules! impl_store {
                     .await?)
                 }
 
+                async fn abandon_ingestion_runs(&self, since: DateTime<Utc>, now: DateTime<Utc>, message: &str) -> StoreResult<u64> {
+                    let r = sqlx::query(
+                        "UPDATE ingestion_runs SET finished_at = $1, status = $2, message = $3 \
+                         WHERE status = $4 AND started_at >= $5",
+                    )
+                    .bind(now)
+                    .bind(RunStatus::Failed.as_str())
+                    .bind(message)
+                    .bind(RunStatus::Running.as_str())
+                    .bind(since)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(r.rows_affected())
+                }
+
                 async fn finish_ingestion_run(&self, id: i64, s: &RunSummary) -> StoreResult<()> {
                     let r = sqlx::query(
                         "UPDATE ingestion_runs SET finished_at = $1, status = $2, fetched = $3, stored = $4, \

@@ -52,18 +52,24 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
         Backoff::new(Duration::from_secs(1), Duration::from_secs(60), 2.0, 0.2).map_err(anyhow::Error::msg)?;
     let ops_every = settings.ops_interval;
     let mut tasks = tokio::task::JoinSet::new();
+    // While an ingest pass of this process runs (a stop past the deadline abandons it).
+    let started = p.clock.now();
+    let ingesting = Arc::new(std::sync::atomic::AtomicBool::new(false));
 
     // Ingestion, matching, watchlist: one pass per interval, under the "ops" lease.
-    let (pp, st, h) = (p.clone(), store.clone(), holder.clone());
+    let (pp, st, h, ing) = (p.clone(), store.clone(), holder.clone(), ingesting.clone());
     if on("ops") {
         tasks.spawn(supervise("ops", board.clone(), stop.clone(), backoff, move |mut stop| {
-            let (p, store, holder) = (pp.clone(), st.clone(), h.clone());
+            let (p, store, holder, ingesting) = (pp.clone(), st.clone(), h.clone(), ing.clone());
             async move {
                 loop {
                     let ttl = chrono::Duration::from_std(ops_every * 2).unwrap_or(chrono::Duration::minutes(20));
                     if lease(&*store, "ops", &holder, &p, ttl).await? {
                         for v in Venue::ALL {
-                            let r = p.ingest(v, Arc::new(LogProgress)).await?;
+                            ingesting.store(true, std::sync::atomic::Ordering::Relaxed);
+                            let r = p.ingest(v, Arc::new(LogProgress)).await;
+                            ingesting.store(false, std::sync::atomic::Ordering::Relaxed);
+                            let r = r?;
                             tracing::info!(venue = %v, stored = r.stored, status = r.status.as_str(), "ingested");
                         }
                         let m = p.match_pass().await?;
@@ -191,8 +197,20 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
     let _ = stop_tx.send(true);
     let finished = tokio::time::timeout(STOP_DEADLINE, async { while tasks.join_next().await.is_some() {} }).await;
     if finished.is_err() {
-        tracing::warn!("stop deadline reached: abandoning the passes still running (their runs stay marked running)");
         tasks.abort_all();
+        // An ingest pass cut short is recorded as such (this process held the ops lease, so
+        // the running runs since it started are its own).
+        let abandoned = if ingesting.load(std::sync::atomic::Ordering::Relaxed) {
+            let why = "abandoned: the process stopped before the run finished";
+            tokio::time::timeout(Duration::from_secs(2), store.abandon_ingestion_runs(started, p.clock.now(), why))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        tracing::warn!(abandoned_runs = abandoned, "stop deadline reached: the passes still running were abandoned");
     }
     if tokio::time::timeout(Duration::from_secs(3), p.writer.flush()).await.is_err() {
         tracing::warn!("stop deadline reached: {} database writes not made", p.writer.stats.depth.get());
