@@ -139,6 +139,9 @@ pub(crate) enum Command {
     /// Evaluations.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Performance figures.
     Bench {
         #[arg(value_enum)]
@@ -325,6 +328,27 @@ pub(crate) enum ArbsCommand {
         /// Print JSON on stdout instead of text.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReportCommand {
+    /// What the arbitrage was worth, per league and kind: the share of the watched time with an
+    /// edge before and after fees, edges, fillable size and capital, profit, lifetimes, time to
+    /// start and which venue moved first.
+    Opportunities {
+        /// Start of the window (RFC 3339; default: 24 h before --to).
+        #[arg(long)]
+        from: Option<String>,
+        /// End of the window (RFC 3339; default: now).
+        #[arg(long)]
+        to: Option<String>,
+        /// Print JSON on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Also write the report with its charts as an HTML page to this file.
+        #[arg(long)]
+        html: Option<PathBuf>,
     },
 }
 

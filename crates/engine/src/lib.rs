@@ -50,6 +50,8 @@ pub mod venues;
 pub mod watchdog;
 /// The watchlist.
 pub mod watchlist;
+/// What the arbitrage was worth: the opportunities report.
+pub mod worth;
 /// The database behind the decisions.
 pub mod writer;
 

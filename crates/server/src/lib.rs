@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/opportunities/history", get(opportunity_history))
         .route("/api/links/{id}/history", get(link_history))
         .route("/api/ops/history", get(ops_history))
+        .route("/report", get(report_page))
         .route("/api/alerts", get(alerts))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(refuse_large_bodies))
@@ -425,6 +426,14 @@ async fn link_history(
 ) -> Result<Json<Value>, ApiError> {
     let samples = s.store.quote_samples(LinkId(id), w.since(s.clock.now()), 5000).await?;
     Ok(Json(json!({"link_id": id, "samples": samples})))
+}
+
+/// What the arbitrage was worth over the window, as the HTML page `report opportunities --html`
+/// writes.
+async fn report_page(State(s): State<AppState>, Query(w): Query<Window>) -> Result<Html<String>, ApiError> {
+    let now = s.clock.now();
+    let report = crossbook_engine::worth::build(&*s.store, w.since(now), now).await?;
+    Ok(Html(crossbook_engine::worth::html(&report)))
 }
 
 /// Venue requests, 429s and failures per interval and the books' ages (under `run` only: the

@@ -257,6 +257,9 @@ async fn incompatible_needs_force_and_a_rejection_closes_at_once() {
         .unwrap();
     assert_eq!(day.as_array().map(Vec::len), Some(1), "{day}");
     assert_eq!((day[0]["link_id"].as_i64(), day[0]["closed_at"].is_string()), (Some(id.0), true), "{day}");
+    // The report page counts it.
+    let page = http.get(format!("http://{}/report", server.addr)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("What the arbitrage was worth") && page.contains("<td>NBA</td><td>moneyline</td>"), "{page}");
     // The operations chart's points, which the watchdog records under `run`.
     let totals = [("kalshi", 120, 7, 1), ("gamma", 30, 0, 0), ("clob", 60, 0, 2)];
     rt.ops.record(now - chrono::Duration::seconds(15), &totals.map(|(a, r, l, f)| (a, r / 2, l / 2, f / 2)), vec![]);

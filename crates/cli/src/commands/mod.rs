@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 use crate::args::{
     ArbsCommand, AuditCommand, Command, DbCommand, EvalCommand, EventsCommand, LinksCommand, MarketsCommand,
-    MonitorCommand, QuotesCommand, TaxonomyCommand, TeamsCommand, WatchlistCommand,
+    MonitorCommand, QuotesCommand, ReportCommand, TaxonomyCommand, TeamsCommand, WatchlistCommand,
 };
 use crossbook_model::LinkStatus;
 
@@ -73,6 +73,9 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Watchlist(WatchlistCommand::List) => quotes::watchlist_list(&settings).await,
         Command::Quotes(QuotesCommand::Loop { once }) => quotes::quotes_loop(&settings, once).await,
         Command::Arbs(ArbsCommand::List { json }) => quotes::arbs_list(&settings, json).await,
+        Command::Report(ReportCommand::Opportunities { from, to, json, html }) => {
+            quotes::report_opportunities(&settings, from.as_deref(), to.as_deref(), json, html.as_deref()).await
+        }
         Command::Monitor(MonitorCommand::LiveEvents { once }) => quotes::monitor(&settings, once).await,
     }
 }

@@ -111,6 +111,42 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
     Ok(0)
 }
 
+/// `crossbook report opportunities`: the window's report as text or JSON, and as an HTML page.
+pub(crate) async fn report_opportunities(
+    settings: &Settings,
+    from: Option<&str>,
+    to: Option<&str>,
+    json: bool,
+    html: Option<&std::path::Path>,
+) -> anyhow::Result<u8> {
+    let at = |flag: &str, v: &str| {
+        chrono::DateTime::parse_from_rfc3339(v)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .map_err(|e| anyhow::anyhow!("{flag} {v:?}: not an RFC 3339 time ({e})"))
+    };
+    let to = match to {
+        Some(v) => at("--to", v)?,
+        None => Clock::from_setting(settings.now).now(),
+    };
+    let from = match from {
+        Some(v) => at("--from", v)?,
+        None => to - chrono::Duration::hours(24),
+    };
+    anyhow::ensure!(from < to, "--from must be before --to");
+    let store = super::open_existing_store(settings).await?;
+    let report = crossbook_engine::worth::build(&*store, from, to).await?;
+    if let Some(path) = html {
+        std::fs::write(path, crossbook_engine::worth::html(&report))
+            .map_err(|e| anyhow::anyhow!("--html {}: {e}", path.display()))?;
+    }
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        print!("{}", crossbook_engine::worth::text(&report));
+    }
+    Ok(0)
+}
+
 /// `crossbook monitor live-events [--once]`: quotes the urgent links every few seconds; the desk
 /// alerts on their arbitrage. `--once` waits for its alerts' delivery (10 s at most).
 pub(crate) async fn monitor(settings: &Settings, once: bool) -> anyhow::Result<u8> {
