@@ -696,13 +696,14 @@ impl Desk {
             };
             let poly_other = w.other.as_ref().and_then(|(t, _)| self.books.get(Venue::Polymarket, t));
             let sample = quote_sample(id, kalshi, same, poly_other, result.as_ref().map(|(_, o)| o.edge), now);
-            let urls = w.urls.clone();
+            // (Cloned only for an opportunity: no allocation on the path that finds none.)
+            let urls = result.is_some().then(|| w.urls.clone());
             self.sample(sample);
             let Some((direction, mut o)) = result else {
                 self.close(id, now);
                 continue;
             };
-            o.urls = Some(urls);
+            o.urls = urls;
             for (slot, at) in [(0, kalshi_at), (1, poly_at)].into_iter().filter_map(|(i, t)| Some((i, t?))) {
                 self.status.latencies.quote_age[slot].observe((now - at).num_milliseconds().max(0) as f64 / 1000.0);
             }
