@@ -696,7 +696,6 @@ impl Desk {
             };
             let poly_other = w.other.as_ref().and_then(|(t, _)| self.books.get(Venue::Polymarket, t));
             let sample = quote_sample(id, kalshi, same, poly_other, result.as_ref().map(|(_, o)| o.edge), now);
-            // (Cloned only for an opportunity: no allocation on the path that finds none.)
             let urls = result.is_some().then(|| w.urls.clone());
             self.sample(sample);
             let Some((direction, mut o)) = result else {

@@ -103,15 +103,16 @@ pub struct Opportunity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VenueUrls {
     /// Kalshi's page of the game (series and event ticker).
-    pub kalshi: String,
+    pub kalshi: std::sync::Arc<str>,
     /// Polymarket's page of the game (its event slug), when the slug is known.
-    pub polymarket: Option<String>,
+    pub polymarket: Option<std::sync::Arc<str>>,
 }
 
 impl VenueUrls {
     /// The pages of a Kalshi event of `series` and a Polymarket event of `slug`.
     pub fn new(series: &str, event_ticker: &str, slug: Option<&str>) -> Self {
+        // Shared strings: an opportunity carries them on every evaluation without allocating.
         let kalshi = format!("https://kalshi.com/markets/{}/{}", series.to_lowercase(), event_ticker.to_lowercase());
-        Self { kalshi, polymarket: slug.map(|s| format!("https://polymarket.com/event/{s}")) }
+        Self { kalshi: kalshi.into(), polymarket: slug.map(|s| format!("https://polymarket.com/event/{s}").into()) }
     }
 }

@@ -539,6 +539,10 @@ async fn e2e_bench(settings: &Settings, samples: usize, slow_store: bool) -> any
         crossbook_engine::alerts::Alerter::start(p.writer.clone(), alerts, p.streams.latencies.decision_alert.clone())?;
     crossbook_engine::desk::lock(&p.desk).set_alerter(Some(alerter));
     let streams = p.streams().await?;
+    // Without a Kalshi key its socket stays off (as in production): one REST pass brings the
+    // Kalshi books; the measured path is the Polymarket socket's.
+    p.quotes(&[crossbook_store::Priority::High, crossbook_store::Priority::Medium, crossbook_store::Priority::Low])
+        .await?;
     // NOP@WAS (10 minutes to tip-off at the capture's clock): its edge lives in the Wizards asks.
     let e = capture
         .poly_events
