@@ -139,6 +139,19 @@ pub(crate) enum Command {
     /// Evaluations.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Records the venues into a capture directory the simulator serves: the REST answers of
+    /// one ingestion, matching and quote pass, then both venues' book sockets with receive times.
+    Record {
+        /// An empty or new folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// How long to record the sockets (e.g. 60s, 30m).
+        #[arg(long, default_value = "60s")]
+        duration: String,
+        /// Only these leagues' books on the sockets (comma list of codes, e.g. NBA,EPL).
+        #[arg(long)]
+        leagues: Option<String>,
+    },
     /// Reports.
     #[command(subcommand)]
     Report(ReportCommand),
@@ -188,6 +201,13 @@ pub(crate) struct SimArgs {
     /// Move one book every this many milliseconds (0: prices stay still).
     #[arg(long, default_value_t = 0)]
     pub(crate) move_ms: u64,
+    /// Replay the recorded socket changes of --data (from `crossbook record`).
+    #[arg(long, requires = "data")]
+    pub(crate) replay: bool,
+    /// With --replay: a factor of the recorded pace (1: as recorded, 10: ten times faster) or
+    /// `max` (no waiting).
+    #[arg(long, default_value = "1")]
+    pub(crate) speed: String,
 }
 
 #[derive(Debug, Subcommand)]

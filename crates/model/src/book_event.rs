@@ -3,8 +3,9 @@
 use crate::money::{Price, Qty};
 use crate::venue::Venue;
 
-/// One change to a book, as a stream delivers it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One change to a book, as a stream delivers it (serialized in recordings).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum BookEvent {
     /// A whole Polymarket book (the initial dump, or a `book` event).
     PolySnapshot { token: String, bids: Vec<(Price, Qty)>, asks: Vec<(Price, Qty)> },

@@ -19,4 +19,4 @@ pub mod ws;
 pub use backoff::Backoff;
 pub use error::NetError;
 pub use limiter::TokenBucket;
-pub use rest::{Call, NetStats, RestClient, RestConfig, SignRequest, decode, url_path};
+pub use rest::{Call, NetStats, Recorder, RestClient, RestConfig, SignRequest, decode, url_path};

@@ -120,6 +120,21 @@ pub struct RestClient {
     http: reqwest::Client,
     config: Arc<RestConfig>,
     stats: Arc<NetStats>,
+    /// Where successful answers are copied when recording (`crossbook record`).
+    recorder: Arc<std::sync::OnceLock<Recorder>>,
+}
+
+/// What a recorder does with an answer: the request's path with its query, and the body.
+pub type RecordFn = dyn Fn(&str, &[u8]) + Send + Sync;
+
+/// Receives every successful answer.
+#[derive(Clone)]
+pub struct Recorder(pub Arc<RecordFn>);
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Recorder")
+    }
 }
 
 impl RestClient {
@@ -139,7 +154,13 @@ impl RestClient {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| NetError::Request { venue: config.venue, detail: e.to_string() })?;
-        Ok(Self { http, config: Arc::new(config), stats: Arc::new(NetStats::default()) })
+        Ok(Self { http, config: Arc::new(config), stats: Arc::new(NetStats::default()), recorder: Default::default() })
+    }
+
+    /// Copies every successful answer of this client (and its clones) to `r` from now on; a
+    /// client records to one recorder at most (false when one is set already).
+    pub fn record_to(&self, r: Recorder) -> bool {
+        self.recorder.set(r).is_ok()
     }
 
     pub fn venue(&self) -> &'static str {
@@ -227,10 +248,15 @@ impl RestClient {
             let body = String::from_utf8_lossy(&bytes);
             return Err((NetError::from_http_status(venue, path, status, &body), None));
         }
-        decode(venue, path, &bytes).map_err(|e| {
+        let decoded = decode(venue, path, &bytes).map_err(|e| {
             self.stats.malformed.inc();
             (e, None)
-        })
+        })?;
+        if let Some(r) = self.recorder.get() {
+            let query: Vec<String> = call.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            (r.0)(&format!("{path}?{}", query.join("&")), &bytes);
+        }
+        Ok(decoded)
     }
 }
 

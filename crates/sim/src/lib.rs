@@ -23,6 +23,8 @@ mod kalshi_api;
 mod mover;
 /// A loopback TCP proxy that can be cut or slowed.
 pub mod proxy;
+/// Recorded socket frames: written by `record`, replayed by `sim --replay`.
+pub mod replay;
 /// Kalshi's two payload schemas.
 pub mod schema;
 /// The venues' sockets.
@@ -60,6 +62,8 @@ pub struct SimConfig {
     pub unlimited: bool,
     /// Move one book this often (seeded by `seed`); `None` keeps prices still.
     pub move_every: Option<std::time::Duration>,
+    /// Recorded socket frames to replay, and how fast.
+    pub replay: Option<(Vec<replay::Frame>, replay::Speed)>,
 }
 
 /// Counters, served at `/sim/stats`.
@@ -76,6 +80,9 @@ pub struct SimStats {
     pub injected_slow: AtomicU64,
     pub injected_malformed: AtomicU64,
     pub unauthorized: AtomicU64,
+    /// Recorded frames replayed so far, of how many.
+    pub replayed: AtomicU64,
+    pub replay_total: AtomicU64,
 }
 
 impl SimStats {
@@ -87,8 +94,16 @@ impl SimStats {
             "injected": {"429": g(&self.injected_429), "5xx": g(&self.injected_5xx), "slow": g(&self.injected_slow),
                          "malformed": g(&self.injected_malformed)},
             "unauthorized": g(&self.unauthorized),
+            "replay": {"done": g(&self.replayed), "total": g(&self.replay_total)},
         })
     }
+}
+
+/// Every book the simulator serves now: `{"kalshi": {ticker: book}, "polymarket": {token: book}}`.
+async fn served_books(State(s): State<Arc<SimState>>) -> axum::Json<serde_json::Value> {
+    let kalshi = serde_json::to_value(&s.kalshi.read().await.books).unwrap_or_default();
+    let poly = serde_json::to_value(&*s.clob.read().await).unwrap_or_default();
+    axum::Json(serde_json::json!({"kalshi": kalshi, "polymarket": poly}))
 }
 
 /// The venues' limits, as token buckets checked without waiting.
@@ -294,6 +309,7 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         .layer(middleware::from_fn_with_state(state.clone(), venue_gate));
     let app = venues
         .route("/sim/stats", get(|State(s): State<Arc<SimState>>| async move { axum::Json(s.stats.snapshot()) }))
+        .route("/sim/books", get(served_books))
         .route("/sim/faults", post(set_faults))
         .route("/sim/move", post(move_level))
         .route(
@@ -324,6 +340,9 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         .with_state(state.clone());
     if let Some(every) = state.config.move_every {
         mover::spawn(state.clone(), every, state.config.seed);
+    }
+    if let Some((frames, speed)) = state.config.replay.clone() {
+        replay::spawn(state.clone(), frames, speed);
     }
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;

@@ -16,7 +16,7 @@ use crossbook_store::{MarketFilter, Priority};
 use serde_json::json;
 
 /// `60s`, `5m`, `90` (seconds).
-fn parse_duration(s: &str) -> anyhow::Result<Duration> {
+pub(crate) fn parse_duration(s: &str) -> anyhow::Result<Duration> {
     let s = s.trim();
     let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
     let n: u64 = n.parse().map_err(|_| anyhow::anyhow!("--duration {s:?}: use a number with s, m or ms (60s, 5m)"))?;

@@ -18,6 +18,8 @@ mod links;
 mod markets;
 /// `crossbook watchlist …`, `quotes loop`, `arbs list`.
 mod quotes;
+/// `crossbook record`.
+mod record;
 /// `crossbook teams …`, `taxonomy leagues`.
 mod registry;
 /// `crossbook run`.
@@ -73,6 +75,9 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Watchlist(WatchlistCommand::List) => quotes::watchlist_list(&settings).await,
         Command::Quotes(QuotesCommand::Loop { once }) => quotes::quotes_loop(&settings, once).await,
         Command::Arbs(ArbsCommand::List { json }) => quotes::arbs_list(&settings, json).await,
+        Command::Record { out, duration, leagues } => {
+            record::record(&settings, &out, &duration, leagues.as_deref()).await
+        }
         Command::Report(ReportCommand::Opportunities { from, to, json, html }) => {
             quotes::report_opportunities(&settings, from.as_deref(), to.as_deref(), json, html.as_deref()).await
         }

@@ -39,6 +39,16 @@ pub(crate) async fn run(a: SimArgs) -> anyhow::Result<u8> {
         kalshi_verifier,
         unlimited: a.unlimited,
         move_every: (a.move_ms > 0).then(|| std::time::Duration::from_millis(a.move_ms)),
+        replay: match (&a.data, a.replay) {
+            (Some(dir), true) => {
+                let speed = a.speed.parse().map_err(|e| anyhow::anyhow!("--speed {e}"))?;
+                let frames =
+                    crossbook_sim::replay::load(dir).with_context(|| format!("--data {}: frames", dir.display()))?;
+                tracing::info!(frames = frames.len(), "replaying the recorded socket changes");
+                Some((frames, speed))
+            }
+            _ => None,
+        },
     };
     let bind = a.bind.parse().with_context(|| format!("--bind {}", a.bind))?;
     let handle = crossbook_sim::start(&capture, config, bind).await?;

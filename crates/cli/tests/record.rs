@@ -1,0 +1,139 @@
+//! Record and replay, round trip: `crossbook record` records the simulator (REST state, then
+//! both venues' book sockets) while its books move; a second simulator replays the recording
+//! as fast as it can; every recorded book ends as the recorded simulator's did.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::kalshi_key_env;
+use crossbook_model::{Price, Qty, Venue};
+use crossbook_sim::replay::Speed;
+use crossbook_sim::{Capture, SimConfig};
+use serde_json::Value;
+
+/// A book's levels as numbers, sorted: `[(side, price, size)]`.
+fn levels(book: &Value, sides: &[(&str, &str)]) -> Vec<(String, Price, Qty)> {
+    let mut out = Vec::new();
+    for (name, pointer) in sides {
+        for l in book.pointer(pointer).and_then(Value::as_array).into_iter().flatten() {
+            let (p, q) = match l {
+                Value::Array(a) => (a.first(), a.get(1)),
+                _ => (l.get("price"), l.get("size")),
+            };
+            let (Some(p), Some(q)) = (p.and_then(Value::as_str), q.and_then(Value::as_str)) else { continue };
+            let (p, q): (Price, Qty) = (p.parse().unwrap(), q.parse().unwrap());
+            if !q.is_zero() {
+                out.push((name.to_string(), p, q));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+async fn served(base: &str) -> (BTreeMap<String, Value>, BTreeMap<String, Value>) {
+    let v: Value = reqwest::get(format!("{base}/sim/books")).await.unwrap().json().await.unwrap();
+    let map = |v: &Value| v.as_object().unwrap().iter().map(|(k, b)| (k.clone(), b.clone())).collect();
+    (map(&v["kalshi"]), map(&v["polymarket"]))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_replayed_at_max_speed_ends_with_the_same_books() {
+    let key = |name: &str| format!("{}/../kalshi/test_data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let verifier =
+        crossbook_kalshi::KalshiVerifier::from_pem(&std::fs::read_to_string(key("test_key_pub.pem")).unwrap()).unwrap();
+    let live = crossbook_sim::start(
+        &Capture::bundled(),
+        SimConfig { kalshi_verifier: Some(verifier), ..SimConfig::default() },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("recording");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+    cmd.args(["record", "--out", out.to_str().unwrap(), "--duration", "8s"])
+        .env("LOG_LEVEL", "error")
+        .env("CROSSBOOK_NOW", "2026-01-09T23:50:00Z")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in live.env_lines().into_iter().chain(kalshi_key_env(dir.path())) {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (streaming_tx, streaming) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.starts_with("recording: 0 s of") {
+                let _ = streaming_tx.send(());
+            }
+        }
+    });
+    streaming.recv_timeout(Duration::from_secs(60)).expect("the recorder reaches its sockets");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // The books move while the sockets are recorded: Kalshi YES and NO bids, Polymarket asks.
+    let recorded = Capture::load(&out).unwrap();
+    let tickers: Vec<&String> = recorded.kalshi_orderbooks.keys().take(40).collect();
+    let tokens: Vec<&String> = recorded.poly_books.keys().take(40).collect();
+    for i in 0..200u32 {
+        let size = Qty::from_whole(i64::from(i % 7)).unwrap();
+        let price: Price = format!("0.{}", 30 + i % 20).parse().unwrap();
+        if i % 2 == 0 {
+            let side = if i % 4 == 0 { "yes" } else { "no" };
+            live.state.set_level(Venue::Kalshi, tickers[(i as usize / 2) % tickers.len()], side, price, size).await;
+        } else {
+            live.state.set_level(Venue::Polymarket, tokens[(i as usize / 2) % tokens.len()], "ask", price, size).await;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let status = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()).await.unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stdout));
+    let said = String::from_utf8_lossy(&status.stdout);
+    assert!(said.contains("recorded") && said.contains("changes"), "{said}");
+    let live_base = format!("http://{}", live.addr);
+    let (live_kalshi, live_poly) = served(&live_base).await;
+
+    // The replay: the recorded REST state, then every recorded change, as fast as possible.
+    let frames = crossbook_sim::replay::load(&out).unwrap();
+    assert!(frames.len() >= 200, "the planted changes and the subscriptions' snapshots: {}", frames.len());
+    let replay = crossbook_sim::start(
+        &recorded,
+        SimConfig { replay: Some((frames, Speed::Max)), ..SimConfig::default() },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let replay_base = format!("http://{}", replay.addr);
+    for _ in 0..200 {
+        let s: Value = reqwest::get(format!("{replay_base}/sim/stats")).await.unwrap().json().await.unwrap();
+        if s["replay"]["done"] == s["replay"]["total"] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (replay_kalshi, replay_poly) = served(&replay_base).await;
+    let kalshi_sides = [("yes", "/orderbook_fp/yes_dollars"), ("no", "/orderbook_fp/no_dollars")];
+    let poly_sides = [("bid", "/bids"), ("ask", "/asks")];
+    for t in recorded.kalshi_orderbooks.keys() {
+        assert_eq!(levels(&replay_kalshi[t], &kalshi_sides), levels(&live_kalshi[t], &kalshi_sides), "Kalshi {t}");
+    }
+    for t in recorded.poly_books.keys() {
+        assert_eq!(levels(&replay_poly[t], &poly_sides), levels(&live_poly[t], &poly_sides), "Polymarket {t}");
+    }
+    // And the replay is not the recorded REST state alone: the planted changes are in it.
+    let moved = tickers
+        .iter()
+        .filter(|t| {
+            levels(&recorded.kalshi_orderbooks[**t], &kalshi_sides) != levels(&replay_kalshi[**t], &kalshi_sides)
+        })
+        .count();
+    assert!(moved > 0, "no Kalshi book changed");
+    replay.stop().await;
+    live.stop().await;
+}

@@ -1,0 +1,248 @@
+//! Recorded socket traffic: `crossbook record` writes every book change both venues' sockets
+//! sent, with its receive time, under `frames/` of a capture directory (gzip JSON lines,
+//! rotated by size); `crossbook sim --data DIR --replay` applies them to the served books at
+//! their recorded offsets (scaled by a speed, or as fast as possible), so that REST answers as
+//! the venues did at the replay clock and the sockets say what changed.
+//!
+//! A line: `{"t_ms": <ms since the recording started>, "event": <BookEvent>}`.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use crossbook_model::{BookEvent, Price, Qty};
+use serde_json::Value;
+
+use crate::SimState;
+use crate::books::{apply, set_kalshi, set_poly, set_poly_tick};
+use crate::capture::CaptureError;
+
+/// A file is closed and the next begun past this many bytes of JSON lines.
+pub const ROTATE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One recorded change.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Frame {
+    pub t_ms: u64,
+    pub event: BookEvent,
+}
+
+/// Writes frames into `DIR/frames/NNNNN.jsonl.gz`.
+#[derive(Debug)]
+pub struct FrameWriter {
+    dir: PathBuf,
+    next: u32,
+    file: Option<flate2::write::GzEncoder<std::fs::File>>,
+    in_file: u64,
+    /// Lines and bytes (before compression) written in all.
+    pub frames: u64,
+    pub bytes: u64,
+}
+
+impl FrameWriter {
+    pub fn new(capture_dir: &Path) -> std::io::Result<Self> {
+        let dir = capture_dir.join("frames");
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self { dir, next: 0, file: None, in_file: 0, frames: 0, bytes: 0 })
+    }
+
+    pub fn write(&mut self, frame: &Frame) -> std::io::Result<()> {
+        if self.file.is_none() || self.in_file >= ROTATE_BYTES {
+            self.close()?;
+            let path = self.dir.join(format!("{:05}.jsonl.gz", self.next));
+            self.next += 1;
+            self.file =
+                Some(flate2::write::GzEncoder::new(std::fs::File::create(path)?, flate2::Compression::default()));
+            self.in_file = 0;
+        }
+        let mut line = serde_json::to_vec(frame)?;
+        line.push(b'\n');
+        if let Some(f) = self.file.as_mut() {
+            f.write_all(&line)?;
+        }
+        self.in_file += line.len() as u64;
+        self.bytes += line.len() as u64;
+        self.frames += 1;
+        Ok(())
+    }
+
+    /// Ends the current file (the next write begins another).
+    pub fn close(&mut self) -> std::io::Result<()> {
+        if let Some(f) = self.file.take() {
+            f.finish()?.sync_all()?;
+        }
+        Ok(())
+    }
+}
+
+/// The recorded frames of a capture directory, in order (none when it has no `frames/`).
+pub fn load(capture_dir: &Path) -> Result<Vec<Frame>, CaptureError> {
+    let dir = capture_dir.join("frames");
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => {
+            entries.flatten().map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".jsonl.gz")).collect()
+        }
+        Err(_) => return Ok(Vec::new()),
+    };
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let shown = path.display().to_string();
+        let fail = |line: usize, message: String| CaptureError {
+            file: shown.clone(),
+            json_path: format!("line {line}"),
+            message,
+        };
+        let file = std::fs::File::open(&path).map_err(|e| fail(0, e.to_string()))?;
+        let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(file));
+        for (i, line) in reader.lines().enumerate() {
+            let line = line.map_err(|e| fail(i + 1, e.to_string()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            out.push(serde_json::from_str::<Frame>(&line).map_err(|e| fail(i + 1, e.to_string()))?);
+        }
+    }
+    out.sort_by_key(|f| f.t_ms);
+    Ok(out)
+}
+
+/// How fast a replay runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Speed {
+    /// Recorded time divided by this factor (1.0: as recorded).
+    Times(f64),
+    /// No waiting at all.
+    Max,
+}
+
+impl std::str::FromStr for Speed {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s == "max" {
+            return Ok(Speed::Max);
+        }
+        match s.parse::<f64>() {
+            Ok(x) if x.is_finite() && x > 0.0 && x <= 1e6 => Ok(Speed::Times(x)),
+            _ => Err(format!("{s:?}: a positive factor (e.g. 1, 10) or max")),
+        }
+    }
+}
+
+/// The levels of a Kalshi book side (`yes_dollars` / `no_dollars`) in the served state.
+async fn kalshi_levels(state: &SimState, ticker: &str, side: &str) -> Vec<(Price, Qty)> {
+    let k = state.kalshi.read().await;
+    levels(k.books.get(ticker).and_then(|b| b.pointer(&format!("/orderbook_fp/{side}"))), |l| {
+        Some((l.get(0)?.as_str()?.parse().ok()?, l.get(1)?.as_str()?.parse().ok()?))
+    })
+}
+
+async fn poly_levels(state: &SimState, token: &str, side: &str) -> Vec<(Price, Qty)> {
+    let books = state.clob.read().await;
+    levels(books.get(token).map(|b| &b[side]), |l| {
+        Some((l["price"].as_str()?.parse().ok()?, l["size"].as_str()?.parse().ok()?))
+    })
+}
+
+fn levels(v: Option<&Value>, read: impl Fn(&Value) -> Option<(Price, Qty)>) -> Vec<(Price, Qty)> {
+    v.and_then(Value::as_array).into_iter().flatten().filter_map(read).collect()
+}
+
+/// The level changes that turn `old` into `new`: sizes to set, zero for levels gone.
+fn changes(old: &[(Price, Qty)], new: &[(Price, Qty)]) -> Vec<(Price, Qty)> {
+    let mut out: Vec<(Price, Qty)> =
+        old.iter().filter(|(p, _)| !new.iter().any(|(q, _)| q == p)).map(|(p, _)| (*p, Qty::ZERO)).collect();
+    out.extend(new.iter().filter(|l| !old.contains(l)).copied());
+    out
+}
+
+/// Applies one recorded change to the served books (and tells the sockets).
+async fn apply_event(state: &SimState, e: &BookEvent) {
+    match e {
+        BookEvent::KalshiSnapshot { ticker, yes, no } => {
+            for (is_yes, side, new) in [(true, "yes_dollars", yes), (false, "no_dollars", no)] {
+                for (price, size) in changes(&kalshi_levels(state, ticker, side).await, new) {
+                    apply(state, set_kalshi(state, ticker, is_yes, price, size).await).await;
+                }
+            }
+        }
+        BookEvent::KalshiDelta { ticker, yes, price, delta } => {
+            let side = if *yes { "yes_dollars" } else { "no_dollars" };
+            let old = kalshi_levels(state, ticker, side)
+                .await
+                .iter()
+                .find(|(p, _)| p == price)
+                .map_or(0, |(_, q)| q.micros());
+            let size = Qty::from_micros((old + delta).max(0)).unwrap_or(Qty::ZERO);
+            apply(state, set_kalshi(state, ticker, *yes, *price, size).await).await;
+        }
+        BookEvent::PolySnapshot { token, bids, asks } => {
+            for (bid, side, new) in [(true, "bids", bids), (false, "asks", asks)] {
+                for (price, size) in changes(&poly_levels(state, token, side).await, new) {
+                    apply(state, set_poly(state, token, bid, price, size).await).await;
+                }
+            }
+        }
+        BookEvent::PolyLevel { token, bid, price, size } => {
+            apply(state, set_poly(state, token, *bid, *price, *size).await).await;
+        }
+        BookEvent::PolyTick { token, tick } => apply(state, set_poly_tick(state, token, *tick).await).await,
+        // The recorder's own connection broke: nothing the venue's books did.
+        BookEvent::Invalidated { .. } => {}
+    }
+}
+
+/// Replays `frames` from now, at `speed`; `/sim/stats` counts them.
+pub(crate) fn spawn(state: Arc<SimState>, frames: Vec<Frame>, speed: Speed) {
+    state.stats.replay_total.store(frames.len() as u64, Ordering::Relaxed);
+    let weak = Arc::downgrade(&state);
+    drop(state);
+    tokio::spawn(async move {
+        let began = tokio::time::Instant::now();
+        for f in frames {
+            if let Speed::Times(x) = speed {
+                tokio::time::sleep_until(began + std::time::Duration::from_secs_f64(f.t_ms as f64 / 1000.0 / x)).await;
+            }
+            let Some(state) = weak.upgrade() else { return };
+            apply_event(&state, &f.event).await;
+            state.stats.replayed.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_through_rotated_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = FrameWriter::new(dir.path()).unwrap();
+        let frames: Vec<Frame> = (0..3)
+            .map(|i| Frame {
+                t_ms: i * 10,
+                event: BookEvent::KalshiDelta {
+                    ticker: "K".into(),
+                    yes: i % 2 == 0,
+                    price: "0.42".parse().unwrap(),
+                    delta: -1_000_000,
+                },
+            })
+            .collect();
+        for f in &frames {
+            w.write(f).unwrap();
+            w.close().unwrap(); // one file each, as rotation does
+        }
+        assert_eq!(std::fs::read_dir(dir.path().join("frames")).unwrap().count(), 3);
+        assert_eq!(load(dir.path()).unwrap(), frames);
+        assert_eq!("max".parse::<Speed>(), Ok(Speed::Max));
+        assert!("0".parse::<Speed>().is_err() && "fast".parse::<Speed>().is_err());
+        let p = |v: &str| v.parse::<Price>().unwrap();
+        let q = |v: &str| v.parse::<Qty>().unwrap();
+        assert_eq!(
+            changes(&[(p("0.4"), q("10")), (p("0.41"), q("5"))], &[(p("0.41"), q("7")), (p("0.43"), q("1"))]),
+            vec![(p("0.4"), Qty::ZERO), (p("0.41"), q("7")), (p("0.43"), q("1"))]
+        );
+    }
+}
