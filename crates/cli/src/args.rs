@@ -55,6 +55,7 @@ pub(crate) enum BenchName {
     Books,
     E2e,
     Quotes,
+    Replay,
 }
 
 #[derive(Debug, Subcommand)]

@@ -27,6 +27,7 @@ pub(crate) async fn run(settings: &Settings, name: BenchName, json: bool, slow_s
         BenchName::Books => books_bench(500, 1_000_000)?,
         BenchName::E2e => e2e_bench(settings, 200, slow_store).await?,
         BenchName::Quotes => quotes_bench(500, 20).await?,
+        BenchName::Replay => replay_bench(3600, 50).await?,
     };
     if !json {
         for (k, v) in figures.as_object().into_iter().flatten() {
@@ -676,4 +677,80 @@ async fn floor_client(url: &str, token: &str, hook: &str) -> anyhow::Result<toki
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// A one-hour recording (`seconds` long, `per_sec` book changes a second on the bundled
+/// capture's books, written and read back through the recording files) replayed at `--speed
+/// max` while a Polymarket market-socket client listens to every book: the recorded time over
+/// the wall time the replay takes (`ratio_to_real_time`).
+async fn replay_bench(seconds: u64, per_sec: u64) -> anyhow::Result<serde_json::Value> {
+    use crossbook_model::{BookEvent, Price};
+    use crossbook_sim::replay::{Frame, FrameWriter, Speed, load};
+    let capture = crossbook_sim::Capture::bundled();
+    let best_no = |b: &serde_json::Value| -> Option<Price> {
+        b.pointer("/orderbook_fp/no_dollars")?.as_array()?.last()?.get(0)?.as_str()?.parse().ok()
+    };
+    let kalshi: Vec<(String, Price)> =
+        capture.kalshi_orderbooks.iter().filter_map(|(t, b)| Some((t.clone(), best_no(b)?))).collect();
+    let best_ask =
+        |b: &serde_json::Value| -> Option<Price> { b["asks"].as_array()?.last()?["price"].as_str()?.parse().ok() };
+    let poly: Vec<(String, Price)> =
+        capture.poly_books.iter().filter_map(|(t, b)| Some((t.clone(), best_ask(b)?))).collect();
+    anyhow::ensure!(!kalshi.is_empty() && !poly.is_empty(), "the bundled capture has books");
+    let dir = tempfile::tempdir()?;
+    let mut w = FrameWriter::new(dir.path())?;
+    let mut rng = fastrand::Rng::with_seed(17);
+    let total = seconds * per_sec;
+    for i in 0..total {
+        let t_ms = i * 1000 / per_sec;
+        let event = if rng.bool() {
+            let (ticker, price) = &kalshi[rng.usize(0..kalshi.len())];
+            let delta = if rng.bool() { 1_000_000 } else { -1_000_000 };
+            BookEvent::KalshiDelta { ticker: ticker.clone(), yes: false, price: *price, delta }
+        } else {
+            let (token, price) = &poly[rng.usize(0..poly.len())];
+            let size = crossbook_model::Qty::from_whole(rng.i64(1..500))?;
+            BookEvent::PolyLevel { token: token.clone(), bid: false, price: *price, size }
+        };
+        w.write(&Frame { t_ms, event })?;
+    }
+    w.close()?;
+    let frames = load(dir.path())?;
+    let config = SimConfig { replay: Some((frames, Speed::Max)), unlimited: true, ..SimConfig::default() };
+    let started = Instant::now();
+    let sim = crossbook_sim::start(&capture, config, "127.0.0.1:0".parse()?).await?;
+    let env: std::collections::BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(65_536);
+    let tokens: Vec<String> = poly.iter().map(|(t, _)| t.clone()).collect();
+    let listener = tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
+        env["POLYMARKET_WS_URL"].clone(),
+        tokens,
+        tx,
+        crossbook_net::ws::StreamConfig::default(),
+    ));
+    let heard = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let h = heard.clone();
+    tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            h.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    let base = format!("http://{}", sim.addr);
+    let wall = loop {
+        let s: serde_json::Value = reqwest::get(format!("{base}/sim/stats")).await?.json().await?;
+        if s["replay"]["done"] == s["replay"]["total"] {
+            break started.elapsed().as_secs_f64();
+        }
+        anyhow::ensure!(started.elapsed().as_secs() < 600, "bench replay: not done after 600 s");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    listener.abort();
+    sim.stop().await;
+    Ok(json!({
+        "recorded_s": seconds,
+        "changes": total,
+        "replay_wall_s": (wall * 1000.0).round() / 1000.0,
+        "ratio_to_real_time": (seconds as f64 / wall).round(),
+        "socket_events_heard": heard.load(std::sync::atomic::Ordering::Relaxed),
+    }))
 }
