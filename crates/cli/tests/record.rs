@@ -1,6 +1,7 @@
 //! Record and replay, round trip: `crossbook record` records the simulator (REST state, then
-//! both venues' book sockets) while its books move; a second simulator replays the recording
-//! as fast as it can; every recorded book ends as the recorded simulator's did.
+//! both venues' book sockets) while its books move and its sockets drop and skip a sequence
+//! number; a second simulator replays the recording as fast as it can; every recorded book
+//! ends as the recorded simulator's did.
 
 mod common;
 
@@ -81,7 +82,16 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books() {
     let recorded = Capture::load(&out).unwrap();
     let tickers: Vec<&String> = recorded.kalshi_orderbooks.keys().take(40).collect();
     let tokens: Vec<&String> = recorded.poly_books.keys().take(40).collect();
+    let http = reqwest::Client::new();
+    let live_base = format!("http://{}", live.addr);
     for i in 0..200u32 {
+        // Socket faults on the way: every socket dropped once, and a skipped sequence number.
+        if i == 80 {
+            live.state.drop_sockets();
+        }
+        if i == 140 {
+            assert!(http.post(format!("{live_base}/sim/ws-gap")).send().await.unwrap().status().is_success());
+        }
         let size = Qty::from_whole(i64::from(i % 7)).unwrap();
         let price: Price = format!("0.{}", 30 + i % 20).parse().unwrap();
         if i % 2 == 0 {
@@ -96,7 +106,6 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books() {
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stdout));
     let said = String::from_utf8_lossy(&status.stdout);
     assert!(said.contains("recorded") && said.contains("changes"), "{said}");
-    let live_base = format!("http://{}", live.addr);
     let (live_kalshi, live_poly) = served(&live_base).await;
 
     // The replay: the recorded REST state, then every recorded change, as fast as possible.
