@@ -1,7 +1,8 @@
 //! Record and replay, round trip: `crossbook record` records the simulator (REST state, then
 //! both venues' book sockets) while its books move and its sockets drop and skip a sequence
 //! number; a second simulator replays the recording as fast as it can; every recorded book
-//! ends as the recorded simulator's did.
+//! ends as the recorded simulator's did, and a run on the replay finds the open opportunities a
+//! run on the recorded simulator had at the end.
 
 mod common;
 
@@ -36,6 +37,52 @@ fn levels(book: &Value, sides: &[(&str, &str)]) -> Vec<(String, Price, Qty)> {
     out
 }
 
+/// `crossbook run` (ops and quotes) on `env` into the SQLite file `db`.
+fn run(env: &[(String, String)], db: &std::path::Path) -> common::Kill {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+    cmd.args(["run", "--bind", "127.0.0.1:0", "--services", "ops,quotes"])
+        .env("LOG_LEVEL", "error")
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("CROSSBOOK_NOW", "2026-01-09T23:50:00Z")
+        .stdout(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    common::Kill(cmd.spawn().unwrap())
+}
+
+/// The open opportunities a run recorded, by what they buy: (legs, direction, edge, size).
+fn opportunities(db: &std::path::Path) -> Vec<(String, String, String, String)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_crossbook"))
+        .args(["arbs", "list", "--json"])
+        .env("LOG_LEVEL", "error")
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .output()
+        .unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let mut v: Vec<_> = rows
+        .iter()
+        .map(|o| {
+            let legs: Vec<String> = o["legs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|l| {
+                    format!(
+                        "{}{}{}",
+                        l["ticker"].as_str().unwrap_or(""),
+                        l["token_id"].as_str().unwrap_or(""),
+                        l["side"].as_str().unwrap_or("")
+                    )
+                })
+                .collect();
+            (legs.join("+"), o["direction"].to_string(), o["edge"].to_string(), o["max_size"].to_string())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 async fn served(base: &str) -> (BTreeMap<String, Value>, BTreeMap<String, Value>) {
     let v: Value = reqwest::get(format!("{base}/sim/books")).await.unwrap().json().await.unwrap();
     let map = |v: &Value| v.as_object().unwrap().iter().map(|(k, b)| (k.clone(), b.clone())).collect();
@@ -43,7 +90,7 @@ async fn served(base: &str) -> (BTreeMap<String, Value>, BTreeMap<String, Value>
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_recording_replayed_at_max_speed_ends_with_the_same_books() {
+async fn a_recording_replayed_at_max_speed_ends_with_the_same_books_and_opportunities() {
     let key = |name: &str| format!("{}/../kalshi/test_data/{name}", env!("CARGO_MANIFEST_DIR"));
     let verifier =
         crossbook_kalshi::KalshiVerifier::from_pem(&std::fs::read_to_string(key("test_key_pub.pem")).unwrap()).unwrap();
@@ -56,6 +103,10 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books() {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("recording");
+    // The live run: the service watching the recorded simulator the whole time.
+    let live_env: Vec<(String, String)> = live.env_lines().into_iter().chain(kalshi_key_env(dir.path())).collect();
+    let live_db = dir.path().join("live.db");
+    let live_run = run(&live_env, &live_db);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
     cmd.args(["record", "--out", out.to_str().unwrap(), "--duration", "8s"])
         .env("LOG_LEVEL", "error")
@@ -107,6 +158,10 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books() {
     let said = String::from_utf8_lossy(&status.stdout);
     assert!(said.contains("recorded") && said.contains("changes"), "{said}");
     let (live_kalshi, live_poly) = served(&live_base).await;
+    // The live run has caught up with the last change: its open opportunities.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let live_opportunities = opportunities(&live_db);
+    drop(live_run);
 
     // The replay: the recorded REST state, then every recorded change, as fast as possible.
     let frames = crossbook_sim::replay::load(&out).unwrap();
@@ -127,6 +182,21 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let (replay_kalshi, replay_poly) = served(&replay_base).await;
+    // A run on the replayed simulator finds the same opportunities.
+    let replay_env: Vec<(String, String)> = replay.env_lines().into_iter().chain(kalshi_key_env(dir.path())).collect();
+    let replay_db = dir.path().join("replay.db");
+    let replay_run = run(&replay_env, &replay_db);
+    let mut replay_opportunities = Vec::new();
+    for _ in 0..150 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        replay_opportunities = opportunities(&replay_db);
+        if replay_opportunities == live_opportunities {
+            break;
+        }
+    }
+    drop(replay_run);
+    assert!(!live_opportunities.is_empty(), "the live run found opportunities");
+    assert_eq!(replay_opportunities, live_opportunities);
     let kalshi_sides = [("yes", "/orderbook_fp/yes_dollars"), ("no", "/orderbook_fp/no_dollars")];
     let poly_sides = [("bid", "/bids"), ("ask", "/asks")];
     for t in recorded.kalshi_orderbooks.keys() {
