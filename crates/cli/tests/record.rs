@@ -15,7 +15,7 @@ use common::kalshi_key_env;
 use crossbook_model::{Price, Qty, Venue};
 use crossbook_sim::replay::Speed;
 use crossbook_sim::{Capture, SimConfig};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A book's levels as numbers, sorted: `[(side, price, size)]`.
 fn levels(book: &Value, sides: &[(&str, &str)]) -> Vec<(String, Price, Qty)> {
@@ -140,6 +140,11 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books_and_opportun
         if i == 80 {
             live.state.drop_sockets();
         }
+        // A game state on the sports socket (a game no link watches: it changes no opportunity).
+        if i == 100 {
+            live.state.send_score(json!({"gameId": 42, "slug": "nba-phi-tor-2026-01-12", "live": false,
+                "ended": false, "status": "Scheduled", "score": "0-0", "period": "", "leagueAbbreviation": "nba"}));
+        }
         if i == 140 {
             assert!(http.post(format!("{live_base}/sim/ws-gap")).send().await.unwrap().status().is_success());
         }
@@ -165,6 +170,12 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books_and_opportun
 
     // The replay: the recorded REST state, then every recorded change, as fast as possible.
     let frames = crossbook_sim::replay::load(&out).unwrap();
+    let game = frames.iter().find_map(|f| f.sport.as_ref()).expect("the game state was recorded");
+    assert_eq!(
+        (&game["slug"], &game["gameId"], &game["leagueAbbreviation"]),
+        (&json!("nba-phi-tor-2026-01-12"), &json!(42), &json!("nba")),
+        "kept whole"
+    );
     assert!(frames.len() >= 200, "the planted changes and the subscriptions' snapshots: {}", frames.len());
     let replay = crossbook_sim::start(
         &recorded,

@@ -215,8 +215,9 @@ async fn session(
     }
 }
 
-/// A game's state from the sports socket (`sport_result`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+/// A game's state from the sports socket (`sport_result`); the fields crossbook does not read
+/// are kept as sent (a recording writes the message back whole).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct SportResult {
     pub slug: String,
     #[serde(default)]
@@ -229,6 +230,8 @@ pub struct SportResult {
     pub score: String,
     #[serde(default)]
     pub period: String,
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Streams game states from the sports socket (`wss://sports-api.polymarket.com/ws`): no

@@ -4,7 +4,9 @@
 //! their recorded offsets (scaled by a speed, or as fast as possible), so that REST answers as
 //! the venues did at the replay clock and the sockets say what changed.
 //!
-//! A line: `{"t_ms": <ms since the recording started>, "event": <BookEvent>}`.
+//! A line: `{"t_ms": <ms since the recording started>, "event": <BookEvent>}`, or `"sport":
+//! <sport_result>` for a game's state from Polymarket's sports socket (replayed on the
+//! simulator's).
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -21,11 +23,15 @@ use crate::capture::CaptureError;
 /// A file is closed and the next begun past this many bytes of JSON lines.
 pub const ROTATE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// One recorded change.
+/// One recorded message: a book change, or a game's state from the sports socket.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Frame {
     pub t_ms: u64,
-    pub event: BookEvent,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<BookEvent>,
+    /// A `sport_result` as the sports socket sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sport: Option<Value>,
 }
 
 /// Writes frames into `DIR/frames/NNNNN.jsonl.gz`.
@@ -205,7 +211,12 @@ pub(crate) fn spawn(state: Arc<SimState>, frames: Vec<Frame>, speed: Speed) {
                 tokio::time::sleep_until(began + std::time::Duration::from_secs_f64(f.t_ms as f64 / 1000.0 / x)).await;
             }
             let Some(state) = weak.upgrade() else { return };
-            apply_event(&state, &f.event).await;
+            if let Some(e) = &f.event {
+                apply_event(&state, e).await;
+            }
+            if let Some(result) = f.sport {
+                state.send_score(result);
+            }
             state.stats.replayed.fetch_add(1, Ordering::Relaxed);
         }
     });
@@ -222,12 +233,13 @@ mod tests {
         let frames: Vec<Frame> = (0..3)
             .map(|i| Frame {
                 t_ms: i * 10,
-                event: BookEvent::KalshiDelta {
+                event: Some(BookEvent::KalshiDelta {
                     ticker: "K".into(),
                     yes: i % 2 == 0,
                     price: "0.42".parse().unwrap(),
                     delta: -1_000_000,
-                },
+                }),
+                sport: (i == 2).then(|| serde_json::json!({"slug": "nba-a-b", "live": true, "gameId": 7})),
             })
             .collect();
         for f in &frames {

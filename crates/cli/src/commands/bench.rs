@@ -712,7 +712,7 @@ async fn replay_bench(seconds: u64, per_sec: u64) -> anyhow::Result<serde_json::
             let size = crossbook_model::Qty::from_whole(rng.i64(1..500))?;
             BookEvent::PolyLevel { token: token.clone(), bid: false, price: *price, size }
         };
-        w.write(&Frame { t_ms, event })?;
+        w.write(&Frame { t_ms, event: Some(event), sport: None })?;
     }
     w.close()?;
     let frames = load(dir.path())?;

@@ -3,8 +3,9 @@
 //! quote passes run as usual (into a scratch database) with every REST answer copied: they
 //! become the capture's series, events with their markets, sports, teams and books, as the
 //! venues sent them. Then both venues' book sockets (Kalshi's needs a key) are recorded for the
-//! duration, each change with its receive time, into `frames/` (gzip JSON lines, rotated by
-//! size). Only venue answers are written: no setting, key or URL of ours.
+//! duration, each change with its receive time, with the game states of Polymarket's sports
+//! socket, into `frames/` (gzip JSON lines, rotated by size). Only venue answers are written:
+//! no setting, key or URL of ours.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -103,8 +104,16 @@ pub(crate) async fn record(
             cfg,
         ));
     }
+    // Game states: a replay goes live and ends as the games did.
+    let (game_tx, mut games) = tokio::sync::mpsc::channel(1024);
+    tasks.spawn(crossbook_polymarket::websocket::run_sports_stream(
+        settings.endpoints.polymarket_sports_ws.clone(),
+        game_tx,
+        cfg,
+    ));
     drop(tx);
     let mut writer = FrameWriter::new(out)?;
+    let mut game_updates = 0u64;
     let began = std::time::Instant::now();
     let until = tokio::time::Instant::now() + duration;
     let mut progress = tokio::time::interval(std::time::Duration::from_secs(5));
@@ -114,11 +123,15 @@ pub(crate) async fn record(
             e = rx.recv() => {
                 let Some(event) = e else { break };
                 by_venue[usize::from(event.venue() == Venue::Polymarket)] += 1;
-                writer.write(&Frame { t_ms: began.elapsed().as_millis() as u64, event })?;
+                writer.write(&Frame { t_ms: began.elapsed().as_millis() as u64, event: Some(event), sport: None })?;
+            }
+            Some(g) = games.recv() => {
+                game_updates += 1;
+                writer.write(&Frame { t_ms: began.elapsed().as_millis() as u64, event: None, sport: Some(serde_json::to_value(&g)?) })?;
             }
             _ = progress.tick() => eprintln!(
-                "recording: {} s of {} s, {} changes (Kalshi {}, Polymarket {}), {:.1} MB",
-                began.elapsed().as_secs(), duration.as_secs(), writer.frames, by_venue[0], by_venue[1], writer.bytes as f64 / 1e6
+                "recording: {} s of {} s, {} changes (Kalshi {}, Polymarket {}, games {}), {:.1} MB",
+                began.elapsed().as_secs(), duration.as_secs(), writer.frames, by_venue[0], by_venue[1], game_updates, writer.bytes as f64 / 1e6
             ),
             _ = tokio::time::sleep_until(until) => break,
             _ = super::shutdown_signal() => break,
