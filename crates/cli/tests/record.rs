@@ -1,6 +1,6 @@
-//! Record and replay, round trip: `crossbook record` records the simulator (REST state, then
-//! both venues' book sockets) while its books move and its sockets drop and skip a sequence
-//! number; a second simulator replays the recording as fast as it can; every recorded book
+//! Record and replay, round trip: `crossbook record` records the simulator for 60 s (REST state,
+//! then both venues' book sockets and the sports socket) while its books move and its sockets
+//! drop and skip a sequence number; a second simulator replays the recording as fast as it can; every recorded book
 //! ends as the recorded simulator's did, and a run on the replay finds the open opportunities a
 //! run on the recorded simulator had at the end.
 
@@ -108,7 +108,7 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books_and_opportun
     let live_db = dir.path().join("live.db");
     let live_run = run(&live_env, &live_db);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
-    cmd.args(["record", "--out", out.to_str().unwrap(), "--duration", "8s"])
+    cmd.args(["record", "--out", out.to_str().unwrap(), "--duration", "60s"])
         .env("LOG_LEVEL", "error")
         .env("CROSSBOOK_NOW", "2026-01-09T23:50:00Z")
         .stdout(Stdio::piped())
@@ -135,17 +135,22 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books_and_opportun
     let tokens: Vec<&String> = recorded.poly_books.keys().take(40).collect();
     let http = reqwest::Client::new();
     let live_base = format!("http://{}", live.addr);
-    for i in 0..200u32 {
+    // 2,500 changes over about 50 s of the 60 s recorded (never past 50 s, whatever the load).
+    let moving = std::time::Instant::now();
+    for i in 0..2500u32 {
+        if moving.elapsed() > Duration::from_secs(50) {
+            break;
+        }
         // Socket faults on the way: every socket dropped once, and a skipped sequence number.
-        if i == 80 {
+        if i == 800 {
             live.state.drop_sockets();
         }
         // A game state on the sports socket (a game no link watches: it changes no opportunity).
-        if i == 100 {
+        if i == 1300 {
             live.state.send_score(json!({"gameId": 42, "slug": "nba-phi-tor-2026-01-12", "live": false,
                 "ended": false, "status": "Scheduled", "score": "0-0", "period": "", "leagueAbbreviation": "nba"}));
         }
-        if i == 140 {
+        if i == 1800 {
             assert!(http.post(format!("{live_base}/sim/ws-gap")).send().await.unwrap().status().is_success());
         }
         let size = Qty::from_whole(i64::from(i % 7)).unwrap();
@@ -156,7 +161,7 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books_and_opportun
         } else {
             live.state.set_level(Venue::Polymarket, tokens[(i as usize / 2) % tokens.len()], "ask", price, size).await;
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let status = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap()).await.unwrap();
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stdout));
@@ -176,7 +181,7 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books_and_opportun
         (&json!("nba-phi-tor-2026-01-12"), &json!(42), &json!("nba")),
         "kept whole"
     );
-    assert!(frames.len() >= 200, "the planted changes and the subscriptions' snapshots: {}", frames.len());
+    assert!(frames.len() >= 1000, "the planted changes and the subscriptions' snapshots: {}", frames.len());
     let replay = crossbook_sim::start(
         &recorded,
         SimConfig { replay: Some((frames, Speed::Max)), ..SimConfig::default() },

@@ -162,7 +162,8 @@ pub async fn poll(
         store.list_watchlist().await?.into_iter().filter(|w| select(w)).map(|w| w.link_id).collect();
     refresh(desk, store, pass_started).await?;
     let (tickers, tokens) = lock(desk).links().books_of(Some(&chosen));
-    let fetched = fetch_books(venues, clock, &tickers, &tokens).await;
+    let requested_at = clock.now();
+    let mut fetched = fetch_books(venues, clock, &tickers, &tokens).await;
     let mut report = QuotesReport {
         kalshi_books: fetched.books.iter().filter(|b| b.0 == Venue::Kalshi).count(),
         poly_books: fetched.books.iter().filter(|b| b.0 == Venue::Polymarket).count(),
@@ -170,9 +171,12 @@ pub async fn poll(
         requests: fetched.requests,
         ..Default::default()
     };
-    let snaps = fetched.books.iter().map(|(v, id, b)| snapshot(*v, id, b)).collect();
     let now = clock.now();
     let mut d = lock(desk);
+    // A book the sockets changed after the request went out is newer than the answer: the
+    // answer would put back a state the venue has left.
+    fetched.books.retain(|(v, id, _)| !d.books.get(*v, id).is_some_and(|b| b.received_at > requested_at));
+    let snaps = fetched.books.iter().map(|(v, id, b)| snapshot(*v, id, b)).collect();
     d.writer().send(Write::Books(snaps));
     for (token, tick) in &fetched.ticks {
         d.set_tick(token, *tick);
