@@ -175,7 +175,7 @@ pub async fn poll(
     let mut d = lock(desk);
     // A book the sockets changed after the request went out is newer than the answer: the
     // answer would put back a state the venue has left.
-    fetched.books.retain(|(v, id, _)| !d.books.get(*v, id).is_some_and(|b| b.received_at > requested_at));
+    fetched.books.retain(|(v, id, _)| d.books.get(*v, id).is_none_or(|b| b.received_at <= requested_at));
     let snaps = fetched.books.iter().map(|(v, id, b)| snapshot(*v, id, b)).collect();
     d.writer().send(Write::Books(snaps));
     for (token, tick) in &fetched.ticks {
