@@ -167,6 +167,10 @@ pub(crate) enum Command {
         /// PostgreSQL --database-url).
         #[arg(long)]
         slow_store: bool,
+        /// books only: the book changes of a recording (`crossbook record`) on its own links,
+        /// instead of generated frames.
+        #[arg(long)]
+        data: Option<PathBuf>,
     },
 }
 

@@ -17,14 +17,26 @@ use serde_json::json;
 
 use crate::args::BenchName;
 
-pub(crate) async fn run(settings: &Settings, name: BenchName, json: bool, slow_store: bool) -> anyhow::Result<u8> {
+pub(crate) async fn run(
+    settings: &Settings,
+    name: BenchName,
+    json: bool,
+    slow_store: bool,
+    data: Option<&std::path::Path>,
+) -> anyhow::Result<u8> {
     if slow_store && name != BenchName::E2e {
         anyhow::bail!("--slow-store: only for bench e2e");
+    }
+    if data.is_some() && name != BenchName::Books {
+        anyhow::bail!("--data: only for bench books");
     }
     let figures = match name {
         BenchName::Ingest => ingest_bench(50_000).await?,
         BenchName::Matching => matching_bench(100_000, 50_000, 2_000)?,
-        BenchName::Books => books_bench(500, 1_000_000)?,
+        BenchName::Books => match data {
+            Some(dir) => recorded_books_bench(dir).await?,
+            None => books_bench(500, 1_000_000)?,
+        },
         BenchName::E2e => e2e_bench(settings, 200, slow_store).await?,
         BenchName::Quotes => quotes_bench(500, 20).await?,
         BenchName::Replay => replay_bench(3600, 50).await?,
@@ -752,5 +764,64 @@ async fn replay_bench(seconds: u64, per_sec: u64) -> anyhow::Result<serde_json::
         "replay_wall_s": (wall * 1000.0).round() / 1000.0,
         "ratio_to_real_time": (seconds as f64 / wall).round(),
         "socket_events_heard": heard.load(std::sync::atomic::Ordering::Relaxed),
+    }))
+}
+
+/// The book changes of a recording applied on the desk, over the recording's own links (its
+/// REST state served by the simulator, ingested, matched and quoted first), beside reading each
+/// recorded line into `serde_json::Value` (`ratio_to_json_parse`).
+async fn recorded_books_bench(dir: &std::path::Path) -> anyhow::Result<serde_json::Value> {
+    use crossbook_model::Venue;
+    let capture = crossbook_sim::Capture::load(dir).map_err(|e| anyhow::anyhow!("--data {}: {e}", dir.display()))?;
+    let frames = crossbook_sim::replay::load(dir).map_err(|e| anyhow::anyhow!("--data {}: {e}", dir.display()))?;
+    let events: Vec<crossbook_model::BookEvent> = frames.iter().filter_map(|f| f.event.clone()).collect();
+    anyhow::ensure!(!events.is_empty(), "--data {}: no recorded book changes under frames/", dir.display());
+    let sim =
+        crossbook_sim::start(&capture, SimConfig { unlimited: true, ..SimConfig::default() }, "127.0.0.1:0".parse()?)
+            .await?;
+    let env: std::collections::BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    let now = capture.now.map(|t| t.to_rfc3339());
+    let settings = Settings::from_lookup(&|k| match k {
+        "CROSSBOOK_NOW" => now.clone(),
+        "LOG_LEVEL" => Some("warn".into()),
+        other => env.get(other).cloned(),
+    })?;
+    let scratch = tempfile::tempdir()?;
+    let url: crossbook_store::DatabaseUrl =
+        format!("sqlite://{}", scratch.path().join("bench.db").display()).parse()?;
+    let store = crossbook_store::open(&url).await?;
+    let p = crossbook_engine::pipeline::Pipeline::new(&settings, store)?;
+    for v in Venue::ALL {
+        p.ingest(v, Arc::new(LogProgress)).await?;
+    }
+    p.match_pass().await?;
+    p.watchlist().await?;
+    p.quotes(&[crossbook_store::Priority::High, crossbook_store::Priority::Medium, crossbook_store::Priority::Low])
+        .await?;
+    let lines: Vec<String> =
+        frames.iter().filter(|f| f.event.is_some()).map(serde_json::to_string).collect::<Result<_, _>>()?;
+    let parse_started = Instant::now();
+    for l in &lines {
+        std::hint::black_box(serde_json::from_str::<serde_json::Value>(l)?);
+    }
+    let json_ns = parse_started.elapsed().as_nanos() as f64 / lines.len() as f64;
+    let clock = p.clock;
+    let (links, decided, ns) = {
+        let mut desk = crossbook_engine::desk::lock(&p.desk);
+        let mut decided = 0usize;
+        let started = Instant::now();
+        for e in &events {
+            decided += desk.on_event(e, clock.now()).evaluated;
+        }
+        (desk.links().len(), decided, started.elapsed().as_nanos() as f64 / events.len() as f64)
+    };
+    sim.stop().await;
+    Ok(json!({
+        "changes": events.len(),
+        "links": links,
+        "links_evaluated": decided,
+        "ns_per_change": ns.round(),
+        "json_parse_ns_per_line": json_ns.round(),
+        "ratio_to_json_parse": (ns / json_ns * 1000.0).round() / 1000.0,
     }))
 }
