@@ -167,8 +167,9 @@ pub(crate) enum Command {
         /// PostgreSQL --database-url).
         #[arg(long)]
         slow_store: bool,
-        /// books only: the book changes of a recording (`crossbook record`) on its own links,
-        /// instead of generated frames.
+        /// books: the book changes of a recording (`crossbook record`) on its own links instead
+        /// of generated frames; e2e: a capture or recording instead of the bundled capture (its
+        /// best opportunity at its clock is measured).
         #[arg(long)]
         data: Option<PathBuf>,
     },

@@ -232,7 +232,8 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books_and_opportun
     replay.stop().await;
     live.stop().await;
 
-    // The recording is a benchmark input too: its book changes on its own links.
+    // The recording is a benchmark input too: its book changes on its own links, and its
+    // opportunities end to end.
     let bench = Command::new(env!("CARGO_BIN_EXE_crossbook"))
         .args(["bench", "books", "--json", "--data", out.to_str().unwrap()])
         .env("LOG_LEVEL", "error")
@@ -244,4 +245,15 @@ async fn a_recording_replayed_at_max_speed_ends_with_the_same_books_and_opportun
     let book_changes = crossbook_sim::replay::load(&out).unwrap().iter().filter(|f| f.event.is_some()).count();
     assert_eq!(figures["changes"], json!(book_changes), "{figures}");
     assert!(figures["links"].as_u64() > Some(200) && figures["ratio_to_json_parse"].as_f64() > Some(0.0), "{figures}");
+    // And the end-to-end bench measures its best opportunity.
+    let bench = Command::new(env!("CARGO_BIN_EXE_crossbook"))
+        .args(["bench", "e2e", "--json", "--data", out.to_str().unwrap()])
+        .env("LOG_LEVEL", "error")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(bench.status.success(), "{}", String::from_utf8_lossy(&bench.stderr));
+    let figures: Value =
+        serde_json::from_str(String::from_utf8_lossy(&bench.stdout).lines().last().unwrap_or("{}")).unwrap();
+    assert!(figures["samples"] == json!(200) && figures["p99_ms"].as_f64() > Some(0.0), "{figures}");
 }

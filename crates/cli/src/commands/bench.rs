@@ -27,8 +27,8 @@ pub(crate) async fn run(
     if slow_store && name != BenchName::E2e {
         anyhow::bail!("--slow-store: only for bench e2e");
     }
-    if data.is_some() && name != BenchName::Books {
-        anyhow::bail!("--data: only for bench books");
+    if data.is_some() && !matches!(name, BenchName::Books | BenchName::E2e) {
+        anyhow::bail!("--data: only for bench books and bench e2e");
     }
     let figures = match name {
         BenchName::Ingest => ingest_bench(50_000).await?,
@@ -37,7 +37,7 @@ pub(crate) async fn run(
             Some(dir) => recorded_books_bench(dir).await?,
             None => books_bench(500, 1_000_000)?,
         },
-        BenchName::E2e => e2e_bench(settings, 200, slow_store).await?,
+        BenchName::E2e => e2e_bench(settings, 200, slow_store, data).await?,
         BenchName::Quotes => quotes_bench(500, 20).await?,
         BenchName::Replay => replay_bench(3600, 50).await?,
     };
@@ -520,12 +520,20 @@ async fn webhook_receiver() -> anyhow::Result<(String, Arc<std::sync::Mutex<Vec<
 /// sample takes the planted edge away (the opportunity closes), then puts it back at t0; the
 /// new opportunity's alert reaching the receiver is t1. The floor: the same frames, socket and
 /// webhook, read by a client that only posts a fixed body on each.
-async fn e2e_bench(settings: &Settings, samples: usize, slow_store: bool) -> anyhow::Result<serde_json::Value> {
+async fn e2e_bench(
+    settings: &Settings,
+    samples: usize,
+    slow_store: bool,
+    data: Option<&std::path::Path>,
+) -> anyhow::Result<serde_json::Value> {
     use crossbook_model::{Price, Qty, Venue};
     let (hook, received) = webhook_receiver().await?;
     let count = || received.lock().unwrap_or_else(|p| p.into_inner()).len();
     let arrival = |i: usize| received.lock().unwrap_or_else(|p| p.into_inner()).get(i).copied();
-    let capture = crossbook_sim::Capture::bundled();
+    let capture = match data {
+        Some(dir) => crossbook_sim::Capture::load(dir).map_err(|e| anyhow::anyhow!("--data {}: {e}", dir.display()))?,
+        None => crossbook_sim::Capture::bundled(),
+    };
     let sim = crossbook_sim::start(&capture, SimConfig::default(), "127.0.0.1:0".parse()?).await?;
     let env: std::collections::BTreeMap<String, String> = sim.env_lines().into_iter().collect();
     let db = bench_store(settings, slow_store).await?;
@@ -556,22 +564,23 @@ async fn e2e_bench(settings: &Settings, samples: usize, slow_store: bool) -> any
     // Kalshi books; the measured path is the Polymarket socket's.
     p.quotes(&[crossbook_store::Priority::High, crossbook_store::Priority::Medium, crossbook_store::Priority::Low])
         .await?;
-    // NOP@WAS (10 minutes to tip-off at the capture's clock): its edge lives in the Wizards asks.
-    let e = capture
-        .poly_events
-        .iter()
-        .find(|e| e["slug"] == "nba-nop-was-2026-01-09")
-        .ok_or_else(|| anyhow::anyhow!("game"))?;
-    let ml = e["markets"]
-        .as_array()
+    // The capture's best opportunity at its clock (NOP@WAS on the bundled capture, 10 minutes
+    // to tip-off): withdrawing its Polymarket leg's asks closes it, restoring them reopens it.
+    p.writer.flush().await;
+    let best = store
+        .list_open_opportunities()
+        .await?
         .into_iter()
-        .flatten()
-        .find(|m| m["sportsMarketType"] == "moneyline")
-        .ok_or_else(|| anyhow::anyhow!("moneyline"))?;
-    let tokens: Vec<String> = serde_json::from_str(ml["clobTokenIds"].as_str().unwrap_or("[]"))?;
-    let wizards = tokens.get(1).cloned().ok_or_else(|| anyhow::anyhow!("token"))?;
-    let mut asks: Vec<(Price, Qty)> = capture.poly_books[&wizards]["asks"]
-        .as_array()
+        .find_map(|o| {
+            let token = o.opportunity.legs.iter().find_map(|l| l.token_id.clone())?;
+            Some((o.opportunity.link_id, token))
+        })
+        .ok_or_else(|| anyhow::anyhow!("bench e2e: the capture has no opportunity at its clock to measure"))?;
+    let (target, token) = best;
+    let mut asks: Vec<(Price, Qty)> = capture
+        .poly_books
+        .get(&token)
+        .and_then(|b| b["asks"].as_array())
         .into_iter()
         .flatten()
         .filter_map(|l| Some((l["price"].as_str()?.parse().ok()?, l["size"].as_str()?.parse().ok()?)))
@@ -579,12 +588,10 @@ async fn e2e_bench(settings: &Settings, samples: usize, slow_store: bool) -> any
     // Best first: the first frame back brings the edge, for the pipeline and the floor alike.
     asks.sort();
     let set_asks = |on: bool| {
-        let (sim, wizards, asks) = (&sim, &wizards, &asks);
+        let (sim, token, asks) = (&sim, &token, &asks);
         async move {
             for (price, size) in asks {
-                sim.state
-                    .set_level(Venue::Polymarket, wizards, "ask", *price, if on { *size } else { Qty::ZERO })
-                    .await;
+                sim.state.set_level(Venue::Polymarket, token, "ask", *price, if on { *size } else { Qty::ZERO }).await;
             }
         }
     };
@@ -596,20 +603,13 @@ async fn e2e_bench(settings: &Settings, samples: usize, slow_store: bool) -> any
             tokio::time::sleep(std::time::Duration::from_micros(200)).await;
         }
     };
-    // The desk's own view of the NOP@WAS opportunity (the database follows behind it).
-    let nop: std::collections::HashSet<crossbook_model::LinkId> = store
-        .list_links(None)
-        .await?
-        .into_iter()
-        .filter(|l| l.candidate.kalshi_ticker.as_str().contains("NOPWAS"))
-        .map(|l| l.id)
-        .collect();
-    let open_on_nop = || crossbook_engine::desk::lock(&p.desk).open().keys().any(|id| nop.contains(id));
-    until("the NOP@WAS opportunity", &open_on_nop).await?;
+    // The desk's own view of the opportunity (the database follows behind it).
+    let open_on_target = || crossbook_engine::desk::lock(&p.desk).open().contains_key(&target);
+    until("the opportunity", &open_on_target).await?;
     let mut latencies = Vec::with_capacity(samples);
     for _ in 0..samples {
         set_asks(false).await;
-        until("the NOP@WAS opportunity closing", &|| !open_on_nop()).await?;
+        until("the opportunity closing", &|| !open_on_target()).await?;
         let before = count();
         let t0 = Instant::now();
         set_asks(true).await;
@@ -618,7 +618,7 @@ async fn e2e_bench(settings: &Settings, samples: usize, slow_store: bool) -> any
     // The floor: the pipeline's sockets closed, a bare client on the same socket and webhook.
     drop(streams);
     crossbook_engine::desk::lock(&p.desk).set_alerter(None);
-    let floor_client = floor_client(&env["POLYMARKET_WS_URL"], &wizards, &hook).await?;
+    let floor_client = floor_client(&env["POLYMARKET_WS_URL"], &token, &hook).await?;
     let mut floor = Vec::with_capacity(samples);
     for _ in 0..samples {
         let n = count();
