@@ -1,6 +1,8 @@
 //! The binary's foundation contracts: migrations on both backends, settings errors, health exit
 //! codes, read-only commands, and a failing venue.
 
+mod common;
+
 use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Output};
 
@@ -194,23 +196,11 @@ async fn links_list_lines_up_under_its_header() {
 /// naming the venue.
 #[test]
 fn a_venue_failing_every_request_fails_ingest_and_degrades_health() {
-    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_crossbook"))
-        .args(["sim", "--fault", "5xx=1"])
-        .env("LOG_LEVEL", "error")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(sim.stdout.take().unwrap()).lines();
-    let env: Vec<(String, String)> = (0..6)
-        .filter_map(|_| lines.next()?.ok())
-        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-        .collect();
+    let (sim, env) = common::sim_with(&["--fault", "5xx=1"]);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let out = crossbook(dir.path(), &["ingest", "-v", "kalshi"], &env);
-    let _ = sim.kill();
-    let _ = sim.wait();
+    drop(sim);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let health = crossbook(dir.path(), &["health", "--json"], &[]);
     assert_eq!(health.status.code(), Some(1));
@@ -246,17 +236,7 @@ fn bad_log_files_and_non_utf8_settings_stop_startup_by_name() {
 fn run_stops_within_its_deadline_while_the_venues_fail() {
     use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_crossbook"))
-        .args(["sim", "--fault", "5xx=1"])
-        .env("LOG_LEVEL", "error")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(sim.stdout.take().unwrap()).lines();
-    let env: Vec<(String, String)> = (0..6)
-        .filter_map(|_| lines.next()?.ok())
-        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-        .collect();
+    let (sim, env) = common::sim_with(&["--fault", "5xx=1"]);
     let mut run = Command::new(env!("CARGO_BIN_EXE_crossbook"));
     run.current_dir(dir.path()).args(["run", "--bind", "127.0.0.1:0"]).env("LOG_LEVEL", "error");
     for (k, v) in &env {
@@ -271,8 +251,7 @@ fn run_stops_within_its_deadline_while_the_venues_fail() {
     Command::new("kill").args(["-TERM", &run.id().to_string()]).status().unwrap();
     let status = run.wait().unwrap();
     let took = asked.elapsed();
-    let _ = sim.kill();
-    let _ = sim.wait();
+    drop(sim);
     assert!(took < std::time::Duration::from_secs(14), "stopped after {took:?}");
     assert!(status.success(), "{status:?}");
     // The ingest pass cut short is recorded as abandoned, not left running.
@@ -288,18 +267,7 @@ fn run_stops_within_its_deadline_while_the_venues_fail() {
 /// all succeed (migrations included), and the rows are those of one run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_processes_cooperate_on_both_backends() {
-    use std::io::BufRead;
-    let mut sim = Command::new(env!("CARGO_BIN_EXE_crossbook"))
-        .args(["sim"])
-        .env("LOG_LEVEL", "error")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(sim.stdout.take().unwrap()).lines();
-    let mut env: Vec<(String, String)> = (0..6)
-        .filter_map(|_| lines.next()?.ok())
-        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
-        .collect();
+    let (sim, mut env) = common::sim_with(&[]);
     env.push(("CROSSBOOK_NOW".into(), "2026-01-09T23:50:00Z".into()));
     let dir = tempfile::tempdir().unwrap();
     let pg = TestDb::postgres().await;
@@ -341,6 +309,5 @@ async fn concurrent_processes_cooperate_on_both_backends() {
         assert!(a.success() && b.success(), "two matches at once on {}", &url[..8]);
         assert_eq!(counts(&url), reference, "the rows of one run on {}", &url[..8]);
     }
-    let _ = sim.kill();
-    let _ = sim.wait();
+    drop(sim);
 }

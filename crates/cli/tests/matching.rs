@@ -2,8 +2,10 @@
 //! every side right, every kind found and auto-confirmed where the evidence is exact, no MVE
 //! market linked; and review keeps a person's decision.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -78,39 +80,11 @@ fn multi_league_capture_with_planted_traps() {
     assert_eq!(r["by_league"]["MLB"]["confirmed"], 4, "each doubleheader game confirmed to its own market");
 }
 
-struct Sim(Child, Vec<(String, String)>);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn sim() -> Sim {
-    use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_crossbook"))
-        .args(["sim"])
-        .env("LOG_LEVEL", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let env = (0..6)
-        .map(|_| {
-            let l = lines.next().unwrap().unwrap();
-            let (k, v) = l.split_once('=').unwrap();
-            (k.to_string(), v.to_string())
-        })
-        .collect();
-    Sim(child, env)
-}
-
 #[test]
 fn review_keeps_a_persons_decision_and_audit_passes() {
-    let sim = sim();
+    let (_sim, sim_env) = common::sim_with(&[]);
     let dir = tempfile::tempdir().unwrap();
-    let mut env = sim.1.clone();
+    let mut env = sim_env.clone();
     env.push(("CROSSBOOK_NOW".into(), "2026-01-09T23:50:00Z".into()));
     assert!(crossbook(dir.path(), &["ingest", "-v", "all"], &env).status.success());
     assert!(crossbook(dir.path(), &["match"], &env).status.success());
@@ -141,7 +115,7 @@ fn review_keeps_a_persons_decision_and_audit_passes() {
 #[test]
 fn run_supervises_every_service_and_stops_on_sigterm() {
     use std::io::BufRead;
-    let sim = sim();
+    let (_sim, sim_env) = common::sim_with(&[]);
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
     cmd.current_dir(dir.path())
@@ -150,7 +124,7 @@ fn run_supervises_every_service_and_stops_on_sigterm() {
         .env("LOG_LEVEL", "warn")
         .env("CROSSBOOK_NOW", "2026-01-09T23:50:00Z")
         .stdout(Stdio::piped());
-    for (k, v) in &sim.1 {
+    for (k, v) in &sim_env {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().unwrap();

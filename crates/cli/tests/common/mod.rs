@@ -66,10 +66,17 @@ pub(crate) fn test_key(name: &str) -> String {
     format!("{}/../kalshi/test_data/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The simulator with Kalshi's signed API (the test key): its process and endpoint settings.
 pub(crate) fn sim() -> (Kill, Vec<(String, String)>) {
+    sim_with(&["--kalshi-public-key", &test_key("test_key_pub.pem")])
+}
+
+/// `crossbook sim ARGS…`: its process and the six endpoint settings it prints.
+pub(crate) fn sim_with(args: &[&str]) -> (Kill, Vec<(String, String)>) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_crossbook"))
-        .args(["sim", "--kalshi-public-key", &test_key("test_key_pub.pem")])
+        .arg("sim")
+        .args(args)
         .env("LOG_LEVEL", "warn")
         .stdout(Stdio::piped())
         .spawn()
