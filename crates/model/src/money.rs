@@ -70,6 +70,16 @@ pub fn parse_micros(s: &str) -> Result<i64, DecimalError> {
     Ok(if neg { -v } else { v })
 }
 
+/// Millionths of a decimal the venues send as a JSON string or number (`"0.01"`, `0.01`, `5`);
+/// `None` for anything else or a value [`parse_micros`] refuses.
+pub fn json_micros(v: &serde_json::Value) -> Option<i64> {
+    match v {
+        serde_json::Value::String(s) => parse_micros(s).ok(),
+        serde_json::Value::Number(n) => parse_micros(&n.to_string()).ok(),
+        _ => None,
+    }
+}
+
 /// Formats millionths as the shortest exact decimal: `560000` → `"0.56"`, `120000000` → `"120"`.
 pub fn format_micros(v: i64) -> String {
     let sign = if v < 0 { "-" } else { "" };

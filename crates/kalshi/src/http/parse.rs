@@ -78,14 +78,7 @@ pub fn fee_schedule(series: Option<&KalshiSeries>, event: Option<&KalshiEvent>) 
 /// `price_level_structure`, else cents), one contract at least, no notional floor, no delay.
 pub fn order_rules(raw: &serde_json::Value) -> crossbook_model::OrderRules {
     use crossbook_model::{GridRange, PriceGrid};
-    let micros = |v: &serde_json::Value| -> Option<i64> {
-        let s = match v {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => return None,
-        };
-        crossbook_model::money::parse_micros(&s).ok()
-    };
+    let micros = crossbook_model::money::json_micros;
     let ranges: Vec<GridRange> = raw["price_ranges"]
         .as_array()
         .into_iter()

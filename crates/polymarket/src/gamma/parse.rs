@@ -53,14 +53,7 @@ pub const MIN_MARKETABLE_BUY_MICROS: i64 = 1_000_000;
 /// floor of $1, the `orderPriceMinTickSize` grid and the `secondsDelay` in-play delay.
 pub fn order_rules(raw: &serde_json::Value) -> crossbook_model::OrderRules {
     use crossbook_model::{Money, OrderRules, PriceGrid, Qty};
-    let micros = |v: &serde_json::Value| -> Option<i64> {
-        let s = match v {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => n.to_string(),
-            _ => return None,
-        };
-        crossbook_model::money::parse_micros(&s).ok()
-    };
+    let micros = crossbook_model::money::json_micros;
     let defaults = OrderRules::default();
     OrderRules {
         min_size: micros(&raw["orderMinSize"]).and_then(|m| Qty::from_micros(m).ok()).unwrap_or(defaults.min_size),
