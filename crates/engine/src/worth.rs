@@ -285,22 +285,10 @@ pub fn html(r: &Report) -> String {
         r.to.format("%Y-%m-%d %H:%M UTC")
     );
     for g in &r.groups {
-        if g.opportunities == 0 {
-            let _ = write!(
-                page,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} s</td><td>{}</td><td>{}</td><td>0</td><td colspan=\"9\"></td></tr>",
-                esc(&g.league),
-                esc(&g.kind),
-                g.links,
-                g.observed_s,
-                pct(g.gross_edge_s, g.observed_s),
-                pct(g.net_edge_s, g.observed_s),
-            );
-            continue;
-        }
+        // What every group has: its links, watched time and the shares with an edge.
         let _ = write!(
             page,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} s</td><td>{}</td><td>{}</td><td>{}</td><td>${}</td><td>${}</td><td>${}</td><td>{}</td><td>${}</td><td>${}</td><td>{} / {} s</td><td>{}</td><td>{} / {} / {}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} s</td><td>{}</td><td>{}</td><td>{}</td>",
             esc(&g.league),
             esc(&g.kind),
             g.links,
@@ -308,6 +296,14 @@ pub fn html(r: &Report) -> String {
             pct(g.gross_edge_s, g.observed_s),
             pct(g.net_edge_s, g.observed_s),
             g.opportunities,
+        );
+        if g.opportunities == 0 {
+            page.push_str("<td colspan=\"9\"></td></tr>");
+            continue;
+        }
+        let _ = write!(
+            page,
+            "<td>${}</td><td>${}</td><td>${}</td><td>{}</td><td>${}</td><td>${}</td><td>{} / {} s</td><td>{}</td><td>{} / {} / {}</td></tr>",
             g.edge_p50,
             g.edge_p90,
             g.edge_max,
