@@ -6,8 +6,8 @@
 //! across an order's fills comes back in whole cents once it passes $0.01 (the fee
 //! accumulator). So an order's fee converges to that of one equivalent fill.
 //!
-//! Polymarket, takers only: `C × rate × (P × (1 − P))^exponent` per fill; the order's fee
-//! rounded up to $0.0001 (the venue rounds to 4–5 places: up to 4 never understates it).
+//! Polymarket, takers only: `C × rate × (P × (1 − P))^exponent` per fill; the order's fee to
+//! 5 decimal places (the venue rounds fees to 5 decimals; rounding up never understates it).
 
 use crossbook_model::{FeeSchedule, Money, Price, Qty};
 
@@ -104,9 +104,9 @@ impl OrderFee {
             FeeSchedule::Free => 0,
             FeeSchedule::Unpriced => i64::MAX / 4,
             FeeSchedule::KalshiQuadratic { .. } => self.kalshi,
-            // 1e-24 dollars → up to $0.0001 (1e20 of them) → millionths.
+            // 1e-24 dollars → up to $0.00001 (1e19 of them) → millionths.
             FeeSchedule::PolymarketCurve { .. } => {
-                i64::try_from(ceil_div(self.poly, 10_i128.pow(20)) * 100).unwrap_or(i64::MAX / 4)
+                i64::try_from(ceil_div(self.poly, 10_i128.pow(19)) * 10).unwrap_or(i64::MAX / 4)
             }
         };
         Money::from_micros(micros).unwrap_or(Money::ZERO)
@@ -209,13 +209,18 @@ mod tests {
         // 0.03 × 100 × 0.5 × 0.5 = 0.75 (the 0.75 % peak).
         let s = FeeSchedule::PolymarketCurve { rate: 30_000, exponent: 1 };
         assert_eq!(fee(&s, BalancePrecision::Cent, &[("0.50", "100")]), "0.75");
-        // 0.03 × 7 × 0.33 × 0.67 = 0.046431 → 0.0465.
-        assert_eq!(fee(&s, BalancePrecision::Cent, &[("0.33", "7")]), "0.0465");
+        // 0.03 × 7 × 0.33 × 0.67 = 0.046431 → 0.04644 (5 places, up).
+        assert_eq!(fee(&s, BalancePrecision::Cent, &[("0.33", "7")]), "0.04644");
+        // The sports rate from 2026-07-10: 0.05 × 3 × 0.47 × 0.53 = 0.037365 → 0.03737, and
+        // 0.05 × 3 × 0.471 × 0.529 = 0.03737385 → 0.03738.
+        let sports = FeeSchedule::PolymarketCurve { rate: 50_000, exponent: 1 };
+        assert_eq!(fee(&sports, BalancePrecision::Cent, &[("0.47", "3")]), "0.03737");
+        assert_eq!(fee(&sports, BalancePrecision::Cent, &[("0.471", "3")]), "0.03738");
         // Exponent 2: 0.25 × 100 × (0.4 × 0.6)² = 1.44.
         let squared = FeeSchedule::PolymarketCurve { rate: 250_000, exponent: 2 };
         assert_eq!(fee(&squared, BalancePrecision::Cent, &[("0.40", "100")]), "1.44");
-        // Two fills, one rounding: 0.03 × (10 × 0.2475 + 10 × 0.2496) = 0.14913 → 0.1492.
-        assert_eq!(fee(&s, BalancePrecision::Cent, &[("0.45", "10"), ("0.48", "10")]), "0.1492");
+        // Two fills, one rounding: 0.03 × (10 × 0.2475 + 10 × 0.2496) = 0.14913 (exact).
+        assert_eq!(fee(&s, BalancePrecision::Cent, &[("0.45", "10"), ("0.48", "10")]), "0.14913");
         assert_eq!(marginal_fee_micros(&s, "0.5".parse().unwrap()), 7_500);
         assert_eq!(marginal_fee_micros(&squared, "0.4".parse().unwrap()), 14_400);
         assert_eq!(marginal_fee_micros(&kalshi(1_000_000), "0.5".parse().unwrap()), 17_500);

@@ -240,9 +240,10 @@ fn price(legs: &[LegQuote<'_>], precision: BalancePrecision) -> Option<Priced> {
     None
 }
 
-/// Whether `book` can be used at `now`.
+/// Whether a book may be priced now: recent, and one that can be true (never an impossible
+/// book: crossed, or a price at 0 or 1).
 fn fresh(book: &OrderBook, now: DateTime<Utc>, stale_after: Duration) -> bool {
-    now - book.received_at <= stale_after && book.received_at <= now + Duration::seconds(5)
+    book.unusable.is_none() && now - book.received_at <= stale_after && book.received_at <= now + Duration::seconds(5)
 }
 
 /// The opportunity of a priced set of legs.

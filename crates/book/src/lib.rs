@@ -139,11 +139,49 @@ pub struct OrderBook {
     pub received_at: DateTime<Utc>,
     /// The venue's sequence number of the last update applied (Kalshi WebSocket).
     pub seq: Option<u64>,
+    /// Why the book cannot be true (crossed, a price at 0 or 1): it prices nothing until a
+    /// snapshot that adds up replaces it.
+    pub unusable: Option<&'static str>,
 }
 
 impl OrderBook {
+    /// A book from whole sides (a snapshot); marked unusable when it does not add up.
     pub fn new(bids: BookSide<Bids>, asks: BookSide<Asks>, received_at: DateTime<Utc>) -> Self {
-        Self { bids, asks, received_at, seq: None }
+        let mut b = Self { bids, asks, received_at, seq: None, unusable: None };
+        b.unusable = b.check().err();
+        b
+    }
+
+    /// Whether the book can be true: every price strictly between 0 and 1 (a venue trades
+    /// neither; a Kalshi NO bid of 1.00 would be a YES ask of 0), and the best bid below the
+    /// best ask (for Kalshi, YES bid + NO bid under a dollar — a book read in the wrong price
+    /// convention fails this).
+    pub fn check(&self) -> Result<(), &'static str> {
+        let edges = [
+            self.bids.levels().first(),
+            self.bids.levels().last(),
+            self.asks.levels().first(),
+            self.asks.levels().last(),
+        ];
+        if edges.into_iter().flatten().any(|l| l.price.micros() <= 0 || l.price.micros() >= 1_000_000) {
+            return Err("a price at 0 or 1");
+        }
+        if let (Some(b), Some(a)) = (self.bids.best(), self.asks.best())
+            && b.price >= a.price
+        {
+            return Err("crossed: best bid at or above best ask");
+        }
+        Ok(())
+    }
+
+    /// After a change: a book that stops adding up stays unusable until the next snapshot.
+    /// Returns whether this change made it so.
+    pub fn recheck(&mut self) -> bool {
+        if self.unusable.is_some() {
+            return false;
+        }
+        self.unusable = self.check().err();
+        self.unusable.is_some()
     }
 
     /// A Kalshi market's YES book from its bids-only book: YES bids as they are, and each NO
@@ -223,6 +261,28 @@ mod tests {
         // The best NO bid (0.58) is the best YES ask (0.42).
         assert_eq!(b.asks.best(), Some(lv("0.42", "5")));
         assert_eq!(b.mid().unwrap().to_string(), "0.41");
+    }
+
+    #[test]
+    fn impossible_books_are_unusable_until_a_snapshot() {
+        let now = Utc::now();
+        // YES bid 0.60 + NO bid 0.45 = 1.05: crossed (YES ask 0.55 under the bid).
+        assert_eq!(
+            OrderBook::from_kalshi(&[(p("0.60"), q("10"))], &[(p("0.45"), q("10"))], now).unusable,
+            Some("crossed: best bid at or above best ask")
+        );
+        // A NO bid of 1.00 is a YES ask of 0.
+        assert_eq!(OrderBook::from_kalshi(&[], &[(p("1"), q("10"))], now).unusable, Some("a price at 0 or 1"));
+        // Locked (bid = ask) is not a book either.
+        assert!(OrderBook::from_kalshi(&[(p("0.55"), q("1"))], &[(p("0.45"), q("1"))], now).unusable.is_some());
+        let mut b = OrderBook::from_kalshi(&[(p("0.40"), q("10"))], &[(p("0.55"), q("10"))], now);
+        assert_eq!(b.unusable, None);
+        // A delta crosses it; a later delta that uncrosses it does not make it usable again.
+        b.apply_kalshi_delta(true, p("0.47"), 5_000_000).unwrap();
+        assert!(b.recheck());
+        b.apply_kalshi_delta(true, p("0.47"), -5_000_000).unwrap();
+        assert!(!b.recheck());
+        assert!(b.unusable.is_some());
     }
 
     #[test]

@@ -192,6 +192,13 @@ pub(crate) struct SimArgs {
     /// Kalshi payload schema to serve: `current` (dollar strings) or `legacy` (integer cents too).
     #[arg(long, default_value = "current")]
     pub(crate) kalshi_schema: String,
+    /// Gamma market schema to serve: `v1` (`clobTokenIds`) or `v2` (`positionIds`, `version: "v2"`).
+    #[arg(long, default_value = "v1")]
+    pub(crate) polymarket_schema: String,
+    /// Serve a Kalshi book subscription that does not state `use_yes_price` with the NO side in
+    /// YES prices (the default Kalshi announced it would move to); otherwise in NO prices.
+    #[arg(long)]
+    pub(crate) kalshi_yes_price_default: bool,
     /// PEM public key every Kalshi request must be signed with (default: no check).
     #[arg(long)]
     pub(crate) kalshi_public_key: Option<PathBuf>,

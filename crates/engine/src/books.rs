@@ -77,6 +77,8 @@ impl<T> ByVenue<T> {
 #[derive(Debug, Default)]
 pub struct LiveBooks {
     books: ByVenue<OrderBook>,
+    /// Times a book was found impossible (crossed, a price at 0 or 1), by venue slot.
+    pub impossible: [u64; 2],
 }
 
 impl LiveBooks {
@@ -99,7 +101,20 @@ impl LiveBooks {
 
     /// Puts a book fetched over REST, newer than what the socket gave.
     pub fn put(&mut self, venue: Venue, id: &str, book: OrderBook) {
+        self.count_impossible(venue, &book);
         self.books.insert(venue, id, book);
+    }
+
+    fn count_impossible(&mut self, venue: Venue, book: &OrderBook) {
+        if let Some(why) = book.unusable {
+            self.impossible[venue_slot(venue)] += 1;
+            tracing::warn!(venue = venue.as_str(), reason = why, "impossible book: unusable until a fresh snapshot");
+        }
+    }
+
+    /// The books that price nothing now, with why.
+    pub fn unusable(&self) -> impl Iterator<Item = (Venue, &str, &'static str)> {
+        self.books.iter().filter_map(|(v, id, b)| Some((v, id, b.unusable?)))
     }
 
     /// Forgets one book (it no longer adds up).
@@ -115,11 +130,8 @@ impl LiveBooks {
         };
         Ok(Some(match e {
             BookEvent::PolySnapshot { token, bids, asks } => {
-                self.books.insert(
-                    Venue::Polymarket,
-                    token,
-                    OrderBook::new(BookSide::from_levels(lv(bids)), BookSide::from_levels(lv(asks)), at),
-                );
+                let book = OrderBook::new(BookSide::from_levels(lv(bids)), BookSide::from_levels(lv(asks)), at);
+                self.put(Venue::Polymarket, token, book);
                 (Venue::Polymarket, token.as_str())
             }
             BookEvent::PolyLevel { token, bid, price, size } => {
@@ -130,6 +142,10 @@ impl LiveBooks {
                     b.asks.set(*price, *size)
                 }
                 b.received_at = at;
+                if b.recheck() {
+                    self.impossible[venue_slot(Venue::Polymarket)] += 1;
+                    tracing::warn!(venue = "polymarket", book = %token, "a change made the book impossible");
+                }
                 (Venue::Polymarket, token.as_str())
             }
             // The book stays; its links are re-evaluated on the new grid.
@@ -140,19 +156,25 @@ impl LiveBooks {
                 (Venue::Polymarket, token.as_str())
             }
             BookEvent::KalshiSnapshot { ticker, yes, no } => {
-                self.books.insert(Venue::Kalshi, ticker, OrderBook::from_kalshi(yes, no, at));
+                self.put(Venue::Kalshi, ticker, OrderBook::from_kalshi(yes, no, at));
                 (Venue::Kalshi, ticker.as_str())
             }
             BookEvent::KalshiDelta { ticker, yes, price, delta } => {
                 let Some(b) = self.books.get_mut(Venue::Kalshi, ticker) else { return Ok(None) };
                 b.apply_kalshi_delta(*yes, *price, *delta)?;
                 b.received_at = at;
+                if b.recheck() {
+                    self.impossible[venue_slot(Venue::Kalshi)] += 1;
+                    tracing::warn!(venue = "kalshi", book = %ticker, "a change made the book impossible");
+                }
                 (Venue::Kalshi, ticker.as_str())
             }
             BookEvent::Invalidated { venue, .. } => {
                 self.books.clear_venue(*venue);
                 return Ok(None);
             }
+            // Not book changes: the desk reads them.
+            BookEvent::MarketState { .. } | BookEvent::KalshiFees { .. } => return Ok(None),
         }))
     }
 }

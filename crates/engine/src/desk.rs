@@ -10,7 +10,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use crossbook_arb::{PairQuotes, evaluate};
 use crossbook_book::OrderBook;
-use crossbook_model::{BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, Money, OrderRules, Venue};
+use crossbook_model::{
+    BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, MarketState, Money, OrderRules, Venue,
+};
 use crossbook_store::{MarketFilter, Store};
 
 use crate::alerts::Alerter;
@@ -92,9 +94,13 @@ struct Watched {
     poly_rules: OrderRules,
     /// The other outcome of a two-outcome Polymarket market: (token, name).
     other: Option<(String, String)>,
-    /// The Polymarket event's stored payload and slug (the game-status gate reads them).
+    /// The Polymarket event's stored payload (the game-status gate reads it) and its game on
+    /// the live-scores socket (`gameId`, else its slug).
     event: Option<serde_json::Value>,
-    slug: Option<String>,
+    game: Option<String>,
+    /// Whether each leg's market takes orders, as stored, and when the venue last listed it.
+    kalshi_state: (MarketState, DateTime<Utc>),
+    poly_state: (MarketState, DateTime<Utc>),
     /// The two games' pages on the venues' sites (alerts and the dashboard link them).
     urls: crossbook_model::VenueUrls,
 }
@@ -118,7 +124,7 @@ impl LinkSet {
         let mut set = LinkSet::default();
         for link in links {
             let c = &link.candidate;
-            let (Some(km), Some(pm)) = (
+            let (Some((km, k_seen)), Some((pm, p_seen))) = (
                 markets.get(&(Venue::Kalshi, c.kalshi_ticker.to_string())),
                 markets.get(&(Venue::Polymarket, c.poly_market_id.to_string())),
             ) else {
@@ -126,6 +132,7 @@ impl LinkSet {
             };
             let event = events.get(pm.event_id()).cloned();
             let slug = event.as_ref().and_then(|e| e.get("slug")?.as_str().map(str::to_string));
+            let game = event.as_ref().and_then(crate::game::game_key);
             set.links.insert(
                 link.id,
                 Watched {
@@ -141,7 +148,9 @@ impl LinkSet {
                     ),
                     link: link.clone(),
                     event,
-                    slug,
+                    game,
+                    kalshi_state: (km.state, *k_seen),
+                    poly_state: (pm.state, *p_seen),
                 },
             );
         }
@@ -184,18 +193,18 @@ pub(crate) fn other_outcome(m: &Market, index: u8) -> Option<(String, String)> {
     Some((o.token_id.as_ref()?.to_string(), o.name.clone()))
 }
 
-/// The markets of `links`, by venue and id. Only those are read: the stored universe is far
-/// larger than the watchlist.
+/// The markets of `links`, by venue and id, with when the venue last listed each. Only those
+/// are read: the stored universe is far larger than the watchlist.
 pub(crate) async fn markets_of(
     store: &dyn Store,
     links: impl Iterator<Item = &Link>,
-) -> anyhow::Result<HashMap<(Venue, String), Market>> {
+) -> anyhow::Result<HashMap<(Venue, String), (Market, DateTime<Utc>)>> {
     let ids = links.flat_map(|l| [l.candidate.kalshi_ticker.to_string(), l.candidate.poly_market_id.to_string()]);
     Ok(store
         .list_markets(&MarketFilter { ids: Some(ids.collect()), ..Default::default() })
         .await?
         .into_iter()
-        .map(|m| ((m.market.venue(), m.market.id().to_string()), m.market))
+        .map(|m| ((m.market.venue(), m.market.id().to_string()), (m.market, m.last_seen)))
         .collect())
 }
 
@@ -229,6 +238,12 @@ pub struct Desk {
     by_book: ByVenue<Vec<LinkId>>,
     /// Tick sizes the Polymarket socket announced (they outlive a reload of the links).
     ticks: ByVenue<crossbook_model::Price>,
+    /// Markets' tradability as the sockets announced it (Kalshi ticker, Polymarket token) and
+    /// when: it wins over the stored state until an ingestion pass lists the market again.
+    states: ByVenue<(MarketState, DateTime<Utc>)>,
+    /// Kalshi events' fee overrides from the lifecycle channel (`None`: cleared, so the series'
+    /// schedule applies, which the next ingestion pass stores), and when.
+    fee_overrides: HashMap<String, (Option<FeeSchedule>, DateTime<Utc>)>,
     pub books: LiveBooks,
     open: HashMap<LinkId, OpenState>,
     /// Three-way opportunities, filed under the game's draw link.
@@ -284,6 +299,8 @@ impl Desk {
             links: LinkSet::default(),
             by_book: ByVenue::default(),
             ticks: ByVenue::default(),
+            states: ByVenue::default(),
+            fee_overrides: HashMap::new(),
             books: LiveBooks::default(),
             open: HashMap::new(),
             open_three: HashMap::new(),
@@ -356,6 +373,81 @@ impl Desk {
         for (token, tick) in announced {
             self.set_tick(&token, tick);
         }
+        // What an ingestion pass stored after a socket said otherwise is the newer word.
+        let mut stale: Vec<(Venue, String)> = Vec::new();
+        for w in self.links.links.values() {
+            let c = &w.link.candidate;
+            let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.as_str(), w.kalshi_state.1)];
+            books.extend(c.poly_token_id.as_ref().map(|t| (Venue::Polymarket, t.as_str(), w.poly_state.1)));
+            books.extend(w.other.as_ref().map(|(t, _)| (Venue::Polymarket, t.as_str(), w.poly_state.1)));
+            for (venue, book, listed) in books {
+                if self.states.get(venue, book).is_some_and(|(_, at)| *at < listed) {
+                    stale.push((venue, book.to_string()));
+                }
+            }
+        }
+        for (venue, book) in stale {
+            self.states.remove(venue, &book);
+        }
+        let overrides: Vec<(String, Option<FeeSchedule>, DateTime<Utc>)> =
+            self.fee_overrides.iter().map(|(e, (f, at))| (e.clone(), *f, *at)).collect();
+        for (event, fees, at) in overrides {
+            self.apply_fee_override(&event, fees, at);
+        }
+    }
+
+    /// A Kalshi event's fee override: its links are charged `fees` (cleared: nothing is priced
+    /// until the next ingestion pass stores the series' schedule), unless a pass listed the
+    /// market after the override was announced.
+    fn apply_fee_override(&mut self, event: &str, fees: Option<FeeSchedule>, at: DateTime<Utc>) {
+        let mut applied = false;
+        for w in self.links.links.values_mut().filter(|w| w.link.candidate.kalshi_event_ticker.as_str() == event) {
+            if w.kalshi_state.1 > at {
+                continue;
+            }
+            w.kalshi_fees = fees.unwrap_or(FeeSchedule::Unpriced);
+            applied = true;
+        }
+        if !applied && self.links.links.values().any(|w| w.link.candidate.kalshi_event_ticker.as_str() == event) {
+            self.fee_overrides.remove(event);
+        }
+    }
+
+    /// Why link `id` cannot be traded now (a leg's market paused, not open, closed, resolving
+    /// or resolved; a book that cannot be true), if it cannot.
+    pub fn untradable(&self, id: LinkId) -> Option<String> {
+        let w = self.links.links.get(&id)?;
+        let c = &w.link.candidate;
+        let state =
+            |venue: Venue, book: &str, stored: MarketState| self.states.get(venue, book).map_or(stored, |(s, _)| *s);
+        let kalshi = state(Venue::Kalshi, c.kalshi_ticker.as_str(), w.kalshi_state.0);
+        if let Some(why) = kalshi.reason(Venue::Kalshi) {
+            return Some(format!("kalshi {}: {why}", c.kalshi_ticker));
+        }
+        let tokens = c.poly_token_id.iter().map(|t| t.as_str()).chain(w.other.as_ref().map(|(t, _)| t.as_str()));
+        for token in tokens {
+            if let Some(why) = state(Venue::Polymarket, token, w.poly_state.0).reason(Venue::Polymarket) {
+                return Some(format!("polymarket {}: {why}", c.poly_market_id));
+            }
+        }
+        let books = [
+            (Venue::Kalshi, Some(c.kalshi_ticker.as_str())),
+            (Venue::Polymarket, c.poly_token_id.as_ref().map(|t| t.as_str())),
+        ];
+        for (venue, book) in books {
+            if let Some(why) = book.and_then(|b| self.books.get(venue, b)).and_then(|b| b.unusable) {
+                return Some(format!("{venue} book: {why}"));
+            }
+        }
+        None
+    }
+
+    /// Every watched link that cannot be traded now, with why.
+    pub fn untradable_links(&self) -> Vec<(LinkId, String)> {
+        let mut v: Vec<(LinkId, String)> =
+            self.links.links.keys().filter_map(|id| Some((*id, self.untradable(*id)?))).collect();
+        v.sort();
+        v
     }
 
     /// Who raises its alerts.
@@ -391,6 +483,19 @@ impl Desk {
                 self.status.frame(Venue::Polymarket);
                 self.set_tick(token, *tick);
             }
+            BookEvent::MarketState { venue, book, state } => return self.on_market_state(*venue, book, *state, now),
+            BookEvent::KalshiFees { event_ticker, fees } => {
+                self.fee_overrides.insert(event_ticker.clone(), (*fees, now));
+                self.apply_fee_override(event_ticker, *fees, now);
+                let ids: Vec<LinkId> = self
+                    .links
+                    .links
+                    .iter()
+                    .filter(|(_, w)| w.link.candidate.kalshi_event_ticker.as_str() == event_ticker)
+                    .map(|(id, _)| *id)
+                    .collect();
+                return self.evaluate(&ids, now);
+            }
             _ => self.status.frame(e.venue()),
         }
         let changed = match self.books.apply(e, now) {
@@ -422,6 +527,23 @@ impl Desk {
             }
             (None, _) => Decisions::default(),
         }
+    }
+
+    /// A market's tradability announced by its venue's socket: recorded (it wins over the
+    /// stored state until a pass lists the market again), written to the store, and its links
+    /// re-evaluated (a market that stops taking orders closes their opportunities at once).
+    fn on_market_state(&mut self, venue: Venue, book: &str, state: MarketState, now: DateTime<Utc>) -> Decisions {
+        let Some(ids) = self.by_book.get(venue, book).cloned() else { return Decisions::default() };
+        self.states.insert(venue, book, (state, now));
+        if let Some(w) = ids.first().and_then(|id| self.links.links.get(id)) {
+            let market = match venue {
+                Venue::Kalshi => w.link.candidate.kalshi_ticker.to_string(),
+                Venue::Polymarket => w.link.candidate.poly_market_id.to_string(),
+            };
+            tracing::info!(venue = venue.as_str(), %market, state = state.as_str(), "market state changed");
+            self.writer.send(Write::MarketState { venue, market, state });
+        }
+        self.evaluate(&ids, now)
     }
 
     /// The grid the desk prices a Polymarket token's links on.
@@ -457,10 +579,10 @@ impl Desk {
     /// A game's live state: a game that started or ended closes its links' opportunities.
     pub fn on_game(&mut self, g: GameState) {
         let now = g.at;
-        let slug = g.slug.clone();
-        self.games.insert(slug.clone(), g);
+        let game = g.game.clone();
+        self.games.insert(game.clone(), g);
         let ids: Vec<LinkId> =
-            self.links.links.iter().filter(|(_, w)| w.slug.as_deref() == Some(&slug)).map(|(id, _)| *id).collect();
+            self.links.links.iter().filter(|(_, w)| w.game.as_deref() == Some(&game)).map(|(id, _)| *id).collect();
         for id in ids {
             if self.gate(id, now).is_err() {
                 self.close(id, now);
@@ -497,8 +619,8 @@ impl Desk {
 
     /// Whether a game's score changed within `window` before `now` (a sharp move then is
     /// score-driven).
-    pub fn score_changed_recently(&self, slug: &str, now: DateTime<Utc>, window: Duration) -> bool {
-        self.games.get(slug).is_some_and(|g| g.live && now - g.at <= window)
+    pub fn score_changed_recently(&self, game: &str, now: DateTime<Utc>, window: Duration) -> bool {
+        self.games.get(game).is_some_and(|g| g.live && now - g.at <= window)
     }
 
     fn sharp_move(&mut self, venue: Venue, book: &str, now: DateTime<Utc>) {
@@ -509,7 +631,7 @@ impl Desk {
             self.links
                 .links
                 .get(l)
-                .and_then(|w| w.slug.as_deref())
+                .and_then(|w| w.game.as_deref())
                 .is_some_and(|s| self.score_changed_recently(s, now, Duration::minutes(1)))
         });
         tracing::info!(venue = %m.venue, book = %m.book, from = %m.from, to = %m.to, bps = m.change_bps, score_driven = m.score_driven, "sharp move");
@@ -521,7 +643,7 @@ impl Desk {
     /// Whether the link's game may be traded now (`Ok(true)`: in play).
     fn gate(&self, id: LinkId, now: DateTime<Utc>) -> Result<bool, &'static str> {
         let Some(w) = self.links.links.get(&id) else { return Err("not watched") };
-        let live = w.slug.as_ref().and_then(|s| self.games.get(s));
+        let live = w.game.as_ref().and_then(|g| self.games.get(g));
         crate::game::gate(w.link.candidate.starts_at, w.event.as_ref(), live, now, self.cfg.allow_in_play)
     }
 
@@ -604,7 +726,14 @@ impl Desk {
             for (k, id) in ids.iter().enumerate() {
                 let Some(w) = self.links.links.get(id) else { return };
                 let c = &w.link.candidate;
-                if let Some(book) = self.books.get(Venue::Kalshi, c.kalshi_ticker.as_str()) {
+                let open = |venue: Venue, book: &str, stored: MarketState| {
+                    self.states.get(venue, book).map_or(stored, |(s, _)| *s).is_tradable()
+                };
+                if let Some(book) = self
+                    .books
+                    .get(Venue::Kalshi, c.kalshi_ticker.as_str())
+                    .filter(|_| open(Venue::Kalshi, c.kalshi_ticker.as_str(), w.kalshi_state.0))
+                {
                     outcomes[k].push(crossbook_arb::LegQuote {
                         instrument: crossbook_arb::Instrument::Kalshi {
                             ticker: c.kalshi_ticker.as_str(),
@@ -616,6 +745,7 @@ impl Desk {
                     });
                 }
                 if let Some(token) = c.poly_token_id.as_ref()
+                    && open(Venue::Polymarket, token.as_str(), w.poly_state.0)
                     && let Some(book) = self.books.get(Venue::Polymarket, token.as_str())
                 {
                     outcomes[k].push(crossbook_arb::LegQuote {
@@ -669,6 +799,13 @@ impl Desk {
                 self.close(id, now);
                 continue;
             };
+            if let Some(why) = self.untradable(id) {
+                if self.open.contains_key(&id) {
+                    tracing::info!(link = id.0, reason = %why, "opportunity closed: a leg cannot be traded");
+                }
+                self.close(id, now);
+                continue;
+            }
             let c = &w.link.candidate;
             let kalshi = self.books.get(Venue::Kalshi, c.kalshi_ticker.as_str());
             let same = c.poly_token_id.as_ref().and_then(|t| self.books.get(Venue::Polymarket, t.as_str()));

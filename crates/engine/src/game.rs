@@ -1,7 +1,9 @@
 //! The game-status gate: no opportunity on a game that has started (unless in-play trading is
 //! enabled) or that is over or postponed. Gamma keeps finished games `active` and accepting
 //! orders, so the gate reads the start time, the event's own status fields (`ended`, `period`,
-//! `live`) and the live state from Polymarket's sports socket — never `active` alone.
+//! `live`) and the live state from Polymarket's live-scores socket — never `active` alone. The
+//! socket's frames name their game by `gameId` (cricket: `metadataGameId`), which Gamma events
+//! carry: that is the join (a slug only where a frame has no id).
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -9,7 +11,8 @@ use serde_json::Value;
 /// A game's live state, from the sports socket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GameState {
-    pub slug: String,
+    /// The game: its `gameId` as text (a slug where the frame had no id).
+    pub game: String,
     pub live: bool,
     pub ended: bool,
     pub status: String,
@@ -18,9 +21,34 @@ pub struct GameState {
     pub at: DateTime<Utc>,
 }
 
-/// Periods Gamma uses for a game that is over, and for one postponed.
-const FINISHED: &[&str] = &["VFT", "FT", "FINAL", "F/OT", "F/SO", "ENDED"];
-const POSTPONED: &[&str] = &["POST", "PPD", "POSTPONED", "CANCELLED", "CANCELED"];
+/// Periods and statuses Gamma and the live-scores socket use for a game that is over, and for
+/// one postponed (compared case-insensitively).
+const FINISHED: &[&str] = &["VFT", "FT", "FINAL", "F/OT", "F/SO", "ENDED", "FINISHED", "CLOSED"];
+const POSTPONED: &[&str] = &["POST", "PPD", "POSTPONED", "CANCELLED", "CANCELED", "SUSPENDED", "ABANDONED"];
+
+/// The live-scores game id of a Gamma event (its `gameId`, a number; cricket's
+/// `metadataGameId`), else its slug.
+pub fn game_key(event: &Value) -> Option<String> {
+    ["gameId", "metadataGameId"]
+        .iter()
+        .find_map(|k| crossbook_polymarket::gamma::models::game_id_text(&event[*k]))
+        .or_else(|| event.get("slug")?.as_str().map(str::to_string))
+}
+
+impl GameState {
+    /// A frame of the live-scores socket, received at `at`.
+    pub fn of(r: crossbook_polymarket::websocket::SportResult, at: DateTime<Utc>) -> Option<Self> {
+        Some(GameState {
+            game: r.game_key()?,
+            live: r.live.unwrap_or(false),
+            ended: r.ended.unwrap_or(false),
+            status: r.status.unwrap_or_default(),
+            score: r.score.unwrap_or_default(),
+            period: r.period.unwrap_or_default(),
+            at,
+        })
+    }
+}
 
 /// Why no opportunity may be built on this game now, or `Ok` with whether it is in play.
 pub fn gate(
@@ -73,7 +101,7 @@ mod tests {
         assert!(gate(Some(now - Duration::minutes(1)), None, None, now, false).is_err());
         assert_eq!(gate(Some(now - Duration::minutes(1)), None, None, now, true), Ok(true), "in-play on request");
         let live = GameState {
-            slug: "x".into(),
+            game: "x".into(),
             live: true,
             ended: false,
             status: "InProgress".into(),
@@ -82,7 +110,26 @@ mod tests {
             at: now,
         };
         assert!(gate(later, None, Some(&live), now, false).is_err(), "the socket says it is live");
-        let over = GameState { ended: true, live: false, ..live };
+        let over = GameState { ended: true, live: false, ..live.clone() };
         assert_eq!(gate(later, None, Some(&over), now, true), Err("game finished"), "never after the end");
+        // A real finished frame says so by its status and period too.
+        let finished = GameState { ended: false, live: false, status: "finished".into(), period: "FT".into(), ..live };
+        assert_eq!(gate(later, None, Some(&finished), now, true), Err("game finished"));
+    }
+
+    #[test]
+    fn events_are_joined_to_the_socket_by_game_id() {
+        assert_eq!(
+            game_key(&json!({"gameId": 20023006, "slug": "nba-mil-lal-2026-01-09"})).as_deref(),
+            Some("20023006")
+        );
+        assert_eq!(game_key(&json!({"gameId": "1427074"})).as_deref(), Some("1427074"));
+        assert_eq!(game_key(&json!({"slug": "nba-mil-lal-2026-01-09"})).as_deref(), Some("nba-mil-lal-2026-01-09"));
+        let frame = crossbook_polymarket::websocket::parse_sport(
+            r#"{"gameId":20023006,"leagueAbbreviation":"nba","status":"InProgress","score":"3-16","period":"Q1","live":true,"ended":false}"#,
+        )
+        .unwrap();
+        let g = GameState::of(frame, Utc::now()).unwrap();
+        assert_eq!((g.game.as_str(), g.live, g.period.as_str()), ("20023006", true, "Q1"));
     }
 }

@@ -26,6 +26,9 @@ pub struct StreamStatus {
     down_since: [AtomicI64; 2],
     /// Why a venue's socket is not run at all (its books then come from REST polling).
     off: std::sync::Mutex<[Option<&'static str>; 2]>,
+    /// What each venue's sockets read and did not turn into changes: message types skipped by
+    /// name, frames that could not be read (Polymarket's count its live-scores socket too).
+    pub frames: [Arc<crossbook_net::ws::FrameCounts>; 2],
 }
 
 /// Why the Kalshi socket is not run without credentials.
@@ -114,6 +117,7 @@ pub fn start_streams(settings: &Settings, venues: &Venues, desk: SharedDesk, clo
             tickers,
             tx.clone(),
             stream_cfg,
+            status.frames[venue_slot(Venue::Kalshi)].clone(),
         ))));
     }
     for chunk in tokens.chunks(crossbook_polymarket::websocket::MAX_ASSETS) {
@@ -123,20 +127,23 @@ pub fn start_streams(settings: &Settings, venues: &Venues, desk: SharedDesk, clo
             chunk.to_vec(),
             tx.clone(),
             stream_cfg,
+            status.frames[venue_slot(Venue::Polymarket)].clone(),
         ))));
     }
     let url = settings.endpoints.polymarket_sports_ws.clone();
-    tasks.push(AbortOnDrop(tokio::spawn(crossbook_polymarket::websocket::run_sports_stream(url, game_tx, stream_cfg))));
+    tasks.push(AbortOnDrop(tokio::spawn(crossbook_polymarket::websocket::run_sports_stream(
+        url,
+        game_tx,
+        stream_cfg,
+        status.frames[venue_slot(Venue::Polymarket)].clone(),
+    ))));
     drop(tx);
     tasks.push(AbortOnDrop(tokio::spawn(async move {
         let mut save = tokio::time::interval(std::time::Duration::from_secs(5));
         loop {
             tokio::select! {
                 g = games.recv() => {
-                    let Some(g) = g else { continue };
-                    let state = crate::game::GameState {
-                        slug: g.slug, live: g.live, ended: g.ended, status: g.status, score: g.score, period: g.period, at: clock.now(),
-                    };
+                    let Some(state) = g.and_then(|g| crate::game::GameState::of(g, clock.now())) else { continue };
                     lock(&desk).on_game(state);
                 }
                 e = rx.recv() => {

@@ -83,6 +83,8 @@ pub struct Settings {
     /// Whether in-play opportunities alert (`ALERT_IN_PLAY`, default false).
     pub alert_in_play: bool,
     pub kalshi_mode: KalshiMode,
+    /// Kalshi's access tier (`KALSHI_TIER`, default basic): its read limit.
+    pub kalshi_tier: crossbook_kalshi::KalshiTier,
     pub kalshi_api_key_id: Option<String>,
     pub kalshi_private_key_path: Option<PathBuf>,
     pub http_proxy: Option<SecretString>,
@@ -123,6 +125,7 @@ pub const NAMES: &[&str] = &[
     "ALERT_SCOPE",
     "ALERT_IN_PLAY",
     "KALSHI_MODE",
+    "KALSHI_TIER",
     "KALSHI_API_KEY_ID",
     "KALSHI_PRIVATE_KEY_PATH",
     "HTTP_PROXY",
@@ -268,10 +271,15 @@ impl Settings {
             });
         }
         let (kalshi_api_default, kalshi_ws_default) = match kalshi_mode {
+            // The hosts Kalshi documents since 2026-05-07 (api.elections.kalshi.com still answered
+            // in Sept 2026; set KALSHI_API_URL / KALSHI_WS_URL to use it).
             KalshiMode::Prod => {
-                ("https://api.elections.kalshi.com/trade-api/v2", "wss://api.elections.kalshi.com/trade-api/ws/v2")
+                ("https://external-api.kalshi.com/trade-api/v2", "wss://external-api-ws.kalshi.com/trade-api/ws/v2")
             }
-            KalshiMode::Demo => ("https://demo-api.kalshi.co/trade-api/v2", "wss://demo-api.kalshi.co/trade-api/ws/v2"),
+            KalshiMode::Demo => (
+                "https://external-api.demo.kalshi.co/trade-api/v2",
+                "wss://external-api-ws.demo.kalshi.co/trade-api/ws/v2",
+            ),
         };
         let endpoints = Endpoints {
             kalshi_api: r.url("KALSHI_API_URL", kalshi_api_default, &["http", "https"])?,
@@ -353,6 +361,13 @@ impl Settings {
             },
             alert_in_play: r.bool("ALERT_IN_PLAY", false)?,
             kalshi_mode,
+            kalshi_tier: match r.raw("KALSHI_TIER") {
+                None => crossbook_kalshi::KalshiTier::default(),
+                Some(v) => crossbook_kalshi::KalshiTier::parse(&v).ok_or_else(|| SettingError {
+                    name: "KALSHI_TIER",
+                    reason: format!("{v:?} is not basic, advanced, expert, premier, paragon or prime"),
+                })?,
+            },
             kalshi_api_key_id: r.raw("KALSHI_API_KEY_ID"),
             kalshi_private_key_path: r.raw("KALSHI_PRIVATE_KEY_PATH").map(PathBuf::from),
             http_proxy,
@@ -471,7 +486,9 @@ mod tests {
         assert_eq!(s.eligibility_grace_minutes, 15);
         assert_eq!(s.ops_interval, Duration::from_secs(600));
         assert_eq!(s.live_event_threshold, Duration::from_secs(900));
-        assert_eq!(s.endpoints.kalshi_api, "https://api.elections.kalshi.com/trade-api/v2");
+        assert_eq!(s.endpoints.kalshi_api, "https://external-api.kalshi.com/trade-api/v2");
+        assert_eq!(s.endpoints.kalshi_ws, "wss://external-api-ws.kalshi.com/trade-api/ws/v2");
+        assert_eq!(s.kalshi_tier, crossbook_kalshi::KalshiTier::Basic);
         assert_eq!(s.endpoints.polymarket_gamma, "https://gamma-api.polymarket.com");
         assert_eq!(s.now, None);
     }
@@ -527,6 +544,6 @@ mod tests {
     #[test]
     fn demo_mode_switches_kalshi_hosts() {
         let s = with(&[("KALSHI_MODE", "demo")]).unwrap();
-        assert!(s.endpoints.kalshi_api.starts_with("https://demo-api.kalshi.co"));
+        assert!(s.endpoints.kalshi_api.starts_with("https://external-api.demo.kalshi.co"));
     }
 }

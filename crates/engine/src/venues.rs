@@ -31,7 +31,7 @@ impl Venues {
         };
         let proxy = s.http_proxy.as_ref().map(|p| p.expose_secret().to_string());
         Ok(Self {
-            kalshi: KalshiClient::new(&s.endpoints.kalshi_api, signer.clone(), proxy.clone())
+            kalshi: KalshiClient::with_tier(&s.endpoints.kalshi_api, signer.clone(), proxy.clone(), s.kalshi_tier)
                 .context("Kalshi client")?,
             gamma: GammaClient::new(&s.endpoints.polymarket_gamma, proxy.clone()).context("Gamma client")?,
             clob: ClobClient::new(&s.endpoints.polymarket_clob, proxy).context("CLOB client")?,

@@ -35,6 +35,8 @@ pub enum Write {
     CloseLink { link: LinkId, direction: Option<&'static str>, at: DateTime<Utc> },
     /// Open opportunities not seen since `seen_since` closed at `at`.
     CloseUnseen { seen_since: DateTime<Utc>, at: DateTime<Utc> },
+    /// A market's tradability as a venue's socket announced it.
+    MarketState { venue: crossbook_model::Venue, market: String, state: crossbook_model::MarketState },
     /// Books' newest snapshots.
     Books(Vec<BookSnapshot>),
     /// Points of the links' price and edge charts.
@@ -122,6 +124,7 @@ fn kind(w: &Write) -> &'static str {
     match w {
         Write::Opportunity { .. } => "opportunity",
         Write::CloseLink { .. } | Write::CloseUnseen { .. } => "close",
+        Write::MarketState { .. } => "market_state",
         Write::Books(_) => "books",
         Write::Samples(_) => "samples",
         Write::Alert { .. } => "alert",
@@ -308,6 +311,7 @@ async fn apply(
                     store.close_opportunities(*seen_since, *at).await?;
                     opportunity_ids.clear();
                 }
+                Write::MarketState { venue, market, state } => store.set_market_state(*venue, market, *state).await?,
                 Write::Alert { uid, record, about } => {
                     let mut r = (**record).clone();
                     r.opportunity_id = about.and_then(|k| opportunity_ids.get(&k).copied()).or(r.opportunity_id);

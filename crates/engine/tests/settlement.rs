@@ -121,17 +121,20 @@ async fn a_game_going_live_on_the_sports_socket_closes_its_opportunities() {
         tickers,
         tx.clone(),
         cfg,
+        Default::default(),
     ));
     let p = tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
         env["POLYMARKET_WS_URL"].clone(),
         tokens,
         tx,
         cfg,
+        Default::default(),
     ));
     let g = tokio::spawn(crossbook_polymarket::websocket::run_sports_stream(
         env["POLYMARKET_SPORTS_WS_URL"].clone(),
         gtx,
         cfg,
+        Default::default(),
     ));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while !lock(&d.desk).open().contains_key(&mil_link) {
@@ -140,22 +143,18 @@ async fn a_game_going_live_on_the_sports_socket_closes_its_opportunities() {
     }
     d.writer.flush().await;
     assert!(mil_open(&s.db.store.list_open_opportunities().await.unwrap()), "written behind the decision");
-    // The sports socket reports tip-off.
+    // The live-scores socket reports tip-off, in the real frames' shape: keyed by `gameId`
+    // (the Gamma event's), no slug.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    s.sim.state.send_score(json!({"gameId": 20023006, "leagueAbbreviation": "nba", "slug": "nba-mil-lal-2026-01-09",
-        "homeTeam": "LAL", "awayTeam": "MIL", "status": "InProgress", "score": "0-2", "period": "Q1", "elapsed": "11:40",
+    s.sim.state.send_score(json!({"gameId": 20023006, "leagueAbbreviation": "nba",
+        "homeTeam": "Lakers", "awayTeam": "Bucks", "status": "InProgress", "score": "0-2", "period": "Q1", "elapsed": "11:40",
         "live": true, "ended": false}));
     let result = tokio::time::timeout_at(deadline, grx.recv()).await.expect("no game state").unwrap();
-    assert_eq!((result.slug.as_str(), result.live, result.score.as_str()), ("nba-mil-lal-2026-01-09", true, "0-2"));
-    lock(&d.desk).on_game(crossbook_engine::game::GameState {
-        slug: result.slug,
-        live: result.live,
-        ended: result.ended,
-        status: result.status,
-        score: result.score,
-        period: result.period,
-        at: s.clock.now(),
-    });
+    assert_eq!(
+        (result.game_key().as_deref(), result.live, result.score.as_deref()),
+        (Some("20023006"), Some(true), Some("0-2"))
+    );
+    lock(&d.desk).on_game(crossbook_engine::game::GameState::of(result, s.clock.now()).unwrap());
     assert!(!lock(&d.desk).open().contains_key(&mil_link));
     d.writer.flush().await;
     assert!(!mil_open(&s.db.store.list_open_opportunities().await.unwrap()), "started: no opportunity");

@@ -64,6 +64,7 @@ async fn a_dropped_polymarket_socket_ends_with_the_venues_book() {
         vec![lakers.clone()],
         tx,
         fast(),
+        Default::default(),
     ));
     let mut books = LiveBooks::default();
     until(&mut rx, &mut books, |b| b.get(Venue::Polymarket, &lakers).is_some()).await;
@@ -115,6 +116,7 @@ async fn a_kalshi_sequence_gap_brings_a_fresh_snapshot() {
         vec![ticker.clone()],
         tx,
         fast(),
+        Default::default(),
     ));
     let mut books = LiveBooks::default();
     until(&mut rx, &mut books, |b| b.get(Venue::Kalshi, &ticker).is_some()).await;
@@ -169,12 +171,14 @@ async fn live_quotes_open_and_close_the_opportunity() {
         tickers,
         tx.clone(),
         fast(),
+        Default::default(),
     ));
     let pm = tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
         env["POLYMARKET_WS_URL"].clone(),
         tokens,
         tx,
         fast(),
+        Default::default(),
     ));
     let mil = |v: &[crossbook_store::StoredOpportunity]| {
         v.iter().any(|o| o.opportunity.legs[0].ticker.as_deref() == Some("KXNBAGAME-26JAN09MILLAL-MIL"))

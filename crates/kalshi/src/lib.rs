@@ -8,8 +8,8 @@ pub mod common;
 /// REST.
 pub mod http;
 
-/// The `orderbook_delta` stream.
+/// The socket: order books and market lifecycle.
 pub mod websocket;
 
 pub use common::signing::{KalshiSigner, KalshiVerifier, KeyError};
-pub use http::client::{EventsQuery, KalshiClient, MarketsQuery};
+pub use http::client::{EventsQuery, KalshiClient, KalshiTier, MarketsQuery};

@@ -91,7 +91,7 @@ fn universe(kalshi: &[Value], poly: &[Value]) -> (Vec<Event>, Vec<Market>) {
         classify_poly_event(&mut ev, None);
         for m in e["markets"].as_array().unwrap() {
             let w: gm::GammaMarket = serde_json::from_value(m.clone()).unwrap();
-            let mut market = gp::parse_market(&w, Some(&ev.id), m.clone()).unwrap();
+            let mut market = gp::parse_market(&w, Some(&ev.id), m.clone(), chrono::Utc::now()).unwrap();
             classify_market(&mut market, Some(&ev));
             markets.push(market);
         }

@@ -1,5 +1,6 @@
 //! What the venues' book streams say, normalized.
 
+use crate::market::{FeeSchedule, MarketState};
 use crate::money::{Price, Qty};
 use crate::venue::Venue;
 
@@ -18,6 +19,12 @@ pub enum BookEvent {
     PolyTick { token: String, tick: Price },
     /// A Kalshi delta, in millionths of a contract, already checked for sequence gaps.
     KalshiDelta { ticker: String, yes: bool, price: Price, delta: i64 },
+    /// A market's tradability changed (Kalshi's lifecycle channel; Polymarket's
+    /// `market_resolved`, one per token): `book` is the Kalshi ticker or the Polymarket token.
+    MarketState { venue: Venue, book: String, state: MarketState },
+    /// A Kalshi event's fee override (`event_fee_update`): the schedule its markets are charged
+    /// from now on, or `None` when the override was cleared (the series' schedule applies again).
+    KalshiFees { event_ticker: String, fees: Option<FeeSchedule> },
     /// The stream was lost or broke (drop, sequence gap, silence): every book of this venue is
     /// unknown until fresh snapshots arrive.
     Invalidated { venue: Venue, reason: String },
@@ -30,19 +37,22 @@ impl BookEvent {
             BookEvent::PolySnapshot { .. } | BookEvent::PolyLevel { .. } | BookEvent::PolyTick { .. } => {
                 Venue::Polymarket
             }
-            BookEvent::KalshiSnapshot { .. } | BookEvent::KalshiDelta { .. } => Venue::Kalshi,
-            BookEvent::Invalidated { venue, .. } => *venue,
+            BookEvent::KalshiSnapshot { .. } | BookEvent::KalshiDelta { .. } | BookEvent::KalshiFees { .. } => {
+                Venue::Kalshi
+            }
+            BookEvent::Invalidated { venue, .. } | BookEvent::MarketState { venue, .. } => *venue,
         }
     }
 
-    /// The book it concerns (none for [`BookEvent::Invalidated`]).
+    /// The book it concerns (none for [`BookEvent::Invalidated`] and [`BookEvent::KalshiFees`]).
     pub fn book_id(&self) -> Option<&str> {
         match self {
             BookEvent::PolySnapshot { token, .. }
             | BookEvent::PolyLevel { token, .. }
             | BookEvent::PolyTick { token, .. } => Some(token),
             BookEvent::KalshiSnapshot { ticker, .. } | BookEvent::KalshiDelta { ticker, .. } => Some(ticker),
-            BookEvent::Invalidated { .. } => None,
+            BookEvent::MarketState { book, .. } => Some(book),
+            BookEvent::Invalidated { .. } | BookEvent::KalshiFees { .. } => None,
         }
     }
 }

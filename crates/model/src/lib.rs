@@ -31,7 +31,7 @@ pub use ids::*;
 pub use league::{League, Sport, Topic};
 pub use link::{Decider, Link, LinkCandidate, LinkDecision, LinkStatus, RuleRisk};
 pub use market::{
-    Event, FeeSchedule, Line, Market, MarketKind, MarketRef, MarketStatus, Outcome, Participant, Subject,
+    Event, FeeSchedule, Line, Market, MarketKind, MarketRef, MarketState, MarketStatus, Outcome, Participant, Subject,
 };
 pub use money::{DecimalError, Money, Price, Qty, Rounding};
 pub use opportunity::{Capital, Leg, Opportunity, QuoteAges, Side, VenueUrls};

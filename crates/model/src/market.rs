@@ -173,6 +173,90 @@ impl FromStr for MarketStatus {
     }
 }
 
+/// Whether orders can be placed on a market now, read from every source a venue has (Kalshi's
+/// status and lifecycle channel; Gamma's `active`, `closed`, `acceptingOrders`,
+/// `enableOrderBook` and `umaResolutionStatus`; Polymarket's `market_resolved`). Only an open
+/// market makes opportunities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarketState {
+    /// Orders are accepted.
+    #[default]
+    Open,
+    /// Listed but no order is accepted now (Kalshi `inactive`, Gamma `acceptingOrders: false`).
+    Paused,
+    /// Not yet open for trading (Kalshi `initialized`, Gamma without an order book).
+    NotOpen,
+    /// Trading has ended; no result yet (or the venue stopped listing it).
+    Closed,
+    /// A result is proposed or known and settlement is pending (Kalshi `determined`,
+    /// `disputed`, `amended`; Gamma `umaResolutionStatus` proposed or disputed).
+    Resolving,
+    /// Settled (Kalshi `finalized`; Gamma resolved; `market_resolved` on the socket).
+    Resolved,
+}
+
+impl MarketState {
+    pub const ALL: [MarketState; 6] = [
+        MarketState::Open,
+        MarketState::Paused,
+        MarketState::NotOpen,
+        MarketState::Closed,
+        MarketState::Resolving,
+        MarketState::Resolved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarketState::Open => "open",
+            MarketState::Paused => "paused",
+            MarketState::NotOpen => "not_open",
+            MarketState::Closed => "closed",
+            MarketState::Resolving => "resolving",
+            MarketState::Resolved => "resolved",
+        }
+    }
+
+    pub fn is_tradable(self) -> bool {
+        self == MarketState::Open
+    }
+
+    /// The state a stored row without one had, from its status.
+    pub fn of_status(status: MarketStatus) -> Self {
+        match status {
+            MarketStatus::Open => MarketState::Open,
+            MarketStatus::Closed => MarketState::Closed,
+            MarketStatus::Settled => MarketState::Resolved,
+        }
+    }
+
+    /// Why a market in this state takes no order, in a trader's words (none when open).
+    pub fn reason(self, venue: Venue) -> Option<&'static str> {
+        Some(match (self, venue) {
+            (MarketState::Open, _) => return None,
+            (MarketState::Paused, Venue::Polymarket) => "not accepting orders",
+            (MarketState::Paused, _) => "trading paused",
+            (MarketState::NotOpen, _) => "not yet open",
+            (MarketState::Closed, _) => "closed",
+            (MarketState::Resolving, _) => "resolving",
+            (MarketState::Resolved, _) => "resolved",
+        })
+    }
+}
+
+impl FromStr for MarketState {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MarketState::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown market state {s:?}"))
+    }
+}
+
+impl fmt::Display for MarketState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The venue-specific identity of a market.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "venue", rename_all = "lowercase")]
@@ -385,6 +469,9 @@ pub struct Market {
     pub line: Option<Line>,
     pub outcomes: Vec<Outcome>,
     pub status: MarketStatus,
+    /// Whether orders can be placed now.
+    #[serde(default)]
+    pub state: MarketState,
     pub open_time: Option<DateTime<Utc>>,
     pub close_time: Option<DateTime<Utc>>,
     /// Scheduled start of play, where the venue says it: Polymarket `gameStartTime`, the time

@@ -29,6 +29,41 @@ impl Default for StreamConfig {
     }
 }
 
+/// What a socket read and did not turn into book changes: message types it skipped, by name,
+/// and frames it could not read. Every message a venue sends is either read or counted here.
+#[derive(Debug, Default)]
+pub struct FrameCounts {
+    skipped: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
+    malformed: std::sync::atomic::AtomicU64,
+}
+
+impl FrameCounts {
+    /// A message of type `kind` was read and deliberately not acted on.
+    pub fn skip(&self, kind: &str) {
+        let mut m = self.skipped.lock().unwrap_or_else(|p| p.into_inner());
+        match m.get_mut(kind) {
+            Some(n) => *n += 1,
+            None => {
+                m.insert(kind.to_string(), 1);
+            }
+        }
+    }
+
+    /// A frame (or an element of an array frame) could not be read.
+    pub fn malformed(&self) {
+        self.malformed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Skipped message types and how many of each.
+    pub fn skipped(&self) -> std::collections::BTreeMap<String, u64> {
+        self.skipped.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn malformed_count(&self) -> u64 {
+        self.malformed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 /// An open socket.
 pub type WsStream = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
 

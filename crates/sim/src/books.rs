@@ -15,6 +15,25 @@ pub enum SimEvent {
     PolyLevel { token: String, market: String, bid: bool, price: String, size: String },
     /// A Polymarket market's tick size changed (`tick_size_change`).
     PolyTick { token: String, market: String, old: String, new: String },
+    /// A Kalshi market's lifecycle changed (`market_lifecycle_v2`, `event_type` as the venue
+    /// names it).
+    KalshiLifecycle { ticker: String, event_type: &'static str },
+    /// A Kalshi event's fee override was set or cleared (`event_fee_update`).
+    KalshiFees { event_ticker: String, fee_type: Option<String>, multiplier: Option<serde_json::Number> },
+    /// A Polymarket market resolved (`market_resolved`).
+    PolyResolved { id: String, market: String, tokens: Vec<String>, winner: Option<String> },
+}
+
+/// The `market_lifecycle_v2` event type a change to response `status` is announced with.
+pub fn lifecycle_event(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "active" => "activated",
+        "inactive" => "deactivated",
+        "determined" => "determined",
+        "finalized" | "settled" => "settled",
+        "closed" => "close_date_updated",
+        _ => return None,
+    })
 }
 
 fn fmt_qty(micros: i64) -> String {

@@ -19,6 +19,20 @@ pub struct CaptureError {
     pub message: String,
 }
 
+/// A Gamma market's token ids in outcome order: `clobTokenIds` (a JSON-encoded array), or a V2
+/// market's `positionIds` (encoded, or an array).
+pub fn token_ids(market: &Value) -> Vec<String> {
+    let decode = |v: &Value| -> Vec<String> {
+        match v {
+            Value::String(s) => serde_json::from_str(s).unwrap_or_default(),
+            Value::Array(a) => a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let clob = decode(&market["clobTokenIds"]);
+    if clob.is_empty() { decode(&market["positionIds"]) } else { clob }
+}
+
 /// Real venue responses, as recorded.
 #[derive(Debug, Clone, Default)]
 pub struct Capture {

@@ -83,6 +83,33 @@ impl KalshiData {
     }
 }
 
+impl KalshiData {
+    /// Sets a market's response status (`active`, `inactive`, `determined`, `finalized`, …);
+    /// returns whether the market exists.
+    pub(crate) fn set_status(&mut self, ticker: &str, status: &str) -> bool {
+        let Some(&i) = self.by_ticker.get(ticker) else { return false };
+        let m = &mut self.markets[i];
+        m.status = status.to_string();
+        m.json["status"] = Value::from(status);
+        true
+    }
+
+    /// Sets (or, with both `None`, clears) an event's fee override; returns whether it exists.
+    pub(crate) fn set_fee_override(
+        &mut self,
+        event: &str,
+        fee_type: Option<&str>,
+        multiplier: Option<serde_json::Number>,
+    ) -> bool {
+        let Some(&i) = self.by_event.get(event) else { return false };
+        let base = &mut self.events[i].base;
+        base["fee_type_override"] = fee_type.map_or(Value::Null, Value::from);
+        base["fee_multiplier_override"] = multiplier.map_or(Value::Null, Value::Number);
+        // Nested markets are served with their event as stored here: nothing else to change.
+        true
+    }
+}
+
 /// Kalshi's error body.
 pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(json!({"code": code, "message": message, "details": ""}))).into_response()

@@ -48,6 +48,7 @@ use tokio::sync::RwLock;
 
 pub use capture::{Capture, CaptureError};
 pub use faults::{Fault, FaultPlan, Faults};
+pub use gamma_api::PolySchema;
 pub use schema::KalshiSchema;
 
 /// How the simulator behaves.
@@ -56,6 +57,11 @@ pub struct SimConfig {
     pub faults: Faults,
     pub seed: u64,
     pub kalshi_schema: KalshiSchema,
+    /// How Gamma's markets name their tokens (`clobTokenIds`, or V2's `positionIds`).
+    pub polymarket_schema: PolySchema,
+    /// The NO side's price convention of a Kalshi book subscription that does not state
+    /// `use_yes_price` (`true`: YES prices, the default Kalshi announced it would move to).
+    pub kalshi_yes_price_default: bool,
     /// When set, every Kalshi request must be signed by this key (401 otherwise).
     pub kalshi_verifier: Option<KalshiVerifier>,
     /// Do not enforce the venues' published limits.
@@ -225,6 +231,57 @@ impl SimState {
         books::apply(self, event).await;
     }
 
+    /// Sets a Kalshi market's response status (`inactive` pauses it, `active` reopens it,
+    /// `determined`, `finalized`) and announces it on the lifecycle channel; false when the
+    /// market is unknown.
+    pub async fn set_kalshi_status(&self, ticker: &str, status: &str) -> bool {
+        if !self.kalshi.write().await.set_status(ticker, status) {
+            return false;
+        }
+        if let Some(event_type) = books::lifecycle_event(status) {
+            let _ = self.events.send(books::SimEvent::KalshiLifecycle { ticker: ticker.to_string(), event_type });
+        }
+        true
+    }
+
+    /// Sets (both `None`: clears) a Kalshi event's fee override, in REST and on the lifecycle
+    /// channel (`event_fee_update`); false when the event is unknown.
+    pub async fn set_kalshi_fee_override(
+        &self,
+        event: &str,
+        fee_type: Option<&str>,
+        multiplier: Option<serde_json::Number>,
+    ) -> bool {
+        if !self.kalshi.write().await.set_fee_override(event, fee_type, multiplier.clone()) {
+            return false;
+        }
+        let _ = self.events.send(books::SimEvent::KalshiFees {
+            event_ticker: event.to_string(),
+            fee_type: fee_type.map(str::to_string),
+            multiplier,
+        });
+        true
+    }
+
+    /// Sets fields of a Gamma market (`acceptingOrders`, `closed`, `umaResolutionStatus`, …),
+    /// which the venue announces on no socket; false when the market is unknown.
+    pub async fn set_poly_market(&self, id: &str, fields: &serde_json::Map<String, serde_json::Value>) -> bool {
+        self.gamma.write().await.set_market_fields(id, fields).is_some()
+    }
+
+    /// Resolves a Gamma market (outcome `winner` wins): resolved, closed, no longer accepting
+    /// orders, and `market_resolved` on the market socket; false when the market is unknown.
+    pub async fn resolve_poly(&self, id: &str, winner: Option<usize>) -> bool {
+        let mut fields = serde_json::Map::new();
+        fields.insert("umaResolutionStatus".into(), "resolved".into());
+        fields.insert("closed".into(), true.into());
+        fields.insert("acceptingOrders".into(), false.into());
+        let Some((market, tokens)) = self.gamma.write().await.set_market_fields(id, &fields) else { return false };
+        let winner = winner.and_then(|w| tokens.get(w).cloned());
+        let _ = self.events.send(books::SimEvent::PolyResolved { id: id.to_string(), market, tokens, winner });
+        true
+    }
+
     /// Changes a Polymarket market's tick size (as the venue does near the price extremes);
     /// the market socket announces it with `tick_size_change`.
     pub async fn set_tick(&self, token: &str, tick: crossbook_model::Price) {
@@ -292,6 +349,8 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         .route("/markets/{ticker}/orderbook", get(kalshi_api::orderbook))
         .layer(middleware::from_fn_with_state(state.clone(), kalshi_auth));
     let gamma = Router::new()
+        .route("/events/keyset", get(gamma_api::events_keyset))
+        .route("/markets/keyset", get(gamma_api::markets_keyset))
         .route("/events", get(gamma_api::events))
         .route("/events/{id}", get(gamma_api::event))
         .route("/markets", get(gamma_api::markets))
@@ -312,6 +371,10 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         .route("/sim/books", get(served_books))
         .route("/sim/faults", post(set_faults))
         .route("/sim/move", post(move_level))
+        .route("/sim/kalshi/status", post(kalshi_status))
+        .route("/sim/kalshi/fee-override", post(kalshi_fee_override))
+        .route("/sim/polymarket/market", post(poly_market))
+        .route("/sim/polymarket/resolve", post(poly_resolve))
         .route(
             "/sim/ws-drop",
             post(|State(s): State<Arc<SimState>>| async move {
@@ -377,6 +440,49 @@ async fn move_level(State(s): State<Arc<SimState>>, axum::Json(v): axum::Json<se
         }
         None => (StatusCode::BAD_REQUEST, "expected venue, book, side, price, size").into_response(),
     }
+}
+
+fn unknown(what: &str) -> Response {
+    (StatusCode::NOT_FOUND, format!("unknown {what}")).into_response()
+}
+
+/// `POST /sim/kalshi/status` with `{"ticker", "status"}` (a response status such as `inactive`).
+async fn kalshi_status(State(s): State<Arc<SimState>>, axum::Json(v): axum::Json<serde_json::Value>) -> Response {
+    let (Some(ticker), Some(status)) = (v["ticker"].as_str(), v["status"].as_str()) else {
+        return (StatusCode::BAD_REQUEST, "expected ticker, status").into_response();
+    };
+    if s.set_kalshi_status(ticker, status).await { StatusCode::NO_CONTENT.into_response() } else { unknown("ticker") }
+}
+
+/// `POST /sim/kalshi/fee-override` with `{"event_ticker", "fee_type_override",
+/// "fee_multiplier_override"}` (both null: cleared).
+async fn kalshi_fee_override(State(s): State<Arc<SimState>>, axum::Json(v): axum::Json<serde_json::Value>) -> Response {
+    let Some(event) = v["event_ticker"].as_str() else {
+        return (StatusCode::BAD_REQUEST, "expected event_ticker").into_response();
+    };
+    let multiplier = v["fee_multiplier_override"].as_number().cloned();
+    if s.set_kalshi_fee_override(event, v["fee_type_override"].as_str(), multiplier).await {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        unknown("event")
+    }
+}
+
+/// `POST /sim/polymarket/market` with `{"id", "fields": {…}}`.
+async fn poly_market(State(s): State<Arc<SimState>>, axum::Json(v): axum::Json<serde_json::Value>) -> Response {
+    let (Some(id), Some(fields)) = (v["id"].as_str(), v["fields"].as_object()) else {
+        return (StatusCode::BAD_REQUEST, "expected id, fields").into_response();
+    };
+    if s.set_poly_market(id, fields).await { StatusCode::NO_CONTENT.into_response() } else { unknown("market") }
+}
+
+/// `POST /sim/polymarket/resolve` with `{"id", "winner": outcome index}`.
+async fn poly_resolve(State(s): State<Arc<SimState>>, axum::Json(v): axum::Json<serde_json::Value>) -> Response {
+    let Some(id) = v["id"].as_str() else {
+        return (StatusCode::BAD_REQUEST, "expected id").into_response();
+    };
+    let winner = v["winner"].as_u64().map(|w| w as usize);
+    if s.resolve_poly(id, winner).await { StatusCode::NO_CONTENT.into_response() } else { unknown("market") }
 }
 
 /// `POST /sim/ws-down` with a body of seconds: every socket drops and reconnections are refused

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use crossbook_model::{BookEvent, Price, Qty};
+use crossbook_model::{BookEvent, FeeSchedule, MarketState, Price, Qty, Venue};
 use serde_json::Value;
 
 use crate::SimState;
@@ -163,6 +163,18 @@ fn changes(old: &[(Price, Qty)], new: &[(Price, Qty)]) -> Vec<(Price, Qty)> {
     out
 }
 
+/// The response status a market in `state` is served with.
+fn kalshi_status(state: MarketState) -> &'static str {
+    match state {
+        MarketState::Open => "active",
+        MarketState::Paused => "inactive",
+        MarketState::NotOpen => "initialized",
+        MarketState::Closed => "closed",
+        MarketState::Resolving => "determined",
+        MarketState::Resolved => "finalized",
+    }
+}
+
 /// Applies one recorded change to the served books (and tells the sockets).
 async fn apply_event(state: &SimState, e: &BookEvent) {
     match e {
@@ -194,6 +206,35 @@ async fn apply_event(state: &SimState, e: &BookEvent) {
             apply(state, set_poly(state, token, *bid, *price, *size).await).await;
         }
         BookEvent::PolyTick { token, tick } => apply(state, set_poly_tick(state, token, *tick).await).await,
+        BookEvent::MarketState { venue: Venue::Kalshi, book, state: market_state } => {
+            state.set_kalshi_status(book, kalshi_status(*market_state)).await;
+        }
+        BookEvent::MarketState { venue: Venue::Polymarket, book, state: market_state } => {
+            let market = state.gamma.read().await.market_of_token(book);
+            match (market, market_state) {
+                (Some(id), MarketState::Resolved) => {
+                    state.resolve_poly(&id, None).await;
+                }
+                (Some(id), other) => {
+                    let mut fields = serde_json::Map::new();
+                    fields.insert("acceptingOrders".into(), Value::from(other.is_tradable()));
+                    state.set_poly_market(&id, &fields).await;
+                }
+                (None, _) => {}
+            }
+        }
+        BookEvent::KalshiFees { event_ticker, fees } => {
+            let (fee_type, multiplier) = match fees {
+                None => (None, None),
+                Some(FeeSchedule::KalshiQuadratic { maker_rate, multiplier, .. }) => {
+                    let t = if *maker_rate > 0 { "quadratic_with_maker_fees" } else { "quadratic" };
+                    let text = crossbook_model::money::format_micros(*multiplier);
+                    (Some(t), serde_json::from_str::<serde_json::Number>(&text).ok())
+                }
+                Some(_) => (Some("flat"), Some(serde_json::Number::from(1))),
+            };
+            state.set_kalshi_fee_override(event_ticker, fee_type, multiplier).await;
+        }
         // The recorder's own connection broke: nothing the venue's books did.
         BookEvent::Invalidated { .. } => {}
     }

@@ -1,8 +1,9 @@
 //! The venues' sockets: Polymarket's market channel (`/clob/ws/market`: initial dump as an
-//! array of `book` events, then `price_change` with absolute sizes, text PING/PONG) and Kalshi's
-//! (`/trade-api/ws/v2`: signed upgrade, `subscribe` to `orderbook_delta`, a snapshot per market
-//! then deltas, `seq` strictly +1 per subscription). Faults: every socket dropped at once, or a
-//! skipped `seq`.
+//! array of `book` events with their `tick_size`, then `price_change` with absolute sizes,
+//! `tick_size_change`, `market_resolved`; text PING/PONG) and Kalshi's (`/trade-api/ws/v2`:
+//! signed upgrade; `subscribe` to `orderbook_delta` — a snapshot per market then deltas, the NO
+//! side in NO prices or, with `use_yes_price`, in YES prices — and to `market_lifecycle_v2`;
+//! `seq` strictly +1 per subscription). Faults: every socket dropped at once, or a skipped `seq`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -86,6 +87,13 @@ async fn poly_session(mut socket: WebSocket, s: Arc<SimState>) {
                     });
                     if !send(&mut socket, &msg).await { return; }
                 }
+                Ok(SimEvent::PolyResolved { id, market, tokens, winner }) if tokens.iter().any(|t| assets.contains(t)) => {
+                    let msg = json!({
+                        "event_type": "market_resolved", "id": id, "market": market, "assets_ids": tokens,
+                        "winning_asset_id": winner, "timestamp": chrono::Utc::now().timestamp_millis().to_string(),
+                    });
+                    if !send(&mut socket, &msg).await { return; }
+                }
                 Ok(_) => {}
                 // Missed changes: hang up, so the client resubscribes and gets fresh books.
                 Err(_) => return,
@@ -108,24 +116,77 @@ pub(crate) async fn kalshi(ws: WebSocketUpgrade, headers: HeaderMap, State(s): S
     ws.on_upgrade(move |socket| kalshi_session(socket, s))
 }
 
-/// One `orderbook_delta` subscription.
+/// What a subscription is to.
+#[derive(Debug)]
+enum Channel {
+    /// `orderbook_delta` for these tickers; the NO side in YES prices when `yes_price`.
+    Books { tickers: HashSet<String>, yes_price: bool },
+    /// `market_lifecycle_v2`: every market.
+    Lifecycle,
+}
+
+/// One subscription and its sequence.
 #[derive(Debug)]
 struct Sub {
-    tickers: HashSet<String>,
+    channel: Channel,
     seq: u64,
 }
 
-fn snapshot_msg(book: Option<&Value>, ticker: &str, sid: u64, seq: u64) -> Value {
+/// A NO-side level's price as a subscription wants it: as is, or on the YES scale (1 − p).
+fn no_price(dollars: &str, yes_price: bool) -> String {
+    if !yes_price {
+        return dollars.to_string();
+    }
+    let p: crossbook_model::Price = dollars.parse().unwrap_or_default();
+    format!("{:.4}", p.complement().micros() as f64 / 1e6)
+}
+
+fn snapshot_msg(book: Option<&Value>, ticker: &str, sid: u64, seq: u64, yes_price: bool) -> Value {
     let side =
         |name: &str| book.and_then(|b| b.pointer(&format!("/orderbook_fp/{name}"))).cloned().unwrap_or(json!([]));
     let mut msg = json!({"market_ticker": ticker, "market_id": ""});
     for (key, name) in [("yes_dollars_fp", "yes_dollars"), ("no_dollars_fp", "no_dollars")] {
-        let levels = side(name);
+        let mut levels = side(name);
+        if name == "no_dollars"
+            && let Some(a) = levels.as_array_mut()
+        {
+            for l in a.iter_mut() {
+                if let Some(p) = l.get(0).and_then(Value::as_str).map(|p| no_price(p, yes_price)) {
+                    l[0] = Value::from(p);
+                }
+            }
+        }
         if levels.as_array().is_some_and(|a| !a.is_empty()) {
             msg[key] = levels;
         }
     }
     json!({"type": "orderbook_snapshot", "sid": sid, "seq": seq, "msg": msg})
+}
+
+/// The subscriptions a `subscribe` command asks for, or the venue's error.
+fn subscribe(params: &Value, yes_price_default: bool) -> Result<Vec<Channel>, Value> {
+    let channels: Vec<&str> = params["channels"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    if channels.is_empty() {
+        return Err(json!({"code": 3, "msg": "Channels required"}));
+    }
+    let mut tickers: Vec<String> = params["market_tickers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.as_str().map(String::from))
+        .collect();
+    if let Some(t) = params["market_ticker"].as_str() {
+        tickers.push(t.to_string());
+    }
+    let yes_price = params["use_yes_price"].as_bool().unwrap_or(yes_price_default);
+    channels
+        .into_iter()
+        .map(|c| match c {
+            "orderbook_delta" => Ok(Channel::Books { tickers: tickers.iter().cloned().collect(), yes_price }),
+            "market_lifecycle_v2" => Ok(Channel::Lifecycle),
+            _ => Err(json!({"code": 8, "msg": "Unknown channel name"})),
+        })
+        .collect()
 }
 
 async fn kalshi_session(mut socket: WebSocket, s: Arc<SimState>) {
@@ -145,25 +206,32 @@ async fn kalshi_session(mut socket: WebSocket, s: Arc<SimState>) {
                 let id = v["id"].clone();
                 match v["cmd"].as_str() {
                     Some("subscribe") => {
-                        let p = &v["params"];
-                        if !p["channels"].as_array().is_some_and(|c| c.iter().any(|x| x == "orderbook_delta")) {
-                            if !send(&mut socket, &json!({"id": id, "type": "error", "msg": {"code": 8, "msg": "Unknown channel name"}})).await { return; }
-                            continue;
-                        }
-                        let mut tickers: Vec<String> = p["market_tickers"].as_array().into_iter().flatten().filter_map(|t| t.as_str().map(String::from)).collect();
-                        if let Some(t) = p["market_ticker"].as_str() { tickers.push(t.to_string()); }
-                        let sid = next_sid;
-                        next_sid += 1;
-                        if !send(&mut socket, &json!({"id": id, "type": "subscribed", "msg": {"channel": "orderbook_delta", "sid": sid}})).await { return; }
-                        let mut seq = 0;
-                        let snapshots: Vec<Value> = {
-                            let k = s.kalshi.read().await;
-                            tickers.iter().map(|t| { seq += 1; snapshot_msg(k.books.get(t), t, sid, seq) }).collect()
+                        let channels = match subscribe(&v["params"], s.config.kalshi_yes_price_default) {
+                            Ok(c) => c,
+                            Err(e) => {
+                                if !send(&mut socket, &json!({"id": id, "type": "error", "msg": e})).await { return; }
+                                continue;
+                            }
                         };
-                        for m in &snapshots {
-                            if !send(&mut socket, m).await { return; }
+                        for channel in channels {
+                            let sid = next_sid;
+                            next_sid += 1;
+                            let name = match channel { Channel::Books { .. } => "orderbook_delta", Channel::Lifecycle => "market_lifecycle_v2" };
+                            if !send(&mut socket, &json!({"id": id, "type": "subscribed", "msg": {"channel": name, "sid": sid}})).await { return; }
+                            let mut seq = 0;
+                            if let Channel::Books { tickers, yes_price } = &channel {
+                                let snapshots: Vec<Value> = {
+                                    let k = s.kalshi.read().await;
+                                    let mut sorted: Vec<&String> = tickers.iter().collect();
+                                    sorted.sort();
+                                    sorted.into_iter().map(|t| { seq += 1; snapshot_msg(k.books.get(t), t, sid, seq, *yes_price) }).collect()
+                                };
+                                for m in &snapshots {
+                                    if !send(&mut socket, m).await { return; }
+                                }
+                            }
+                            subs.insert(sid, Sub { channel, seq });
                         }
-                        subs.insert(sid, Sub { tickers: tickers.into_iter().collect(), seq });
                     }
                     Some("unsubscribe") => {
                         for sid in v["params"]["sids"].as_array().into_iter().flatten().filter_map(Value::as_u64) {
@@ -178,12 +246,34 @@ async fn kalshi_session(mut socket: WebSocket, s: Arc<SimState>) {
             }
             ev = events.recv() => match ev {
                 Ok(SimEvent::KalshiLevel { ticker, yes, price_dollars, delta_fp }) => {
-                    for (sid, sub) in subs.iter_mut().filter(|(_, sub)| sub.tickers.contains(&ticker)) {
+                    for (sid, sub) in subs.iter_mut() {
+                        let Channel::Books { tickers, yes_price } = &sub.channel else { continue };
+                        if !tickers.contains(&ticker) { continue; }
                         sub.seq += if s.gap_next.swap(false, Ordering::Relaxed) { 2 } else { 1 };
+                        let price = if yes { price_dollars.clone() } else { no_price(&price_dollars, *yes_price) };
                         let msg = json!({"type": "orderbook_delta", "sid": sid, "seq": sub.seq, "msg": {
-                            "market_ticker": ticker, "market_id": "", "price_dollars": price_dollars, "delta_fp": delta_fp,
+                            "market_ticker": ticker, "market_id": "", "price_dollars": price, "delta_fp": delta_fp,
                             "side": if yes { "yes" } else { "no" }, "ts_ms": chrono::Utc::now().timestamp_millis()}});
                         if !send(&mut socket, &msg).await { return; }
+                    }
+                }
+                Ok(SimEvent::KalshiLifecycle { ticker, event_type }) => {
+                    for (sid, sub) in subs.iter_mut().filter(|(_, sub)| matches!(sub.channel, Channel::Lifecycle)) {
+                        sub.seq += 1;
+                        let mut msg = json!({"market_ticker": ticker, "event_type": event_type});
+                        if matches!(event_type, "activated" | "deactivated") {
+                            msg["is_deactivated"] = Value::from(event_type == "deactivated");
+                        }
+                        let frame = json!({"type": "market_lifecycle_v2", "sid": sid, "seq": sub.seq, "msg": msg});
+                        if !send(&mut socket, &frame).await { return; }
+                    }
+                }
+                Ok(SimEvent::KalshiFees { event_ticker, fee_type, multiplier }) => {
+                    for (sid, sub) in subs.iter_mut().filter(|(_, sub)| matches!(sub.channel, Channel::Lifecycle)) {
+                        sub.seq += 1;
+                        let frame = json!({"type": "event_fee_update", "sid": sid, "seq": sub.seq, "msg": {
+                            "event_ticker": event_ticker, "fee_type_override": fee_type, "fee_multiplier_override": multiplier}});
+                        if !send(&mut socket, &frame).await { return; }
                     }
                 }
                 Ok(_) => {}

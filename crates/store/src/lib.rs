@@ -107,6 +107,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: DateTime<Utc>,
     ) -> StoreResult<u64>;
 
+    /// Records a market's tradability as a venue's socket announced it (a lifecycle change, a
+    /// resolution) between ingestion passes; the next pass writes what the venue lists.
+    async fn set_market_state(&self, venue: Venue, id: &str, state: crossbook_model::MarketState) -> StoreResult<()>;
+
     /// Stored markets, closed ones included, in (venue, id) order.
     async fn list_markets(&self, filter: &MarketFilter) -> StoreResult<Vec<StoredMarket>>;
 

@@ -24,6 +24,7 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0005_game_clock_and_aliases.sql"),
     },
     Migration { version: 6, name: "quote_samples", sql: include_str!("../migrations/sqlite/0006_quote_samples.sql") },
+    Migration { version: 7, name: "market_state", sql: include_str!("../migrations/sqlite/0007_market_state.sql") },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -45,6 +46,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0005_game_clock_and_aliases.sql"),
     },
     Migration { version: 6, name: "quote_samples", sql: include_str!("../migrations/postgres/0006_quote_samples.sql") },
+    Migration { version: 7, name: "market_state", sql: include_str!("../migrations/postgres/0007_market_state.sql") },
 ];
 
 /// The bookkeeping table, the same on both backends.

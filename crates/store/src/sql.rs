@@ -8,19 +8,20 @@ use crossbook_model::{Decider, Event, Market};
 
 use crate::StoreError;
 
-/// Rows per multi-row INSERT (27 columns × 400 stays under both backends' bind limits).
+/// Rows per multi-row INSERT (28 columns × 400 stays under both backends' bind limits).
 pub(crate) const UPSERT_CHUNK: usize = 400;
 
 pub(crate) const MARKET_COLUMNS: &str = "venue, market_id, event_id, kalshi_event_ticker, condition_id, series, \
-    title, subtitle, derived_topic, league, participants, subject, kind, line_x100, outcomes, status, open_time, \
-    close_time, starts_at, ends_at, is_mve, fees, rules, raw, first_seen, last_seen, closed_at";
+    title, subtitle, derived_topic, league, participants, subject, kind, line_x100, outcomes, status, state, \
+    open_time, close_time, starts_at, ends_at, is_mve, fees, rules, raw, first_seen, last_seen, closed_at";
 
 pub(crate) const MARKET_UPSERT_TAIL: &str = " ON CONFLICT (venue, market_id) DO UPDATE SET \
     event_id = excluded.event_id, kalshi_event_ticker = excluded.kalshi_event_ticker, \
     condition_id = excluded.condition_id, series = excluded.series, title = excluded.title, \
     subtitle = excluded.subtitle, derived_topic = excluded.derived_topic, league = excluded.league, \
     participants = excluded.participants, subject = excluded.subject, kind = excluded.kind, \
-    line_x100 = excluded.line_x100, outcomes = excluded.outcomes, status = excluded.status, open_time = excluded.open_time, \
+    line_x100 = excluded.line_x100, outcomes = excluded.outcomes, status = excluded.status, state = excluded.state, \
+    open_time = excluded.open_time, \
     close_time = excluded.close_time, starts_at = excluded.starts_at, ends_at = excluded.ends_at, \
     is_mve = excluded.is_mve, \
     fees = excluded.fees, rules = excluded.rules, raw = excluded.raw, last_seen = excluded.last_seen, \
@@ -100,7 +101,7 @@ macro_rules! impl_store {
             use chrono::{DateTime, Utc};
             use crossbook_model::{
                 Decider, Event, FeeSchedule, KalshiEventTicker, KalshiMarketTicker, League, Line, Link,
-                LinkCandidate, LinkDecision, LinkId, LinkStatus, Market, MarketKind, MarketRef, MarketStatus,
+                LinkCandidate, LinkDecision, LinkId, LinkStatus, Market, MarketKind, MarketRef, MarketState, MarketStatus,
                 Outcome, Participant, PolyConditionId, PolyEventId, PolyMarketId, PolyTokenId, RuleRisk, Subject,
                 TeamAlias, Topic, Venue,
             };
@@ -160,6 +161,10 @@ macro_rules! impl_store {
                         .map(|h| Line::from_hundredths(h as i32)),
                     outcomes: row.try_get::<Json<Vec<Outcome>>, _>("outcomes")?.0,
                     status: parse::<MarketStatus>("status", &row.try_get::<String, _>("status")?)?,
+                    state: match row.try_get::<Option<String>, _>("state")? {
+                        Some(s) => parse::<MarketState>("state", &s)?,
+                        None => MarketState::of_status(parse::<MarketStatus>("status", &row.try_get::<String, _>("status")?)?),
+                    },
                     open_time: row.try_get("open_time")?,
                     close_time: row.try_get("close_time")?,
                     starts_at: row.try_get("starts_at")?,
@@ -385,6 +390,7 @@ macro_rules! impl_store {
                                 .push_bind(m.line.map(|l| i64::from(l.hundredths())))
                                 .push_bind(Json(&m.outcomes))
                                 .push_bind(m.status.as_str())
+                                .push_bind(m.state.as_str())
                                 .push_bind(m.open_time)
                                 .push_bind(m.close_time)
                                 .push_bind(m.starts_at)
@@ -415,6 +421,7 @@ macro_rules! impl_store {
                 ) -> StoreResult<u64> {
                     let r = sqlx::query(
                         "UPDATE markets SET status = CASE WHEN status = 'open' THEN 'closed' ELSE status END, \
+                         state = CASE WHEN state IN ('resolving', 'resolved') THEN state ELSE 'closed' END, \
                          closed_at = $1 WHERE venue = $2 AND last_seen < $3 AND closed_at IS NULL \
                          AND ($4 IS NULL OR derived_topic = $4)",
                     )
@@ -425,6 +432,16 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?;
                     Ok(r.rows_affected())
+                }
+
+                async fn set_market_state(&self, venue: Venue, id: &str, state: MarketState) -> StoreResult<()> {
+                    sqlx::query("UPDATE markets SET state = $1 WHERE venue = $2 AND market_id = $3")
+                        .bind(state.as_str())
+                        .bind(venue.as_str())
+                        .bind(id)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
                 }
 
                 async fn list_markets(&self, f: &MarketFilter) -> StoreResult<Vec<StoredMarket>> {

@@ -36,6 +36,7 @@ fn kalshi_market(ticker: &str, topic: Topic, mve: bool) -> Market {
             Outcome { name: "No".into(), token_id: None, price: None, side: None },
         ],
         status: MarketStatus::Open,
+        state: MarketState::Open,
         open_time: Some(t(-48)),
         close_time: Some(t(24)),
         starts_at: Some(t(15)),
@@ -78,6 +79,7 @@ fn poly_market(id: &str, line: Option<&str>) -> Market {
             },
         ],
         status: MarketStatus::Open,
+        state: MarketState::Open,
         open_time: None,
         close_time: Some(t(16)),
         starts_at: Some(t(15)),
@@ -170,7 +172,7 @@ async fn unseen_markets_are_closed_not_deleted(s: &dyn Store) {
     let all = s.list_markets(&MarketFilter::default()).await.unwrap();
     assert_eq!(all.len(), 3, "nothing deleted");
     let gone = all.iter().find(|m| m.market.id() == b.id()).unwrap();
-    assert_eq!(gone.market.status, MarketStatus::Closed);
+    assert_eq!((gone.market.status, gone.market.state), (MarketStatus::Closed, MarketState::Closed));
     assert_eq!(gone.closed_at, Some(t(2)));
     let kept = all.iter().find(|m| m.market.id() == other.id()).unwrap();
     assert_eq!(kept.market.status, MarketStatus::Open);
@@ -179,7 +181,27 @@ async fn unseen_markets_are_closed_not_deleted(s: &dyn Store) {
     s.upsert_markets(std::slice::from_ref(&b), t(4)).await.unwrap();
     let back = s.list_markets(&MarketFilter::default()).await.unwrap();
     let b2 = back.iter().find(|m| m.market.id() == b.id()).unwrap();
-    assert_eq!((b2.market.status, b2.closed_at), (MarketStatus::Open, None));
+    assert_eq!((b2.market.status, b2.market.state, b2.closed_at), (MarketStatus::Open, MarketState::Open, None));
+}
+
+async fn market_states_round_trip_and_sockets_set_them(s: &dyn Store) {
+    let mut paused = kalshi_market("KXNBAGAME-26JAN09MILLAL-MIL", Topic::Sports, false);
+    paused.state = MarketState::Paused;
+    let open = poly_market("1096983", None);
+    s.upsert_markets(&[paused.clone(), open.clone()], t(0)).await.unwrap();
+    let state_of = |all: &[StoredMarket], id: &str| all.iter().find(|m| m.market.id() == id).unwrap().market.state;
+    let all = s.list_markets(&MarketFilter::default()).await.unwrap();
+    assert_eq!((state_of(&all, paused.id()), state_of(&all, open.id())), (MarketState::Paused, MarketState::Open));
+    // A socket resolves the Polymarket market between passes.
+    s.set_market_state(Venue::Polymarket, open.id(), MarketState::Resolved).await.unwrap();
+    s.set_market_state(Venue::Polymarket, "no-such-market", MarketState::Resolved).await.unwrap();
+    let all = s.list_markets(&MarketFilter::default()).await.unwrap();
+    assert_eq!(state_of(&all, open.id()), MarketState::Resolved);
+    // Vanishing from the venue keeps a resolution, closes the rest.
+    assert_eq!(s.close_unseen_markets(Venue::Kalshi, None, t(1), t(2)).await.unwrap(), 1);
+    assert_eq!(s.close_unseen_markets(Venue::Polymarket, None, t(1), t(2)).await.unwrap(), 1);
+    let all = s.list_markets(&MarketFilter::default()).await.unwrap();
+    assert_eq!((state_of(&all, paused.id()), state_of(&all, open.id())), (MarketState::Closed, MarketState::Resolved));
 }
 
 async fn market_filters(s: &dyn Store) {
@@ -595,6 +617,7 @@ conformance!(
     duplicate_keys_in_one_batch_keep_the_last,
     large_batches_are_chunked,
     unseen_markets_are_closed_not_deleted,
+    market_states_round_trip_and_sockets_set_them,
     market_filters,
     events_round_trip,
     link_review_keeps_history_and_human_decisions,

@@ -289,6 +289,7 @@ mod tests {
             line: None,
             outcomes: vec![],
             status: MarketStatus::Open,
+            state: crossbook_model::MarketState::Open,
             open_time: None,
             close_time: None,
             starts_at: None,

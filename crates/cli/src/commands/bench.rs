@@ -204,7 +204,7 @@ fn universe(spec: &GenerateSpec) -> anyhow::Result<(Vec<crossbook_model::Event>,
                 crossbook_taxonomy::classify_poly_event(&mut ev, None);
                 for m in e["markets"].as_array().into_iter().flatten() {
                     let w: gm::GammaMarket = serde_json::from_value(m.clone())?;
-                    let mut market = gp::parse_market(&w, Some(&ev.id), m.clone())?;
+                    let mut market = gp::parse_market(&w, Some(&ev.id), m.clone(), chrono::Utc::now())?;
                     crossbook_taxonomy::classify_market(&mut market, Some(&ev));
                     market.raw = serde_json::Value::Null;
                     markets.push(market);
@@ -320,8 +320,8 @@ fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value
             r#"{{"type":"orderbook_snapshot","sid":1,"seq":{},"msg":{{"market_ticker":"{ticker}","market_id":"","yes_dollars_fp":[["0.4000","100.00"],["0.4100","150.00"]],"no_dollars_fp":[["0.5500","120.00"],["0.5600","90.00"]]}}}}"#,
             i + 1
         );
-        if let crossbook_kalshi::websocket::Frame::Book { event, .. } =
-            crossbook_kalshi::websocket::parse_frame(&snap).map_err(anyhow::Error::msg)?
+        if let crossbook_kalshi::websocket::Body::Event(event) =
+            crossbook_kalshi::websocket::parse_frame(&snap).map_err(anyhow::Error::msg)?.body
         {
             books.apply(&event, now)?;
         }
@@ -330,7 +330,8 @@ fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value
                 r#"[{{"event_type":"book","asset_id":"{t}","market":"0x1","bids":[{{"price":"0.43","size":"200"}},{{"price":"0.44","size":"300"}}],"asks":[{{"price":"0.47","size":"300"}},{{"price":"0.46","size":"200"}}]}}]"#
             );
             let mut ev = Vec::new();
-            crossbook_polymarket::websocket::parse_frame(&dump, &mut ev).map_err(anyhow::Error::msg)?;
+            crossbook_polymarket::websocket::parse_frame(&dump, &mut ev, &mut Default::default())
+                .map_err(anyhow::Error::msg)?;
             for e in &ev {
                 books.apply(e, now)?;
             }
@@ -391,19 +392,23 @@ fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value
     let mut samples = Vec::with_capacity(updates);
     let mut opportunities = 0usize;
     let mut events = Vec::new();
+    let mut notes = crossbook_polymarket::websocket::Notes::default();
     let started = Instant::now();
     for (n, (kalshi, text)) in frames.iter().enumerate() {
         // Every 4th frame is timed on its own (the clock costs about as much as a frame).
         let t0 = n.is_multiple_of(4).then(Instant::now);
         events.clear();
         if *kalshi {
-            if let Ok(crossbook_kalshi::websocket::Frame::Book { event, .. }) =
-                crossbook_kalshi::websocket::parse_frame(text)
+            if let Ok(crossbook_kalshi::websocket::Frame {
+                body: crossbook_kalshi::websocket::Body::Event(event),
+                ..
+            }) = crossbook_kalshi::websocket::parse_frame(text)
             {
                 events.push(event);
             }
         } else {
-            let _ = crossbook_polymarket::websocket::parse_frame(text, &mut events);
+            notes.clear();
+            let _ = crossbook_polymarket::websocket::parse_frame(text, &mut events, &mut notes);
         }
         for e in &events {
             if let Ok(Some((venue, id))) = books.apply(e, now)
@@ -739,6 +744,7 @@ async fn replay_bench(seconds: u64, per_sec: u64) -> anyhow::Result<serde_json::
         tokens,
         tx,
         crossbook_net::ws::StreamConfig::default(),
+        Default::default(),
     ));
     let heard = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let h = heard.clone();

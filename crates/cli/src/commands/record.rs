@@ -91,6 +91,7 @@ pub(crate) async fn record(
                 tickers.clone(),
                 tx.clone(),
                 cfg,
+                Default::default(),
             ));
         }
         (None, false) => eprintln!("recording: no Kalshi key: Kalshi's book socket is not recorded"),
@@ -102,6 +103,7 @@ pub(crate) async fn record(
             chunk.to_vec(),
             tx.clone(),
             cfg,
+            Default::default(),
         ));
     }
     // Game states: a replay goes live and ends as the games did.
@@ -110,6 +112,7 @@ pub(crate) async fn record(
         settings.endpoints.polymarket_sports_ws.clone(),
         game_tx,
         cfg,
+        Default::default(),
     ));
     drop(tx);
     let mut writer = FrameWriter::new(out)?;

@@ -1,14 +1,17 @@
-//! Polymarket passes. Split: the league tags of `GET /sports`, then `GET /events?tag_id=…&closed=false`
-//! (events with nested markets) per league. Full: `GET /markets?tag_id=1&closed=false` (every
-//! sports market, flat). Non-sports topics, when asked for, come from an untagged event scan.
+//! Polymarket passes. Split: the league tags of `GET /sports`, then `GET /events/keyset?tag_id=…&closed=false`
+//! (events with nested markets) per league. Full: `GET /markets/keyset?tag_id=1&closed=false`
+//! (every sports market, flat). Non-sports topics, when asked for, come from an untagged event
+//! scan. Keyset paging is Gamma's way since the offset listings stopped at about 2,000; where a
+//! venue refuses keyset on the first page, the scan pages by offset instead (bounded as every
+//! scan is: a cursor or offset asked twice, or too many pages, ends it with an error).
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use crossbook_model::{Event, League, Topic, Venue};
-use crossbook_net::decode;
+use crossbook_net::{NetError, decode};
 use crossbook_polymarket::GammaClient;
-use crossbook_polymarket::gamma::client::MAX_PAGE;
+use crossbook_polymarket::gamma::client::{Listing, MAX_PAGE};
 use crossbook_polymarket::gamma::models::{GammaEvent, GammaMarket, GammaSport};
 use crossbook_polymarket::gamma::parse::{parse_event, parse_market};
 use crossbook_store::Store;
@@ -107,6 +110,87 @@ async fn league_scans(client: &GammaClient, tally: &SharedTally) -> anyhow::Resu
     Ok(scans)
 }
 
+/// Where a scan is in its listing.
+#[derive(Debug)]
+enum Position {
+    /// Keyset paging: the cursor of the next page (none: the first).
+    Keyset { cursor: Option<String>, first: bool },
+    /// Offset paging, where the venue refused keyset.
+    Offset(u32),
+}
+
+/// The pages of one listing (`GET /events` or `GET /markets`, one tag, open only), keyset
+/// first.
+struct Pager<'a> {
+    client: &'a GammaClient,
+    listing: Listing,
+    tag: Option<&'a str>,
+    position: Position,
+    guard: super::PageGuard,
+    done: bool,
+}
+
+impl<'a> Pager<'a> {
+    fn new(client: &'a GammaClient, listing: Listing, tag: Option<&'a str>) -> Self {
+        Self {
+            client,
+            listing,
+            tag,
+            position: Position::Keyset { cursor: None, first: true },
+            guard: super::PageGuard::new(format!("polymarket {}/keyset?tag_id={}", listing.path(), tag.unwrap_or(""))),
+            done: false,
+        }
+    }
+
+    /// The next page, or `None` after the last.
+    async fn next(&mut self) -> anyhow::Result<Option<Vec<Box<serde_json::value::RawValue>>>> {
+        loop {
+            if self.done {
+                return Ok(None);
+            }
+            match &mut self.position {
+                Position::Keyset { cursor, first } => {
+                    self.guard.next(cursor.as_deref().unwrap_or(""))?;
+                    match self.client.keyset_page(self.listing, self.tag, Some(false), cursor.as_deref()).await {
+                        Ok(page) => {
+                            *first = false;
+                            match page.next_cursor.filter(|c| !c.is_empty()) {
+                                Some(c) => *cursor = Some(c),
+                                None => self.done = true,
+                            }
+                            return Ok(Some(page.events.unwrap_or_default()));
+                        }
+                        // A venue without the keyset listing: page by offset.
+                        Err(NetError::Rejected { status: 400 | 404 | 405 | 410 | 422, body, .. }) if *first => {
+                            tracing::warn!(venue = "polymarket", path = %format!("{}/keyset", self.listing.path()), %body, "keyset paging refused; paging by offset");
+                            self.position = Position::Offset(0);
+                            self.guard = super::PageGuard::new(format!(
+                                "polymarket {}?tag_id={}",
+                                self.listing.path(),
+                                self.tag.unwrap_or("")
+                            ));
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                Position::Offset(offset) => {
+                    self.guard.next(&offset.to_string())?;
+                    let page = match self.listing {
+                        Listing::Events => self.client.events_page(self.tag, Some(false), MAX_PAGE, *offset).await?,
+                        Listing::Markets => self.client.markets_page(self.tag, Some(false), MAX_PAGE, *offset).await?,
+                    };
+                    let n = page.len() as u32;
+                    if n < MAX_PAGE {
+                        self.done = true;
+                    }
+                    *offset += n;
+                    return Ok(Some(page));
+                }
+            }
+        }
+    }
+}
+
 /// Split mode: events with nested markets, page by page.
 async fn scan_events(
     client: &GammaClient,
@@ -116,11 +200,8 @@ async fn scan_events(
     tally: &SharedTally,
     seen: &Mutex<HashSet<String>>,
 ) -> anyhow::Result<()> {
-    let mut offset = 0u32;
-    let mut guard = super::PageGuard::new(format!("polymarket /events?tag_id={}", scan.tag.as_deref().unwrap_or("")));
-    loop {
-        guard.next(&offset.to_string())?;
-        let page = client.events_page(scan.tag.as_deref(), Some(false), MAX_PAGE, offset).await?;
+    let mut pages = Pager::new(client, Listing::Events, scan.tag.as_deref());
+    while let Some(page) = pages.next().await? {
         lock(tally).pages += 1;
         let mut batch = Batch::default();
         for (i, raw) in page.iter().enumerate() {
@@ -153,15 +234,11 @@ async fn scan_events(
                 batch.events.push(event);
             }
         }
-        let n = page.len() as u32;
         if tx.send(batch).await.is_err() {
             anyhow::bail!("ingestion writer stopped");
         }
-        if n < MAX_PAGE {
-            return Ok(());
-        }
-        offset += n;
     }
+    Ok(())
 }
 
 /// Full mode: markets, flat; each names its event.
@@ -173,11 +250,8 @@ async fn scan_markets(
     tally: &SharedTally,
     seen: &Mutex<HashSet<String>>,
 ) -> anyhow::Result<()> {
-    let mut offset = 0u32;
-    let mut guard = super::PageGuard::new(format!("polymarket /markets?tag_id={}", scan.tag.as_deref().unwrap_or("")));
-    loop {
-        guard.next(&offset.to_string())?;
-        let page = client.markets_page(scan.tag.as_deref(), Some(false), MAX_PAGE, offset).await?;
+    let mut pages = Pager::new(client, Listing::Markets, scan.tag.as_deref());
+    while let Some(page) = pages.next().await? {
         lock(tally).pages += 1;
         let mut batch = Batch::default();
         for (j, raw) in page.iter().enumerate() {
@@ -214,15 +288,11 @@ async fn scan_markets(
                 batch.markets.push(market);
             }
         }
-        let n = page.len() as u32;
         if tx.send(batch).await.is_err() {
             anyhow::bail!("ingestion writer stopped");
         }
-        if n < MAX_PAGE {
-            return Ok(());
-        }
-        offset += n;
     }
+    Ok(())
 }
 
 /// One market: decoded, parsed, classified, and kept when on-topic.
@@ -234,7 +304,7 @@ fn market(
     tally: &SharedTally,
 ) -> Option<crossbook_model::Market> {
     let (wire, value) = decode_item::<GammaMarket>("polymarket", raw, path, tally)?;
-    let mut m = match parse_market(&wire, Some(&event.id), value) {
+    let mut m = match parse_market(&wire, Some(&event.id), value, o.clock.now()) {
         Ok(m) => m,
         Err(e) => {
             tracing::warn!(venue = "polymarket", id = %wire.id, path = %format!("{path}.{}", e.field), error = %e, "malformed market skipped");

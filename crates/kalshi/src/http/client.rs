@@ -1,5 +1,6 @@
 //! Kalshi REST client: market data endpoints, cursor pagination left to the caller (so pages can
-//! stream into storage), the basic tier's read limit, signing when a key is configured.
+//! stream into storage), the access tier's read limit (a 429 carries no `Retry-After`: the
+//! backoff decides), signing when a key is configured.
 //!
 //! References: <https://docs.kalshi.com/getting_started/rate_limits>
 
@@ -15,9 +16,76 @@ use crate::common::signing::KalshiSigner;
 /// Basic tier: 400-token bucket refilled at 200/s, 10 tokens a read ⇒ 20 reads/s, burst 40.
 pub const READS_PER_SEC: f64 = 20.0;
 pub const READ_BURST: f64 = 40.0;
-/// The burst this client allows itself: a little under the venue's, so that requests bunched
-/// up in flight do not arrive as more than the venue's bucket holds.
-const CLIENT_BURST: f64 = READ_BURST - 4.0;
+/// Tokens most requests cost (`GET /account/endpoint_costs`: `default_cost` 10).
+pub const TOKENS_PER_REQUEST: f64 = 10.0;
+
+/// Kalshi's access tiers (setting `KALSHI_TIER`): each a token bucket of read tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KalshiTier {
+    #[default]
+    Basic,
+    Advanced,
+    Expert,
+    Premier,
+    Paragon,
+    Prime,
+}
+
+impl KalshiTier {
+    pub const ALL: [KalshiTier; 6] = [
+        KalshiTier::Basic,
+        KalshiTier::Advanced,
+        KalshiTier::Expert,
+        KalshiTier::Premier,
+        KalshiTier::Paragon,
+        KalshiTier::Prime,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KalshiTier::Basic => "basic",
+            KalshiTier::Advanced => "advanced",
+            KalshiTier::Expert => "expert",
+            KalshiTier::Premier => "premier",
+            KalshiTier::Paragon => "paragon",
+            KalshiTier::Prime => "prime",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase();
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Read tokens refilled per second: Basic 200 (recorded `GET /account/limits`, Jul 2026),
+    /// Advanced 300, Expert 600, Premier 1,200, Paragon 2,400, Prime 4,800 (research notes,
+    /// Sept 2026).
+    pub fn read_tokens_per_sec(self) -> f64 {
+        match self {
+            KalshiTier::Basic => 200.0,
+            KalshiTier::Advanced => 300.0,
+            KalshiTier::Expert => 600.0,
+            KalshiTier::Premier => 1_200.0,
+            KalshiTier::Paragon => 2_400.0,
+            KalshiTier::Prime => 4_800.0,
+        }
+    }
+
+    /// Reads a second at the default cost.
+    pub fn reads_per_sec(self) -> f64 {
+        self.read_tokens_per_sec() / TOKENS_PER_REQUEST
+    }
+
+    /// Reads the bucket holds: two seconds of refill (Basic's recorded capacity is 400 for 200
+    /// a second; the other tiers' capacities are not published, and are taken alike).
+    pub fn read_burst(self) -> f64 {
+        2.0 * self.reads_per_sec()
+    }
+}
+
+/// Requests kept in hand below the venue's burst, so that requests bunched up in flight do not
+/// arrive as more than the venue's bucket holds.
+const BURST_MARGIN: f64 = 4.0;
 
 /// `GET /events` filters.
 #[derive(Debug, Clone, Default)]
@@ -52,15 +120,26 @@ pub struct KalshiClient {
 }
 
 impl KalshiClient {
-    /// `base` is `KALSHI_API_URL` (…/trade-api/v2).
+    /// `base` is `KALSHI_API_URL` (…/trade-api/v2); the Basic tier's limits.
     pub fn new(base: &str, signer: Option<Arc<KalshiSigner>>, proxy: Option<String>) -> Result<Self, NetError> {
+        Self::with_tier(base, signer, proxy, KalshiTier::Basic)
+    }
+
+    /// The client within `tier`'s read limits.
+    pub fn with_tier(
+        base: &str,
+        signer: Option<Arc<KalshiSigner>>,
+        proxy: Option<String>,
+        tier: KalshiTier,
+    ) -> Result<Self, NetError> {
         let mut config = RestConfig::new("kalshi");
         config.proxy = proxy;
+        let burst = (tier.read_burst() - BURST_MARGIN).max(1.0);
         Ok(Self {
             rest: RestClient::new(config)?,
             base: base.trim_end_matches('/').to_string(),
             signer,
-            reads: Arc::new(TokenBucket::new("kalshi-read", CLIENT_BURST, READS_PER_SEC)),
+            reads: Arc::new(TokenBucket::new("kalshi-read", burst, tier.reads_per_sec())),
         })
     }
 

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use crossbook_model::time::parse_venue_time;
 use crossbook_model::{
-    Event, FeeSchedule, KalshiEventTicker, KalshiMarketTicker, Market, MarketKind, MarketRef, MarketStatus, Outcome,
-    Price, Qty, Topic, Venue,
+    Event, FeeSchedule, KalshiEventTicker, KalshiMarketTicker, Market, MarketKind, MarketRef, MarketState,
+    MarketStatus, Outcome, Price, Qty, Topic, Venue,
 };
 
 use super::models::{KalshiEvent, KalshiMarket, KalshiOrderbookResponse, KalshiSeries};
@@ -20,6 +20,20 @@ pub struct ParseError {
 
 fn err(field: &'static str, reason: impl ToString) -> ParseError {
     ParseError { field, reason: reason.to_string() }
+}
+
+/// Whether a market in this status takes orders (response words, and the filter words some
+/// older payloads carry).
+pub fn parse_state(s: &str) -> Result<MarketState, ParseError> {
+    Ok(match s {
+        "active" | "open" => MarketState::Open,
+        "inactive" | "paused" => MarketState::Paused,
+        "initialized" | "unopened" => MarketState::NotOpen,
+        "closed" => MarketState::Closed,
+        "determined" | "disputed" | "amended" => MarketState::Resolving,
+        "finalized" | "settled" => MarketState::Resolved,
+        other => return Err(err("status", format!("unknown status {other:?}"))),
+    })
 }
 
 /// Maps Kalshi's response status words onto ours.
@@ -51,25 +65,33 @@ fn price(field: &'static str, dollars: &Option<String>, cents: Option<i64>) -> R
 
 /// Fee schedule of a series, with the event's overrides.
 pub fn fee_schedule(series: Option<&KalshiSeries>, event: Option<&KalshiEvent>) -> FeeSchedule {
-    let fee_type = event
-        .and_then(|e| e.fee_type_override.clone())
-        .or_else(|| series.and_then(|s| s.fee_type.clone()))
-        .unwrap_or_else(|| "quadratic".into());
+    let fee_type = event.and_then(|e| e.fee_type_override.clone()).or_else(|| series.and_then(|s| s.fee_type.clone()));
     let multiplier = event
         .and_then(|e| e.fee_multiplier_override.clone())
         .or_else(|| series.and_then(|s| s.fee_multiplier.clone()))
-        .map(|n| crossbook_model::money::parse_micros(&n.to_string()).ok())
-        .unwrap_or(Some(1_000_000));
-    // A multiplier that cannot be read, negative (a rebate) or absurd prices nothing.
-    let Some(multiplier) = multiplier.filter(|m| (0..=10_000_000).contains(m)) else {
-        return FeeSchedule::Unpriced;
-    };
-    match fee_type.as_str() {
-        "quadratic" => FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 0, multiplier },
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "1".into());
+    schedule_of(fee_type.as_deref(), Some(&multiplier))
+}
+
+/// The schedule of a fee type and multiplier as Kalshi names them (`fee_type` absent:
+/// `quadratic`). The taker rate is 0.07 for every quadratic type; makers pay only where the type
+/// says so (the schedule effective 2026-07-07: maker fees 0 unless a series says otherwise, and
+/// `quadratic_with_combo_maker_fees` charges makers on combos only). A multiplier that is
+/// missing, unreadable, negative (a rebate) or absurd prices nothing, as does `flat` (no
+/// published formula) or a type crossbook does not know.
+pub fn schedule_of(fee_type: Option<&str>, multiplier: Option<&str>) -> FeeSchedule {
+    let multiplier = multiplier
+        .and_then(|m| crossbook_model::money::parse_micros(m.trim()).ok())
+        .filter(|m| (0..=10_000_000).contains(m));
+    let Some(multiplier) = multiplier else { return FeeSchedule::Unpriced };
+    match fee_type.unwrap_or("quadratic") {
+        "quadratic" | "quadratic_with_combo_maker_fees" => {
+            FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 0, multiplier }
+        }
         "quadratic_with_maker_fees" => {
             FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 17_500, multiplier }
         }
-        // `flat` (and anything newer) has no published formula to price exactly.
         _ => FeeSchedule::Unpriced,
     }
 }
@@ -132,6 +154,7 @@ pub fn parse_market(m: &KalshiMarket, raw: serde_json::Value, fees: FeeSchedule)
     let ticker = KalshiMarketTicker::new(&m.ticker).map_err(|x| err("ticker", x))?;
     let event_ticker = KalshiEventTicker::new(&m.event_ticker).map_err(|x| err("event_ticker", x))?;
     let status = parse_status(&m.status)?;
+    let state = parse_state(&m.status)?;
     let yes_bid = price("yes_bid_dollars", &m.yes_bid_dollars, m.yes_bid)?;
     let yes_ask = price("yes_ask_dollars", &m.yes_ask_dollars, m.yes_ask)?;
     let last = price("last_price_dollars", &m.last_price_dollars, m.last_price)?;
@@ -172,6 +195,7 @@ pub fn parse_market(m: &KalshiMarket, raw: serde_json::Value, fees: FeeSchedule)
             Outcome { name: "No".into(), token_id: None, price: indicative.map(Price::complement), side: None },
         ],
         status,
+        state,
         open_time: time("open_time", &m.open_time)?,
         close_time: time("close_time", &m.close_time)?,
         // No Kalshi market field gives the start of play: both of these are about its end

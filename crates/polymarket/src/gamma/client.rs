@@ -1,4 +1,7 @@
-//! Gamma REST client: offset pagination (an empty page is the end), Gamma's published limits.
+//! Gamma REST client: keyset pagination (`/events/keyset` up to 500 a page, `/markets/keyset`
+//! up to 100, `after_cursor` → `next_cursor`, absent on the last page), the offset list
+//! endpoints where keyset is refused (they answer 422 past about 2,000), Gamma's published
+//! limits.
 //!
 //! References: <https://docs.polymarket.com/quickstart/introduction/rate-limits>
 
@@ -29,8 +32,36 @@ impl Default for GammaLimits {
     }
 }
 
-/// Largest page Gamma serves on the list endpoints.
+/// Largest page Gamma serves on the offset list endpoints and `/events/keyset`.
 pub const MAX_PAGE: u32 = 500;
+/// Largest page of `/markets/keyset`.
+pub const MAX_MARKETS_KEYSET_PAGE: u32 = 100;
+
+/// Which listing a scan pages through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// Events with their nested markets.
+    Events,
+    /// Markets, each with its `events`.
+    Markets,
+}
+
+impl Listing {
+    /// The largest keyset page.
+    pub fn keyset_page(self) -> u32 {
+        match self {
+            Listing::Events => MAX_PAGE,
+            Listing::Markets => MAX_MARKETS_KEYSET_PAGE,
+        }
+    }
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Listing::Events => "/events",
+            Listing::Markets => "/markets",
+        }
+    }
+}
 
 /// The client. Clones share the limits.
 #[derive(Debug, Clone)]
@@ -103,6 +134,35 @@ impl GammaClient {
         offset: u32,
     ) -> Result<Vec<Box<RawValue>>, NetError> {
         self.list_page("/markets", &self.limits.markets, tag_id, closed, limit, offset).await
+    }
+
+    /// One page of `GET /events/keyset` or `GET /markets/keyset` after `cursor` (none: the first).
+    pub async fn keyset_page(
+        &self,
+        listing: Listing,
+        tag_id: Option<&str>,
+        closed: Option<bool>,
+        cursor: Option<&str>,
+    ) -> Result<crate::gamma::models::GammaKeysetPage, NetError> {
+        let bucket = match listing {
+            Listing::Events => &self.limits.events,
+            Listing::Markets => &self.limits.markets,
+        };
+        let mut call = self
+            .get(&format!("{}/keyset", listing.path()))
+            .limit(bucket, 1.0)
+            .limit(&self.limits.listing, 1.0)
+            .query("limit", listing.keyset_page());
+        if let Some(t) = tag_id {
+            call = call.query("tag_id", t);
+        }
+        if let Some(c) = closed {
+            call = call.query("closed", c);
+        }
+        if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+            call = call.query("after_cursor", c);
+        }
+        self.rest.json(&call).await
     }
 
     /// A page of a listing endpoint: its own limit, the combined listing limit, the filters.

@@ -28,8 +28,31 @@ pub struct GammaEvent {
     pub closed: Option<bool>,
     #[serde(default)]
     pub ended: Option<bool>,
+    /// The game's id on the live-scores socket (a number; some payloads write it as a string).
+    #[serde(default)]
+    pub game_id: Option<serde_json::Value>,
     #[serde(default)]
     pub markets: Option<Vec<Box<RawValue>>>,
+}
+
+/// A live-scores game id as text: Gamma writes `gameId` as a number on events and as a string
+/// on markets; the socket sends a number (`gameId`) or a string (cricket's `metadataGameId`).
+pub fn game_id_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+/// `GET /events/keyset` and `GET /markets/keyset`: a page and the cursor of the next one
+/// (absent on the last page).
+#[derive(Debug, Deserialize)]
+pub struct GammaKeysetPage {
+    #[serde(default, alias = "markets")]
+    pub events: Option<Vec<Box<RawValue>>>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 /// A tag on an event (`id` is a string here).
@@ -66,6 +89,12 @@ pub struct GammaMarket {
     /// JSON-encoded array of token ids, in outcome order.
     #[serde(default)]
     pub clob_token_ids: Option<String>,
+    /// Protocol V2 markets (`version: "v2"`, CLOB V2 live 2026-04-28) name their tokens here
+    /// instead: a JSON-encoded array, or an array.
+    #[serde(default)]
+    pub position_ids: Option<serde_json::Value>,
+    #[serde(default)]
+    pub version: Option<String>,
     #[serde(default)]
     pub sports_market_type: Option<String>,
     #[serde(default)]
@@ -76,9 +105,22 @@ pub struct GammaMarket {
     pub active: Option<bool>,
     #[serde(default)]
     pub closed: Option<bool>,
+    /// `false` while the market takes no orders (paused, or past its game).
+    #[serde(default)]
+    pub accepting_orders: Option<bool>,
+    /// `false`: no order book on the CLOB (nothing to trade).
+    #[serde(default)]
+    pub enable_order_book: Option<bool>,
+    /// The resolution's progress: `proposed`, `disputed`, `resolved` (the market can still be
+    /// listed and accepting orders while a result is proposed).
+    #[serde(default)]
+    pub uma_resolution_status: Option<String>,
     #[serde(default)]
     pub fees_enabled: Option<bool>,
-    /// On events from the keyset endpoint / CLOB market info: `{rate, exponent, …}`.
+    /// The fee family (`sports_fees_v2`, `sports_fees_v3`, `crypto_fees`, …).
+    #[serde(default)]
+    pub fee_type: Option<String>,
+    /// `{rate, exponent, takerOnly, rebateRate}`: the truth about the market's fees.
     #[serde(default, alias = "fee_schedule")]
     pub fee_schedule: Option<GammaFeeSchedule>,
     /// `GET /markets` nests the market's event(s) here.
@@ -88,10 +130,16 @@ pub struct GammaMarket {
 
 /// A market's fee schedule.
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GammaFeeSchedule {
     pub rate: serde_json::Number,
     #[serde(default)]
     pub exponent: Option<u32>,
+    /// Makers pay nothing (they get `rebateRate` of the takers' fees back).
+    #[serde(default, alias = "taker_only")]
+    pub taker_only: Option<bool>,
+    #[serde(default, alias = "rebate_rate")]
+    pub rebate_rate: Option<serde_json::Number>,
 }
 
 /// The event a `GET /markets` item belongs to.

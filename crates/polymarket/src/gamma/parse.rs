@@ -1,15 +1,39 @@
 //! Gamma wire types → the model (topic, league and kind are the taxonomy's).
 
+use chrono::{DateTime, NaiveDate, Utc};
 use crossbook_model::time::parse_venue_time;
 use crossbook_model::{
-    Event, FeeSchedule, Market, MarketKind, MarketRef, MarketStatus, Outcome, PolyConditionId, PolyEventId,
-    PolyMarketId, PolyTokenId, Price, Topic, Venue,
+    Event, FeeSchedule, Market, MarketKind, MarketRef, MarketState, MarketStatus, Outcome, PolyConditionId,
+    PolyEventId, PolyMarketId, PolyTokenId, Price, Topic, Venue,
 };
 
 use super::models::{GammaEvent, GammaMarket};
 
-/// Polymarket's Sports fee rate for markets with fees enabled and no schedule of their own.
-pub const SPORTS_FEE_RATE_MICROS: i64 = 30_000;
+/// Polymarket's sports taker rates for a market that enables fees without stating its
+/// `feeSchedule`, from the date each took effect (docs.polymarket.com fees; VENUE_API.md):
+/// 0.03 category-wide from 2026-03-30, 0.05 from 2026-07-10. Before 2026-03-30 no category-wide
+/// rate was published: such a market is not priced.
+pub const SPORTS_TAKER_RATES: [(&str, i64); 2] = [("2026-03-30", 30_000), ("2026-07-10", 50_000)];
+
+/// The rate of a sports fee family, where its `feeType` names one (`sports_fees_v2` in April
+/// 2026 markets at 0.03; `sports_fees_v3` in September 2026 markets at 0.05).
+fn sports_fee_type_rate(fee_type: &str) -> Option<i64> {
+    match fee_type {
+        "sports_fees_v2" => Some(30_000),
+        "sports_fees_v3" => Some(50_000),
+        _ => None,
+    }
+}
+
+/// The sports taker rate in force at `at`, if one was published by then.
+pub fn sports_rate_at(at: DateTime<Utc>) -> Option<i64> {
+    let day = at.date_naive();
+    SPORTS_TAKER_RATES
+        .iter()
+        .rev()
+        .find(|(from, _)| NaiveDate::parse_from_str(from, "%Y-%m-%d").is_ok_and(|d| d <= day))
+        .map(|(_, r)| *r)
+}
 
 /// A payload that parsed as JSON but not as a market: which field, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,6 +53,70 @@ fn string_array(field: &'static str, s: &Option<String>) -> Result<Vec<String>, 
         None | Some("") => Ok(Vec::new()),
         Some(text) => serde_json::from_str::<Vec<String>>(text).map_err(|e| err(field, e)),
     }
+}
+
+/// Whether a market takes orders, from every Gamma field that says so: a closed or inactive
+/// market is over; a result proposed (or disputed) means it is resolving even while it is still
+/// listed and accepting orders; `acceptingOrders: false` pauses it; no order book, not open.
+pub fn market_state(m: &GammaMarket) -> MarketState {
+    let uma = m.uma_resolution_status.as_deref().map(|s| s.trim().to_ascii_lowercase());
+    match (uma.as_deref(), m.closed, m.active) {
+        (Some("resolved"), _, _) => MarketState::Resolved,
+        (Some("proposed" | "disputed" | "challenged"), _, _) => MarketState::Resolving,
+        (_, Some(true), _) | (_, _, Some(false)) => MarketState::Closed,
+        _ if m.enable_order_book == Some(false) => MarketState::NotOpen,
+        _ if m.accepting_orders == Some(false) => MarketState::Paused,
+        _ => MarketState::Open,
+    }
+}
+
+/// The token ids in outcome order: `clobTokenIds`, or a V2 market's `positionIds` (a
+/// JSON-encoded array, or an array).
+fn token_ids(m: &GammaMarket) -> Result<Vec<String>, ParseError> {
+    if m.clob_token_ids.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        return string_array("clobTokenIds", &m.clob_token_ids);
+    }
+    match &m.position_ids {
+        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(serde_json::Value::String(s)) => string_array("positionIds", &Some(s.clone())),
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) => Ok(s.clone()),
+                serde_json::Value::Number(n) => Ok(n.to_string()),
+                other => Err(err("positionIds", format!("not an id: {other}"))),
+            })
+            .collect(),
+        Some(other) => Err(err("positionIds", format!("not an array: {other}"))),
+    }
+}
+
+/// A market's fees: its `feeSchedule` (the truth); else, with fees enabled, the rate its sports
+/// `feeType` names, or the sports rate in force at `at` when no type is given; anything else
+/// (another category's type without a schedule) is not priced.
+fn fees(m: &GammaMarket, at: DateTime<Utc>) -> Result<FeeSchedule, ParseError> {
+    if let Some(s) = &m.fee_schedule {
+        // A negative rate would make fees a rebate and every edge look larger than it is.
+        let rate = crossbook_model::money::parse_micros(&s.rate.to_string())
+            .map_err(|x| err("feeSchedule.rate", x))
+            .and_then(|r| match r {
+                0..=1_000_000 => Ok(r),
+                _ => Err(err("feeSchedule.rate", format!("{} is out of range 0..1", s.rate))),
+            })?;
+        let exponent = s.exponent.unwrap_or(1);
+        if exponent > 8 {
+            return Err(err("feeSchedule.exponent", format!("{exponent} is out of range 0..8")));
+        }
+        return Ok(FeeSchedule::PolymarketCurve { rate, exponent });
+    }
+    if m.fees_enabled != Some(true) {
+        return Ok(FeeSchedule::Free);
+    }
+    let rate = match m.fee_type.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => sports_fee_type_rate(t),
+        None => sports_rate_at(at),
+    };
+    Ok(rate.map_or(FeeSchedule::Unpriced, |rate| FeeSchedule::PolymarketCurve { rate, exponent: 1 }))
 }
 
 fn status(active: Option<bool>, closed: Option<bool>) -> MarketStatus {
@@ -116,8 +204,14 @@ fn check_ranges(raw: &serde_json::Value) -> Result<(), ParseError> {
     Ok(())
 }
 
-/// A market of event `event_id` (from the nesting, or the market's own `events`).
-pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Value) -> Result<Market, ParseError> {
+/// A market of event `event_id` (from the nesting, or the market's own `events`), read at `at`
+/// (the fee default in force then applies where the market states none).
+pub fn parse_market(
+    m: &GammaMarket,
+    event_id: Option<&str>,
+    raw: serde_json::Value,
+    at: DateTime<Utc>,
+) -> Result<Market, ParseError> {
     check_ranges(&raw)?;
     let market_id = PolyMarketId::new(&m.id).map_err(|x| err("id", x))?;
     let event_id = event_id
@@ -133,7 +227,7 @@ pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Va
         .transpose()
         .map_err(|x| err("conditionId", x))?;
     let names = string_array("outcomes", &m.outcomes)?;
-    let tokens = string_array("clobTokenIds", &m.clob_token_ids)?;
+    let tokens = token_ids(m)?;
     let prices = string_array("outcomePrices", &m.outcome_prices)?;
     if !tokens.is_empty() && tokens.len() != names.len() {
         return Err(err("clobTokenIds", format!("{} tokens for {} outcomes", tokens.len(), names.len())));
@@ -144,24 +238,7 @@ pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Va
         let price = prices.get(i).map(|p| p.parse::<Price>()).transpose().map_err(|x| err("outcomePrices", x))?;
         outcomes.push(Outcome { name, token_id, price, side: None });
     }
-    let fees = match (&m.fee_schedule, m.fees_enabled) {
-        (Some(s), _) => {
-            // A negative rate would make fees a rebate and every edge look larger than it is.
-            let rate = crossbook_model::money::parse_micros(&s.rate.to_string())
-                .map_err(|x| err("feeSchedule.rate", x))
-                .and_then(|r| match r {
-                    0..=1_000_000 => Ok(r),
-                    _ => Err(err("feeSchedule.rate", format!("{} is out of range 0..1", s.rate))),
-                })?;
-            let exponent = s.exponent.unwrap_or(1);
-            if exponent > 8 {
-                return Err(err("feeSchedule.exponent", format!("{exponent} is out of range 0..8")));
-            }
-            FeeSchedule::PolymarketCurve { rate, exponent }
-        }
-        (None, Some(true)) => FeeSchedule::PolymarketCurve { rate: SPORTS_FEE_RATE_MICROS, exponent: 1 },
-        (None, _) => FeeSchedule::Free,
-    };
+    let fees = fees(m, at)?;
     let starts_at = time("gameStartTime", &m.game_start_time)?;
     Ok(Market {
         key: MarketRef::Polymarket { market_id, event_id, condition_id },
@@ -176,6 +253,7 @@ pub fn parse_market(m: &GammaMarket, event_id: Option<&str>, raw: serde_json::Va
         line: None,
         outcomes,
         status: status(m.active, m.closed),
+        state: market_state(m),
         open_time: None,
         close_time: time("endDate", &m.end_date)?,
         starts_at,
@@ -193,6 +271,11 @@ mod tests {
 
     const EVENT: &str = include_str!("../../test_data/event_nba_mil_lal.json");
 
+    /// The capture's clock (2026-01-09), before any category-wide sports fee.
+    fn at() -> DateTime<Utc> {
+        "2026-01-09T23:50:00Z".parse().unwrap()
+    }
+
     fn event_and_markets() -> (Event, Vec<Result<Market, ParseError>>) {
         let wire: GammaEvent = serde_json::from_str(EVENT).unwrap();
         let mut raw: serde_json::Value = serde_json::from_str(EVENT).unwrap();
@@ -204,7 +287,7 @@ mod tests {
             .flatten()
             .map(|r| {
                 let m: GammaMarket = serde_json::from_str(r.get()).unwrap();
-                parse_market(&m, Some(&e.id), serde_json::from_str(r.get()).unwrap())
+                parse_market(&m, Some(&e.id), serde_json::from_str(r.get()).unwrap(), at())
             })
             .collect();
         (e, markets)
@@ -236,29 +319,40 @@ mod tests {
             "id": "1", "outcomes": "[\"A\", \"B\"]", "clobTokenIds": "[\"1\"]"
         }))
         .unwrap();
-        assert_eq!(parse_market(&bad, Some("9"), serde_json::json!({})).unwrap_err().field, "clobTokenIds");
+        assert_eq!(parse_market(&bad, Some("9"), serde_json::json!({}), at()).unwrap_err().field, "clobTokenIds");
         let bad: GammaMarket = serde_json::from_value(serde_json::json!({
             "id": "1", "outcomes": "[\"A\", \"B\"]", "outcomePrices": "[\"0.4\", \"x\"]"
         }))
         .unwrap();
-        assert_eq!(parse_market(&bad, Some("9"), serde_json::json!({})).unwrap_err().field, "outcomePrices");
+        assert_eq!(parse_market(&bad, Some("9"), serde_json::json!({}), at()).unwrap_err().field, "outcomePrices");
         let bad: GammaMarket = serde_json::from_value(serde_json::json!({"id": "1", "outcomes": "not json"})).unwrap();
-        assert_eq!(parse_market(&bad, Some("9"), serde_json::json!({})).unwrap_err().field, "outcomes");
+        assert_eq!(parse_market(&bad, Some("9"), serde_json::json!({}), at()).unwrap_err().field, "outcomes");
     }
 
     #[test]
     fn fees_per_market() {
         let m: GammaMarket = serde_json::from_value(serde_json::json!({"id": "1", "feesEnabled": true})).unwrap();
-        assert_eq!(
-            parse_market(&m, Some("9"), serde_json::json!({})).unwrap().fees,
-            FeeSchedule::PolymarketCurve { rate: 30_000, exponent: 1 }
-        );
+        let fees_at =
+            |day: &str| parse_market(&m, Some("9"), serde_json::json!({}), day.parse().unwrap()).unwrap().fees;
+        // No schedule, no type: the sports rate in force that day, none before 2026-03-30.
+        assert_eq!(fees_at("2026-01-09T23:50:00Z"), FeeSchedule::Unpriced);
+        assert_eq!(fees_at("2026-04-05T12:00:00Z"), FeeSchedule::PolymarketCurve { rate: 30_000, exponent: 1 });
+        assert_eq!(fees_at("2026-07-10T00:00:00Z"), FeeSchedule::PolymarketCurve { rate: 50_000, exponent: 1 });
+        // A sports fee type names its rate; another category's type without a schedule is not priced.
+        let typed = |t: &str| {
+            let m: GammaMarket =
+                serde_json::from_value(serde_json::json!({"id": "1", "feesEnabled": true, "feeType": t})).unwrap();
+            parse_market(&m, Some("9"), serde_json::json!({}), at()).unwrap().fees
+        };
+        assert_eq!(typed("sports_fees_v3"), FeeSchedule::PolymarketCurve { rate: 50_000, exponent: 1 });
+        assert_eq!(typed("sports_fees_v2"), FeeSchedule::PolymarketCurve { rate: 30_000, exponent: 1 });
+        assert_eq!(typed("crypto_fees"), FeeSchedule::Unpriced);
         let m: GammaMarket = serde_json::from_value(
             serde_json::json!({"id": "1", "feesEnabled": true, "feeSchedule": {"rate": 0.0175, "exponent": 1}}),
         )
         .unwrap();
         assert_eq!(
-            parse_market(&m, Some("9"), serde_json::json!({})).unwrap().fees,
+            parse_market(&m, Some("9"), serde_json::json!({}), at()).unwrap().fees,
             FeeSchedule::PolymarketCurve { rate: 17_500, exponent: 1 }
         );
     }
@@ -269,7 +363,7 @@ mod tests {
     fn impossible_numbers_are_refused_by_field() {
         let refused = |raw: serde_json::Value| {
             let m: GammaMarket = serde_json::from_value(raw.clone()).unwrap();
-            parse_market(&m, Some("9"), raw).unwrap_err().field
+            parse_market(&m, Some("9"), raw, at()).unwrap_err().field
         };
         let rate = serde_json::json!({"id": "1", "feeSchedule": {"rate": -0.03, "exponent": 1}});
         assert_eq!(refused(rate), "feeSchedule.rate");
@@ -283,6 +377,6 @@ mod tests {
         let fine = serde_json::json!({"id": "1", "orderMinSize": 5, "orderPriceMinTickSize": 0.01, "secondsDelay": 3,
             "liquidityNum": 1200.5, "volume": "34000.1", "feeSchedule": {"rate": 0.03, "exponent": 1}});
         let m: GammaMarket = serde_json::from_value(fine.clone()).unwrap();
-        assert!(parse_market(&m, Some("9"), fine).is_ok());
+        assert!(parse_market(&m, Some("9"), fine, at()).is_ok());
     }
 }
