@@ -54,6 +54,8 @@ for e in json.load(open(os.path.join(ML, "kalshi/events.json")))["events"]:
         if not 0 < bid < ask < 1:
             continue
         yes_ask, size = PLANTED.get(m["ticker"], (dollars(ask), "120.00"))
+        # A planted ask below the market's bid would cross the book: the bids stay under it.
+        bid = min(bid, round(float(yes_ask) - 0.01, 2))
         best_no_bid = round(1 - float(yes_ask), 2)
         write(f"kalshi/orderbooks/{m['ticker']}.json", {"orderbook_fp": {
             "yes_dollars": [[dollars(clamp(bid - 0.02)), "300.00"], [dollars(clamp(bid - 0.01)), "200.00"],

@@ -101,7 +101,7 @@ pub fn load(capture_dir: &Path) -> Result<Vec<Frame>, CaptureError> {
             message,
         };
         let file = std::fs::File::open(&path).map_err(|e| fail(0, e.to_string()))?;
-        let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(file));
+        let reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file));
         for (i, line) in reader.lines().enumerate() {
             let line = line.map_err(|e| fail(i + 1, e.to_string()))?;
             if line.trim().is_empty() {

@@ -26,8 +26,10 @@ pub fn token(capture: &Capture, slug: &str, outcome: usize) -> String {
     ids[outcome].clone()
 }
 
+/// A CLOB book with these asks and one bid (0.05 × 10) below every ask planted here: a book
+/// that can be true.
 pub fn poly_book(token: &str, asks: Value) -> Value {
-    json!({"market": "0x", "asset_id": token, "timestamp": "1768002600000", "bids": [{"price": "0.30", "size": "10"}], "asks": asks})
+    json!({"market": "0x", "asset_id": token, "timestamp": "1768002600000", "bids": [{"price": "0.05", "size": "10"}], "asks": asks})
 }
 
 /// The bundled capture with MIL@LAL's books planted: Kalshi MIL YES asks 0.42 × 100 and 0.44 × 100
