@@ -21,10 +21,25 @@ async fn health(url: &str) -> serde_json::Value {
 }
 
 /// Plants a cheap Kalshi YES on `ticker` (a high NO bid) through the simulator's control.
+/// Plants a cheap YES ask on a Kalshi market (a NO bid at `no_bid`), first withdrawing the YES
+/// bids at or above that ask so that the book stays one that can be true.
 async fn plant(sim_api: &str, ticker: &str, no_bid: &str) {
-    let body = serde_json::json!({"venue": "kalshi", "book": ticker, "side": "no", "price": no_bid, "size": "200"});
-    let r = reqwest::Client::new().post(format!("{sim_api}/sim/move")).json(&body).send().await.unwrap();
-    assert!(r.status().is_success());
+    let client = reqwest::Client::new();
+    let books: serde_json::Value =
+        client.get(format!("{sim_api}/sim/books")).send().await.unwrap().json().await.unwrap();
+    let ask = crossbook_model::Price::complement(no_bid.parse().unwrap());
+    let yes = books["kalshi"][ticker]["orderbook_fp"]["yes_dollars"].as_array().cloned().unwrap_or_default();
+    let mut moves: Vec<serde_json::Value> = yes
+        .iter()
+        .filter_map(|l| l[0].as_str())
+        .filter(|p| p.parse::<crossbook_model::Price>().is_ok_and(|p| p >= ask))
+        .map(|p| serde_json::json!({"venue": "kalshi", "book": ticker, "side": "yes", "price": p, "size": "0"}))
+        .collect();
+    moves.push(serde_json::json!({"venue": "kalshi", "book": ticker, "side": "no", "price": no_bid, "size": "200"}));
+    for body in moves {
+        let r = client.post(format!("{sim_api}/sim/move")).json(&body).send().await.unwrap();
+        assert!(r.status().is_success());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

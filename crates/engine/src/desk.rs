@@ -175,6 +175,23 @@ impl LinkSet {
         (tickers, tokens)
     }
 
+    /// The markets of `links` (all when `None`): Kalshi tickers and Polymarket market ids.
+    pub fn markets_of(&self, links: Option<&HashSet<LinkId>>) -> (Vec<String>, Vec<String>) {
+        let (mut tickers, mut markets) = (Vec::new(), Vec::new());
+        for (id, w) in &self.links {
+            if links.is_some_and(|l| !l.contains(id)) {
+                continue;
+            }
+            tickers.push(w.link.candidate.kalshi_ticker.to_string());
+            markets.push(w.link.candidate.poly_market_id.to_string());
+        }
+        for v in [&mut tickers, &mut markets] {
+            v.sort();
+            v.dedup();
+        }
+        (tickers, markets)
+    }
+
     pub fn len(&self) -> usize {
         self.links.len()
     }
@@ -544,6 +561,51 @@ impl Desk {
             self.writer.send(Write::MarketState { venue, market, state });
         }
         self.evaluate(&ids, now)
+    }
+
+    /// Markets' tradability as a REST listing gives it now (Kalshi tickers, Polymarket market
+    /// ids): a change is taken as a socket's announcement would be. The venue's only word on a
+    /// Polymarket market that stops accepting orders.
+    pub fn on_listed_states(&mut self, states: &[(Venue, String, MarketState)], now: DateTime<Utc>) -> Decisions {
+        let mut d = Decisions::default();
+        for (venue, market, state) in states {
+            let books: Vec<String> = match venue {
+                Venue::Kalshi => vec![market.clone()],
+                Venue::Polymarket => self
+                    .links
+                    .links
+                    .values()
+                    .filter(|w| w.link.candidate.poly_market_id.as_str() == market)
+                    .flat_map(|w| {
+                        w.link
+                            .candidate
+                            .poly_token_id
+                            .iter()
+                            .map(|t| t.to_string())
+                            .chain(w.other.as_ref().map(|(t, _)| t.clone()))
+                    })
+                    .collect(),
+            };
+            for book in books {
+                let stored = self
+                    .by_book
+                    .get(*venue, &book)
+                    .and_then(|ids| ids.first())
+                    .and_then(|id| self.links.links.get(id))
+                    .map(|w| match venue {
+                        Venue::Kalshi => w.kalshi_state.0,
+                        Venue::Polymarket => w.poly_state.0,
+                    });
+                let current = self.states.get(*venue, &book).map(|(s, _)| *s).or(stored);
+                if current.is_some_and(|c| c != *state) {
+                    let r = self.on_market_state(*venue, &book, *state, now);
+                    d.evaluated += r.evaluated;
+                    d.open += r.open;
+                    d.alerts += r.alerts;
+                }
+            }
+        }
+        d
     }
 
     /// The grid the desk prices a Polymarket token's links on.

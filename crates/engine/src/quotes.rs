@@ -147,8 +147,59 @@ async fn poly_books(venues: &Venues, clock: &crate::Clock, tokens: &[String]) ->
     out
 }
 
+/// Whether each of these markets takes orders now, as the venues list them (Kalshi
+/// `GET /markets?tickers=`, Gamma `GET /markets?id=`): (venue, market id, state). A market the
+/// answer leaves out, or a request that fails, tells nothing.
+pub async fn fetch_states(
+    venues: &Venues,
+    tickers: &[String],
+    markets: &[String],
+) -> (Vec<(Venue, String, crossbook_model::MarketState)>, (usize, usize)) {
+    let mut out = Vec::new();
+    let mut requests = (0, 0);
+    for chunk in tickers.chunks(crossbook_kalshi::http::client::BATCH_MARKETS) {
+        requests.0 += 1;
+        match venues.kalshi.markets_by_ticker(chunk).await {
+            Ok(page) => {
+                for raw in page.markets.unwrap_or_default() {
+                    let Ok(m) = serde_json::from_str::<crossbook_kalshi::http::models::KalshiMarket>(raw.get()) else {
+                        continue;
+                    };
+                    match crossbook_kalshi::http::parse::parse_state(&m.status) {
+                        Ok(state) => out.push((Venue::Kalshi, m.ticker, state)),
+                        Err(e) => {
+                            tracing::warn!(venue = "kalshi", ticker = %m.ticker, path = %e, "market state skipped")
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(venue = "kalshi", error = %e, "market states skipped"),
+        }
+    }
+    for chunk in markets.chunks(crossbook_polymarket::gamma::client::MAX_MARKETS_KEYSET_PAGE as usize) {
+        requests.1 += 1;
+        match venues.gamma.markets_by_id(chunk).await {
+            Ok(list) => {
+                for raw in list {
+                    match serde_json::from_str::<crossbook_polymarket::gamma::models::GammaMarket>(raw.get()) {
+                        Ok(m) => out.push((
+                            Venue::Polymarket,
+                            m.id.clone(),
+                            crossbook_polymarket::gamma::parse::market_state(&m),
+                        )),
+                        Err(e) => tracing::warn!(venue = "polymarket", error = %e, "market state skipped"),
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(venue = "polymarket", error = %e, "market states skipped"),
+        }
+    }
+    (out, requests)
+}
+
 /// Fetches the books of the watched links `select` picks and hands them to `desk`; refreshes
-/// the desk's links from the store first (a link gone from the watchlist closes at once).
+/// the desk's links from the store first (a link gone from the watchlist closes at once), and
+/// whether their markets still take orders.
 pub async fn poll(
     store: &dyn Store,
     venues: &Venues,
@@ -161,9 +212,17 @@ pub async fn poll(
     let chosen: HashSet<_> =
         store.list_watchlist().await?.into_iter().filter(|w| select(w)).map(|w| w.link_id).collect();
     refresh(desk, store, pass_started).await?;
-    let (tickers, tokens) = lock(desk).links().books_of(Some(&chosen));
+    let ((tickers, tokens), (state_tickers, state_markets)) = {
+        let d = lock(desk);
+        (d.links().books_of(Some(&chosen)), d.links().markets_of(Some(&chosen)))
+    };
     let requested_at = clock.now();
-    let mut fetched = fetch_books(venues, clock, &tickers, &tokens).await;
+    let (mut fetched, (states, state_requests)) = tokio::join!(
+        fetch_books(venues, clock, &tickers, &tokens),
+        fetch_states(venues, &state_tickers, &state_markets)
+    );
+    fetched.requests.0 += state_requests.0;
+    fetched.requests.1 += state_requests.1;
     let mut report = QuotesReport {
         kalshi_books: fetched.books.iter().filter(|b| b.0 == Venue::Kalshi).count(),
         poly_books: fetched.books.iter().filter(|b| b.0 == Venue::Polymarket).count(),
@@ -173,6 +232,7 @@ pub async fn poll(
     };
     let now = clock.now();
     let mut d = lock(desk);
+    report.alerts += d.on_listed_states(&states, now).alerts;
     // A book the sockets changed after the request went out is newer than the answer: the
     // answer would put back a state the venue has left.
     fetched.books.retain(|(v, id, _)| d.books.get(*v, id).is_none_or(|b| b.received_at <= requested_at));
@@ -181,7 +241,7 @@ pub async fn poll(
     for (token, tick) in &fetched.ticks {
         d.set_tick(token, *tick);
     }
-    report.alerts = d.on_books(fetched.books, now).alerts;
+    report.alerts += d.on_books(fetched.books, now).alerts;
     // Anything not refreshed for a whole polling cycle is gone too.
     d.close_unseen(pass_started - cfg.cycle, now);
     report.opportunities = d.open().keys().filter(|id| chosen.contains(id)).count();

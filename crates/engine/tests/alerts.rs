@@ -3,51 +3,10 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
-use axum::Router;
-use axum::routing::post;
 use chrono::Duration;
-use common::{config, desk, planted, setup, watch};
-use crossbook_engine::alerts::AlertConfig;
+use common::{alert_config, config, desk, planted, receiver, setup, watch};
 use crossbook_engine::monitor::monitor_once;
 use crossbook_engine::watchlist::sync_watchlist;
-use crossbook_net::Backoff;
-use secrecy::SecretString;
-use serde_json::Value;
-
-type Received = Arc<Mutex<Vec<(String, Value)>>>;
-
-/// A loopback receiver recording each POST's path and JSON body.
-async fn receiver() -> (String, Received) {
-    let got: Received = Arc::default();
-    let g = got.clone();
-    let app = Router::new().route(
-        "/{*path}",
-        post(move |uri: axum::http::Uri, body: axum::Json<Value>| {
-            let g = g.clone();
-            async move {
-                g.lock().unwrap().push((uri.path().to_string(), body.0));
-                "ok"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), got)
-}
-
-fn alert_config(url: String) -> AlertConfig {
-    AlertConfig {
-        url: Some(SecretString::from(url)),
-        cooldown: Duration::minutes(10),
-        retries: 2,
-        backoff: Backoff::new(std::time::Duration::from_millis(10), std::time::Duration::from_millis(50), 2.0, 0.0)
-            .unwrap(),
-        timeout: std::time::Duration::from_secs(2),
-    }
-}
 
 async fn wait_for(mut done: impl FnMut() -> bool) {
     for _ in 0..200 {

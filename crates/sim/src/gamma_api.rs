@@ -208,13 +208,20 @@ fn selected_events<'d, 'q>(
 fn selected_markets<'d, 'q>(
     d: &'d GammaData,
     q: &'q HashMap<String, String>,
+    ids: &'q [String],
 ) -> Result<impl Iterator<Item = &'d PMarket> + use<'d, 'q>, String> {
     let closed = flag(q, "closed")?;
     Ok(d.markets
         .iter()
         .filter(move |m| q.get("tag_id").is_none_or(|t| d.events[m.event].tags.contains(t)))
         .filter(move |m| closed.is_none_or(|c| m.closed == c))
-        .filter(move |m| q.get("id").is_none_or(|id| &m.id == id)))
+        .filter(move |m| ids.is_empty() || ids.contains(&m.id)))
+}
+
+/// A query's parameters (the last of a repeated one) and its repeated `id`s.
+fn params(pairs: Vec<(String, String)>) -> (HashMap<String, String>, Vec<String>) {
+    let ids = pairs.iter().filter(|(k, _)| k == "id").map(|(_, v)| v.clone()).collect();
+    (pairs.into_iter().collect(), ids)
 }
 
 /// A market of `GET /markets`: with its `events`.
@@ -277,16 +284,14 @@ pub(crate) async fn events_keyset(
     keyset_page("events", items, start, limit, start + limit < selected.len())
 }
 
-pub(crate) async fn markets_keyset(
-    State(s): State<Arc<SimState>>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+pub(crate) async fn markets_keyset(State(s): State<Arc<SimState>>, Query(q): Query<Vec<(String, String)>>) -> Response {
+    let (q, ids) = params(q);
     let (start, limit) = match keyset_paging(&q, MAX_MARKETS_KEYSET) {
         Ok(p) => p,
         Err(r) => return bad(&r),
     };
     let d = s.gamma.read().await;
-    let selected: Vec<&PMarket> = match selected_markets(&d, &q) {
+    let selected: Vec<&PMarket> = match selected_markets(&d, &q, &ids) {
         Ok(it) => it.collect(),
         Err(r) => return bad(&r),
     };
@@ -319,7 +324,8 @@ pub(crate) async fn event(State(s): State<Arc<SimState>>, Path(id): Path<String>
     }
 }
 
-pub(crate) async fn markets(State(s): State<Arc<SimState>>, Query(q): Query<HashMap<String, String>>) -> Response {
+pub(crate) async fn markets(State(s): State<Arc<SimState>>, Query(q): Query<Vec<(String, String)>>) -> Response {
+    let (q, ids) = params(q);
     let (offset, limit) = match paging(&q) {
         Ok(p) => p,
         Err(r) => return bad(&r),
@@ -328,7 +334,7 @@ pub(crate) async fn markets(State(s): State<Arc<SimState>>, Query(q): Query<Hash
         return offset_too_large("/markets/keyset");
     }
     let d = s.gamma.read().await;
-    let page: Vec<Value> = match selected_markets(&d, &q) {
+    let page: Vec<Value> = match selected_markets(&d, &q, &ids) {
         Ok(it) => it.skip(offset).take(limit).map(|m| listed_market(&d, m, s.config.polymarket_schema)).collect(),
         Err(r) => return bad(&r),
     };

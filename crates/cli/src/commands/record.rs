@@ -164,7 +164,15 @@ fn capture_of(answers: &[(&'static str, String, Vec<u8>)], now: chrono::DateTime
     for (api, path_query, body) in answers {
         let Ok(v) = serde_json::from_slice::<Value>(body) else { continue };
         let path = path_query.split('?').next().unwrap_or_default();
-        match (*api, path.rsplit('/').next().unwrap_or_default()) {
+        // `/events/keyset` and `/markets/keyset` hold their listing under a key.
+        let (last, v) = match (path.strip_suffix("/keyset"), path.rsplit('/').next().unwrap_or_default()) {
+            (Some(listing), _) => {
+                let key = listing.rsplit('/').next().unwrap_or_default();
+                (key, v.get(key).cloned().unwrap_or(Value::Array(Vec::new())))
+            }
+            (None, last) => (last, v),
+        };
+        match (*api, last) {
             ("kalshi", "series") => {
                 for s in array(&v, "series") {
                     kalshi_series.insert(s["ticker"].as_str().unwrap_or_default().to_string(), s);
@@ -212,6 +220,19 @@ fn capture_of(answers: &[(&'static str, String, Vec<u8>)], now: chrono::DateTime
             ("gamma", "events") => {
                 for e in v.as_array().cloned().unwrap_or_default() {
                     poly_events.insert(e["id"].as_str().unwrap_or_default().to_string(), e);
+                }
+            }
+            ("gamma", "markets") => {
+                // Markets listed on their own (each naming its event) replace theirs in it.
+                for mut m in v.as_array().cloned().unwrap_or_default() {
+                    let event = m["events"][0]["id"].as_str().unwrap_or_default().to_string();
+                    if let Some(o) = m.as_object_mut() {
+                        o.remove("events");
+                    }
+                    if let Some(list) = poly_events.get_mut(&event).and_then(|e| e["markets"].as_array_mut()) {
+                        list.retain(|x| x["id"] != m["id"]);
+                        list.push(m);
+                    }
                 }
             }
             ("clob", "books") => {

@@ -120,3 +120,41 @@ pub fn config(stale_s: i64) -> QuotesConfig {
 pub fn watch(include_suggested: bool) -> WatchConfig {
     WatchConfig { limit: 500, high_within: std::time::Duration::from_secs(7200), include_suggested }
 }
+
+pub type Received = Arc<std::sync::Mutex<Vec<(String, serde_json::Value)>>>;
+
+/// A loopback receiver recording each POST's path and JSON body.
+pub async fn receiver() -> (String, Received) {
+    let got: Received = Arc::default();
+    let g = got.clone();
+    let app = axum::Router::new().route(
+        "/{*path}",
+        axum::routing::post(move |uri: axum::http::Uri, body: axum::Json<serde_json::Value>| {
+            let g = g.clone();
+            async move {
+                g.lock().unwrap().push((uri.path().to_string(), body.0));
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), got)
+}
+
+pub fn alert_config(url: String) -> crossbook_engine::alerts::AlertConfig {
+    crossbook_engine::alerts::AlertConfig {
+        url: Some(secrecy::SecretString::from(url)),
+        cooldown: chrono::Duration::minutes(10),
+        retries: 2,
+        backoff: crossbook_net::Backoff::new(
+            std::time::Duration::from_millis(10),
+            std::time::Duration::from_millis(50),
+            2.0,
+            0.0,
+        )
+        .unwrap(),
+        timeout: std::time::Duration::from_secs(2),
+    }
+}

@@ -206,6 +206,13 @@ impl KalshiClient {
         self.rest.json(&call).await
     }
 
+    /// `GET /markets?tickers=…`: the markets named (up to [`BATCH_MARKETS`]), as they stand now.
+    pub async fn markets_by_ticker(&self, tickers: &[String]) -> Result<KalshiMarketsPage, NetError> {
+        let list: Vec<&str> = tickers.iter().take(BATCH_MARKETS).map(String::as_str).collect();
+        let call = self.call("/markets").query("limit", list.len().max(1)).query("tickers", list.join(","));
+        self.rest.json(&call).await
+    }
+
     /// `GET /markets/{ticker}/orderbook` (all levels).
     pub async fn orderbook(&self, ticker: &str) -> Result<KalshiOrderbookResponse, NetError> {
         let call = self.call(&format!("/markets/{ticker}/orderbook"));
@@ -215,6 +222,8 @@ impl KalshiClient {
 
 /// Most tickers one `GET /markets/orderbooks` takes.
 pub const BATCH_BOOKS: usize = 100;
+/// Most tickers crossbook names in one `GET /markets?tickers=…`.
+pub const BATCH_MARKETS: usize = 100;
 
 impl KalshiClient {
     /// `GET /markets/orderbooks?tickers=…`: up to [`BATCH_BOOKS`] books in one request (one read

@@ -136,6 +136,21 @@ impl GammaClient {
         self.list_page("/markets", &self.limits.markets, tag_id, closed, limit, offset).await
     }
 
+    /// `GET /markets?id=…&id=…`: the markets named (up to [`MAX_MARKETS_KEYSET_PAGE`]), as
+    /// they stand now.
+    pub async fn markets_by_id(&self, ids: &[String]) -> Result<Vec<Box<RawValue>>, NetError> {
+        let ids = &ids[..ids.len().min(MAX_MARKETS_KEYSET_PAGE as usize)];
+        let mut call = self
+            .get("/markets")
+            .limit(&self.limits.markets, 1.0)
+            .limit(&self.limits.listing, 1.0)
+            .query("limit", ids.len().max(1));
+        for id in ids {
+            call = call.query("id", id);
+        }
+        self.rest.json(&call).await
+    }
+
     /// One page of `GET /events/keyset` or `GET /markets/keyset` after `cursor` (none: the first).
     pub async fn keyset_page(
         &self,
