@@ -1,6 +1,8 @@
 //! The JSON rows of the contracts (markets list, links export), shared by the CLI and the API.
 
-use crossbook_model::{Link, Market};
+use std::collections::HashMap;
+
+use crossbook_model::{Link, Market, MarketState, Venue};
 use serde_json::{Value, json};
 
 /// One market as `markets list --json` shows it.
@@ -14,6 +16,7 @@ pub fn market_row(m: &Market) -> Value {
         "line": m.line,
         "is_mve": m.is_mve,
         "status": m.status.as_str(),
+        "state": m.state.as_str(),
         "close_time": m.close_time.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
     })
 }
@@ -39,6 +42,44 @@ pub fn link_row(l: &Link) -> Value {
         v["rule_risk"] = json!(risk.as_str());
         v["rule_reasons"] = json!(l.rule_reasons);
     }
+    v
+}
+
+/// The stored tradability of each market of `links`, by venue and id.
+pub async fn market_states(
+    store: &dyn crossbook_store::Store,
+    links: &[Link],
+) -> anyhow::Result<HashMap<(Venue, String), MarketState>> {
+    let ids =
+        links.iter().flat_map(|l| [l.candidate.kalshi_ticker.to_string(), l.candidate.poly_market_id.to_string()]);
+    let filter = crossbook_store::MarketFilter { ids: Some(ids.collect()), ..Default::default() };
+    Ok(store
+        .list_markets(&filter)
+        .await?
+        .into_iter()
+        .map(|m| ((m.market.venue(), m.market.id().to_string()), m.market.state))
+        .collect())
+}
+
+/// Why a link's legs cannot be traded, from its markets' stored states (none: it can be).
+pub fn tradable_reasons(l: &Link, states: &HashMap<(Venue, String), MarketState>) -> Vec<String> {
+    let c = &l.candidate;
+    [(Venue::Kalshi, c.kalshi_ticker.as_str()), (Venue::Polymarket, c.poly_market_id.as_str())]
+        .into_iter()
+        .filter_map(|(venue, id)| {
+            let why = states.get(&(venue, id.to_string()))?.reason(venue)?;
+            Some(format!("{venue} {id}: {why}"))
+        })
+        .collect()
+}
+
+/// A link row with whether its legs can be traded now (`tradable`, and `tradable_reasons`
+/// when not).
+pub fn link_row_with_state(l: &Link, states: &HashMap<(Venue, String), MarketState>) -> Value {
+    let mut v = link_row(l);
+    let reasons = tradable_reasons(l, states);
+    v["tradable"] = json!(reasons.is_empty());
+    v["tradable_reasons"] = json!(reasons);
     v
 }
 

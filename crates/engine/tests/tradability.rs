@@ -156,6 +156,14 @@ async fn markets_that_stop_taking_orders_close_their_opportunities_and_nothing_e
         (state(NOP), state(MIL_MARKET), state(LAC_MARKET)),
         (MarketState::Paused, MarketState::Resolved, MarketState::Paused)
     );
+    // `links list` and the links export say it from the stored states.
+    let states = crossbook_engine::reports::market_states(&*s.db.store, &links).await.unwrap();
+    let row = |id: LinkId| {
+        crossbook_engine::reports::link_row_with_state(links.iter().find(|l| l.id == id).unwrap(), &states)
+    };
+    assert_eq!(row(nop)["tradable_reasons"], json!([format!("kalshi {NOP}: trading paused")]));
+    assert_eq!(row(lac)["tradable"], json!(false));
+    assert_eq!((row(tor)["tradable"].clone(), row(tor)["tradable_reasons"].clone()), (json!(true), json!([])));
     let open = s.db.store.list_open_opportunities().await.unwrap();
     assert_eq!(open.iter().map(|o| o.opportunity.link_id).collect::<HashSet<_>>(), others);
 

@@ -249,8 +249,36 @@ async fn health(State(s): State<AppState>, axum::Extension(cache): axum::Extensi
         if dropped > 0 {
             degrade(format!("{dropped} database writes dropped: the writer queue overflowed"));
         }
+        // Books that cannot be true (crossed, a price at 0 or 1) price nothing until a fresh
+        // snapshot; watched links whose markets take no order now, and why; what the sockets
+        // read and did not act on.
+        let (impossible, untradable) = {
+            let d = crossbook_engine::desk::lock(&rt.desk);
+            let unusable: Vec<Value> = d
+                .books
+                .unusable()
+                .map(|(venue, book, why)| json!({"venue": venue, "book": book, "reason": why}))
+                .collect();
+            let links: Vec<Value> =
+                d.untradable_links().into_iter().map(|(id, why)| json!({"link_id": id.0, "reason": why})).collect();
+            (unusable, links)
+        };
+        if !impossible.is_empty() {
+            degrade(format!(
+                "{} impossible book(s) (crossed, or a price at 0 or 1): unusable until fresh snapshots",
+                impossible.len()
+            ));
+        }
         body["writer"] = json!({"queued": depth, "dropped": dropped, "behind": since > 0});
         body["streams"] = Value::Object(streams);
+        body["books"] = json!({"impossible": impossible});
+        body["untradable"] = json!(untradable);
+        let mut frames = serde_json::Map::new();
+        for venue in Venue::ALL {
+            let c = &rt.streams.frames[crossbook_engine::books::venue_slot(venue)];
+            frames.insert(venue.as_str().into(), json!({"skipped": c.skipped(), "malformed": c.malformed_count()}));
+        }
+        body["frames"] = Value::Object(frames);
     }
     let code = match report.status {
         crossbook_engine::health::Level::Down => StatusCode::SERVICE_UNAVAILABLE,
@@ -290,17 +318,15 @@ async fn links(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let rows = s.store.list_links(None).await?;
     let ids = rows.iter().flat_map(|l| [l.candidate.kalshi_ticker.to_string(), l.candidate.poly_market_id.to_string()]);
     let filter = crossbook_store::MarketFilter { ids: Some(ids.collect()), ..Default::default() };
-    let titles: std::collections::HashMap<(Venue, String), String> = s
-        .store
-        .list_markets(&filter)
-        .await?
-        .into_iter()
-        .map(|m| ((m.market.venue(), m.market.id().to_string()), m.market.title))
-        .collect();
+    let markets = s.store.list_markets(&filter).await?;
+    let states: std::collections::HashMap<(Venue, String), crossbook_model::MarketState> =
+        markets.iter().map(|m| ((m.market.venue(), m.market.id().to_string()), m.market.state)).collect();
+    let titles: std::collections::HashMap<(Venue, String), String> =
+        markets.into_iter().map(|m| ((m.market.venue(), m.market.id().to_string()), m.market.title)).collect();
     Ok(Json(Value::Array(
         rows.iter()
             .map(|l| {
-                let mut v = crossbook_engine::reports::link_row(l);
+                let mut v = crossbook_engine::reports::link_row_with_state(l, &states);
                 let title = |venue, id: &str| titles.get(&(venue, id.to_string())).cloned();
                 v["kalshi"]["title"] = json!(title(Venue::Kalshi, l.candidate.kalshi_ticker.as_str()));
                 v["polymarket"]["title"] = json!(title(Venue::Polymarket, l.candidate.poly_market_id.as_str()));
@@ -371,10 +397,15 @@ async fn reject(State(s): State<AppState>, headers: HeaderMap, Path(id): Path<i6
     decide(s, headers, id, LinkStatus::Rejected, false).await
 }
 
+/// The watched links, with their quotes' ages and why a link cannot be traded now (the desk's
+/// word under `run`: it hears the sockets; the stored states otherwise).
 async fn watchlist(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let entries = s.store.list_watchlist().await?;
-    let links: std::collections::HashMap<_, _> =
-        s.store.list_links(None).await?.into_iter().map(|l| (l.id, l)).collect();
+    let all = s.store.list_links(None).await?;
+    let states = crossbook_engine::reports::market_states(&*s.store, &all).await?;
+    let live: Option<std::collections::HashMap<crossbook_model::LinkId, String>> =
+        s.runtime.as_ref().map(|rt| crossbook_engine::desk::lock(&rt.desk).untradable_links().into_iter().collect());
+    let links: std::collections::HashMap<_, _> = all.into_iter().map(|l| (l.id, l)).collect();
     let books: std::collections::HashMap<String, chrono::DateTime<chrono::Utc>> =
         s.store.load_books(None).await?.into_iter().map(|b| (b.book_id, b.received_at)).collect();
     let now = s.clock.now();
@@ -388,6 +419,10 @@ async fn watchlist(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
                 "kalshi": l.candidate.kalshi_ticker, "outcome": l.candidate.poly_outcome, "league": l.candidate.league,
                 "kalshi_quote_age_s": age(l.candidate.kalshi_ticker.as_str()),
                 "polymarket_quote_age_s": l.candidate.poly_token_id.as_ref().and_then(|t| age(t.as_str())),
+                "tradable_reasons": match &live {
+                    Some(m) => m.get(&e.link_id).cloned().into_iter().collect::<Vec<_>>(),
+                    None => crossbook_engine::reports::tradable_reasons(l, &states),
+                },
             }))
         })
         .collect();

@@ -32,23 +32,27 @@ pub(crate) async fn run_match(settings: &Settings, topics: &str) -> anyhow::Resu
 /// The header of `links list`, one column per field of its rows.
 fn links_header() -> String {
     format!(
-        "{:>5} {:<10} {:>5} {:<10} {:<7} {:<12} {:<40} {:<12} OUTCOME",
-        "ID", "STATUS", "SCORE", "KIND", "LINE", "RULES", "KALSHI", "POLYMARKET"
+        "{:>5} {:<10} {:>5} {:<10} {:<7} {:<12} {:<40} {:<12} {:<28} OUTCOME",
+        "ID", "STATUS", "SCORE", "KIND", "LINE", "RULES", "KALSHI", "POLYMARKET", "TRADABLE"
     )
 }
 
 pub(crate) async fn list(settings: &Settings, json: bool) -> anyhow::Result<u8> {
+    use crossbook_engine::reports::{link_row_with_state, market_states, tradable_reasons};
     let store = super::open_existing_store(settings).await?;
     let links = store.list_links(None).await?;
+    let states = market_states(&*store, &links).await?;
     if json {
-        println!("{}", serde_json::Value::Array(links.iter().map(crossbook_engine::reports::link_row).collect()));
+        let rows = links.iter().map(|l| link_row_with_state(l, &states)).collect();
+        println!("{}", serde_json::Value::Array(rows));
         return Ok(0);
     }
     println!("{}", links_header());
     for l in &links {
         let c = &l.candidate;
+        let tradable = tradable_reasons(l, &states);
         println!(
-            "{:>5} {:<10} {:>5.2} {:<10} {:<7} {:<12} {:<40} {:<12} {} \"{}\"",
+            "{:>5} {:<10} {:>5.2} {:<10} {:<7} {:<12} {:<40} {:<12} {:<28} {} \"{}\"",
             l.id.0,
             l.status.as_str(),
             c.score,
@@ -57,6 +61,7 @@ pub(crate) async fn list(settings: &Settings, json: bool) -> anyhow::Result<u8> 
             l.rule_risk.map(|r| r.as_str()).unwrap_or("-"),
             c.kalshi_ticker.as_str(),
             c.poly_market_id.as_str(),
+            if tradable.is_empty() { "yes".to_string() } else { tradable.join("; ") },
             c.poly_outcome_index,
             c.poly_outcome
         );
