@@ -118,6 +118,9 @@ pub(crate) enum Command {
     /// Arbitrage opportunities.
     #[command(subcommand)]
     Arbs(ArbsCommand),
+    /// The venues themselves.
+    #[command(subcommand)]
+    Venues(VenuesCommand),
     /// Health report; exit code 0 healthy, 1 degraded, 2 down.
     Health {
         /// Print JSON on stdout instead of text.
@@ -199,6 +202,10 @@ pub(crate) struct SimArgs {
     /// YES prices (the default Kalshi announced it would move to); otherwise in NO prices.
     #[arg(long)]
     pub(crate) kalshi_yes_price_default: bool,
+    /// Serve drifted payloads (new and missing fields, keyset listings refused, unknown socket
+    /// message types), for `venues check`.
+    #[arg(long)]
+    pub(crate) drift: bool,
     /// PEM public key every Kalshi request must be signed with (default: no check).
     #[arg(long)]
     pub(crate) kalshi_public_key: Option<PathBuf>,
@@ -358,6 +365,21 @@ pub(crate) enum MonitorCommand {
 pub(crate) enum ArbsCommand {
     /// Current opportunities.
     List {
+        /// Print JSON on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum VenuesCommand {
+    /// Ask each configured venue's endpoints once (REST listings, a book, a few seconds of each
+    /// socket) and report drift: endpoints refused, fields read that are missing, fields never
+    /// seen, unknown message types, frames that cannot be read. Trades nothing; exit 1 on drift.
+    Check {
+        /// How long to listen to each socket (e.g. 5s).
+        #[arg(long, default_value = "5s")]
+        listen: String,
         /// Print JSON on stdout instead of text.
         #[arg(long)]
         json: bool,

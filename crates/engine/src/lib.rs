@@ -44,6 +44,8 @@ pub mod settings;
 pub mod sharp;
 /// Supervision of `run`'s services.
 pub mod supervisor;
+/// Asking each venue once for drift.
+pub mod venue_check;
 /// Venue clients from settings.
 pub mod venues;
 /// Operational conditions of a running process, alerted and shown by health.

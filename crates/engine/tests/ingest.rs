@@ -306,3 +306,68 @@ async fn duplicates_in_a_page_and_unsupported_markets_are_skipped_with_reasons()
     assert!(stored.iter().all(|m| m.market.id() != scalar));
     sim.stop().await;
 }
+
+/// What the Polymarket side stored, as a trader's decisions read it: ids, tokens in outcome
+/// order, state, fees.
+async fn poly_view(store: &dyn Store) -> Vec<(String, Vec<String>, String, String)> {
+    let f = MarketFilter { venue: Some(Venue::Polymarket), ..Default::default() };
+    store
+        .list_markets(&f)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| {
+            let tokens = m.market.outcomes.iter().filter_map(|o| o.token_id.as_ref().map(|t| t.to_string())).collect();
+            (m.market.id().to_string(), tokens, m.market.state.to_string(), format!("{:?}", m.market.fees))
+        })
+        .collect()
+}
+
+/// Gamma as it is today: V2 markets naming their tokens in `positionIds`, and a Gamma that
+/// refuses keyset paging (then the scan pages by offset): the same markets, tokens, states and
+/// fees as the keyset scan of V1 markets.
+#[tokio::test]
+async fn v2_markets_and_a_gamma_without_keyset_store_the_same_markets() {
+    let capture = Capture::bundled();
+    let opts = options(Mode::Split, vec![Topic::Sports]);
+    let mut views = Vec::new();
+    for config in [
+        SimConfig::default(),
+        SimConfig { polymarket_schema: crossbook_sim::PolySchema::V2, ..SimConfig::default() },
+        SimConfig { drift: true, ..SimConfig::default() },
+    ] {
+        let sim = sim(&capture, config).await;
+        let db = TestDb::sqlite().await;
+        let (_, p) = ingest_both(&db.store, &sim, &opts).await;
+        assert_eq!((p.status, p.stored), (RunStatus::Ok, 286), "{p:?}");
+        views.push(poly_view(&*db.store).await);
+        sim.stop().await;
+    }
+    assert!(views[0].iter().all(|(_, tokens, state, _)| tokens.len() == 2 && state == "open"));
+    assert_eq!(views[1], views[0], "V2 markets");
+    assert_eq!(views[2], views[0], "offset paging where keyset is refused");
+}
+
+/// More than 2,000 markets in one listing: offset paging is refused past 2,000 (the venue's
+/// 422, which ends that scan with an error naming the path), keyset paging reads them all.
+#[tokio::test]
+async fn a_listing_past_two_thousand_needs_keyset_paging() {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-01-09T23:50:00Z").unwrap().with_timezone(&chrono::Utc);
+    let capture = crossbook_sim::generate::generate(&crossbook_sim::generate::GenerateSpec::with_total(9_000, 7, now));
+    let listed: usize = capture.poly_events.iter().map(|e| e["markets"].as_array().map_or(0, Vec::len)).sum();
+    assert!(listed > 2_500, "{listed}");
+    let opts = options(Mode::Full, vec![Topic::Sports]);
+    let keyset = sim(&capture, SimConfig { unlimited: true, ..SimConfig::default() }).await;
+    let db = TestDb::sqlite().await;
+    let (_, g) = clients(&keyset, None);
+    let r = ingest_polymarket(db.store.clone(), &g, &opts, Arc::new(LogProgress)).await.unwrap();
+    assert_eq!((r.status, r.fetched, r.errors), (RunStatus::Ok, listed as u64, 0), "{r:?}");
+    keyset.stop().await;
+    let offset = sim(&capture, SimConfig { unlimited: true, drift: true, ..SimConfig::default() }).await;
+    let db = TestDb::sqlite().await;
+    let (_, g) = clients(&offset, None);
+    let r = ingest_polymarket(db.store.clone(), &g, &opts, Arc::new(LogProgress)).await.unwrap();
+    assert_eq!(r.errors, 1, "the offset scan stopped at the venue's refusal: {r:?}");
+    assert!(r.fetched < listed as u64 && r.fetched >= 2_000, "{r:?}");
+    offset.stop().await;
+}

@@ -270,3 +270,61 @@ async fn without_a_kalshi_key_kalshi_books_come_from_rest_and_ticks_reach_the_de
     }
     s.sim.stop().await;
 }
+
+/// Kalshi announced that order-book subscriptions would quote the NO side in YES prices by
+/// default. crossbook states `use_yes_price: false`, so its books stay right whatever the
+/// default; a client leaning on the default reads YES-scale levels as NO bids, and a book with
+/// levels across the price range (as real ones have) then cannot be true — the check every
+/// snapshot passes refuses it.
+#[tokio::test]
+async fn the_kalshi_price_convention_is_stated_not_assumed() {
+    let ticker = "KXNBAGAME-26JAN09MILLAL-MIL";
+    let mut capture = planted();
+    capture.kalshi_orderbooks.insert(
+        ticker.into(),
+        serde_json::json!({"orderbook_fp": {
+            "yes_dollars": [["0.0100", "500.00"], ["0.2000", "50.00"], ["0.4000", "10.00"]],
+            "no_dollars": [["0.0500", "500.00"], ["0.3000", "50.00"], ["0.5800", "100.00"]]}}),
+    );
+    let config = crossbook_sim::SimConfig { kalshi_yes_price_default: true, ..Default::default() };
+    let sim = crossbook_sim::start(&capture, config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    let (tx, mut rx) = mpsc::channel(64);
+    let stream = tokio::spawn(crossbook_kalshi::websocket::run_orderbook_stream(
+        env["KALSHI_WS_URL"].clone(),
+        None,
+        vec![ticker.to_string()],
+        tx,
+        fast(),
+        Default::default(),
+    ));
+    let mut books = LiveBooks::default();
+    until(&mut rx, &mut books, |b| b.get(Venue::Kalshi, ticker).is_some()).await;
+    let b = books.get(Venue::Kalshi, ticker).unwrap();
+    assert_eq!(b.unusable, None);
+    assert_eq!(b.asks.best().map(|l| (l.price.to_string(), l.size.to_string())), Some(("0.42".into(), "100".into())));
+    stream.abort();
+
+    // The same subscription without the convention stated.
+    use futures_util::{SinkExt, StreamExt};
+    let ws = crossbook_net::ws::connect("kalshi", &env["KALSHI_WS_URL"], &[]).await.unwrap();
+    let (mut sink, mut frames) = ws.split();
+    let sub = serde_json::json!({"id": 1, "cmd": "subscribe", "params": {"channels": ["orderbook_delta"], "market_tickers": [ticker]}});
+    sink.send(crossbook_net::ws::Message::Text(sub.to_string().into())).await.unwrap();
+    let snapshot = loop {
+        let text = match tokio::time::timeout(Duration::from_secs(5), frames.next()).await.unwrap().unwrap().unwrap() {
+            crossbook_net::ws::Message::Text(t) => t,
+            _ => continue,
+        };
+        if let crossbook_kalshi::websocket::Body::Event(e @ BookEvent::KalshiSnapshot { .. }) =
+            crossbook_kalshi::websocket::parse_frame(&text).unwrap().body
+        {
+            break e;
+        }
+    };
+    let mut leaning = LiveBooks::default();
+    leaning.apply(&snapshot, Utc::now()).unwrap();
+    assert_eq!(leaning.get(Venue::Kalshi, ticker).unwrap().unusable, Some("crossed: best bid at or above best ask"));
+    assert_eq!(leaning.impossible[0], 1);
+    sim.stop().await;
+}

@@ -3,6 +3,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+/// The fields of the venue's payloads crossbook reads and knows.
+pub mod fields;
+
 /// Signing.
 pub mod common;
 /// REST.

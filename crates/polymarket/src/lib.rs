@@ -2,6 +2,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+/// The fields of the venue's payloads crossbook reads and knows.
+pub mod fields;
+
 /// CLOB market data.
 pub mod clob;
 /// Gamma.

@@ -44,9 +44,12 @@ impl std::str::FromStr for PolySchema {
     }
 }
 
-/// A market as served in `schema`.
-fn market_json(m: &Value, schema: PolySchema) -> Value {
+/// A market as served in `schema` (with a field never seen before when `drift`).
+fn market_json(m: &Value, schema: PolySchema, drift: bool) -> Value {
     let mut v = m.clone();
+    if drift && let Some(o) = v.as_object_mut() {
+        o.insert("marketTier".into(), Value::from(2));
+    }
     if schema == PolySchema::V2
         && let Some(o) = v.as_object_mut()
         && let Some(ids) = o.remove("clobTokenIds")
@@ -174,10 +177,10 @@ fn flag(q: &HashMap<String, String>, key: &str) -> Result<Option<bool>, String> 
     }
 }
 
-fn event_out(d: &GammaData, e: &PEvent, schema: PolySchema) -> Value {
+fn event_out(d: &GammaData, e: &PEvent, schema: PolySchema, drift: bool) -> Value {
     let mut v = e.base.clone();
     if let Some(o) = v.as_object_mut() {
-        let markets = e.markets.iter().map(|&m| market_json(&d.markets[m].json, schema)).collect();
+        let markets = e.markets.iter().map(|&m| market_json(&d.markets[m].json, schema, drift)).collect();
         o.insert("markets".into(), Value::Array(markets));
     }
     v
@@ -225,9 +228,9 @@ fn params(pairs: Vec<(String, String)>) -> (HashMap<String, String>, Vec<String>
 }
 
 /// A market of `GET /markets`: with its `events`.
-fn listed_market(d: &GammaData, m: &PMarket, schema: PolySchema) -> Value {
+fn listed_market(d: &GammaData, m: &PMarket, schema: PolySchema, drift: bool) -> Value {
     let e = &d.events[m.event];
-    let mut v = market_json(&m.json, schema);
+    let mut v = market_json(&m.json, schema, drift);
     if let Some(o) = v.as_object_mut() {
         let r =
             json!([{"id": e.id, "slug": e.base["slug"], "title": e.base["title"], "startTime": e.base["startTime"]}]);
@@ -267,10 +270,18 @@ fn keyset_page(key: &str, items: Vec<Value>, start: usize, limit: usize, more: b
     Json(Value::Object(page)).into_response()
 }
 
+/// What a venue without the keyset listings answers.
+fn no_keyset() -> Response {
+    (StatusCode::NOT_FOUND, Json(json!({"error": "not found"}))).into_response()
+}
+
 pub(crate) async fn events_keyset(
     State(s): State<Arc<SimState>>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    if s.config.drift {
+        return no_keyset();
+    }
     let (start, limit) = match keyset_paging(&q, MAX_LIMIT) {
         Ok(p) => p,
         Err(r) => return bad(&r),
@@ -280,11 +291,19 @@ pub(crate) async fn events_keyset(
         Ok(it) => it.collect(),
         Err(r) => return bad(&r),
     };
-    let items = selected.iter().skip(start).take(limit).map(|e| event_out(&d, e, s.config.polymarket_schema)).collect();
+    let items = selected
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|e| event_out(&d, e, s.config.polymarket_schema, s.config.drift))
+        .collect();
     keyset_page("events", items, start, limit, start + limit < selected.len())
 }
 
 pub(crate) async fn markets_keyset(State(s): State<Arc<SimState>>, Query(q): Query<Vec<(String, String)>>) -> Response {
+    if s.config.drift {
+        return no_keyset();
+    }
     let (q, ids) = params(q);
     let (start, limit) = match keyset_paging(&q, MAX_MARKETS_KEYSET) {
         Ok(p) => p,
@@ -295,8 +314,12 @@ pub(crate) async fn markets_keyset(State(s): State<Arc<SimState>>, Query(q): Que
         Ok(it) => it.collect(),
         Err(r) => return bad(&r),
     };
-    let items =
-        selected.iter().skip(start).take(limit).map(|m| listed_market(&d, m, s.config.polymarket_schema)).collect();
+    let items = selected
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|m| listed_market(&d, m, s.config.polymarket_schema, s.config.drift))
+        .collect();
     keyset_page("markets", items, start, limit, start + limit < selected.len())
 }
 
@@ -310,7 +333,9 @@ pub(crate) async fn events(State(s): State<Arc<SimState>>, Query(q): Query<HashM
     }
     let d = s.gamma.read().await;
     let page: Vec<Value> = match selected_events(&d, &q) {
-        Ok(it) => it.skip(offset).take(limit).map(|e| event_out(&d, e, s.config.polymarket_schema)).collect(),
+        Ok(it) => {
+            it.skip(offset).take(limit).map(|e| event_out(&d, e, s.config.polymarket_schema, s.config.drift)).collect()
+        }
         Err(r) => return bad(&r),
     };
     Json(Value::Array(page)).into_response()
@@ -319,7 +344,7 @@ pub(crate) async fn events(State(s): State<Arc<SimState>>, Query(q): Query<HashM
 pub(crate) async fn event(State(s): State<Arc<SimState>>, Path(id): Path<String>) -> Response {
     let d = s.gamma.read().await;
     match d.by_event.get(&id) {
-        Some(&i) => Json(event_out(&d, &d.events[i], s.config.polymarket_schema)).into_response(),
+        Some(&i) => Json(event_out(&d, &d.events[i], s.config.polymarket_schema, s.config.drift)).into_response(),
         None => (StatusCode::NOT_FOUND, Json(json!({"error": "not found"}))).into_response(),
     }
 }
@@ -335,7 +360,11 @@ pub(crate) async fn markets(State(s): State<Arc<SimState>>, Query(q): Query<Vec<
     }
     let d = s.gamma.read().await;
     let page: Vec<Value> = match selected_markets(&d, &q, &ids) {
-        Ok(it) => it.skip(offset).take(limit).map(|m| listed_market(&d, m, s.config.polymarket_schema)).collect(),
+        Ok(it) => it
+            .skip(offset)
+            .take(limit)
+            .map(|m| listed_market(&d, m, s.config.polymarket_schema, s.config.drift))
+            .collect(),
         Err(r) => return bad(&r),
     };
     Json(Value::Array(page)).into_response()

@@ -153,9 +153,13 @@ fn next_cursor(start: usize, limit: usize, total: usize) -> String {
     if start + limit < total { format!("c{}", start + limit) } else { String::new() }
 }
 
-fn market_out(m: &KMarket, schema: KalshiSchema) -> Value {
+fn market_out(m: &KMarket, schema: KalshiSchema, drift: bool) -> Value {
     let mut v = m.json.clone();
     schema::market(&mut v, schema);
+    if drift && let Some(o) = v.as_object_mut() {
+        o.remove("yes_sub_title");
+        o.insert("settlement_mode".into(), Value::from("auto"));
+    }
     v
 }
 
@@ -198,7 +202,11 @@ pub(crate) async fn events(State(s): State<Arc<SimState>>, Query(q): Query<HashM
         .map(|e| {
             let mut v = e.base.clone();
             if nested && let Some(o) = v.as_object_mut() {
-                let ms = e.markets.iter().map(|&m| market_out(&k.markets[m], s.config.kalshi_schema)).collect();
+                let ms = e
+                    .markets
+                    .iter()
+                    .map(|&m| market_out(&k.markets[m], s.config.kalshi_schema, s.config.drift))
+                    .collect();
                 o.insert("markets".into(), Value::Array(ms));
             }
             v
@@ -213,7 +221,8 @@ pub(crate) async fn event(State(s): State<Arc<SimState>>, Path(ticker): Path<Str
         return error(StatusCode::NOT_FOUND, "not_found", "event not found");
     };
     let e = &k.events[i];
-    let ms: Vec<Value> = e.markets.iter().map(|&m| market_out(&k.markets[m], s.config.kalshi_schema)).collect();
+    let ms: Vec<Value> =
+        e.markets.iter().map(|&m| market_out(&k.markets[m], s.config.kalshi_schema, s.config.drift)).collect();
     Json(json!({"event": e.base, "markets": ms})).into_response()
 }
 
@@ -249,15 +258,21 @@ pub(crate) async fn markets(State(s): State<Arc<SimState>>, Query(q): Query<Hash
         .filter(|m| tickers.as_ref().is_none_or(|ts| ts.contains(&m.ticker.as_str())))
         .filter(|m| q.get("status").is_none_or(|f| status_matches(f, &m.status) == Some(true)))
         .collect();
-    let page: Vec<Value> =
-        selected.iter().skip(start).take(limit).map(|m| market_out(m, s.config.kalshi_schema)).collect();
+    let page: Vec<Value> = selected
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|m| market_out(m, s.config.kalshi_schema, s.config.drift))
+        .collect();
     Json(json!({"markets": page, "cursor": next_cursor(start, limit, selected.len())})).into_response()
 }
 
 pub(crate) async fn market(State(s): State<Arc<SimState>>, Path(ticker): Path<String>) -> Response {
     let k = s.kalshi.read().await;
     match k.by_ticker.get(&ticker) {
-        Some(&i) => Json(json!({"market": market_out(&k.markets[i], s.config.kalshi_schema)})).into_response(),
+        Some(&i) => {
+            Json(json!({"market": market_out(&k.markets[i], s.config.kalshi_schema, s.config.drift)})).into_response()
+        }
         None => error(StatusCode::NOT_FOUND, "not_found", "market not found"),
     }
 }

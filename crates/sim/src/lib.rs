@@ -68,6 +68,10 @@ pub struct SimConfig {
     pub unlimited: bool,
     /// Move one book this often (seeded by `seed`); `None` keeps prices still.
     pub move_every: Option<std::time::Duration>,
+    /// Serve drifted payloads (for `venues check`): a field Kalshi markets never had and one they
+    /// always have left out, Gamma's keyset listings refused (404), a new Gamma market field,
+    /// socket message types crossbook does not know, a live-scores field never seen.
+    pub drift: bool,
     /// Recorded socket frames to replay, and how fast.
     pub replay: Option<(Vec<replay::Frame>, replay::Speed)>,
 }

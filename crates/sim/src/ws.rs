@@ -69,6 +69,10 @@ async fn poly_session(mut socket: WebSocket, s: Arc<SimState>) {
                     .collect();
                 drop(books);
                 if !dump.is_empty() && !send(&mut socket, &Value::Array(dump)).await { return; }
+                if s.config.drift {
+                    let novel = json!({"event_type": "book_delta_v2", "asset_id": ids.first(), "changes": []});
+                    if !send(&mut socket, &novel).await { return; }
+                }
             }
             ev = events.recv() => match ev {
                 Ok(SimEvent::PolyLevel { token, market, bid, price, size }) if assets.contains(&token) => {
@@ -232,6 +236,7 @@ async fn kalshi_session(mut socket: WebSocket, s: Arc<SimState>) {
                             }
                             subs.insert(sid, Sub { channel, seq });
                         }
+                        if s.config.drift && !send(&mut socket, &json!({"type": "market_positions_v3", "msg": {}})).await { return; }
                     }
                     Some("unsubscribe") => {
                         for sid in v["params"]["sids"].as_array().into_iter().flatten().filter_map(Value::as_u64) {
@@ -295,6 +300,12 @@ pub(crate) async fn sports(ws: WebSocketUpgrade, State(s): State<Arc<SimState>>)
 
 async fn sports_session(mut socket: WebSocket, s: Arc<SimState>) {
     let mut results = s.scores.subscribe();
+    if s.config.drift
+        && !send(&mut socket, &json!({"gameId": 1, "leagueAbbreviation": "nba", "live": true, "possession": "home"}))
+            .await
+    {
+        return;
+    }
     let mut hangup = s.ws_drop.subscribe();
     let mut ping = tokio::time::interval(std::time::Duration::from_secs(5));
     loop {

@@ -28,6 +28,8 @@ mod run;
 mod serve;
 /// `crossbook sim`.
 mod sim;
+/// `crossbook venues check`.
+mod venues;
 
 use anyhow::Context;
 use crossbook_engine::Settings;
@@ -36,7 +38,7 @@ use std::sync::Arc;
 
 use crate::args::{
     ArbsCommand, AuditCommand, Command, DbCommand, EvalCommand, EventsCommand, LinksCommand, MarketsCommand,
-    MonitorCommand, QuotesCommand, ReportCommand, TaxonomyCommand, TeamsCommand, WatchlistCommand,
+    MonitorCommand, QuotesCommand, ReportCommand, TaxonomyCommand, TeamsCommand, VenuesCommand, WatchlistCommand,
 };
 use crossbook_model::LinkStatus;
 
@@ -77,6 +79,7 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Watchlist(WatchlistCommand::List) => quotes::watchlist_list(&settings).await,
         Command::Quotes(QuotesCommand::Loop { once }) => quotes::quotes_loop(&settings, once).await,
         Command::Arbs(ArbsCommand::List { json }) => quotes::arbs_list(&settings, json).await,
+        Command::Venues(VenuesCommand::Check { listen, json }) => venues::check(&settings, &listen, json).await,
         Command::Record { out, duration, leagues } => {
             record::record(&settings, &out, &duration, leagues.as_deref()).await
         }

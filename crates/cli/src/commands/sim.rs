@@ -38,6 +38,7 @@ pub(crate) async fn run(a: SimArgs) -> anyhow::Result<u8> {
         kalshi_schema: a.kalshi_schema.parse().map_err(|e| anyhow::anyhow!("--kalshi-schema: {e}"))?,
         polymarket_schema: a.polymarket_schema.parse().map_err(|e| anyhow::anyhow!("--polymarket-schema: {e}"))?,
         kalshi_yes_price_default: a.kalshi_yes_price_default,
+        drift: a.drift,
         kalshi_verifier,
         unlimited: a.unlimited,
         move_every: (a.move_ms > 0).then(|| std::time::Duration::from_millis(a.move_ms)),

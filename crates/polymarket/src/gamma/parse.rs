@@ -91,6 +91,11 @@ fn token_ids(m: &GammaMarket) -> Result<Vec<String>, ParseError> {
     }
 }
 
+/// The token ids of a market's payload, in outcome order (none when it does not read).
+pub fn market_tokens(raw: &serde_json::Value) -> Vec<String> {
+    serde_json::from_value::<GammaMarket>(raw.clone()).ok().and_then(|m| token_ids(&m).ok()).unwrap_or_default()
+}
+
 /// A market's fees: its `feeSchedule` (the truth); else, with fees enabled, the rate its sports
 /// `feeType` names, or the sports rate in force at `at` when no type is given; anything else
 /// (another category's type without a schedule) is not priced.
