@@ -99,17 +99,21 @@ impl LiveBooks {
         self.books.is_empty()
     }
 
-    /// Puts a book fetched over REST, newer than what the socket gave.
+    /// Puts a whole book (a snapshot, or one fetched over REST) in place of what it had. A book
+    /// that cannot be true is counted and logged when it becomes so, not at every repeat.
     pub fn put(&mut self, venue: Venue, id: &str, book: OrderBook) {
-        self.count_impossible(venue, &book);
-        self.books.insert(venue, id, book);
-    }
-
-    fn count_impossible(&mut self, venue: Venue, book: &OrderBook) {
-        if let Some(why) = book.unusable {
+        if let Some(why) = book.unusable
+            && self.books.get(venue, id).is_none_or(|b| b.unusable.is_none())
+        {
             self.impossible[venue_slot(venue)] += 1;
-            tracing::warn!(venue = venue.as_str(), reason = why, "impossible book: unusable until a fresh snapshot");
+            tracing::warn!(
+                venue = venue.as_str(),
+                book = id,
+                reason = why,
+                "impossible book: unusable until a fresh snapshot"
+            );
         }
+        self.books.insert(venue, id, book);
     }
 
     /// The books that price nothing now, with why.

@@ -114,12 +114,11 @@ impl Watchdog {
                 present.insert(format!("socket {venue}"), format!("{venue} socket down for {} s", down.num_seconds()));
             }
         }
+        // The writer keeps the wall clock's time (a replay's pinned clock would make no sense of it).
         let since = rt.writer.stats.failing_since.load(std::sync::atomic::Ordering::Relaxed);
-        if since > 0 && now.timestamp_millis() - since >= GRACE.num_milliseconds() {
-            present.insert(
-                "database".into(),
-                format!("database writes failing for {} s", (now.timestamp_millis() - since) / 1000),
-            );
+        let failing_ms = Utc::now().timestamp_millis() - since;
+        if since > 0 && failing_ms >= GRACE.num_milliseconds() {
+            present.insert("database".into(), format!("database writes failing for {} s", failing_ms / 1000));
         }
         if let Some(b) = board {
             for (name, s) in b.snapshot() {

@@ -216,6 +216,8 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<Wr
     let mut alert_ids: HashMap<u64, i64> = HashMap::new();
     let mut pending = Pending::default();
     let mut retry = Duration::from_millis(100);
+    // The last failure logged: each distinct one is logged once, not every retry.
+    let mut last_error = String::new();
     loop {
         if pending.is_empty() {
             match rx.recv().await {
@@ -246,6 +248,7 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<Wr
                 if stats.behind.swap(false, Ordering::Relaxed) {
                     tracing::info!("database writes caught up");
                 }
+                last_error.clear();
                 stats.failing_since.store(0, Ordering::Relaxed);
                 retry = Duration::from_millis(100);
             }
@@ -254,7 +257,11 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<Wr
                 stats.failures.inc();
                 if !stats.behind.swap(true, Ordering::Relaxed) {
                     stats.failing_since.store(Utc::now().timestamp_millis(), Ordering::Relaxed);
-                    tracing::warn!(error = %e, "database writes failing: detection and alerts go on, writes wait");
+                }
+                let error = format!("{e:#}");
+                if error != last_error {
+                    tracing::warn!(%error, "database writes failing: detection and alerts go on, writes wait");
+                    last_error = error;
                 }
                 // Keep taking (and merging) what arrives while waiting.
                 let wait = tokio::time::sleep(retry);

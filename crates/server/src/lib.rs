@@ -211,6 +211,12 @@ async fn health(State(s): State<AppState>, axum::Extension(cache): axum::Extensi
             report.status = crossbook_engine::health::Level::Degraded;
             body["status"] = json!("degraded");
         }
+        // The database as the writer finds it: answering pings while refusing writes is not
+        // healthy.
+        let writes_failing = rt.writer.stats.failing_since.load(std::sync::atomic::Ordering::Relaxed) > 0;
+        if writes_failing && report.database == crossbook_engine::health::Level::Healthy {
+            body["database"] = json!("degraded");
+        }
         let mut degrade = |problem: String| {
             match body["problems"].as_array_mut() {
                 Some(problems) => problems.push(json!(problem)),
@@ -243,7 +249,8 @@ async fn health(State(s): State<AppState>, axum::Extension(cache): axum::Extensi
         let (depth, dropped) = (w.depth.get(), w.dropped.get());
         let since = w.failing_since.load(std::sync::atomic::Ordering::Relaxed);
         if since > 0 {
-            let secs = (now.timestamp_millis() - since) / 1000;
+            // The writer's clock is the wall's (a replay's pinned clock would make no sense of it).
+            let secs = (chrono::Utc::now().timestamp_millis() - since) / 1000;
             degrade(format!("database writes failing for {secs} s; {depth} waiting (detection and alerts go on)"));
         }
         if dropped > 0 {

@@ -58,6 +58,12 @@ async fn step(state: &SimState, rng: &mut fastrand::Rng) {
             let (token, book) =
                 books.iter().nth(rng.usize(0..n)).map(|(t, b)| (t.clone(), b.clone())).unwrap_or_default();
             let best = book["asks"].as_array().and_then(|a| a.last()).cloned();
+            // Bids ascend: the best is last.
+            let best_bid = book["bids"]
+                .as_array()
+                .and_then(|a| a.last())
+                .and_then(|l| l["price"].as_str()?.parse::<Price>().ok())
+                .map_or(0, |p| p.micros());
             let tick = crate::books::poly_tick(&book).micros();
             best.and_then(|l| {
                 Some((
@@ -65,14 +71,19 @@ async fn step(state: &SimState, rng: &mut fastrand::Rng) {
                     l["price"].as_str()?.parse::<Price>().ok()?,
                     l["size"].as_str()?.parse::<Qty>().ok()?,
                     tick,
+                    best_bid,
                 ))
             })
         };
-        let Some((token, price, size, tick)) = pick else { return };
+        let Some((token, price, size, tick, best_bid)) = pick else { return };
         if rng.f64() < 0.3 {
             let step = if rng.bool() { tick } else { -tick };
-            // On the grid: from a grid price, one tick away.
+            // On the grid: from a grid price, one tick away — never down to the best bid (a
+            // venue's book does not cross).
             let on_grid = (price.micros() + step) / tick * tick;
+            if on_grid <= best_bid {
+                return;
+            }
             let Ok(moved) = Price::from_micros(on_grid.clamp(tick, 1_000_000 - tick)) else { return };
             apply(state, set_poly(state, &token, false, price, Qty::ZERO).await).await;
             apply(state, set_poly(state, &token, false, moved, size).await).await;

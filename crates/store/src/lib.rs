@@ -287,6 +287,19 @@ fn jitter_ms(seed: std::time::Duration) -> u64 {
     (u64::from(nanos) ^ seed.as_nanos() as u64) % 150
 }
 
+/// Whether a connection handed back to its pool may serve again. One still inside a
+/// transaction is closed instead: a write that failed mid-transaction (SQLite's "database or
+/// disk is full", an I/O error, a dropped connection) can leave the database's transaction
+/// rolled back while the driver still counts it open, and every later `BEGIN` on that
+/// connection would fail ("non-zero transaction depth") long after the cause is gone.
+pub(crate) fn reusable(conn: &impl sqlx::Connection) -> bool {
+    let clean = !conn.is_in_transaction();
+    if !clean {
+        tracing::warn!("a database connection left inside a failed transaction is closed, not reused");
+    }
+    clean
+}
+
 /// Opens the database at `url` without migrating.
 pub async fn connect(url: &DatabaseUrl) -> StoreResult<Arc<dyn Store>> {
     Ok(match url {

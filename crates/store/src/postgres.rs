@@ -21,8 +21,12 @@ impl PgStore {
         // One direct attempt first: a pool retries until its timeout and then reports only
         // "timed out", while this reports why (refused, unknown database, bad password).
         sqlx::Connection::close(<sqlx::PgConnection as sqlx::Connection>::connect(url).await?).await?;
-        let pool =
-            PgPoolOptions::new().max_connections(8).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_release(|conn, _| Box::pin(async move { Ok(crate::reusable(conn)) }))
+            .connect(url)
+            .await?;
         Ok(Self { pool })
     }
 }

@@ -30,6 +30,21 @@ impl TestDb {
         Self::of_scratch(Scratch::sqlite().await.expect("open a scratch SQLite file"))
     }
 
+    /// A new SQLite file whose connections may hold at most `max_pages` pages: a disk that can
+    /// fill up. The returned handle also gives [`TestDb::store`] a second store over the same
+    /// file without the limit (`unlimited`), to make room again.
+    pub async fn sqlite_with_page_limit(max_pages: u32) -> (Self, Arc<dyn Store>) {
+        let db = Self::sqlite().await;
+        let path = match &db.url {
+            DatabaseUrl::Sqlite { path: Some(p) } => p.clone(),
+            _ => unreachable!("a scratch SQLite database is a file"),
+        };
+        let limited: Arc<dyn Store> =
+            Arc::new(crate::sqlite::SqliteStore::connect_with_page_limit(Some(&path), Some(max_pages)).await.unwrap());
+        let unlimited = db.store.clone();
+        (Self { store: limited, url: db.url.clone(), _scratch: db._scratch }, unlimited)
+    }
+
     /// A new, empty PostgreSQL database.
     pub async fn postgres() -> Self {
         let admin = admin_url();
