@@ -24,6 +24,10 @@ pub(crate) fn init(settings: &Settings) -> anyhow::Result<Option<WorkerGuard>> {
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
             let name = path.file_name().and_then(|n| n.to_str()).context("LOG_FILE: no file name")?;
             anyhow::ensure!(dir.is_dir(), "LOG_FILE: {} is not an existing folder", dir.display());
+            // It names a file: a folder, a device (`/dev/full`) or a FIFO is refused by name.
+            if let Ok(meta) = std::fs::metadata(path) {
+                anyhow::ensure!(meta.is_file(), "LOG_FILE: {} is not a regular file", path.display());
+            }
             let appender = tracing_appender::rolling::RollingFileAppender::builder()
                 .rotation(tracing_appender::rolling::Rotation::DAILY)
                 .filename_prefix(name)

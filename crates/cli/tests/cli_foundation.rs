@@ -216,7 +216,8 @@ fn a_venue_failing_every_request_fails_ingest_and_degrades_health() {
 fn bad_log_files_and_non_utf8_settings_stop_startup_by_name() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no/such/dir/crossbook.log");
-    for path in [missing.to_str().unwrap(), "/proc/version"] {
+    let folder = dir.path().to_str().unwrap().to_string();
+    for path in [missing.to_str().unwrap(), "/proc/version", "/dev/full", folder.as_str()] {
         let out = crossbook(dir.path(), &["health"], &[("LOG_FILE", path)]);
         assert_eq!(out.status.code(), Some(2), "{path}: {}", text(&out.stderr));
         assert!(text(&out.stderr).contains("LOG_FILE"), "{}", text(&out.stderr));

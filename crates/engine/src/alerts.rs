@@ -6,7 +6,7 @@
 //! secret: it is never logged or stored, only the sink's kind.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -75,12 +75,20 @@ pub fn describe(o: &Opportunity) -> String {
     )
 }
 
+/// Slack's control characters escaped (`&`, `<`, `>`): venue text such as `<!channel>` or
+/// `<https://evil.example|click>` shows as written instead of pinging or linking.
+fn slack_escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// The request body for `sink` (the venues' documented payload shapes): `text` for people, and
-/// for a generic webhook also `kind` and `data`.
+/// for a generic webhook also `kind` and `data`. Venue text is inert in chat: Discord parses no
+/// mention (`allowed_mentions.parse` empty), Slack's markup characters are escaped, Telegram
+/// gets plain text (no parse mode).
 pub fn body(sink: SinkKind, url: &str, text: &str, kind: &str, data: Value) -> Value {
     match sink {
-        SinkKind::Discord => json!({"content": text, "username": "crossbook"}),
-        SinkKind::Slack => json!({"text": text}),
+        SinkKind::Discord => json!({"content": text, "username": "crossbook", "allowed_mentions": {"parse": []}}),
+        SinkKind::Slack => json!({"text": slack_escaped(text)}),
         SinkKind::Telegram => {
             let chat = url.split("chat_id=").nth(1).map(|c| c.split('&').next().unwrap_or(c)).unwrap_or("");
             json!({"chat_id": chat, "text": text, "disable_web_page_preview": true})
@@ -118,8 +126,10 @@ struct Job {
     body: Value,
     /// Its text, logged once delivered.
     text: String,
-    /// When the alert was decided (the decision-to-delivery latency runs from it).
+    /// When the alert was decided (the decision-to-delivery latency runs from it), and that
+    /// moment on the decision's clock (`sent_at` follows it: a replay's clock, not the wall's).
     decided: std::time::Instant,
+    decided_at: DateTime<Utc>,
 }
 
 /// When each link and direction (`kalshi_yes`, `kalshi_no`) last alerted.
@@ -138,8 +148,25 @@ pub struct Alerter {
     last: Arc<Mutex<LastAlerts>>,
     queue: Option<mpsc::Sender<Job>>,
     next_uid: Arc<AtomicU64>,
-    /// Deliveries queued or in flight.
-    in_flight: Arc<AtomicUsize>,
+    /// Deliveries queued or in flight, by alert uid.
+    in_flight: InFlight,
+    /// Names this process's alerts in the store (with each uid): a retried insert never makes
+    /// a second row.
+    nonce: u64,
+}
+
+/// A number naming this alerter among every process's: the start time's nanoseconds and the
+/// process id.
+fn process_nonce() -> u64 {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    nanos ^ (u64::from(std::process::id()) << 40)
+}
+
+/// The uids of the deliveries queued or in flight.
+type InFlight = Arc<Mutex<std::collections::HashSet<u64>>>;
+
+fn lock_set(s: &InFlight) -> std::sync::MutexGuard<'_, std::collections::HashSet<u64>> {
+    s.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Alerter {
@@ -148,11 +175,17 @@ impl Alerter {
     /// acceptance.
     pub fn start(writer: Writer, cfg: AlertConfig, sent_latency: Histogram) -> anyhow::Result<Self> {
         let sink = cfg.url.as_ref().map_or(SinkKind::Webhook, |u| SinkKind::of(u.expose_secret()));
-        let in_flight = Arc::new(AtomicUsize::new(0));
+        let in_flight: InFlight = Arc::default();
         let queue = match &cfg.url {
             Some(url) => {
                 let (tx, rx) = mpsc::channel::<Job>(1024);
-                let http = reqwest::Client::builder().timeout(cfg.timeout).no_proxy().build()?;
+                // A webhook that answers with a redirect is not followed elsewhere: the alert is
+                // posted where it was configured to go, or fails.
+                let http = reqwest::Client::builder()
+                    .timeout(cfg.timeout)
+                    .no_proxy()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()?;
                 let delivery = Delivery {
                     sink: sink.as_str(),
                     writer: writer.clone(),
@@ -177,7 +210,23 @@ impl Alerter {
             queue,
             next_uid: Arc::new(AtomicU64::new(1)),
             in_flight,
+            nonce: process_nonce(),
         })
+    }
+
+    /// Takes back the alert decisions the store remembers: each link and direction that alerted
+    /// within the cooldown before `now` (a restart does not alert them again).
+    pub async fn remember(&self, store: &dyn crossbook_store::Store, now: DateTime<Utc>) -> anyhow::Result<usize> {
+        let recent = store.recent_arbitrage_alerts(now - self.cooldown).await?;
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let mut taken = 0;
+        for (link, direction, at) in recent {
+            let Some(direction) = crate::desk::direction_name(&direction) else { continue };
+            let t = last.entry((link, direction)).or_insert(at);
+            *t = (*t).max(at);
+            taken += 1;
+        }
+        Ok(taken)
     }
 
     /// Raises an alert for an open opportunity unless one went out for its link and
@@ -253,6 +302,7 @@ impl Alerter {
         let uid = self.next_uid.fetch_add(1, Ordering::Relaxed);
         let mut record = AlertRecord {
             id: 0,
+            key: Some(format!("{:016x}-{uid}", self.nonce)),
             opportunity_id: None,
             kind: kind.into(),
             sink: self.sink_name().into(),
@@ -266,9 +316,10 @@ impl Alerter {
         match &self.queue {
             None => tracing::info!(sink = "log", "{text}"),
             Some(q) => {
-                self.in_flight.fetch_add(1, Ordering::Relaxed);
-                if q.try_send(Job { uid, body, text, decided: std::time::Instant::now() }).is_err() {
-                    self.in_flight.fetch_sub(1, Ordering::Relaxed);
+                lock_set(&self.in_flight).insert(uid);
+                let job = Job { uid, body, text, decided: std::time::Instant::now(), decided_at: now };
+                if q.try_send(job).is_err() {
+                    lock_set(&self.in_flight).remove(&uid);
                     record.status = "failed".into();
                     record.error = Some("delivery queue full".into());
                 }
@@ -281,13 +332,28 @@ impl Alerter {
     /// it). Returns whether all were.
     pub async fn settle(&self, limit: Duration) -> bool {
         let until = tokio::time::Instant::now() + limit;
-        while self.in_flight.load(Ordering::Relaxed) > 0 {
+        while !lock_set(&self.in_flight).is_empty() {
             if tokio::time::Instant::now() >= until {
                 return false;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         true
+    }
+
+    /// Records every delivery still queued or in flight as failed (a command exiting before its
+    /// sink answered): no alert stays `pending` in the store forever.
+    pub fn abandon(&self) {
+        let left: Vec<u64> = lock_set(&self.in_flight).drain().collect();
+        for uid in left {
+            self.writer.send(Write::AlertOutcome {
+                uid,
+                status: "failed",
+                attempts: 0,
+                error: Some("not delivered before the command ended".into()),
+                sent_at: None,
+            });
+        }
     }
 }
 
@@ -299,7 +365,7 @@ struct Delivery {
     url: SecretString,
     retries: u32,
     backoff: Backoff,
-    in_flight: Arc<AtomicUsize>,
+    in_flight: InFlight,
     sent_latency: Histogram,
 }
 
@@ -329,7 +395,8 @@ impl Delivery {
                 Ok(()) => {
                     sent_latency.observe(job.decided.elapsed().as_secs_f64());
                     tracing::info!(sink, "{}", job.text);
-                    ("sent", None, Some(Utc::now()))
+                    let elapsed = chrono::Duration::from_std(job.decided.elapsed()).unwrap_or_default();
+                    ("sent", None, Some(job.decided_at + elapsed))
                 }
                 Err(e) => ("failed", Some(e), None),
             };
@@ -341,8 +408,10 @@ impl Delivery {
                     "alert not delivered"
                 );
             }
-            writer.send(Write::AlertOutcome { uid: job.uid, status, attempts: i64::from(attempt), error, sent_at });
-            in_flight.fetch_sub(1, Ordering::Relaxed);
+            // An outcome already recorded as abandoned (the command ended) is not written again.
+            if lock_set(&in_flight).remove(&job.uid) {
+                writer.send(Write::AlertOutcome { uid: job.uid, status, attempts: i64::from(attempt), error, sent_at });
+            }
         }
     }
 }
@@ -358,5 +427,31 @@ mod tests {
         assert_eq!(SinkKind::of("https://api.telegram.org/bot123:abc/sendMessage?chat_id=42"), SinkKind::Telegram);
         assert_eq!(SinkKind::of("https://example.com/hook"), SinkKind::Webhook);
         assert_eq!(SinkKind::of("http://127.0.0.1:9/api/webhooks/1/x"), SinkKind::Discord);
+    }
+
+    /// Venue text aimed at chat (an outcome named to ping everyone and to hide a link) stays
+    /// inert: Discord parses no mention, Slack shows the markup as written.
+    #[test]
+    fn venue_text_is_inert_in_chat() {
+        let hostile = "buy Polymarket \"Lakers @everyone <@&1> <!channel> <https://evil.example|click> & co\"";
+        let discord = body(SinkKind::Discord, "", hostile, "arbitrage", Value::Null);
+        assert_eq!(discord["allowed_mentions"], json!({"parse": []}));
+        assert_eq!(discord["content"], hostile, "the text as it is; Discord is told to ping no one");
+        let slack = body(SinkKind::Slack, "", hostile, "arbitrage", Value::Null);
+        let text = slack["text"].as_str().unwrap();
+        assert!(!text.contains('<') && !text.contains('>'), "{text}");
+        assert!(
+            text.contains("&lt;!channel&gt;")
+                && text.contains("&lt;https://evil.example|click&gt;")
+                && text.contains("&amp; co")
+        );
+        let telegram = body(
+            SinkKind::Telegram,
+            "https://api.telegram.org/bot1:x/sendMessage?chat_id=7",
+            hostile,
+            "x",
+            Value::Null,
+        );
+        assert!(telegram.get("parse_mode").is_none());
     }
 }

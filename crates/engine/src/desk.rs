@@ -340,12 +340,8 @@ impl Desk {
             return;
         }
         for o in open {
-            let (direction, map) = match o.direction.as_str() {
-                "kalshi_yes" => ("kalshi_yes", &mut self.open),
-                "kalshi_no" => ("kalshi_no", &mut self.open),
-                "three_way" => ("three_way", &mut self.open_three),
-                _ => continue,
-            };
+            let Some(direction) = direction_name(&o.direction) else { continue };
+            let map = if direction == THREE_WAY { &mut self.open_three } else { &mut self.open };
             map.entry(o.opportunity.link_id).or_insert(OpenState {
                 direction,
                 first_seen: o.first_seen,
@@ -920,6 +916,11 @@ impl Desk {
 
 /// The direction a three-way opportunity is recorded under.
 const THREE_WAY: &str = "three_way";
+
+/// A stored direction as the desk names it (`kalshi_yes`, `kalshi_no`, `three_way`).
+pub fn direction_name(stored: &str) -> Option<&'static str> {
+    ["kalshi_yes", "kalshi_no", THREE_WAY].into_iter().find(|d| *d == stored)
+}
 
 /// Soccer games whose three outcomes (two moneyline links and the draw's) are all watched, each
 /// with the Polymarket outcome that pays with its Kalshi YES: draw link → the three links.

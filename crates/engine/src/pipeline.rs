@@ -49,12 +49,15 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+    /// The pipeline over `store`, its alerter taking back the cooldowns of the alerts the store
+    /// remembers (a restart does not alert them again; without the database it starts all the
+    /// same).
+    pub async fn new(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result<Self> {
         let clock = Clock::from_setting(settings.now);
         let writer = Writer::start(store.clone());
         let streams = Arc::new(StreamStatus::default());
         let interval = Duration::from_std(settings.quotes_interval).unwrap_or(Duration::seconds(15));
-        Ok(Self {
+        let p = Self {
             venues: Venues::from_settings(settings)?,
             ingest: IngestOptions {
                 mode: Mode::Split,
@@ -91,7 +94,15 @@ impl Pipeline {
             clock,
             store,
         }
-        .with_alerts())
+        .with_alerts();
+        match p.alerter.remember(&*p.store, clock.now()).await {
+            Ok(n) if n > 0 => {
+                tracing::info!(alerts = n, "recent alerts remembered: their cooldowns hold across the restart")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "recent alerts not read: cooldowns start afresh"),
+        }
+        Ok(p)
     }
 
     /// The desk raises this pipeline's alerts.

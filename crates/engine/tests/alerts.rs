@@ -110,3 +110,32 @@ async fn a_closed_opportunity_sends_its_closing_alert() {
     assert_eq!(got[1].1["data"]["direction"], "kalshi_yes");
     s.sim.stop().await;
 }
+
+/// A webhook answering with a redirect is not followed to another host: the alert fails there
+/// (recorded as failed) and the other host hears nothing.
+#[tokio::test]
+async fn a_webhook_redirect_is_not_followed() {
+    let (elsewhere, got_elsewhere) = receiver().await;
+    let target = format!("{elsewhere}/stolen");
+    let app = axum::Router::new().route(
+        "/{*path}",
+        axum::routing::post(move || {
+            let target = target.clone();
+            async move { (axum::http::StatusCode::TEMPORARY_REDIRECT, [(axum::http::header::LOCATION, target)]) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let s = setup(&planted()).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let d = desk(&s, Some(alert_config(format!("http://{addr}/hook"))), 30);
+    let r = monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), Duration::minutes(15)).await.unwrap();
+    assert_eq!(r.alerts, 1);
+    d.settle().await;
+    assert!(got_elsewhere.lock().unwrap().is_empty(), "nothing re-posted to the redirect's host");
+    let alert = &s.db.store.list_alerts(1).await.unwrap()[0];
+    assert_eq!(alert.status, "failed");
+    assert!(alert.error.as_deref().is_some_and(|e| e.contains("307")), "{alert:?}");
+    s.sim.stop().await;
+}

@@ -33,6 +33,15 @@ pub fn token_ids(market: &Value) -> Vec<String> {
     if clob.is_empty() { decode(&market["positionIds"]) } else { clob }
 }
 
+/// Whether a venue id can name a file in a capture folder as it is: letters, digits, `-`, `_`
+/// and `.`, not starting with a dot, at most 200 bytes (real tickers and token ids all are).
+pub fn is_file_name(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 200
+        && !id.starts_with('.')
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 /// Real venue responses, as recorded.
 #[derive(Debug, Clone, Default)]
 pub struct Capture {
@@ -221,11 +230,22 @@ impl Capture {
         put("polymarket/sports.json", &Value::Array(self.poly_sports.clone()))?;
         put("polymarket/teams.json", &Value::Array(self.poly_teams.clone()))?;
         put("polymarket/events.json", &Value::Array(self.poly_events.clone()))?;
-        for (t, b) in &self.kalshi_orderbooks {
-            put(&format!("kalshi/orderbooks/{t}.json"), b)?;
+        // A book's file is named by its ticker or token, which come from the venue: a name
+        // that is not a plain file name (`../x`, a slash, a leading dot) is refused, never
+        // followed out of `dir`.
+        let mut refused = Vec::new();
+        for (folder, books) in [("kalshi/orderbooks", &self.kalshi_orderbooks), ("polymarket/books", &self.poly_books)]
+        {
+            for (id, b) in books {
+                if is_file_name(id) {
+                    put(&format!("{folder}/{id}.json"), b)?;
+                } else {
+                    refused.push(id.chars().take(80).collect::<String>());
+                }
+            }
         }
-        for (t, b) in &self.poly_books {
-            put(&format!("polymarket/books/{t}.json"), b)?;
+        if !refused.is_empty() {
+            tracing::warn!(books = ?refused, "books with ids that are not plain file names were not written");
         }
         Ok(())
     }
@@ -242,6 +262,38 @@ impl Capture {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn book_files_never_leave_the_capture_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let mut c = Capture::default();
+        for hostile in ["../../escaped", "a/b", ".hidden", "", "x\0y"] {
+            c.poly_books.insert(hostile.to_string(), serde_json::json!({"asset_id": hostile}));
+        }
+        c.poly_books.insert("123".into(), serde_json::json!({"asset_id": "123"}));
+        c.kalshi_orderbooks.insert("KXBTCD-25AUG2617-T112999.99".into(), serde_json::json!({"orderbook_fp": {}}));
+        c.write(&out).unwrap();
+        assert!(!dir.path().join("escaped").exists() && !out.join("a").exists());
+        let back = Capture::load(&out).unwrap();
+        assert_eq!(back.poly_books.keys().collect::<Vec<_>>(), ["123"]);
+        assert_eq!(back.kalshi_orderbooks.keys().collect::<Vec<_>>(), ["KXBTCD-25AUG2617-T112999.99"]);
+        let names: Vec<_> = walk(dir.path());
+        assert!(names.iter().all(|p| p.starts_with(&out)), "{names:?}");
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+        out
+    }
 
     #[test]
     fn bundled_capture_loads_with_books() {

@@ -82,7 +82,17 @@ impl FrameWriter {
     }
 }
 
-/// The recorded frames of a capture directory, in order (none when it has no `frames/`).
+/// The longest recorded line read (a frame is kilobytes; a snapshot of a deep book, a few
+/// hundred).
+pub const MAX_LINE_BYTES: u64 = 4 * 1024 * 1024;
+/// The most a recording file may hold decompressed (they rotate at [`ROTATE_BYTES`]).
+pub const MAX_FILE_BYTES: u64 = 16 * ROTATE_BYTES;
+/// The latest a frame may come after the recording's start: a year.
+pub const MAX_OFFSET_MS: u64 = 366 * 24 * 3600 * 1000;
+
+/// The recorded frames of a capture directory, in order (none when it has no `frames/`). A file
+/// past [`MAX_FILE_BYTES`] decompressed, a line past [`MAX_LINE_BYTES`] or a frame time past
+/// [`MAX_OFFSET_MS`] is an error naming the file and line, read no further.
 pub fn load(capture_dir: &Path) -> Result<Vec<Frame>, CaptureError> {
     let dir = capture_dir.join("frames");
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
@@ -101,13 +111,33 @@ pub fn load(capture_dir: &Path) -> Result<Vec<Frame>, CaptureError> {
             message,
         };
         let file = std::fs::File::open(&path).map_err(|e| fail(0, e.to_string()))?;
-        let reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file));
-        for (i, line) in reader.lines().enumerate() {
-            let line = line.map_err(|e| fail(i + 1, e.to_string()))?;
-            if line.trim().is_empty() {
+        let decoded = std::io::Read::take(flate2::read::MultiGzDecoder::new(file), MAX_FILE_BYTES + 1);
+        let mut reader = std::io::BufReader::new(decoded);
+        let (mut line, mut read, mut number) = (Vec::new(), 0u64, 0usize);
+        loop {
+            line.clear();
+            number += 1;
+            let n = std::io::Read::take(&mut reader, MAX_LINE_BYTES + 1)
+                .read_until(b'\n', &mut line)
+                .map_err(|e| fail(number, e.to_string()))?;
+            if n == 0 {
+                break;
+            }
+            read += n as u64;
+            if read > MAX_FILE_BYTES {
+                return Err(fail(number, format!("more than {MAX_FILE_BYTES} bytes decompressed")));
+            }
+            if line.len() as u64 > MAX_LINE_BYTES {
+                return Err(fail(number, format!("a line longer than {MAX_LINE_BYTES} bytes")));
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            out.push(serde_json::from_str::<Frame>(&line).map_err(|e| fail(i + 1, e.to_string()))?);
+            let frame = serde_json::from_slice::<Frame>(&line).map_err(|e| fail(number, e.to_string()))?;
+            if frame.t_ms > MAX_OFFSET_MS {
+                return Err(fail(number, format!("t_ms {} is past a year after the start", frame.t_ms)));
+            }
+            out.push(frame);
         }
     }
     out.sort_by_key(|f| f.t_ms);
@@ -130,8 +160,8 @@ impl std::str::FromStr for Speed {
             return Ok(Speed::Max);
         }
         match s.parse::<f64>() {
-            Ok(x) if x.is_finite() && x > 0.0 && x <= 1e6 => Ok(Speed::Times(x)),
-            _ => Err(format!("{s:?}: a positive factor (e.g. 1, 10) or max")),
+            Ok(x) if x.is_finite() && (0.001..=1e6).contains(&x) => Ok(Speed::Times(x)),
+            _ => Err(format!("{s:?}: a factor from 0.001 to 1000000 (e.g. 1, 10) or max")),
         }
     }
 }
@@ -249,7 +279,12 @@ pub(crate) fn spawn(state: Arc<SimState>, frames: Vec<Frame>, speed: Speed) {
         let began = tokio::time::Instant::now();
         for f in frames {
             if let Speed::Times(x) = speed {
-                tokio::time::sleep_until(began + std::time::Duration::from_secs_f64(f.t_ms as f64 / 1000.0 / x)).await;
+                let after = std::time::Duration::try_from_secs_f64(f.t_ms as f64 / 1000.0 / x)
+                    .unwrap_or(std::time::Duration::MAX);
+                tokio::time::sleep_until(
+                    began.checked_add(after).unwrap_or_else(|| began + std::time::Duration::from_secs(86_400 * 366)),
+                )
+                .await;
             }
             let Some(state) = weak.upgrade() else { return };
             if let Some(e) = &f.event {
@@ -266,6 +301,33 @@ pub(crate) fn spawn(state: Arc<SimState>, frames: Vec<Frame>, speed: Speed) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `text` as a recording file of a fresh capture directory.
+    fn recording(text: &[u8]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("frames")).unwrap();
+        let f = std::fs::File::create(dir.path().join("frames/00000.jsonl.gz")).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::fast());
+        gz.write_all(text).unwrap();
+        gz.finish().unwrap();
+        dir
+    }
+
+    /// Hostile recordings are refused by file and line, in bounded memory: a frame time no
+    /// duration holds (2^64 − 1 ms), a line of 8 MiB (a few kilobytes of gzip).
+    #[test]
+    fn hostile_recordings_are_refused_by_line() {
+        let far = format!("{{\"t_ms\":{},\"sport\":{{\"gameId\":1}}}}\n", u64::MAX);
+        let e = load(recording(far.as_bytes()).path()).unwrap_err();
+        assert!(e.json_path == "line 1" && e.message.contains("past a year"), "{e}");
+        let mut long = b"{\"t_ms\":1,\"sport\":{\"x\":\"".to_vec();
+        long.extend(std::iter::repeat_n(b'a', 8 * 1024 * 1024));
+        long.extend(b"\"}}\n");
+        let e = load(recording(&long).path()).unwrap_err();
+        assert!(e.message.contains("a line longer than"), "{e}");
+        let fine = load(recording(b"{\"t_ms\":5,\"sport\":{\"gameId\":1}}\n\n").path()).unwrap();
+        assert_eq!(fine.len(), 1);
+    }
 
     #[test]
     fn frames_round_trip_through_rotated_files() {

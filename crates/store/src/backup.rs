@@ -66,7 +66,8 @@ fn percent_decode(s: &str) -> String {
 /// Writes a consistent backup of `url` to `to` (which must not exist). A backup that fails
 /// leaves no file behind.
 pub async fn backup(url: &DatabaseUrl, to: &Path) -> StoreResult<()> {
-    if to.exists() {
+    // `exists` follows links: a dangling symlink would be written through to where it points.
+    if to.symlink_metadata().is_ok() {
         return Err(StoreError::Conflict(format!("{} exists; backups never overwrite", to.display())));
     }
     let result = write_backup(url, to).await;
@@ -91,7 +92,7 @@ async fn write_backup(url: &DatabaseUrl, to: &Path) -> StoreResult<()> {
             Err(StoreError::Conflict("an in-memory database has nothing to back up".into()))
         }
         DatabaseUrl::Postgres { url: raw } => {
-            run("pg_dump", raw, &["--format=custom", "--no-owner", "--file", &to.display().to_string()]).await
+            run("pg_dump", raw, &["--format=custom", "--no-owner", &format!("--file={}", to.display())]).await
         }
     }
 }
@@ -121,6 +122,14 @@ pub async fn restore(url: &DatabaseUrl, from: &Path, force: bool) -> StoreResult
             };
             if read.await.is_err() || head != SQLITE_MAGIC {
                 return Err(StoreError::Conflict(format!("{} is not an SQLite database", from.display())));
+            }
+            // An SQLite file is not a backup of crossbook's unless it holds crossbook's schema:
+            // any other database would be migrated into a mess of both.
+            if !is_crossbook_database(from).await {
+                return Err(StoreError::Conflict(format!(
+                    "{} is an SQLite database but not a crossbook backup (no crossbook schema in it)",
+                    from.display()
+                )));
             }
             // Next to the target, then renamed over it: never a half-written database.
             let partial = p.with_extension("restoring");
@@ -153,9 +162,30 @@ pub async fn restore(url: &DatabaseUrl, from: &Path, force: bool) -> StoreResult
                     )));
                 }
             }
+            // An absolute path: a file named like an option (`-l`) is read as a file.
+            let from =
+                std::path::absolute(from).map_err(|e| StoreError::Conflict(format!("{}: {e}", from.display())))?;
             run("pg_restore", raw, &["--clean", "--if-exists", "--no-owner", &from.display().to_string()]).await
         }
     }
+}
+
+/// Whether an SQLite file holds crossbook's schema (its migrations table with the first
+/// migration, and the markets table), read without writing to it.
+async fn is_crossbook_database(path: &Path) -> bool {
+    use std::str::FromStr;
+    let Ok(opts) = sqlx::sqlite::SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display())) else {
+        return false;
+    };
+    let Ok(mut conn) = sqlx::ConnectOptions::connect(&opts.read_only(true)).await else { return false };
+    let found: Result<(i64,), _> = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM schema_migrations WHERE version = 1) * \
+         (SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'markets')",
+    )
+    .fetch_one(&mut conn)
+    .await;
+    let _ = sqlx::Connection::close(conn).await;
+    matches!(found, Ok((1,)))
 }
 
 #[cfg(test)]

@@ -230,6 +230,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Records an alert and returns its id.
     async fn insert_alert(&self, a: &AlertRecord) -> StoreResult<i64>;
 
+    /// The links and directions whose arbitrage alerts were raised since `since` (delivered,
+    /// under way or logged), with when: an alerter starting again keeps their cooldowns.
+    async fn recent_arbitrage_alerts(&self, since: DateTime<Utc>) -> StoreResult<Vec<(LinkId, String, DateTime<Utc>)>>;
+
     /// Updates an alert's delivery state.
     async fn update_alert(
         &self,

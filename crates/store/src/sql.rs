@@ -322,6 +322,7 @@ macro_rules! impl_store {
             fn alert_from_row(row: &DbRow) -> StoreResult<AlertRecord> {
                 Ok(AlertRecord {
                     id: row.try_get("id")?,
+                    key: row.try_get("alert_key")?,
                     opportunity_id: row.try_get("opportunity_id")?,
                     kind: row.try_get("kind")?,
                     sink: row.try_get("sink")?,
@@ -1115,10 +1116,13 @@ macro_rules! impl_store {
                 }
 
                 async fn insert_alert(&self, a: &AlertRecord) -> StoreResult<i64> {
-                    Ok(sqlx::query_scalar(
-                        "INSERT INTO alerts (opportunity_id, kind, sink, status, attempts, payload, error, created_at, sent_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                    // Keyed: a second insert of the same alert (a retry after the connection
+                    // dropped past the commit) finds the first row.
+                    let inserted: Option<i64> = sqlx::query_scalar(
+                        "INSERT INTO alerts (alert_key, opportunity_id, kind, sink, status, attempts, payload, error, created_at, sent_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (alert_key) DO NOTHING RETURNING id",
                     )
+                    .bind(a.key.as_deref())
                     .bind(a.opportunity_id)
                     .bind(a.kind.as_str())
                     .bind(a.sink.as_str())
@@ -1128,8 +1132,28 @@ macro_rules! impl_store {
                     .bind(a.error.as_deref())
                     .bind(a.created_at)
                     .bind(a.sent_at)
-                    .fetch_one(&self.pool)
-                    .await?)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    match inserted {
+                        Some(id) => Ok(id),
+                        None => Ok(sqlx::query_scalar("SELECT id FROM alerts WHERE alert_key = $1")
+                            .bind(a.key.as_deref())
+                            .fetch_one(&self.pool)
+                            .await?),
+                    }
+                }
+
+                async fn recent_arbitrage_alerts(&self, since: DateTime<Utc>) -> StoreResult<Vec<(LinkId, String, DateTime<Utc>)>> {
+                    let rows = sqlx::query(
+                        "SELECT o.link_id, o.direction, a.created_at FROM alerts a JOIN opportunities o ON o.id = a.opportunity_id \
+                         WHERE a.kind = 'arbitrage' AND a.created_at >= $1 AND a.status IN ('sent', 'pending', 'logged')",
+                    )
+                    .bind(since)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| Ok((LinkId(r.try_get("link_id")?), r.try_get("direction")?, r.try_get("created_at")?)))
+                        .collect()
                 }
 
                 async fn update_alert(&self, id: i64, status: &str, attempts: i64, error: Option<&str>, sent_at: Option<DateTime<Utc>>) -> StoreResult<()> {
@@ -1161,7 +1185,7 @@ macro_rules! impl_store {
 
                 async fn list_alerts(&self, limit: i64) -> StoreResult<Vec<AlertRecord>> {
                     let rows = sqlx::query(
-                        "SELECT id, opportunity_id, kind, sink, status, attempts, payload, error, created_at, sent_at \
+                        "SELECT id, alert_key, opportunity_id, kind, sink, status, attempts, payload, error, created_at, sent_at \
                          FROM alerts ORDER BY id DESC LIMIT $1",
                     )
                     .bind(limit)

@@ -243,6 +243,8 @@ impl QuoteSample {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertRecord {
     pub id: i64,
+    /// The alert's own name, unique: writing it again finds its row (none on rows from before).
+    pub key: Option<String>,
     pub opportunity_id: Option<i64>,
     /// `arbitrage`, `sharp_move`, …
     pub kind: String,

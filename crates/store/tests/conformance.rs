@@ -427,6 +427,7 @@ async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
 
     let alert = AlertRecord {
         id: 0,
+        key: Some("00ff-1".into()),
         opportunity_id: Some(id),
         kind: "arbitrage".into(),
         sink: "webhook".into(),
@@ -438,11 +439,20 @@ async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
         sent_at: None,
     };
     let aid = s.insert_alert(&alert).await.unwrap();
+    // The writer's retry after a connection dropped past the commit: the same row, not a second.
+    assert_eq!(s.insert_alert(&alert).await.unwrap(), aid);
     s.update_alert(aid, "sent", 2, None, Some(t(1))).await.unwrap();
     let alerts = s.list_alerts(10).await.unwrap();
     assert_eq!(alerts.len(), 1);
     assert_eq!((alerts[0].status.as_str(), alerts[0].attempts, alerts[0].sent_at), ("sent", 2, Some(t(1))));
-    assert_eq!(alerts[0].payload, alert.payload);
+    assert_eq!((alerts[0].payload.clone(), alerts[0].key.clone()), (alert.payload.clone(), alert.key.clone()));
+    // What an alerter starting again takes back: the link and direction of the alert, since.
+    let all =
+        s.opportunities_since(t(-100)).await.unwrap().into_iter().chain(s.list_open_opportunities().await.unwrap());
+    let row = all.into_iter().find(|o| o.id == id).unwrap();
+    let recent = s.recent_arbitrage_alerts(t(-1)).await.unwrap();
+    assert_eq!(recent, vec![(row.opportunity.link_id, row.direction.clone(), t(0))]);
+    assert!(s.recent_arbitrage_alerts(t(1)).await.unwrap().is_empty(), "none since after it");
 }
 
 async fn leases_keep_one_holder_at_a_time(s: &dyn Store) {
@@ -672,6 +682,24 @@ mod backup_round_trip {
         std::fs::write(&junk, b"junkjunk").unwrap();
         assert!(backup::restore(&restored, &junk, false).await.unwrap_err().to_string().contains("not an SQLite"));
         assert!(!dir.path().join("restored.db").exists());
+        // An SQLite database that is not crossbook's is not a backup.
+        let other = dir.path().join("other.db");
+        let mut conn =
+            <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!("sqlite://{}?mode=rwc", other.display()))
+                .await
+                .unwrap();
+        sqlx::Executor::execute(&mut conn, "CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('x')")
+            .await
+            .unwrap();
+        sqlx::Connection::close(conn).await.unwrap();
+        let e = backup::restore(&restored, &other, false).await.unwrap_err().to_string();
+        assert!(e.contains("not a crossbook backup"), "{e}");
+        assert!(!dir.path().join("restored.db").exists());
+        // A dangling symlink as the backup's target is not written through.
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(dir.path().join("elsewhere.db"), &link).unwrap();
+        assert!(backup::backup(&db.url, &link).await.unwrap_err().to_string().contains("exists"));
+        assert!(!dir.path().join("elsewhere.db").exists());
         backup::restore(&restored, &file, false).await.unwrap();
         let store = open(&restored).await.unwrap();
         assert_eq!(rows(&*store).await, rows(&*db.store).await);
@@ -701,5 +729,14 @@ mod backup_round_trip {
         backup::restore(&target.url, &file, true).await.unwrap();
         let store = open(&target.url).await.unwrap();
         assert_eq!(rows(&*store).await, rows(&*db.store).await);
+        // A backup file named like an option is read as a file.
+        let odd = dir.path().join("-l");
+        std::fs::copy(&file, &odd).unwrap();
+        let cwd = std::env::current_dir().unwrap();
+        std::env::set_current_dir(dir.path()).unwrap();
+        let result = backup::restore(&target.url, std::path::Path::new("-l"), true).await;
+        std::env::set_current_dir(cwd).unwrap();
+        result.unwrap();
+        assert_eq!(rows(&*open(&target.url).await.unwrap()).await, rows(&*db.store).await);
     }
 }

@@ -121,7 +121,7 @@ async fn quotes_bench(links: usize, passes: usize) -> anyhow::Result<serde_json:
         "LOG_LEVEL" => Some("warn".into()),
         other => env.get(other).cloned(),
     })?;
-    let p = crossbook_engine::pipeline::Pipeline::new(&settings, db.store.clone())?;
+    let p = crossbook_engine::pipeline::Pipeline::new(&settings, db.store.clone()).await?;
     for v in Venue::ALL {
         p.ingest(v, Arc::new(LogProgress)).await?;
     }
@@ -550,7 +550,7 @@ async fn e2e_bench(
         other => env.get(other).cloned(),
     })?;
     let store = db.store.clone();
-    let p = crossbook_engine::pipeline::Pipeline::new(&settings, store.clone())?;
+    let p = crossbook_engine::pipeline::Pipeline::new(&settings, store.clone()).await?;
     for v in Venue::ALL {
         p.ingest(v, Arc::new(LogProgress)).await?;
     }
@@ -796,7 +796,7 @@ async fn recorded_books_bench(dir: &std::path::Path) -> anyhow::Result<serde_jso
     let url: crossbook_store::DatabaseUrl =
         format!("sqlite://{}", scratch.path().join("bench.db").display()).parse()?;
     let store = crossbook_store::open(&url).await?;
-    let p = crossbook_engine::pipeline::Pipeline::new(&settings, store)?;
+    let p = crossbook_engine::pipeline::Pipeline::new(&settings, store).await?;
     for v in Venue::ALL {
         p.ingest(v, Arc::new(LogProgress)).await?;
     }

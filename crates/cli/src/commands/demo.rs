@@ -67,7 +67,7 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
         "crossbook demo: simulator at http://{}, dashboard at http://{}/ , for {:?}",
         sim.addr, server.addr, duration
     ));
-    let p = Pipeline::new(&settings, store.clone())?;
+    let p = Pipeline::new(&settings, store.clone()).await?;
     for v in Venue::ALL {
         let r = p.ingest(v, Arc::new(LogProgress)).await?;
         say(format!("ingested {v}: {} markets stored ({} fetched, skipped {:?})", r.stored, r.fetched, r.skipped));

@@ -43,7 +43,7 @@ pub(crate) async fn watchlist_list(settings: &Settings) -> anyhow::Result<u8> {
 /// pass over the whole watchlist, written, then exit.
 pub(crate) async fn quotes_loop(settings: &Settings, once: bool) -> anyhow::Result<u8> {
     let store = super::open_store(settings).await?;
-    let p = Pipeline::new(settings, store)?;
+    let p = Pipeline::new(settings, store).await?;
     if once {
         let r = p.quotes(&[Priority::High, Priority::Medium, Priority::Low]).await?;
         p.writer.flush().await;
@@ -155,7 +155,7 @@ pub(crate) async fn monitor(settings: &Settings, once: bool) -> anyhow::Result<u
         return Ok(0);
     }
     let store = super::open_store(settings).await?;
-    let p = Pipeline::new(settings, store)?;
+    let p = Pipeline::new(settings, store).await?;
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
     loop {
         tokio::select! {
@@ -174,7 +174,8 @@ pub(crate) async fn monitor(settings: &Settings, once: bool) -> anyhow::Result<u
         }
     }
     if !p.alerter.settle(std::time::Duration::from_secs(10)).await {
-        eprintln!("some alerts were still being delivered after 10 s");
+        eprintln!("some alerts were still being delivered after 10 s: recorded as not delivered");
+        p.alerter.abandon();
     }
     p.writer.flush().await;
     Ok(0)

@@ -38,7 +38,7 @@ pub(crate) async fn record(
     let scratch = tempfile::tempdir().context("scratch folder")?;
     let url = format!("sqlite://{}", scratch.path().join("record.db").display());
     let store = crossbook_store::open(&url.parse()?).await?;
-    let p = Pipeline::new(settings, store.clone())?;
+    let p = Pipeline::new(settings, store.clone()).await?;
     let answers: Answers = Arc::default();
     for (api, rest) in
         [("kalshi", p.venues.kalshi.rest()), ("gamma", p.venues.gamma.rest()), ("clob", p.venues.clob.rest())]

@@ -44,7 +44,7 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
         anyhow::bail!("API_TOKEN: required when --bind is not a loopback address (changes need it)");
     }
     let store = super::open_store(settings).await?;
-    let p = Arc::new(Pipeline::new(settings, store.clone())?);
+    let p = Arc::new(Pipeline::new(settings, store.clone()).await?);
     let holder = format!("{}-{}", std::process::id(), p.clock.now().timestamp_millis());
     let board = Board::default();
     let (stop_tx, stop) = watch::channel(false);

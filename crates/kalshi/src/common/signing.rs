@@ -52,6 +52,13 @@ impl KalshiSigner {
         let shown = path.display().to_string();
         let meta =
             std::fs::metadata(path).map_err(|e| KeyError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
+        // A FIFO or a device would hang the read or never end it; a key is a few kilobytes.
+        if !meta.is_file() {
+            return Err(KeyError::Unreadable { path: shown, reason: "not a regular file".into() });
+        }
+        if meta.len() > 64 * 1024 {
+            return Err(KeyError::Unreadable { path: shown, reason: "larger than 64 KiB: not a key".into() });
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -279,6 +286,17 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
         let signer = KalshiSigner::from_file("id", &path).unwrap();
         assert!(!format!("{signer:?}").contains("PRIVATE"));
+    }
+
+    #[test]
+    fn special_files_are_refused_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("key.fifo");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        let e = KalshiSigner::from_file("id", &fifo).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
+        let e = KalshiSigner::from_file("id", std::path::Path::new("/dev/zero")).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
     }
 
     #[test]
