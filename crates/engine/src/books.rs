@@ -51,6 +51,13 @@ impl<T> ByVenue<T> {
         self.0[venue_slot(venue)].remove(id)
     }
 
+    /// Keeps only the values `keep` says yes to.
+    pub fn retain(&mut self, mut keep: impl FnMut(Venue, &str) -> bool) {
+        for venue in Venue::ALL {
+            self.0[venue_slot(venue)].retain(|id, _| keep(venue, id));
+        }
+    }
+
     /// Forgets every value of `venue`.
     pub fn clear_venue(&mut self, venue: Venue) {
         self.0[venue_slot(venue)].clear();
@@ -114,6 +121,11 @@ impl LiveBooks {
             );
         }
         self.books.insert(venue, id, book);
+    }
+
+    /// Keeps only the books `keep` says yes to.
+    pub fn retain(&mut self, keep: impl FnMut(Venue, &str) -> bool) {
+        self.books.retain(keep);
     }
 
     /// The books that price nothing now, with why.

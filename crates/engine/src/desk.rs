@@ -371,6 +371,7 @@ impl Desk {
             self.close_three(id, now);
         }
         self.by_book.clear();
+        let mut watched: ByVenue<()> = ByVenue::default();
         for (id, w) in &links.links {
             let c = &w.link.candidate;
             let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.as_str())];
@@ -378,8 +379,13 @@ impl Desk {
             books.extend(w.other.as_ref().map(|(t, _)| (Venue::Polymarket, t.as_str())));
             for (venue, book) in books {
                 self.by_book.entry(venue, book).push(*id);
+                watched.insert(venue, book, ());
             }
         }
+        // Books, ticks and states of markets no longer watched are let go.
+        self.books.retain(|venue, book| watched.get(venue, book).is_some());
+        self.ticks.retain(|venue, book| watched.get(venue, book).is_some());
+        self.states.retain(|venue, book| watched.get(venue, book).is_some());
         self.links = links;
         let announced: Vec<(String, crossbook_model::Price)> =
             self.ticks.iter().map(|(_, token, tick)| (token.to_string(), *tick)).collect();
@@ -490,6 +496,16 @@ impl Desk {
 
     /// A socket frame: applies it and re-evaluates the links of the book it changed.
     pub fn on_event(&mut self, e: &BookEvent, now: DateTime<Utc>) -> Decisions {
+        // Only the watched books are kept: a stream that sends books nobody subscribed to (a
+        // hostile or confused venue) does not grow memory or the database. The frame still shows
+        // the socket alive.
+        if let Some(book) = e.book_id()
+            && self.by_book.get(e.venue(), book).is_none()
+        {
+            self.status.alive(e.venue());
+            self.status.frames[crate::books::venue_slot(e.venue())].skip("unwatched book");
+            return Decisions::default();
+        }
         match e {
             BookEvent::Invalidated { venue, .. } => self.status.reset(*venue, now),
             BookEvent::PolyTick { token, tick } => {

@@ -39,6 +39,11 @@ impl StreamStatus {
     /// A book frame of `venue` arrived: its socket is up.
     pub fn frame(&self, venue: Venue) {
         self.quote_updates.inc();
+        self.alive(venue);
+    }
+
+    /// `venue`'s socket delivered a frame (one that changes no watched book): it is up.
+    pub fn alive(&self, venue: Venue) {
         self.down_since[venue_slot(venue)].store(0, Ordering::Relaxed);
     }
 

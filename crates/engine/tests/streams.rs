@@ -328,3 +328,33 @@ async fn the_kalshi_price_convention_is_stated_not_assumed() {
     assert_eq!(leaning.impossible[0], 1);
     sim.stop().await;
 }
+
+/// A stream sending books nobody subscribed to (200,000 of them) grows neither the desk's
+/// memory nor the database: only watched books are kept, the rest counted by name.
+#[tokio::test]
+async fn books_nobody_watches_are_not_kept() {
+    let s = setup(&planted()).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let d = common::desk(&s, None, 30);
+    lock(&d.desk).set_links(LinkSet::load(&*s.db.store).await.unwrap(), s.clock.now());
+    let book = |token: String| BookEvent::PolySnapshot {
+        token,
+        bids: vec![(p("0.40"), q("10"))],
+        asks: vec![(p("0.45"), q("10"))],
+    };
+    for i in 0..200_000u64 {
+        lock(&d.desk).on_event(&book(format!("9{i:076}")), s.clock.now());
+    }
+    let lakers = token(&planted(), "nba-mil-lal-2026-01-09", 1);
+    lock(&d.desk).on_event(&book(lakers.clone()), s.clock.now());
+    let desk = lock(&d.desk);
+    assert_eq!(desk.books.len(), 1, "the watched book alone");
+    assert!(desk.books.get(Venue::Polymarket, &lakers).is_some());
+    assert_eq!(d.streams.frames[1].skipped().get("unwatched book"), Some(&200_000));
+    drop(desk);
+    d.writer.flush().await;
+    lock(&d.desk).save_books();
+    d.writer.flush().await;
+    assert_eq!(s.db.store.load_books(None).await.unwrap().len(), 1);
+    s.sim.stop().await;
+}

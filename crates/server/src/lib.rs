@@ -149,12 +149,17 @@ async fn refuse_cross_origin_changes(
 
 /// Binds and serves until stopped.
 pub async fn serve(state: AppState, bind: SocketAddr) -> std::io::Result<ServerHandle> {
+    serve_with(state, bind, listen::Limits::default()).await
+}
+
+/// Binds and serves until stopped, within `limits`.
+pub async fn serve_with(state: AppState, bind: SocketAddr, limits: listen::Limits) -> std::io::Result<ServerHandle> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
     let loopback = state.loopback && addr.ip().is_loopback();
     let app = router(AppState { loopback, ..state });
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(listen::serve_connections(listener, app, rx));
+    let task = tokio::spawn(listen::serve_connections(listener, app, rx, limits));
     Ok(ServerHandle { addr, shutdown: Some(tx), task })
 }
 

@@ -1,8 +1,11 @@
 //! Accepting connections with bounds a hostile client cannot stretch: a connection must send
 //! its request headers within [`HEADER_READ_TIMEOUT`], a request must be answered within
-//! [`REQUEST_TIMEOUT`] (else 503), and at most [`MAX_CONNECTIONS`] are served at once (the
-//! rest wait in the listen queue). Stopping stops accepting, lets requests in flight finish
-//! for [`STOP_GRACE`], and closes what is left.
+//! [`REQUEST_TIMEOUT`] (else 503), and at most [`MAX_CONNECTIONS`] are served at once. Past
+//! that, [`RESERVED_CONNECTIONS`] more are kept for `/health` alone, each given
+//! [`RESERVED_HEADER_TIMEOUT`] to send its request (everything else there is answered 503): a
+//! flood of connections that never finish their request cannot keep health from answering. The
+//! rest wait in the listen queue. Stopping stops accepting, lets requests in flight finish for
+//! [`STOP_GRACE`], and closes what is left.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +25,10 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Connections served at once.
 pub const MAX_CONNECTIONS: usize = 512;
+/// Connections kept, past [`MAX_CONNECTIONS`], for `/health`.
+pub const RESERVED_CONNECTIONS: usize = 128;
+/// How long a connection on a reserved slot may take to send its request.
+pub const RESERVED_HEADER_TIMEOUT: Duration = Duration::from_secs(1);
 /// How long a stop waits for requests in flight.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
@@ -34,14 +41,40 @@ pub(crate) async fn bound_request_time(req: axum::extract::Request, next: axum::
     }
 }
 
+/// How many connections are served at once, and how many more are kept for `/health`.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub connections: usize,
+    pub reserved: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { connections: MAX_CONNECTIONS, reserved: RESERVED_CONNECTIONS }
+    }
+}
+
+/// What a reserved slot serves: `/health`, nothing else.
+async fn health_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if req.uri().path() == "/health" {
+        next.run(req).await
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"error": "busy: too many connections"})))
+            .into_response()
+    }
+}
+
 /// Serves `app` on `listener` until `stop` says so.
-pub(crate) async fn serve_connections(listener: TcpListener, app: Router, mut stop: watch::Receiver<bool>) {
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+pub(crate) async fn serve_connections(
+    listener: TcpListener,
+    app: Router,
+    mut stop: watch::Receiver<bool>,
+    limits: Limits,
+) {
+    let slots = Arc::new(Semaphore::new(limits.connections));
+    let reserved = Arc::new(Semaphore::new(limits.reserved));
+    let health_app = app.clone().layer(axum::middleware::from_fn(health_only));
     loop {
-        let permit = tokio::select! {
-            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
-            _ = stop.changed() => break,
-        };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
@@ -54,13 +87,28 @@ pub(crate) async fn serve_connections(listener: TcpListener, app: Router, mut st
             },
             _ = stop.changed() => break,
         };
-        let service = TowerToHyperService::new(app.clone());
+        // A full slot; else a reserved one (health only); else the first of either to free up.
+        let full = |p| (p, HEADER_READ_TIMEOUT, app.clone());
+        let health = |p| (p, RESERVED_HEADER_TIMEOUT, health_app.clone());
+        let (permit, header_timeout, app) = match slots.clone().try_acquire_owned() {
+            Ok(p) => full(p),
+            Err(_) => match reserved.clone().try_acquire_owned() {
+                Ok(p) => health(p),
+                Err(_) => tokio::select! {
+                    biased;
+                    p = slots.clone().acquire_owned() => match p { Ok(p) => full(p), Err(_) => break },
+                    p = reserved.clone().acquire_owned() => match p { Ok(p) => health(p), Err(_) => break },
+                    _ = stop.changed() => break,
+                },
+            },
+        };
+        let service = TowerToHyperService::new(app);
         let mut stop = stop.clone();
         tokio::spawn(async move {
             let _permit = permit;
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .header_read_timeout(header_timeout)
                 .serve_connection(TokioIo::new(stream), service)
                 .with_upgrades();
             tokio::pin!(conn);
@@ -74,5 +122,6 @@ pub(crate) async fn serve_connections(listener: TcpListener, app: Router, mut st
         });
     }
     // Wait for the connections in flight (each ends within its grace).
-    let _ = tokio::time::timeout(STOP_GRACE + Duration::from_secs(1), slots.acquire_many(MAX_CONNECTIONS as u32)).await;
+    let all = u32::try_from(limits.connections).unwrap_or(u32::MAX);
+    let _ = tokio::time::timeout(STOP_GRACE + Duration::from_secs(1), slots.acquire_many(all)).await;
 }

@@ -356,6 +356,43 @@ async fn half_sent_requests_are_closed_and_do_not_block_others() {
     server.stop().await;
 }
 
+/// More half-sent connections than the server serves at once: `/health` still answers (its
+/// reserved slots give a stalled connection a second, not ten), and an API request arriving
+/// then is told the server is busy rather than left waiting.
+#[tokio::test]
+async fn health_answers_past_the_connection_limit() {
+    use tokio::io::AsyncWriteExt;
+    let db = TestDb::sqlite().await;
+    // The production numbers (512 and 128) scaled down to stay within a test's file descriptors.
+    let limits = crossbook_server::listen::Limits { connections: 20, reserved: 8 };
+    let state = AppState {
+        store: db.store.clone(),
+        clock: Clock::Frozen(Utc.with_ymd_and_hms(2026, 1, 9, 23, 50, 0).unwrap()),
+        token: None,
+        loopback: true,
+        live_threshold: chrono::Duration::minutes(15),
+        services: None,
+        venues: None,
+        runtime: None,
+    };
+    let server = crossbook_server::serve_with(state, "127.0.0.1:0".parse().unwrap(), limits).await.unwrap();
+    let mut stalled = Vec::new();
+    for _ in 0..limits.connections + limits.reserved / 2 {
+        let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").await.unwrap();
+        stalled.push(s);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let r = reqwest::get(format!("http://{}/health", server.addr)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "{:?}", started.elapsed());
+    let api = reqwest::get(format!("http://{}/api/links", server.addr)).await.unwrap();
+    assert_eq!(api.status(), 503, "busy, said at once");
+    drop(stalled);
+    server.stop().await;
+}
+
 /// Health under read load: 200 clients asking for health while 200 others read the API all
 /// hear the database is healthy (one database read serves them, not one each from a pool the
 /// load has taken).
