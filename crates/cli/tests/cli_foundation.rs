@@ -26,11 +26,15 @@ fn migrate_on_a_fresh_sqlite_file_then_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let first = crossbook(dir.path(), &["db", "migrate"], &[]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7]"), "{}", text(&first.stdout));
+    assert!(
+        text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7, 8, 9]"),
+        "{}",
+        text(&first.stdout)
+    );
     assert!(dir.path().join("crossbook.db").exists(), "default DATABASE_URL is sqlite://crossbook.db");
     let second = crossbook(dir.path(), &["db", "migrate"], &[]);
     assert!(second.status.success());
-    assert!(text(&second.stdout).contains("up to date (schema version 7)"), "{}", text(&second.stdout));
+    assert!(text(&second.stdout).contains("up to date (schema version 9)"), "{}", text(&second.stdout));
 }
 
 #[tokio::test]
@@ -48,7 +52,11 @@ async fn migrate_on_a_fresh_postgres_database_then_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let first = crossbook(dir.path(), &["db", "migrate"], &[("DATABASE_URL", &empty)]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7]"), "{}", text(&first.stdout));
+    assert!(
+        text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7, 8, 9]"),
+        "{}",
+        text(&first.stdout)
+    );
     let second = crossbook(dir.path(), &["db", "migrate"], &[("DATABASE_URL", &empty)]);
     assert!(text(&second.stdout).contains("up to date"), "{}", text(&second.stdout));
 

@@ -150,3 +150,124 @@ async fn alerts_go_on_through_a_postgres_outage_and_every_record_lands_after() {
     let h = health(&url).await;
     assert!(h["writer"]["behind"] == false && h["writer"]["dropped"] == 0, "{h}");
 }
+
+/// `crossbook run` in `dir` over the database at `database_url`, alerting to `hook`: its
+/// process and its web address.
+async fn start_run(dir: &std::path::Path, database_url: &str, hook: &str, env: &[(String, String)]) -> (Kill, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+    cmd.current_dir(dir)
+        .args(["run", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", database_url)
+        .env("ALERT_WEBHOOK_URL", hook)
+        .env("CROSSBOOK_NOW", "2026-01-09T23:50:00Z")
+        .env("LOG_LEVEL", "warn")
+        .stdout(Stdio::piped());
+    for (k, v) in env.iter().chain(&kalshi_key_env(dir)) {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let run = Kill(child);
+    let first = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        std::io::BufReader::new(stdout).lines().next().and_then(Result::ok).unwrap_or_default()
+    })
+    .await
+    .unwrap();
+    let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_else(|| panic!("{first:?}"));
+    (run, url.to_string())
+}
+
+/// The games of the arbitrage alerts a webhook received, in order.
+fn arbitrage_games(bodies: &std::sync::Mutex<Vec<serde_json::Value>>) -> Vec<String> {
+    bodies
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "arbitrage")
+        .filter_map(|b| b["data"]["legs"][0]["ticker"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// `kill -9` while PostgreSQL is away, then a start while it is still away: nothing the first
+/// process decided is lost (its alert and opportunity of the outage are in the spool, written by
+/// the second once the database is back), the second starts, watches from the last snapshot
+/// and alerts a new edge without its database, and raises no alert again that the first raised
+/// within the cooldown. Before the spool, the killed process's outage records were lost and the
+/// second refused to start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_during_an_outage_loses_no_write_and_a_start_without_the_database_detects() {
+    let db = TestDb::postgres().await;
+    let real = db.postgres_url().unwrap().to_string();
+    let (host_start, rest) = real.split_once('@').unwrap();
+    let (hostport, name) = rest.split_once('/').unwrap();
+    let proxy = crossbook_sim::proxy::Proxy::start(hostport.to_string(), Duration::ZERO).await.unwrap();
+    let via = format!("{host_start}@{}/{name}", proxy.addr);
+    let (hook, _, bodies) = common::keeping_receiver(Duration::ZERO).await;
+    let (_sim, env) = sim();
+    let sim_api = env.iter().find(|(k, _)| k == "KALSHI_API_URL").unwrap().1.replace("/trade-api/v2", "");
+    let dir = tempfile::tempdir().unwrap();
+    let games = || arbitrage_games(&bodies);
+    let wait_for = |what: String, secs: u64, done: &dyn Fn() -> bool| {
+        let start = std::time::Instant::now();
+        let ok = loop {
+            if done() {
+                break true;
+            }
+            if start.elapsed() > Duration::from_secs(secs) {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        assert!(ok, "{what} within {secs} s: {:?}", games());
+    };
+
+    let (first, _) = start_run(dir.path(), &via, &hook, &env).await;
+    wait_for("NOP@WAS's alert".into(), 60, &|| games().iter().any(|g| g.contains("NOPWAS")));
+    // The snapshot of the watched links is kept for a start without the database.
+    assert!(dir.path().join("crossbook-state/watch.json").exists());
+
+    // PostgreSQL goes away; TOR@BOS gets an edge and alerts; the process is killed.
+    proxy.down();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    plant(&sim_api, "KXNBAGAME-26JAN09TORBOS-TOR", "0.9000").await;
+    wait_for("TOR@BOS's alert in the outage".into(), 20, &|| games().iter().any(|g| g.contains("TORBOS")));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    drop(first); // SIGKILL
+    let raised_by_first = games();
+
+    // Started while PostgreSQL is still away: it runs, watches and alerts a new edge — and
+    // not again the two the first raised (their cooldown holds).
+    let (_second, url) = start_run(dir.path(), &via, &hook, &env).await;
+    let h = health(&url).await;
+    assert_eq!(h["database"], "down", "{h}");
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    plant(&sim_api, "KXNBAGAME-26JAN09PHIORL-PHI", "0.7000").await;
+    wait_for("PHI@ORL's alert without the database".into(), 30, &|| games().iter().any(|g| g.contains("PHIORL")));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let all = games();
+    assert_eq!(all.len(), raised_by_first.len() + 1, "nothing raised again within the cooldown: {all:?}");
+
+    // Back: every arbitrage alert has one row, delivered, with its opportunity; the killed
+    // process's outage opportunity is there.
+    proxy.up();
+    let store = crossbook_store::open(&db.url).await.unwrap();
+    let mut arbitrage = Vec::new();
+    for _ in 0..300 {
+        arbitrage = store.list_alerts(100).await.unwrap().into_iter().filter(|a| a.kind == "arbitrage").collect();
+        if arbitrage.len() >= 3 && arbitrage.iter().all(|a| a.status == "sent" && a.opportunity_id.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(arbitrage.len(), 3, "NOP@WAS, TOR@BOS, PHI@ORL, once each: {arbitrage:?}");
+    assert!(arbitrage.iter().all(|a| a.status == "sent" && a.opportunity_id.is_some()), "{arbitrage:?}");
+    let open = store.list_open_opportunities().await.unwrap();
+    for game in ["NOPWAS", "TORBOS", "PHIORL"] {
+        let rows =
+            open.iter().filter(|o| o.opportunity.legs[0].ticker.as_deref().is_some_and(|t| t.contains(game))).count();
+        assert_eq!(rows, 1, "{game}: one open row: {open:?}");
+    }
+    let h = health(&url).await;
+    assert!(h["writer"]["behind"] == false && h["writer"]["dropped"] == 0, "{h}");
+}

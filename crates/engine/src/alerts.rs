@@ -218,15 +218,24 @@ impl Alerter {
     /// within the cooldown before `now` (a restart does not alert them again).
     pub async fn remember(&self, store: &dyn crossbook_store::Store, now: DateTime<Utc>) -> anyhow::Result<usize> {
         let recent = store.recent_arbitrage_alerts(now - self.cooldown).await?;
+        Ok(self.remember_raised(recent, now))
+    }
+
+    /// Takes back alert decisions known otherwise (the writer's spool): (link, direction,
+    /// raised at); those older than the cooldown before `now` are let go.
+    pub fn remember_raised(&self, recent: Vec<(LinkId, String, DateTime<Utc>)>, now: DateTime<Utc>) -> usize {
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
         let mut taken = 0;
         for (link, direction, at) in recent {
+            if now - at >= self.cooldown {
+                continue;
+            }
             let Some(direction) = crate::desk::direction_name(&direction) else { continue };
             let t = last.entry((link, direction)).or_insert(at);
             *t = (*t).max(at);
             taken += 1;
         }
-        Ok(taken)
+        taken
     }
 
     /// Raises an alert for an open opportunity unless one went out for its link and

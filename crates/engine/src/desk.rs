@@ -111,18 +111,82 @@ pub struct LinkSet {
     links: HashMap<LinkId, Watched>,
 }
 
+/// What the watched links are made of, as the store holds it: the watched confirmed links,
+/// their markets (with when each was last listed) and their Polymarket events. `run` keeps the
+/// last one in its state folder, to watch from when it starts without its database.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WatchSnapshot {
+    links: Vec<Link>,
+    markets: Vec<(Market, DateTime<Utc>)>,
+    events: Vec<(String, serde_json::Value)>,
+}
+
+/// A watch snapshot file larger than this is refused (the watchlist is bounded far below it).
+const MAX_SNAPSHOT_BYTES: u64 = 256 << 20;
+
+impl WatchSnapshot {
+    /// Reads the watched links' parts from the store.
+    pub async fn load(store: &dyn Store) -> anyhow::Result<Self> {
+        let watch = store.list_watchlist().await?;
+        let mut all: HashMap<LinkId, Link> =
+            store.list_links(Some(LinkStatus::Confirmed)).await?.into_iter().map(|l| (l.id, l)).collect();
+        let links: Vec<Link> = watch.iter().filter_map(|w| all.remove(&w.link_id)).collect();
+        let markets = markets_of(store, links.iter()).await?;
+        let wanted: HashSet<&str> = markets.values().map(|(m, _)| m.event_id()).collect();
+        let events = store
+            .list_events(Some(Venue::Polymarket))
+            .await?
+            .into_iter()
+            .filter(|e| wanted.contains(e.id.as_str()))
+            .map(|e| (e.id, e.raw))
+            .collect();
+        Ok(Self { links, markets: markets.into_values().collect(), events })
+    }
+
+    /// Writes the snapshot to `path` whole (a new file renamed over the old one).
+    pub fn save(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        use anyhow::Context as _;
+        let tmp = path.with_extension("tmp");
+        let body = serde_json::to_vec(self)?;
+        std::fs::write(&tmp, body).with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))
+    }
+
+    /// Reads the snapshot at `path` (a regular file of bounded size).
+    pub fn read(path: &std::path::Path) -> anyhow::Result<Self> {
+        use anyhow::Context as _;
+        use std::io::Read as _;
+        let meta = std::fs::symlink_metadata(path).with_context(|| format!("reading {}", path.display()))?;
+        anyhow::ensure!(meta.file_type().is_file(), "{} is not a regular file", path.display());
+        let mut body = Vec::new();
+        std::fs::File::open(path)?.take(MAX_SNAPSHOT_BYTES + 1).read_to_end(&mut body)?;
+        anyhow::ensure!(body.len() as u64 <= MAX_SNAPSHOT_BYTES, "{} is too large", path.display());
+        serde_json::from_slice(&body).with_context(|| format!("reading {}", path.display()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.links.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty()
+    }
+}
+
 impl LinkSet {
     /// The watched, confirmed links with their markets and events.
     pub async fn load(store: &dyn Store) -> anyhow::Result<Self> {
-        let watch = store.list_watchlist().await?;
-        let all: HashMap<LinkId, Link> =
-            store.list_links(Some(LinkStatus::Confirmed)).await?.into_iter().map(|l| (l.id, l)).collect();
-        let links: Vec<&Link> = watch.iter().filter_map(|w| all.get(&w.link_id)).collect();
-        let markets = markets_of(store, links.iter().copied()).await?;
-        let events: HashMap<String, serde_json::Value> =
-            store.list_events(Some(Venue::Polymarket)).await?.into_iter().map(|e| (e.id, e.raw)).collect();
+        Ok(Self::from_snapshot(&WatchSnapshot::load(store).await?))
+    }
+
+    /// The links a snapshot of their parts makes.
+    pub fn from_snapshot(snapshot: &WatchSnapshot) -> Self {
+        let markets: HashMap<(Venue, String), &(Market, DateTime<Utc>)> =
+            snapshot.markets.iter().map(|m| ((m.0.venue(), m.0.id().to_string()), m)).collect();
+        let events: HashMap<&str, &serde_json::Value> =
+            snapshot.events.iter().map(|(id, e)| (id.as_str(), e)).collect();
         let mut set = LinkSet::default();
-        for link in links {
+        for link in &snapshot.links {
             let c = &link.candidate;
             let (Some((km, k_seen)), Some((pm, p_seen))) = (
                 markets.get(&(Venue::Kalshi, c.kalshi_ticker.to_string())),
@@ -130,7 +194,7 @@ impl LinkSet {
             ) else {
                 continue;
             };
-            let event = events.get(pm.event_id()).cloned();
+            let event = events.get(pm.event_id()).map(|e| (*e).clone());
             let slug = event.as_ref().and_then(|e| e.get("slug")?.as_str().map(str::to_string));
             let game = event.as_ref().and_then(crate::game::game_key);
             set.links.insert(
@@ -154,7 +218,7 @@ impl LinkSet {
                 },
             );
         }
-        Ok(set)
+        set
     }
 
     /// The books of `links` (all when `None`): Kalshi tickers and Polymarket tokens.
@@ -355,6 +419,11 @@ impl Desk {
     /// Whether [`Desk::adopt`] ran.
     pub fn adopted(&self) -> bool {
         self.adopted
+    }
+
+    /// Whether no link is watched.
+    pub fn watches_nothing(&self) -> bool {
+        self.links.is_empty()
     }
 
     /// Takes a new set of watched links; a link no longer in it (rejected, unlinked, unwatched)
@@ -969,14 +1038,15 @@ fn three_way_games(links: &LinkSet) -> HashMap<LinkId, [LinkId; 3]> {
 pub type SharedDesk = Arc<std::sync::Mutex<Desk>>;
 
 /// Loads the watched links into `desk` (and, the first time, the opportunities the database
-/// holds open), reading the store without the desk's lock held.
-pub async fn refresh(desk: &SharedDesk, store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<()> {
-    let links = LinkSet::load(store).await?;
+/// holds open), reading the store without the desk's lock held. Returns what they were made of.
+pub async fn refresh(desk: &SharedDesk, store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<WatchSnapshot> {
+    let snapshot = WatchSnapshot::load(store).await?;
+    let links = LinkSet::from_snapshot(&snapshot);
     let open = if lock(desk).adopted() { Vec::new() } else { store.list_open_opportunities().await? };
     let mut d = lock(desk);
     d.adopt(&open);
     d.set_links(links, now);
-    Ok(())
+    Ok(snapshot)
 }
 
 /// Locks the desk (a panic elsewhere leaves it usable: its state is plain data).

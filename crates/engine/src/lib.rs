@@ -42,6 +42,8 @@ pub mod runtime;
 pub mod settings;
 /// Sharp-move detection.
 pub mod sharp;
+/// The writer's write-ahead spool (writes survive a kill while the database is away).
+pub mod spool;
 /// Supervision of `run`'s services.
 pub mod supervisor;
 /// Asking each venue once for drift.

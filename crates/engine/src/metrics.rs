@@ -104,6 +104,10 @@ fn register_runtime(registry: &mut Registry, rt: &RuntimeState) {
     registry.register("crossbook_writer_dropped", "Database writes dropped (queue full)", w.dropped.clone());
     registry.register("crossbook_writer_written", "Records written", w.written.clone());
     registry.register("crossbook_writer_failures", "Write batches the database refused (retried)", w.failures.clone());
+    if let Some(spool) = &w.spool {
+        registry.register("crossbook_writer_spool_bytes", "Bytes in the writer's spool", spool.bytes.clone());
+        registry.register("crossbook_writer_not_spooled", "Writes the full spool could not hold", spool.lost.clone());
+    }
 }
 
 /// One metric family with one series per value of a label (a family from metrics kept apart,

@@ -45,16 +45,53 @@ pub struct Pipeline {
     pub ops: crate::ops_history::OpsHistory,
     /// Bumped by every watchlist rebuild: the quotes service restarts its sockets on it.
     pub watch_generation: tokio::sync::watch::Sender<u64>,
+    /// Where the last watch snapshot is kept (`run`'s state folder).
+    snapshot: Option<std::path::PathBuf>,
     settings: Settings,
 }
+
+/// The writer's spool is bounded at this size (past it writes are held in memory only).
+pub const SPOOL_MAX_BYTES: u64 = 512 << 20;
+/// The watch snapshot's file name in the state folder.
+const SNAPSHOT_FILE: &str = "watch.json";
 
 impl Pipeline {
     /// The pipeline over `store`, its alerter taking back the cooldowns of the alerts the store
     /// remembers (a restart does not alert them again; without the database it starts all the
     /// same).
     pub async fn new(settings: &Settings, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        let p = Self::build(settings, store.clone(), Writer::start(store), None)?;
+        p.remember().await;
+        Ok(p)
+    }
+
+    /// The pipeline of a long-running process named `name` (e.g. `run-quotes`), keeping its
+    /// state in STATE_DIR: its writer spools what it holds (the writes a killed process left
+    /// there are written first), its alerter also remembers the alerts the spool kept, and the
+    /// watched links are snapshot there, to watch from when the database is away at start.
+    pub async fn with_state(settings: &Settings, store: Arc<dyn Store>, name: &str) -> anyhow::Result<Self> {
+        let Some(dir) = &settings.state_dir else { return Self::new(settings, store).await };
+        let cooldown = AlertConfig::from_settings(settings).cooldown;
+        let (spool, replay) = crate::spool::Spool::open(dir, name, SPOOL_MAX_BYTES, cooldown)?;
+        tracing::info!(path = %spool.path().display(), replayed = replay.len(), "write spool");
+        let raised = spool.recent_alerts();
+        let writer = Writer::spooled(store.clone(), spool, replay);
+        let p = Self::build(settings, store, writer, Some(dir.join(SNAPSHOT_FILE)))?;
+        let n = p.alerter.remember_raised(raised, p.clock.now());
+        if n > 0 {
+            tracing::info!(alerts = n, "alerts the spool kept remembered: their cooldowns hold across the restart");
+        }
+        p.remember().await;
+        Ok(p)
+    }
+
+    fn build(
+        settings: &Settings,
+        store: Arc<dyn Store>,
+        writer: Writer,
+        snapshot: Option<std::path::PathBuf>,
+    ) -> anyhow::Result<Self> {
         let clock = Clock::from_setting(settings.now);
-        let writer = Writer::start(store.clone());
         let streams = Arc::new(StreamStatus::default());
         let interval = Duration::from_std(settings.quotes_interval).unwrap_or(Duration::seconds(15));
         let p = Self {
@@ -90,19 +127,24 @@ impl Pipeline {
             watch_generation: tokio::sync::watch::channel(0).0,
             conditions: crate::watchdog::Conditions::default(),
             ops: crate::ops_history::OpsHistory::default(),
+            snapshot,
             settings: settings.clone(),
             clock,
             store,
         }
         .with_alerts();
-        match p.alerter.remember(&*p.store, clock.now()).await {
+        Ok(p)
+    }
+
+    /// The alerter takes back the cooldowns of the alerts the store remembers.
+    async fn remember(&self) {
+        match self.alerter.remember(&*self.store, self.clock.now()).await {
             Ok(n) if n > 0 => {
                 tracing::info!(alerts = n, "recent alerts remembered: their cooldowns hold across the restart")
             }
             Ok(_) => {}
-            Err(e) => tracing::warn!(error = %format!("{e:#}"), "recent alerts not read: cooldowns start afresh"),
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "recent alerts not read from the database"),
         }
-        Ok(p)
     }
 
     /// The desk raises this pipeline's alerts.
@@ -172,9 +214,30 @@ impl Pipeline {
         monitor_once(&*self.store, &self.venues, &self.clock, &self.desk, self.quotes, self.live_threshold).await
     }
 
-    /// The sockets for the desk's watched books (loaded from the store first).
+    /// The sockets for the desk's watched books (loaded from the store first; with a state
+    /// folder, kept there as the watch snapshot, and read back from it when the database cannot
+    /// be read and the desk watches nothing yet).
     pub async fn streams(&self) -> anyhow::Result<Vec<AbortOnDrop>> {
-        crate::desk::refresh(&self.desk, &*self.store, self.clock.now()).await?;
+        let now = self.clock.now();
+        match (crate::desk::refresh(&self.desk, &*self.store, now).await, &self.snapshot) {
+            (Ok(snapshot), Some(path)) => {
+                if let Err(e) = snapshot.save(path) {
+                    tracing::warn!(error = %format!("{e:#}"), "watch snapshot not kept");
+                }
+            }
+            (Ok(_), None) => {}
+            (Err(e), Some(path)) if crate::desk::lock(&self.desk).watches_nothing() && path.exists() => {
+                let snapshot = crate::desk::WatchSnapshot::read(path)?;
+                tracing::warn!(
+                    error = %format!("{e:#}"),
+                    links = snapshot.len(),
+                    path = %path.display(),
+                    "database unreadable: watching the links of the last watch snapshot"
+                );
+                crate::desk::lock(&self.desk).set_links(crate::desk::LinkSet::from_snapshot(&snapshot), now);
+            }
+            (Err(e), _) => return Err(e),
+        }
         Ok(start_streams(&self.settings, &self.venues, self.desk.clone(), self.clock))
     }
 }

@@ -101,6 +101,10 @@ pub struct Settings {
     pub log_level: String,
     pub log_file: Option<PathBuf>,
     pub log_format: LogFormat,
+    /// Where `run` keeps its local state (the writer's spool, the last watch snapshot): the
+    /// folder `crossbook-state` beside an SQLite file or in the working folder for PostgreSQL;
+    /// none for an in-memory database.
+    pub state_dir: Option<PathBuf>,
     pub endpoints: Endpoints,
     /// Pinned clock for replays (`CROSSBOOK_NOW`).
     pub now: Option<DateTime<Utc>>,
@@ -141,6 +145,7 @@ pub const NAMES: &[&str] = &[
     "LOG_LEVEL",
     "LOG_FILE",
     "LOG_FORMAT",
+    "STATE_DIR",
     "KALSHI_API_URL",
     "KALSHI_WS_URL",
     "POLYMARKET_GAMMA_URL",
@@ -235,6 +240,16 @@ impl Settings {
             .string("DATABASE_URL", DatabaseUrl::DEFAULT)
             .parse::<DatabaseUrl>()
             .map_err(|e| SettingError { name: "DATABASE_URL", reason: e.to_string() })?;
+        let state_dir = match r.raw("STATE_DIR") {
+            Some(dir) => Some(PathBuf::from(dir)),
+            None => match &database_url {
+                DatabaseUrl::Sqlite { path: None } => None,
+                DatabaseUrl::Sqlite { path: Some(file) } => {
+                    Some(file.parent().unwrap_or(std::path::Path::new("")).join("crossbook-state"))
+                }
+                DatabaseUrl::Postgres { .. } => Some(PathBuf::from("crossbook-state")),
+            },
+        };
         let focus_topics = match r.raw("FOCUS_TOPICS") {
             None => vec![Topic::Sports],
             Some(v) => v
@@ -390,6 +405,7 @@ impl Settings {
             log_level,
             log_file: r.raw("LOG_FILE").map(PathBuf::from),
             log_format,
+            state_dir,
             endpoints,
             now,
         })

@@ -3,7 +3,9 @@
 //! keep their newest snapshot; the queue is bounded and its depth measured. When the database
 //! is down, writes wait and are retried (the queue goes on filling and coalescing), so nothing
 //! is lost unless the queue overflows — then each dropped write is counted, logged and shown in
-//! health. Decisions never wait for a write.
+//! health. Decisions never wait for a write. With a [`Spool`], what the writer holds is also
+//! in a local file before it is applied: a process killed while the database is away loses none
+//! of it, and the next one writes it first.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,6 +18,8 @@ use crossbook_store::{AlertRecord, BookSnapshot, Store};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::gauge::Gauge;
 use tokio::sync::{mpsc, oneshot};
+
+use crate::spool::{Entry, Spool, SpoolStats};
 
 /// Writes queued before the writer refuses more (each dropped one is counted).
 pub const QUEUE: usize = 65_536;
@@ -31,6 +35,13 @@ const LINGER: Duration = Duration::from_millis(20);
 pub enum Write {
     /// An opportunity is (still) open: opened at `first_seen`, seen at `last_seen`.
     Opportunity { o: Box<Opportunity>, direction: &'static str, first_seen: DateTime<Utc>, last_seen: DateTime<Utc> },
+    /// An opportunity read back from the spool: it may be written already (and closed since).
+    ReplayedOpportunity {
+        o: Box<Opportunity>,
+        direction: &'static str,
+        first_seen: DateTime<Utc>,
+        last_seen: DateTime<Utc>,
+    },
     /// The open opportunities of a link (of one direction, or all) closed at `at`.
     CloseLink { link: LinkId, direction: Option<&'static str>, at: DateTime<Utc> },
     /// Open opportunities not seen since `seen_since` closed at `at`.
@@ -71,6 +82,8 @@ pub struct WriterStats {
     pub behind: AtomicBool,
     /// Since when writes have been failing, Unix milliseconds (0: not failing).
     pub failing_since: AtomicI64,
+    /// The spool's figures, when the writer has one.
+    pub spool: Option<Arc<SpoolStats>>,
 }
 
 /// A handle on the writer task; cheap to clone.
@@ -87,9 +100,30 @@ impl Writer {
     }
 
     pub fn with_capacity(store: Arc<dyn Store>, capacity: usize) -> Self {
+        Self::spawn(store, capacity, None, Vec::new())
+    }
+
+    /// Starts the writer task over `store` with its spool: the writes `replay` read back from
+    /// it are written first.
+    pub fn spooled(store: Arc<dyn Store>, spool: Spool, replay: Vec<Entry>) -> Self {
+        Self::spawn(store, QUEUE, Some(spool), replay)
+    }
+
+    fn spawn(store: Arc<dyn Store>, capacity: usize, spool: Option<Spool>, replay: Vec<Entry>) -> Self {
         let (tx, rx) = mpsc::channel(capacity.max(1));
-        let stats = Arc::new(WriterStats::default());
-        tokio::spawn(run(store, rx, stats.clone()));
+        let stats = Arc::new(WriterStats { spool: spool.as_ref().map(|s| s.stats.clone()), ..Default::default() });
+        let mut held = Held { spool, ..Default::default() };
+        for w in replay.into_iter().flat_map(|e| replayed(e, &mut held.next_replay_uid)) {
+            if let Write::Alert { uid, record, .. } = &w {
+                held.alerts.insert(*uid, (**record).clone());
+            }
+            held.pending.push(w);
+        }
+        if held.pending.taken > 0 {
+            tracing::info!(writes = held.pending.taken, "writes read back from the spool: written first");
+        }
+        stats.depth.inc_by(held.pending.taken);
+        tokio::spawn(run(store, rx, stats.clone(), held));
         Self { tx, stats }
     }
 
@@ -122,7 +156,7 @@ impl Writer {
 
 fn kind(w: &Write) -> &'static str {
     match w {
-        Write::Opportunity { .. } => "opportunity",
+        Write::Opportunity { .. } | Write::ReplayedOpportunity { .. } => "opportunity",
         Write::CloseLink { .. } | Write::CloseUnseen { .. } => "close",
         Write::MarketState { .. } => "market_state",
         Write::Books(_) => "books",
@@ -209,42 +243,202 @@ impl Pending {
     }
 }
 
+/// What the writer holds: the pending writes, their spool, and the records of this run's
+/// alerts (an outcome is spooled with its alert's record, which names it to a later process).
+#[derive(Debug)]
+struct Held {
+    pending: Pending,
+    spool: Option<Spool>,
+    alerts: HashMap<u64, AlertRecord>,
+    /// Alert numbers for the writes read back from the spool (counting down from the top, far
+    /// from this run's own).
+    next_replay_uid: u64,
+    /// The last spool failure logged.
+    spool_error: String,
+}
+
+impl Default for Held {
+    fn default() -> Self {
+        Self {
+            pending: Pending::default(),
+            spool: None,
+            alerts: HashMap::new(),
+            next_replay_uid: u64::MAX,
+            spool_error: String::new(),
+        }
+    }
+}
+
+impl Held {
+    /// Takes a write off the queue: spooled, then held.
+    fn take(&mut self, w: Write) {
+        match &w {
+            Write::Alert { uid, record, .. } => {
+                self.alerts.insert(*uid, (**record).clone());
+            }
+            Write::AlertOutcome { uid, status, .. } if *status != "pending" => {
+                // Its last word: spooled below with the record, then forgotten.
+                if let (Some(spool), Some(e)) = (&mut self.spool, entry(&w, &self.alerts)) {
+                    spool.append(&e);
+                }
+                self.alerts.remove(uid);
+                self.pending.push(w);
+                return;
+            }
+            _ => {}
+        }
+        if let (Some(spool), Some(e)) = (&mut self.spool, entry(&w, &self.alerts)) {
+            spool.append(&e);
+        }
+        self.pending.push(w);
+    }
+
+    /// Hands the spooled writes to the file before they are applied.
+    fn sync(&mut self) {
+        let Some(spool) = &mut self.spool else { return };
+        let result = spool.sync();
+        self.note(result.err());
+    }
+
+    /// After a batch: everything written cuts the spool back; a spool past half its bound while
+    /// writes wait is rewritten from what is held (merged).
+    fn after_batch(&mut self, written: bool) {
+        let Some(spool) = &mut self.spool else { return };
+        let result = if written && self.pending.is_empty() {
+            spool.settle()
+        } else if !written && spool.wants_rewrite() {
+            let held: Vec<Entry> = self.pending.ops.iter().filter_map(|w| entry(w, &self.alerts)).collect();
+            spool.rewrite(&held)
+        } else {
+            Ok(())
+        };
+        self.note(result.err());
+    }
+
+    /// Logs each distinct spool failure once.
+    fn note(&mut self, error: Option<std::io::Error>) {
+        match error {
+            None => self.spool_error.clear(),
+            Some(e) => {
+                let error = e.to_string();
+                if error != self.spool_error {
+                    let path = self.spool.as_ref().map(|s| s.path().display().to_string()).unwrap_or_default();
+                    tracing::warn!(%path, %error, "write spool failing: writes held in memory only");
+                    self.spool_error = error;
+                }
+            }
+        }
+    }
+}
+
+/// The spooled form of `w` (books, chart points and flushes are not spooled).
+fn entry(w: &Write, alerts: &HashMap<u64, AlertRecord>) -> Option<Entry> {
+    Some(match w {
+        Write::Opportunity { o, direction, first_seen, last_seen }
+        | Write::ReplayedOpportunity { o, direction, first_seen, last_seen } => Entry::Opportunity {
+            o: o.clone(),
+            direction: (*direction).to_string(),
+            first_seen: *first_seen,
+            last_seen: *last_seen,
+        },
+        Write::CloseLink { link, direction, at } => {
+            Entry::CloseLink { link: *link, direction: direction.map(str::to_string), at: *at }
+        }
+        Write::CloseUnseen { seen_since, at } => Entry::CloseUnseen { seen_since: *seen_since, at: *at },
+        Write::MarketState { venue, market, state } => {
+            Entry::MarketState { venue: *venue, market: market.clone(), state: *state }
+        }
+        Write::Alert { record, about, .. } => {
+            Entry::Alert { record: record.clone(), about: about.map(|(l, d)| (l, d.to_string())) }
+        }
+        Write::AlertOutcome { uid, status, attempts, error, sent_at } => Entry::AlertOutcome {
+            record: Box::new(alerts.get(uid)?.clone()),
+            status: (*status).to_string(),
+            attempts: *attempts,
+            error: error.clone(),
+            sent_at: *sent_at,
+        },
+        Write::Books(_) | Write::Samples(_) | Write::Flush(_) => return None,
+    })
+}
+
+/// The writes a spooled entry stands for; an outcome is its alert again (found by its key) and
+/// then its update. An entry naming a direction or status this version does not know is skipped.
+fn replayed(e: Entry, next_uid: &mut u64) -> Vec<Write> {
+    let mut uid = || {
+        *next_uid -= 1;
+        *next_uid
+    };
+    let known_status = |s: &str| ["pending", "sent", "failed", "logged"].into_iter().find(|k| *k == s);
+    match e {
+        Entry::Opportunity { o, direction, first_seen, last_seen } => {
+            let Some(direction) = crate::desk::direction_name(&direction) else { return Vec::new() };
+            vec![Write::ReplayedOpportunity { o, direction, first_seen, last_seen }]
+        }
+        Entry::CloseLink { link, direction, at } => match direction {
+            None => vec![Write::CloseLink { link, direction: None, at }],
+            Some(d) => crate::desk::direction_name(&d)
+                .map(|d| vec![Write::CloseLink { link, direction: Some(d), at }])
+                .unwrap_or_default(),
+        },
+        Entry::CloseUnseen { seen_since, at } => vec![Write::CloseUnseen { seen_since, at }],
+        Entry::MarketState { venue, market, state } => vec![Write::MarketState { venue, market, state }],
+        Entry::Alert { record, about } => {
+            let about = about.and_then(|(l, d)| Some((l, crate::desk::direction_name(&d)?)));
+            vec![Write::Alert { uid: uid(), record, about }]
+        }
+        Entry::AlertOutcome { record, status, attempts, error, sent_at } => {
+            let Some(status) = known_status(&status) else { return Vec::new() };
+            if record.key.is_none() {
+                return Vec::new();
+            }
+            let uid = uid();
+            vec![
+                Write::Alert { uid, record, about: None },
+                Write::AlertOutcome { uid, status, attempts, error, sent_at },
+            ]
+        }
+    }
+}
+
 /// The task: takes what is queued, applies it, retries while the database refuses.
-async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<WriterStats>) {
+async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<WriterStats>, mut held: Held) {
     // Database ids of this run's opportunity rows and alerts.
     let mut opportunity_ids: HashMap<(LinkId, &'static str), i64> = HashMap::new();
     let mut alert_ids: HashMap<u64, i64> = HashMap::new();
-    let mut pending = Pending::default();
     let mut retry = Duration::from_millis(100);
     // The last failure logged: each distinct one is logged once, not every retry.
     let mut last_error = String::new();
     loop {
-        if pending.is_empty() {
+        if held.pending.is_empty() {
             match rx.recv().await {
-                Some(w) => pending.push(w),
+                Some(w) => held.take(w),
                 None => return,
             }
             let linger = tokio::time::sleep(LINGER);
             tokio::pin!(linger);
-            while pending.ops.len() < BATCH {
+            while held.pending.ops.len() < BATCH {
                 tokio::select! {
                     _ = &mut linger => break,
                     w = rx.recv() => match w {
-                        Some(w) => pending.push(w),
+                        Some(w) => held.take(w),
                         None => break,
                     },
                 }
             }
         }
-        while pending.ops.len() < BATCH
+        while held.pending.ops.len() < BATCH
             && let Ok(w) = rx.try_recv()
         {
-            pending.push(w);
+            held.take(w);
         }
-        match apply(&*store, &mut pending, &mut opportunity_ids, &mut alert_ids, &stats).await {
+        held.sync();
+        let result = apply(&*store, &mut held.pending, &mut opportunity_ids, &mut alert_ids, &stats).await;
+        held.after_batch(result.is_ok());
+        match result {
             Ok(()) => {
-                stats.depth.dec_by(std::mem::take(&mut pending.taken));
-                pending.last_of_link.clear();
+                stats.depth.dec_by(std::mem::take(&mut held.pending.taken));
+                held.pending.last_of_link.clear();
                 if stats.behind.swap(false, Ordering::Relaxed) {
                     tracing::info!("database writes caught up");
                 }
@@ -253,7 +447,7 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<Wr
                 retry = Duration::from_millis(100);
             }
             Err(e) => {
-                pending.reindex();
+                held.pending.reindex();
                 stats.failures.inc();
                 if !stats.behind.swap(true, Ordering::Relaxed) {
                     stats.failing_since.store(Utc::now().timestamp_millis(), Ordering::Relaxed);
@@ -269,8 +463,12 @@ async fn run(store: Arc<dyn Store>, mut rx: mpsc::Receiver<Write>, stats: Arc<Wr
                 loop {
                     tokio::select! {
                         _ = &mut wait => break,
-                        w = rx.recv(), if pending.ops.len() < BATCH * 4 => match w {
-                            Some(w) => pending.push(w),
+                        w = rx.recv(), if held.pending.ops.len() < BATCH * 4 => match w {
+                            // Spooled at once: the wait may be long and the process killed in it.
+                            Some(w) => {
+                                held.take(w);
+                                held.sync();
+                            }
                             None => break,
                         },
                     }
@@ -308,6 +506,10 @@ async fn apply(
             match w {
                 Write::Opportunity { o, direction, first_seen, last_seen } => {
                     let id = store.upsert_opportunity(o, direction, *first_seen, *last_seen).await?;
+                    opportunity_ids.insert((o.link_id, direction), id);
+                }
+                Write::ReplayedOpportunity { o, direction, first_seen, last_seen } => {
+                    let id = store.replay_opportunity(o, direction, *first_seen, *last_seen).await?;
                     opportunity_ids.insert((o.link_id, direction), id);
                 }
                 Write::CloseLink { link, direction, at } => {

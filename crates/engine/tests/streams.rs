@@ -161,6 +161,14 @@ async fn live_quotes_open_and_close_the_opportunity() {
     let d = common::desk(&s, None, 30);
     let links = LinkSet::load(&*s.db.store).await.unwrap();
     let (tickers, tokens) = links.books_of(None);
+    // The watch snapshot a start without the database watches from makes the same links.
+    let snapshot = crossbook_engine::desk::WatchSnapshot::load(&*s.db.store).await.unwrap();
+    let file = tempfile::tempdir().unwrap();
+    snapshot.save(&file.path().join("watch.json")).unwrap();
+    let read = crossbook_engine::desk::WatchSnapshot::read(&file.path().join("watch.json")).unwrap();
+    assert_eq!(read, snapshot);
+    let again = LinkSet::from_snapshot(&read);
+    assert_eq!((again.len(), again.books_of(None)), (links.len(), (tickers.clone(), tokens.clone())));
     lock(&d.desk).set_links(links, s.clock.now());
     // Every confirmed link's Kalshi market; both outcomes of every linked Polymarket market.
     assert_eq!((tickers.len(), tokens.len()), (285, 422));
@@ -336,7 +344,8 @@ async fn books_nobody_watches_are_not_kept() {
     let s = setup(&planted()).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
     let d = common::desk(&s, None, 30);
-    lock(&d.desk).set_links(LinkSet::load(&*s.db.store).await.unwrap(), s.clock.now());
+    let links = LinkSet::load(&*s.db.store).await.unwrap();
+    lock(&d.desk).set_links(links, s.clock.now());
     let book = |token: String| BookEvent::PolySnapshot {
         token,
         bids: vec![(p("0.40"), q("10"))],
@@ -347,11 +356,12 @@ async fn books_nobody_watches_are_not_kept() {
     }
     let lakers = token(&planted(), "nba-mil-lal-2026-01-09", 1);
     lock(&d.desk).on_event(&book(lakers.clone()), s.clock.now());
-    let desk = lock(&d.desk);
-    assert_eq!(desk.books.len(), 1, "the watched book alone");
-    assert!(desk.books.get(Venue::Polymarket, &lakers).is_some());
-    assert_eq!(d.streams.frames[1].skipped().get("unwatched book"), Some(&200_000));
-    drop(desk);
+    {
+        let desk = lock(&d.desk);
+        assert_eq!(desk.books.len(), 1, "the watched book alone");
+        assert!(desk.books.get(Venue::Polymarket, &lakers).is_some());
+        assert_eq!(d.streams.frames[1].skipped().get("unwatched book"), Some(&200_000));
+    }
     d.writer.flush().await;
     lock(&d.desk).save_books();
     d.writer.flush().await;

@@ -261,6 +261,10 @@ async fn health(State(s): State<AppState>, axum::Extension(cache): axum::Extensi
         if dropped > 0 {
             degrade(format!("{dropped} database writes dropped: the writer queue overflowed"));
         }
+        // What a kill would lose: the writes the full spool could not hold.
+        if let Some(lost) = w.spool.as_ref().map(|s| s.lost.get()).filter(|n| *n > 0) {
+            degrade(format!("{lost} database writes not spooled (the spool is full): a kill would lose them"));
+        }
         // Books that cannot be true (crossed, a price at 0 or 1) price nothing until a fresh
         // snapshot; watched links whose markets take no order now, and why; what the sockets
         // read and did not act on.
@@ -282,6 +286,10 @@ async fn health(State(s): State<AppState>, axum::Extension(cache): axum::Extensi
             ));
         }
         body["writer"] = json!({"queued": depth, "dropped": dropped, "behind": since > 0});
+        if let Some(spool) = &w.spool {
+            body["writer"]["spool"] =
+                json!({"bytes": spool.bytes.get(), "not_spooled": spool.lost.get(), "replayed": spool.replayed.get()});
+        }
         body["streams"] = Value::Object(streams);
         body["books"] = json!({"impossible": impossible});
         body["untradable"] = json!(untradable);

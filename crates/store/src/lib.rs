@@ -61,6 +61,19 @@ impl StoreError {
     pub fn is_transient(&self) -> bool {
         matches!(self, StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed))
     }
+
+    /// Whether the database could not be reached (refused, unreachable, timed out, or a
+    /// server starting or shutting down), rather than refusing what was asked of it.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_)) => true,
+            // cannot_connect_now, admin_shutdown, crash_shutdown
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("57P03" | "57P01" | "57P02"))
+            }
+            _ => false,
+        }
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -200,6 +213,17 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         last_seen: DateTime<Utc>,
     ) -> StoreResult<i64>;
 
+    /// [`Store::upsert_opportunity`] for a write that may have been made already (read back
+    /// from the writer's spool after a crash): an opportunity of the same link, direction and
+    /// first sighting that has closed since is its row — answered, neither reopened nor doubled.
+    async fn replay_opportunity(
+        &self,
+        o: &crossbook_model::Opportunity,
+        direction: &str,
+        first_seen: DateTime<Utc>,
+        last_seen: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+
     /// Closes open opportunities not seen since `seen_since`.
     async fn close_opportunities(&self, seen_since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<u64>;
 
@@ -302,6 +326,19 @@ pub(crate) fn reusable(conn: &impl sqlx::Connection) -> bool {
         tracing::warn!("a database connection left inside a failed transaction is closed, not reused");
     }
     clean
+}
+
+/// A PostgreSQL store that connects when first used and is migrated by the caller once the
+/// database answers (`run` starting while its database is away); `None` for SQLite, which is
+/// a file this process opens or cannot.
+pub fn connect_lazy(url: &DatabaseUrl) -> StoreResult<Option<Arc<dyn Store>>> {
+    Ok(match url {
+        DatabaseUrl::Sqlite { .. } => None,
+        DatabaseUrl::Postgres { .. } => {
+            let raw = url.postgres_url().unwrap_or_default();
+            Some(Arc::new(postgres::PgStore::connect_lazy(raw)?))
+        }
+    })
 }
 
 /// Opens the database at `url` without migrating.

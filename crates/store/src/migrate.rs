@@ -26,6 +26,11 @@ pub(crate) const SQLITE: &[Migration] = &[
     Migration { version: 6, name: "quote_samples", sql: include_str!("../migrations/sqlite/0006_quote_samples.sql") },
     Migration { version: 7, name: "market_state", sql: include_str!("../migrations/sqlite/0007_market_state.sql") },
     Migration { version: 8, name: "alert_key", sql: include_str!("../migrations/sqlite/0008_alert_key.sql") },
+    Migration {
+        version: 9,
+        name: "opportunity_first_seen",
+        sql: include_str!("../migrations/sqlite/0009_opportunity_first_seen.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -49,6 +54,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
     Migration { version: 6, name: "quote_samples", sql: include_str!("../migrations/postgres/0006_quote_samples.sql") },
     Migration { version: 7, name: "market_state", sql: include_str!("../migrations/postgres/0007_market_state.sql") },
     Migration { version: 8, name: "alert_key", sql: include_str!("../migrations/postgres/0008_alert_key.sql") },
+    Migration {
+        version: 9,
+        name: "opportunity_first_seen",
+        sql: include_str!("../migrations/postgres/0009_opportunity_first_seen.sql"),
+    },
 ];
 
 /// The bookkeeping table, the same on both backends.

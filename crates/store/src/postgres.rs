@@ -21,13 +21,21 @@ impl PgStore {
         // One direct attempt first: a pool retries until its timeout and then reports only
         // "timed out", while this reports why (refused, unknown database, bad password).
         sqlx::Connection::close(<sqlx::PgConnection as sqlx::Connection>::connect(url).await?).await?;
-        let pool = PgPoolOptions::new()
+        let pool = Self::options().connect(url).await?;
+        Ok(Self { pool })
+    }
+
+    /// A store whose connections are made when first needed: it answers errors until the
+    /// database can be reached (a URL that cannot be read is refused at once).
+    pub(crate) fn connect_lazy(url: &str) -> StoreResult<Self> {
+        Ok(Self { pool: Self::options().connect_lazy(url)? })
+    }
+
+    fn options() -> PgPoolOptions {
+        PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
             .after_release(|conn, _| Box::pin(async move { Ok(crate::reusable(conn)) }))
-            .connect(url)
-            .await?;
-        Ok(Self { pool })
     }
 }
 

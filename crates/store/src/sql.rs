@@ -335,6 +335,62 @@ macro_rules! impl_store {
                 })
             }
 
+            /// Writes an opportunity seen open: one statement, so writers racing on the same
+            /// link and direction (the REST pass and the live streams) meet in the
+            /// open-opportunity index, not in a gap between a read and a write. `replayed`: it
+            /// may have been written already (read back from the writer's spool after a crash),
+            /// so a closed row of the same first sighting is its row, answered as it is.
+            async fn put_opportunity(
+                pool: &sqlx::Pool<$db>,
+                o: &crossbook_model::Opportunity,
+                direction: &str,
+                first_seen: DateTime<Utc>,
+                last_seen: DateTime<Utc>,
+                replayed: bool,
+            ) -> StoreResult<i64> {
+                let payload = serde_json::to_string(o).map_err(|e| corrupt("opportunity", e))?;
+                let id: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO opportunities (link_id, direction, legs, cost, fees, edge, best_edge, max_size, profit, \
+                     quote_ages, first_seen, last_seen, payload) \
+                     SELECT $1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $12, $11 \
+                     WHERE NOT ($13 AND EXISTS (SELECT 1 FROM opportunities WHERE link_id = $1 AND direction = $2 \
+                     AND first_seen = $10 AND closed_at IS NOT NULL)) \
+                     ON CONFLICT (link_id, direction) WHERE closed_at IS NULL DO UPDATE SET \
+                     legs = excluded.legs, cost = excluded.cost, fees = excluded.fees, edge = excluded.edge, \
+                     best_edge = CASE WHEN excluded.edge > opportunities.best_edge THEN excluded.edge ELSE opportunities.best_edge END, \
+                     max_size = excluded.max_size, profit = excluded.profit, quote_ages = excluded.quote_ages, \
+                     last_seen = excluded.last_seen, payload = excluded.payload \
+                     RETURNING id",
+                )
+                .bind(o.link_id.0)
+                .bind(direction)
+                .bind(Json(&o.legs))
+                .bind(o.cost.micros())
+                .bind(o.fees.micros())
+                .bind(o.edge.micros())
+                .bind(o.max_size.micros())
+                .bind(o.profit.micros())
+                .bind(Json(&o.quote_age_ms))
+                .bind(first_seen)
+                .bind(&payload)
+                .bind(last_seen)
+                .bind(replayed)
+                .fetch_optional(pool)
+                .await?;
+                match id {
+                    Some(id) => Ok(id),
+                    None => Ok(sqlx::query_scalar(
+                        "SELECT id FROM opportunities WHERE link_id = $1 AND direction = $2 AND first_seen = $3 \
+                         AND closed_at IS NOT NULL ORDER BY id LIMIT 1",
+                    )
+                    .bind(o.link_id.0)
+                    .bind(direction)
+                    .bind(first_seen)
+                    .fetch_one(pool)
+                    .await?),
+                }
+            }
+
             #[async_trait::async_trait]
             impl Store for $store {
                 fn backend(&self) -> Backend {
@@ -974,35 +1030,17 @@ macro_rules! impl_store {
                     first_seen: DateTime<Utc>,
                     last_seen: DateTime<Utc>,
                 ) -> StoreResult<i64> {
-                    // One statement, so writers racing on the same link and direction (the REST
-                    // pass and the live streams) meet in the open-opportunity index, not in a gap
-                    // between a read and a write.
-                    let payload = serde_json::to_string(o).map_err(|e| corrupt("opportunity", e))?;
-                    Ok(sqlx::query_scalar(
-                        "INSERT INTO opportunities (link_id, direction, legs, cost, fees, edge, best_edge, max_size, profit, \
-                         quote_ages, first_seen, last_seen, payload) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $12, $11) \
-                         ON CONFLICT (link_id, direction) WHERE closed_at IS NULL DO UPDATE SET \
-                         legs = excluded.legs, cost = excluded.cost, fees = excluded.fees, edge = excluded.edge, \
-                         best_edge = CASE WHEN excluded.edge > opportunities.best_edge THEN excluded.edge ELSE opportunities.best_edge END, \
-                         max_size = excluded.max_size, profit = excluded.profit, quote_ages = excluded.quote_ages, \
-                         last_seen = excluded.last_seen, payload = excluded.payload \
-                         RETURNING id",
-                    )
-                    .bind(o.link_id.0)
-                    .bind(direction)
-                    .bind(Json(&o.legs))
-                    .bind(o.cost.micros())
-                    .bind(o.fees.micros())
-                    .bind(o.edge.micros())
-                    .bind(o.max_size.micros())
-                    .bind(o.profit.micros())
-                    .bind(Json(&o.quote_age_ms))
-                    .bind(first_seen)
-                    .bind(&payload)
-                    .bind(last_seen)
-                    .fetch_one(&self.pool)
-                    .await?)
+                    put_opportunity(&self.pool, o, direction, first_seen, last_seen, false).await
+                }
+
+                async fn replay_opportunity(
+                    &self,
+                    o: &crossbook_model::Opportunity,
+                    direction: &str,
+                    first_seen: DateTime<Utc>,
+                    last_seen: DateTime<Utc>,
+                ) -> StoreResult<i64> {
+                    put_opportunity(&self.pool, o, direction, first_seen, last_seen, true).await
                 }
 
                 async fn close_opportunities(&self, seen_since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<u64> {

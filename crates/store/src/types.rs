@@ -240,7 +240,7 @@ impl QuoteSample {
 }
 
 /// A recorded alert.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertRecord {
     pub id: i64,
     /// The alert's own name, unique: writing it again finds its row (none on rows from before).

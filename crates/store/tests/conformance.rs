@@ -112,7 +112,7 @@ fn candidate(ticker: &str, poly: &str, index: u8) -> LinkCandidate {
 async fn migrate_twice_changes_nothing(s: &dyn Store) {
     let again = s.migrate().await.unwrap();
     assert!(again.applied.is_empty(), "second migrate applied {:?}", again.applied);
-    assert_eq!(again.current, 7);
+    assert_eq!(again.current, 9);
     s.ping().await.unwrap();
 }
 
@@ -409,6 +409,10 @@ async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
     assert_eq!(open[0].opportunity, o);
     assert_eq!(s.close_opportunities(t(2), t(2)).await.unwrap(), 1);
     assert!(s.list_open_opportunities().await.unwrap().is_empty());
+    // Written again after its close (a replay of the writer's spool): the same row, still closed.
+    assert_eq!(s.replay_opportunity(&o, "kalshi_yes", t(0), t(1)).await.unwrap(), id, "replayed after its close");
+    assert!(s.list_open_opportunities().await.unwrap().is_empty(), "a replay reopens nothing");
+    assert_eq!(s.opportunities_since(t(0)).await.unwrap().len(), 1, "and adds no row");
     assert_ne!(s.upsert_opportunity(&o, "kalshi_yes", t(3), t(3)).await.unwrap(), id, "a new one after closing");
     assert_eq!(s.close_link_opportunities(b, None, t(3)).await.unwrap(), 0, "another link's");
     // Two directions open on one link (a two-way and a three-way): one closes alone.

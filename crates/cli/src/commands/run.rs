@@ -30,6 +30,39 @@ async fn lease(
     Ok(store.try_lease(service, holder, now, now + ttl).await?)
 }
 
+/// The store, or — when PostgreSQL cannot be reached at start — one that connects when it can:
+/// detection and alerts start without it (on the last watch snapshot), writes wait in the spool,
+/// and the schema is migrated as soon as the database answers.
+async fn open_or_wait(settings: &Settings) -> anyhow::Result<Arc<dyn crossbook_store::Store>> {
+    let url = &settings.database_url;
+    let e = match crossbook_store::open(url).await {
+        Ok(store) => return Ok(store),
+        Err(e) => e,
+    };
+    let lazy = if e.is_unreachable() { crossbook_store::connect_lazy(url)? } else { None };
+    let Some(store) = lazy else {
+        return Err(anyhow::Error::new(e).context(format!("opening {url}")));
+    };
+    tracing::warn!(error = %e, "database unreachable at start: detection and alerts start without it, writes wait");
+    let st = store.clone();
+    tokio::spawn(async move {
+        let mut wait = Duration::from_secs(1);
+        loop {
+            match st.migrate().await {
+                Ok(_) => {
+                    tracing::info!("database reached: schema up to date, waiting writes go in");
+                    return;
+                }
+                Err(e) if e.is_unreachable() => {}
+                Err(e) => tracing::warn!(error = %e, "database reached but not migrated; retrying"),
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(Duration::from_secs(30));
+        }
+    });
+    Ok(store)
+}
+
 /// How long a stop waits for running passes (the compose file gives the container more).
 const STOP_DEADLINE: Duration = Duration::from_secs(8);
 
@@ -43,8 +76,8 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
     if !addr.ip().is_loopback() && settings.api_token.is_none() {
         anyhow::bail!("API_TOKEN: required when --bind is not a loopback address (changes need it)");
     }
-    let store = super::open_store(settings).await?;
-    let p = Arc::new(Pipeline::new(settings, store.clone()).await?);
+    let store = open_or_wait(settings).await?;
+    let p = Arc::new(Pipeline::with_state(settings, store.clone(), &format!("run-{}", wanted.join("-"))).await?);
     let holder = format!("{}-{}", std::process::id(), p.clock.now().timestamp_millis());
     let board = Board::default();
     let (stop_tx, stop) = watch::channel(false);
@@ -116,6 +149,15 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
                             }
                         }
                         Ok(false) => streams = None,
+                        // A database that cannot be reached holds no lease anyone could take:
+                        // the sockets start (on the last watch snapshot) or go on.
+                        Err(e) if streams.is_none() => {
+                            tracing::warn!(error = %format!("{e:#}"), "lease not read; the sockets start without it");
+                            match p.streams().await {
+                                Ok(s) => streams = Some(s),
+                                Err(e) => tracing::warn!(error = %format!("{e:#}"), "sockets not started"),
+                            }
+                        }
                         Err(e) => tracing::warn!(error = %format!("{e:#}"), "lease not renewed; the sockets go on"),
                     }
                     // The next pass, or at once when the watchlist is rebuilt.

@@ -20,14 +20,23 @@ impl Drop for Kill {
 
 /// A webhook receiver counting the alerts it gets; it answers each `delay` after reading it.
 pub(crate) async fn receiver(delay: Duration) -> (String, Arc<AtomicUsize>) {
+    let (url, got, _) = keeping_receiver(delay).await;
+    (url, got)
+}
+
+/// [`receiver`], which also keeps each alert's body.
+pub(crate) async fn keeping_receiver(
+    delay: Duration,
+) -> (String, Arc<AtomicUsize>, Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let got = Arc::new(AtomicUsize::new(0));
-    let g = got.clone();
+    let bodies = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (g, kept) = (got.clone(), bodies.clone());
     tokio::spawn(async move {
         loop {
             let Ok((mut s, _)) = listener.accept().await else { return };
-            let g = g.clone();
+            let (g, kept) = (g.clone(), kept.clone());
             tokio::spawn(async move {
                 let mut buf = Vec::new();
                 let mut chunk = [0u8; 4096];
@@ -48,6 +57,8 @@ pub(crate) async fn receiver(delay: Duration) -> (String, Arc<AtomicUsize>) {
                             .and_then(|v| v.parse::<usize>().ok())
                             .unwrap_or(0);
                         if buf.len() >= end + 4 + len {
+                            let body = serde_json::from_slice(&buf[end + 4..]).unwrap_or_default();
+                            kept.lock().unwrap().push(body);
                             break;
                         }
                     }
@@ -58,7 +69,7 @@ pub(crate) async fn receiver(delay: Duration) -> (String, Arc<AtomicUsize>) {
             });
         }
     });
-    (url, got)
+    (url, got, bodies)
 }
 
 /// The test key pair (Kalshi's order-book socket needs a signed connection).
