@@ -599,12 +599,13 @@ impl Desk {
         let changed = match self.books.apply(e, now) {
             Ok(c) => c,
             Err(err) => {
-                // A book that no longer adds up is unknown until its next snapshot.
+                // A book that no longer adds up is unknown until its next snapshot: what stood on
+                // it closes.
                 tracing::warn!(error = %err, book = e.book_id().unwrap_or(""), "book dropped");
-                if let Some(id) = e.book_id() {
-                    self.books.remove(e.venue(), id);
-                }
-                return Decisions::default();
+                let Some(id) = e.book_id() else { return Decisions::default() };
+                self.books.remove(e.venue(), id);
+                let ids = self.by_book.get(e.venue(), id).cloned().unwrap_or_default();
+                return self.evaluate(&ids, now);
             }
         };
         match (changed, e) {
