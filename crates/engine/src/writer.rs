@@ -113,7 +113,8 @@ impl Writer {
         let (tx, rx) = mpsc::channel(capacity.max(1));
         let stats = Arc::new(WriterStats { spool: spool.as_ref().map(|s| s.stats.clone()), ..Default::default() });
         let mut held = Held { spool, ..Default::default() };
-        for w in replay.into_iter().flat_map(|e| replayed(e, &mut held.next_replay_uid)) {
+        let unknown = undelivered(&replay);
+        for w in replay.into_iter().flat_map(|e| replayed(e, &mut held.next_replay_uid)).chain(unknown) {
             if let Write::Alert { uid, record, .. } = &w {
                 held.alerts.insert(*uid, (**record).clone());
             }
@@ -277,10 +278,11 @@ impl Held {
                 self.alerts.insert(*uid, (**record).clone());
             }
             Write::AlertOutcome { uid, status, .. } if *status != "pending" => {
-                // Its last word: spooled below with the record, then forgotten.
+                // Its last word: spooled with the record, then forgotten.
                 if let (Some(spool), Some(e)) = (&mut self.spool, entry(&w, &self.alerts)) {
                     spool.append(&e);
                 }
+                self.sync();
                 self.alerts.remove(uid);
                 self.pending.push(w);
                 return;
@@ -289,6 +291,10 @@ impl Held {
         }
         if let (Some(spool), Some(e)) = (&mut self.spool, entry(&w, &self.alerts)) {
             spool.append(&e);
+        }
+        // An alert is in the file at once (its delivery is already under way).
+        if matches!(w, Write::Alert { .. }) {
+            self.sync();
         }
         self.pending.push(w);
     }
@@ -360,6 +366,41 @@ fn entry(w: &Write, alerts: &HashMap<u64, AlertRecord>) -> Option<Entry> {
         },
         Write::Books(_) | Write::Samples(_) | Write::Flush(_) => return None,
     })
+}
+
+/// The alerts of a spool still pending with no word after them: the process delivering them
+/// was killed, and whether they reached the sink is unknown. Each is closed as failed, saying
+/// so (none pending forever; none sent again, which could send it twice).
+fn undelivered(replay: &[Entry]) -> Vec<Write> {
+    let mut open: Vec<&AlertRecord> = Vec::new();
+    for e in replay {
+        match e {
+            Entry::Alert { record, .. } if record.status == "pending" && record.key.is_some() => {
+                if !open.iter().any(|r| r.key == record.key) {
+                    open.push(record);
+                }
+            }
+            Entry::Alert { record, .. } => open.retain(|r| r.key != record.key),
+            Entry::AlertOutcome { record, status, .. } if status != "pending" => open.retain(|r| r.key != record.key),
+            _ => {}
+        }
+    }
+    let mut uid = u64::MAX / 2;
+    open.into_iter()
+        .flat_map(|r| {
+            uid -= 1;
+            [
+                Write::Alert { uid, record: Box::new(r.clone()), about: None },
+                Write::AlertOutcome {
+                    uid,
+                    status: "failed",
+                    attempts: r.attempts,
+                    error: Some("delivery unknown: the process sending it was stopped".into()),
+                    sent_at: None,
+                },
+            ]
+        })
+        .collect()
 }
 
 /// The writes a spooled entry stands for; an outcome is its alert again (found by its key) and

@@ -206,3 +206,25 @@ fn candidate() -> crossbook_model::LinkCandidate {
         reasons: vec!["league NBA".into()],
     }
 }
+
+/// An alert whose process was killed before its delivery's outcome: the next writer closes its
+/// row as failed, saying why — not pending forever, and not sent again (it may have arrived).
+#[tokio::test]
+async fn an_alert_the_killed_process_never_heard_back_on_is_closed_as_unknown() {
+    use crossbook_engine::spool::{Entry, Spool};
+    let state = tempfile::tempdir().unwrap();
+    let keep = chrono::Duration::minutes(10);
+    let (mut spool, _) = Spool::open(state.path(), "w", 1 << 20, keep).unwrap();
+    spool.append(&Entry::Alert { record: alert("dead-1"), about: Some((LinkId(1), "kalshi_yes".into())) });
+    spool.sync().unwrap();
+    drop(spool);
+    let db = TestDb::sqlite().await;
+    db.store.upsert_link_candidate(&candidate(), at(0)).await.unwrap();
+    let (spool, replay) = Spool::open(state.path(), "w", 1 << 20, keep).unwrap();
+    let writer = Writer::spooled(db.store.clone(), spool, replay);
+    writer.flush().await;
+    let alerts = db.store.list_alerts(10).await.unwrap();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].status, "failed");
+    assert!(alerts[0].error.as_deref().is_some_and(|e| e.contains("unknown")), "{alerts:?}");
+}
