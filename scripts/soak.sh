@@ -61,6 +61,7 @@ run_crossbook() { # name database seconds [env…]
   ( set -a; . "$work/${name%%[0-9]*}.env"; set +a
     env DATABASE_URL="$db" CROSSBOOK_NOW=2026-01-09T23:50:00Z OPS_INTERVAL_MINUTES=1 LOG_LEVEL=warn "$@" \
       timeout -s TERM "$secs" "$bin" run --bind 127.0.0.1:0 > "$work/$name.out" 2> "$work/$name.log" ) &
+  runner=$!
 }
 # The pid and web address of the run writing $work/NAME.out (waits up to 60 s for its first line).
 attach() { # name
@@ -83,8 +84,8 @@ rss_of() { ps -o rss= -p "$pid" 2>/dev/null | tr -d ' ' || echo 0; }
 echo "== clean run (60 s)"
 start_sim clean ""
 clean_db=$(fresh_db crossbook_soak_clean)
-run_crossbook clean "$clean_db" 60
-wait $! || true
+run_crossbook clean "$clean_db" 60 STATE_DIR="$work/clean-state"
+wait "$runner" || true
 
 echo "== PostgreSQL soak ($seconds s)"
 start_sim soak "$faults"
@@ -145,7 +146,7 @@ while t=$((SECONDS - began)); [ "$t" -lt $((seconds - 10)) ]; do
 done
 curl -s "$url/metrics" | grep -E "^crossbook_(venue_(requests|rate_limited|retries|malformed)|socket_resets|quote_updates|writer_(written|failures|dropped|not_spooled))_total" > "$work/counters" || true
 rss_end=$(rss_of)
-wait || true
+wait "$runner" || true
 
 echo "== PostgreSQL results"
 first_minute=$(awk '$1 == 1 && $2 >= 60 {print $3; exit}' "$work/rss")
@@ -213,7 +214,7 @@ while t=$((SECONDS - began)); [ "$t" -lt $((sqlite_seconds - 10)) ]; do
 done
 final=$(health); writer=$(curl -s "$url/health" | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["writer"]))' || echo '{}')
 failed=$(grep -c '^full .*db=\(degraded\|down\)' "$work/disk.statuses" || true)
-wait || true
+wait "$runner" || true
 squery() { python3 -c 'import sqlite3,sys; [print(r[0]) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]' "$work/small/soak.db" "$1"; }
 sq_markets=$(comm -23 <(count "$clean_db" "$markets_q" | sort) <(squery "$markets_q" | sort) | wc -l)
 sq_links=$(comm -23 <(count "$clean_db" "$links_q" | sort) <(squery "$links_q" | sort) | wc -l)

@@ -47,6 +47,8 @@ pub struct Pipeline {
     pub watch_generation: tokio::sync::watch::Sender<u64>,
     /// Where the last watch snapshot is kept (`run`'s state folder).
     snapshot: Option<std::path::PathBuf>,
+    /// The spool this process holds (no other live process holds it).
+    spool: Option<std::path::PathBuf>,
     settings: Settings,
 }
 
@@ -75,8 +77,10 @@ impl Pipeline {
         let (spool, replay) = crate::spool::Spool::open(dir, name, SPOOL_MAX_BYTES, cooldown)?;
         tracing::info!(path = %spool.path().display(), replayed = replay.len(), "write spool");
         let raised = spool.recent_alerts();
+        let path = std::fs::canonicalize(spool.path()).unwrap_or_else(|_| spool.path().to_path_buf());
         let writer = Writer::spooled(store.clone(), spool, replay);
-        let p = Self::build(settings, store, writer, Some(dir.join(SNAPSHOT_FILE)))?;
+        let mut p = Self::build(settings, store, writer, Some(dir.join(SNAPSHOT_FILE)))?;
+        p.spool = Some(path);
         let n = p.alerter.remember_raised(raised, p.clock.now());
         if n > 0 {
             tracing::info!(alerts = n, "alerts the spool kept remembered: their cooldowns hold across the restart");
@@ -128,6 +132,7 @@ impl Pipeline {
             conditions: crate::watchdog::Conditions::default(),
             ops: crate::ops_history::OpsHistory::default(),
             snapshot,
+            spool: None,
             settings: settings.clone(),
             clock,
             store,
@@ -136,14 +141,31 @@ impl Pipeline {
         Ok(p)
     }
 
-    /// The alerter takes back the cooldowns of the alerts the store remembers.
+    /// The alerter takes back the cooldowns of the alerts the store remembers (a database that
+    /// does not answer within 5 s is not waited for).
     async fn remember(&self) {
-        match self.alerter.remember(&*self.store, self.clock.now()).await {
-            Ok(n) if n > 0 => {
+        let asked = self.alerter.remember(&*self.store, self.clock.now());
+        match tokio::time::timeout(std::time::Duration::from_secs(5), asked).await {
+            Ok(Ok(n)) if n > 0 => {
                 tracing::info!(alerts = n, "recent alerts remembered: their cooldowns hold across the restart")
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %format!("{e:#}"), "recent alerts not read from the database"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %format!("{e:#}"), "recent alerts not read from the database"),
+            Err(_) => tracing::warn!("recent alerts not read: the database did not answer"),
+        }
+    }
+
+    /// The name this process takes its leases under: with a spool, the host and the spool it
+    /// holds — unique among live processes, and the same for the process started in its place
+    /// after a crash, which so takes over the dead one's leases at once instead of waiting for
+    /// them to expire; else the process id and start time.
+    pub fn lease_holder(&self) -> String {
+        match &self.spool {
+            Some(path) => {
+                let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+                format!("{}:{}", host.trim(), path.display())
+            }
+            None => format!("{}-{}", std::process::id(), self.clock.now().timestamp_millis()),
         }
     }
 

@@ -375,12 +375,13 @@ fn undelivered(replay: &[Entry]) -> Vec<Write> {
     let mut open: Vec<&AlertRecord> = Vec::new();
     for e in replay {
         match e {
-            Entry::Alert { record, .. } if record.status == "pending" && record.key.is_some() => {
-                if !open.iter().any(|r| r.key == record.key) {
+            // The latest word on each alert counts.
+            Entry::Alert { record, .. } if record.key.is_some() => {
+                open.retain(|r| r.key != record.key);
+                if record.status == "pending" {
                     open.push(record);
                 }
             }
-            Entry::Alert { record, .. } => open.retain(|r| r.key != record.key),
             Entry::AlertOutcome { record, status, .. } if status != "pending" => open.retain(|r| r.key != record.key),
             _ => {}
         }

@@ -28,7 +28,8 @@ impl PgStore {
     /// A store whose connections are made when first needed: it answers errors until the
     /// database can be reached (a URL that cannot be read is refused at once).
     pub(crate) fn connect_lazy(url: &str) -> StoreResult<Self> {
-        Ok(Self { pool: Self::options().connect_lazy(url)? })
+        // Asked while the database is away, a call answers within 3 s rather than 10.
+        Ok(Self { pool: Self::options().acquire_timeout(Duration::from_secs(3)).connect_lazy(url)? })
     }
 
     fn options() -> PgPoolOptions {

@@ -78,7 +78,7 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
     }
     let store = open_or_wait(settings).await?;
     let p = Arc::new(Pipeline::with_state(settings, store.clone(), &format!("run-{}", wanted.join("-"))).await?);
-    let holder = format!("{}-{}", std::process::id(), p.clock.now().timestamp_millis());
+    let holder = p.lease_holder();
     let board = Board::default();
     let (stop_tx, stop) = watch::channel(false);
     let backoff =
