@@ -28,14 +28,17 @@ work=$(mktemp -d)
 cluster="$(ls /etc/postgresql | sort -V | tail -n 1)"
 cleanup() {
   kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
-  pg_ctlcluster --skip-systemctl-redirect "$cluster" main start 2>/dev/null || true
+  pg_ctlcluster --skip-systemctl-redirect "$cluster" main start >/dev/null 2>&1 || true
   mountpoint -q "$work/small" && umount "$work/small" || true
 }
 trap cleanup EXIT
 faults="429=0.05,5xx=0.05,slow=0.02,malformed=0.02"
 
+# Kalshi's order-book socket needs a signed connection: the simulator checks the test key.
+install -m 600 crates/kalshi/test_data/test_key_pkcs8.pem "$work/kalshi.pem"
 start_sim() { # name fault-spec
-  "$bin" sim --move-ms 200 --fault "$2" --seed 11 > "$work/$1.env" 2> "$work/$1.sim.log" &
+  "$bin" sim --move-ms 200 --fault "$2" --seed 11 --kalshi-public-key crates/kalshi/test_data/test_key_pub.pem \
+    > "$work/$1.env" 2> "$work/$1.sim.log" &
   for _ in $(seq 50); do [ "$(wc -l < "$work/$1.env")" -ge 6 ] && break; sleep 0.1; done
 }
 # A webhook receiver: one JSON line per alert, with the wall time it arrived.
@@ -59,7 +62,8 @@ PY
 run_crossbook() { # name database seconds [env…]
   local name=$1 db=$2 secs=$3; shift 3
   ( set -a; . "$work/${name%%[0-9]*}.env"; set +a
-    env DATABASE_URL="$db" CROSSBOOK_NOW=2026-01-09T23:50:00Z OPS_INTERVAL_MINUTES=1 LOG_LEVEL=warn "$@" \
+    env DATABASE_URL="$db" CROSSBOOK_NOW=2026-01-09T23:50:00Z OPS_INTERVAL_MINUTES=1 LOG_LEVEL=warn \
+      KALSHI_API_KEY_ID=soak KALSHI_PRIVATE_KEY_PATH="$work/kalshi.pem" "$@" \
       timeout -s TERM "$secs" "$bin" run --bind 127.0.0.1:0 > "$work/$name.out" 2> "$work/$name.log" ) &
   runner=$!
 }

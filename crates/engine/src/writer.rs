@@ -113,7 +113,7 @@ impl Writer {
         let (tx, rx) = mpsc::channel(capacity.max(1));
         let stats = Arc::new(WriterStats { spool: spool.as_ref().map(|s| s.stats.clone()), ..Default::default() });
         let mut held = Held { spool, ..Default::default() };
-        let unknown = undelivered(&replay);
+        let unknown = undelivered(&replay, &mut held.next_replay_uid);
         for w in replay.into_iter().flat_map(|e| replayed(e, &mut held.next_replay_uid)).chain(unknown) {
             if let Write::Alert { uid, record, .. } = &w {
                 held.alerts.insert(*uid, (**record).clone());
@@ -273,28 +273,21 @@ impl Default for Held {
 impl Held {
     /// Takes a write off the queue: spooled, then held.
     fn take(&mut self, w: Write) {
-        match &w {
-            Write::Alert { uid, record, .. } => {
-                self.alerts.insert(*uid, (**record).clone());
-            }
-            Write::AlertOutcome { uid, status, .. } if *status != "pending" => {
-                // Its last word: spooled with the record, then forgotten.
-                if let (Some(spool), Some(e)) = (&mut self.spool, entry(&w, &self.alerts)) {
-                    spool.append(&e);
-                }
-                self.sync();
-                self.alerts.remove(uid);
-                self.pending.push(w);
-                return;
-            }
-            _ => {}
+        if let Write::Alert { uid, record, .. } = &w {
+            self.alerts.insert(*uid, (**record).clone());
         }
         if let (Some(spool), Some(e)) = (&mut self.spool, entry(&w, &self.alerts)) {
             spool.append(&e);
         }
-        // An alert is in the file at once (its delivery is already under way).
-        if matches!(w, Write::Alert { .. }) {
-            self.sync();
+        match &w {
+            // An alert and its last word are in the file at once (its delivery is under way or
+            // done); after its last word its record is let go.
+            Write::Alert { .. } => self.sync(),
+            Write::AlertOutcome { uid, status, .. } if *status != "pending" => {
+                self.sync();
+                self.alerts.remove(uid);
+            }
+            _ => {}
         }
         self.pending.push(w);
     }
@@ -371,7 +364,7 @@ fn entry(w: &Write, alerts: &HashMap<u64, AlertRecord>) -> Option<Entry> {
 /// The alerts of a spool still pending with no word after them: the process delivering them
 /// was killed, and whether they reached the sink is unknown. Each is closed as failed, saying
 /// so (none pending forever; none sent again, which could send it twice).
-fn undelivered(replay: &[Entry]) -> Vec<Write> {
+fn undelivered(replay: &[Entry], next_uid: &mut u64) -> Vec<Write> {
     let mut open: Vec<&AlertRecord> = Vec::new();
     for e in replay {
         match e {
@@ -386,10 +379,10 @@ fn undelivered(replay: &[Entry]) -> Vec<Write> {
             _ => {}
         }
     }
-    let mut uid = u64::MAX / 2;
     open.into_iter()
         .flat_map(|r| {
-            uid -= 1;
+            *next_uid -= 1;
+            let uid = *next_uid;
             [
                 Write::Alert { uid, record: Box::new(r.clone()), about: None },
                 Write::AlertOutcome {
