@@ -10,7 +10,8 @@ const NOISE: &[&str] = &[
 ];
 
 /// Folds a name to the form comparisons use: lowercase ASCII words, accents removed,
-/// punctuation dropped, `st`/`st.` → `saint`, `utd` → `united`, club words removed (see
+/// punctuation dropped, `st`/`st.` → `saint` (`state` as a school's last word), `utd` →
+/// `united`, college `SE`/`SC` before a state spelled out, club words removed (see
 /// [`NOISE`]). A name made only of club words keeps them (`AS` stays `as`).
 pub fn normalize(name: &str) -> String {
     let words = words(name);
@@ -39,15 +40,67 @@ fn words(name: &str) -> Vec<String> {
             folded.push(' ');
         }
     }
-    folded
-        .split_whitespace()
-        .map(|w| match w {
-            "st" => "saint".to_string(),
-            "utd" => "united".to_string(),
-            other => other.to_string(),
-        })
-        .collect()
+    let raw: Vec<&str> = folded.split_whitespace().collect();
+    let mut out = Vec::with_capacity(raw.len());
+    for (i, w) in raw.iter().enumerate() {
+        let next = raw.get(i + 1).copied();
+        match *w {
+            // A school's trailing "St." is State (`Jacksonville St.`); elsewhere Saint
+            // (`St. Louis`, `Mount St. Mary's`).
+            "st" if next.is_none() && i > 0 => out.push("state".to_string()),
+            "st" => out.push("saint".to_string()),
+            "utd" => out.push("united".to_string()),
+            // College directions before a state (`SE Louisiana`, `SC State`): not the club
+            // words "SE" and "SC" of `SE Palmeiras` and `SC Freiburg`.
+            "se" if next.is_some_and(|n| US_STATES.contains(&n)) => out.push("southeastern".to_string()),
+            "sc" if next.is_some_and(|n| ["state", "st", "upstate"].contains(&n)) => {
+                out.push("south".to_string());
+                out.push("carolina".to_string());
+            }
+            other => out.push(other.to_string()),
+        }
+    }
+    out
 }
+
+/// US states of one word, as college names write them after a direction.
+const US_STATES: &[&str] = &[
+    "alabama",
+    "arizona",
+    "arkansas",
+    "california",
+    "colorado",
+    "connecticut",
+    "delaware",
+    "florida",
+    "georgia",
+    "idaho",
+    "illinois",
+    "indiana",
+    "iowa",
+    "kansas",
+    "kentucky",
+    "louisiana",
+    "maine",
+    "maryland",
+    "michigan",
+    "minnesota",
+    "mississippi",
+    "missouri",
+    "montana",
+    "nebraska",
+    "nevada",
+    "ohio",
+    "oklahoma",
+    "oregon",
+    "tennessee",
+    "texas",
+    "utah",
+    "virginia",
+    "washington",
+    "wisconsin",
+    "wyoming",
+];
 
 /// How two names relate, strongest first.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
@@ -187,6 +240,13 @@ mod tests {
             ("O'Connell", "oconnell"),
             ("AC Milan", "milan"),
             ("AS", "as"),
+            ("Jacksonville St.", "jacksonville state"),
+            ("Mount St. Mary's", "mount saint marys"),
+            ("St. John's", "saint johns"),
+            ("SE Louisiana", "southeastern louisiana"),
+            ("SC State", "south carolina state"),
+            ("SE Palmeiras", "palmeiras"),
+            ("SC Freiburg", "freiburg"),
         ];
         for (input, expected) in cases {
             assert_eq!(normalize(input), expected, "{input}");

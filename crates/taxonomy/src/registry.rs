@@ -183,8 +183,10 @@ impl Registry {
     }
 }
 
-/// Parses one registry file: `id | Kalshi codes | Polymarket codes | names`, `;`-separated
-/// lists, `#` comments.
+/// Parses one registry file: `id | Kalshi codes | Polymarket codes | names [| mascots]`,
+/// `;`-separated lists, `#` comments. With mascots, each name is also known followed by each
+/// mascot (`Jacksonville State` → `Jacksonville State Gamecocks`): how a venue writes a school
+/// with its team.
 pub fn parse_file(league: &str, text: &str) -> Result<Vec<TeamAlias>, RegistryError> {
     let err = |line: usize, reason: &str| RegistryError { league: league.into(), line, reason: reason.into() };
     let l: League = league.parse().map_err(|e: String| err(0, &e))?;
@@ -195,7 +197,11 @@ pub fn parse_file(league: &str, text: &str) -> Result<Vec<TeamAlias>, RegistryEr
             continue;
         }
         let cols: Vec<&str> = line.split('|').map(str::trim).collect();
-        let [id, kalshi, poly, names] = cols[..] else { return Err(err(i + 1, "expected 4 columns")) };
+        let (id, kalshi, poly, names, mascots) = match cols[..] {
+            [id, kalshi, poly, names] => (id, kalshi, poly, names, ""),
+            [id, kalshi, poly, names, mascots] => (id, kalshi, poly, names, mascots),
+            _ => return Err(err(i + 1, "expected 4 or 5 columns")),
+        };
         if id.is_empty() {
             return Err(err(i + 1, "empty id"));
         }
@@ -212,7 +218,10 @@ pub fn parse_file(league: &str, text: &str) -> Result<Vec<TeamAlias>, RegistryEr
         };
         out.extend(list(kalshi).into_iter().map(|c| alias(Some(Venue::Kalshi), AliasKind::Code, c)));
         out.extend(list(poly).into_iter().map(|c| alias(Some(Venue::Polymarket), AliasKind::Code, c)));
-        out.extend(list(names).into_iter().map(|n| alias(None, AliasKind::Name, n)));
+        let (names, mascots) = (list(names), list(mascots));
+        let with_mascots: Vec<String> =
+            names.iter().flat_map(|n| mascots.iter().map(move |m| format!("{n} {m}"))).collect();
+        out.extend(names.into_iter().chain(with_mascots).map(|n| alias(None, AliasKind::Name, n)));
     }
     Ok(out)
 }
@@ -238,6 +247,52 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn no_name_names_two_participants_of_a_file() {
+        for (league, text) in FILES {
+            let mut names: HashMap<String, String> = HashMap::new();
+            for e in parse_file(league, text).unwrap().iter().filter(|e| e.kind == AliasKind::Name) {
+                let prev = names.insert(normalize(&e.value), e.team.clone());
+                assert!(
+                    prev.as_ref().is_none_or(|p| *p == e.team),
+                    "{league}: {} names {} and {prev:?}",
+                    e.value,
+                    e.team
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn college_schools_as_each_venue_writes_them() {
+        let r = Registry::bundled();
+        let id =
+            |league, venue, name: &str| r.identify(league, venue, &Participant::new(None, &[name])).map(str::to_string);
+        // (Kalshi, Polymarket): each pair one school, each school its own.
+        let pairs = [
+            ("Jacksonville St.", "Jacksonville State Gamecocks", "JVST"),
+            ("Jacksonville", "Jacksonville Dolphins", "JAX"),
+            ("Tennessee-Martin", "UT Martin Skyhawks", "UTM"),
+            ("UMass", "Massachusetts Minutemen", "UMASS"),
+            ("SE Louisiana", "Southeastern Louisiana Lions", "SELA"),
+            ("Louisiana", "Louisiana Ragin' Cajuns", "ULL"),
+            ("SC State", "South Carolina State Bulldogs", "SCST"),
+            ("Miami (OH)", "Miami (OH) RedHawks", "MIAOH"),
+            ("Long Beach St.", "Long Beach State Beach", "LBSU"),
+            ("Loyola Chicago", "Loyola Chicago Ramblers", "LUC"),
+            ("St. John's", "St. John's Red Storm", "STJ"),
+            ("Mount St. Mary's", "Mount St. Mary's Mountaineers", "MSM"),
+        ];
+        for league in [League::Ncaamb, League::Ncaawb] {
+            for (k, p, want) in pairs {
+                assert_eq!(id(league, Venue::Kalshi, k).as_deref(), Some(want), "{k}");
+                assert_eq!(id(league, Venue::Polymarket, p).as_deref(), Some(want), "{p}");
+            }
+        }
+        assert_eq!(id(League::Ncaaf, Venue::Kalshi, "Miami"), None, "Miami alone names no one");
+        assert_eq!(id(League::Ncaawb, Venue::Polymarket, "Tennessee Lady Volunteers").as_deref(), Some("TENN"));
     }
 
     #[test]

@@ -18,9 +18,14 @@ pub fn split_matchup(title: &str) -> Vec<String> {
     // The part of the title holding the pair: of `prefix: pair: suffix`, the segment with a
     // separator.
     let segment = title.split(": ").find(|s| SEPARATORS.iter().any(|sep| s.contains(sep))).unwrap_or(title);
-    let t = segment.split(" (").next().unwrap_or(segment);
-    let t = t.split(" - ").next().unwrap_or(t).trim();
-    let t = t.trim_end_matches('?').trim_end_matches(" Winner").trim();
+    let t = segment.split(" - ").next().unwrap_or(segment).trim();
+    let mut t = t.trim_end_matches('?').trim_end_matches(" Winner").trim();
+    // Trailing qualifiers (`(Jan 11)`, `(BO3)`) go; a name's own (`Miami (OH)`) stays.
+    while t.ends_with(')')
+        && let Some(open) = t.rfind(" (")
+    {
+        t = t[..open].trim_end_matches('?').trim_end_matches(" Winner").trim();
+    }
     for sep in SEPARATORS {
         if let Some((a, b)) = t.split_once(sep) {
             let (a, b) = (a.trim(), b.trim());
@@ -161,6 +166,9 @@ mod tests {
             ("France vs. England - More Markets", ["France", "England"]),
             ("UFC 329: McGregor vs. Holloway 2", ["McGregor", "Holloway 2"]),
             ("LoL: T1 vs DRX - Game 1 Winner", ["T1", "DRX"]),
+            ("Miami (OH) at Ohio", ["Miami (OH)", "Ohio"]),
+            ("Miami (OH) RedHawks vs. Ohio Bobcats", ["Miami (OH) RedHawks", "Ohio Bobcats"]),
+            ("Loyola (MD) at Navy Winner?", ["Loyola (MD)", "Navy"]),
         ];
         for (title, want) in cases {
             assert_eq!(split_matchup(title), want, "{title}");
