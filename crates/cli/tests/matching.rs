@@ -99,6 +99,42 @@ fn college_schools_are_confirmed_and_namesakes_told_apart() {
     assert!(r["overall"]["recall"].as_f64().unwrap() >= 0.99, "{}", r["overall"]);
 }
 
+/// First halves in the real shapes (`make_halves.py`: the 27 NBA games both real recordings list,
+/// Polymarket's markets as recorded): first-half spreads and totals auto-confirmed with every side
+/// right although Gamma writes a first-half spread's line unsigned; first-half winners, settled
+/// differently on a tie at halftime, never linked; no first-half market linked to a full game's.
+#[test]
+fn first_halves_are_linked_by_their_own_settlement() {
+    let r = eval("crates/engine/tests/data/halves");
+    check(&r, &["moneyline", "spread", "total", "first_half_spread", "first_half_total"]);
+    for kind in ["first_half_spread", "first_half_total", "spread", "total"] {
+        let k = &r["by_kind"][kind];
+        assert!(k["matches"].as_u64().unwrap() >= 10, "{kind}: {k}");
+        assert_eq!(k["confirmed"], k["matches"], "{kind}: {:?}", r["misses"]);
+    }
+    assert_eq!(r["overall"]["wrong"], 0, "a first-half winner linked: {:?}", r["misses"]);
+    assert_eq!(r["unlabelled_links"], 0, "{:?}", r["misses"]);
+}
+
+/// Leagues without a registry file (`make_unregistered.py`: Liga MX, K League, A-League,
+/// Argentina, Champions and Europa League, Saudi Pro League, KBO, KHL, IPL, UFC, Dota 2), each
+/// venue naming teams its own way: auto-confirmed on codes and names under the registered
+/// leagues' rules; a Champions League tie's other leg, a fight with a replaced opponent and a
+/// game one venue lists alone never linked.
+#[test]
+fn leagues_without_a_registry_file_are_confirmed_on_codes_and_names() {
+    let r = eval("crates/engine/tests/data/unregistered");
+    check(&r, &["moneyline", "draw"]);
+    let leagues = r["by_league"].as_object().unwrap();
+    assert!(leagues.len() >= 12, "{leagues:?}");
+    for (league, l) in leagues {
+        assert!(l["matches"].as_u64().unwrap() >= 6, "{league}: three games or more");
+        assert_eq!(l["confirmed"], l["matches"], "{league}: {:?}", r["misses"]);
+    }
+    assert_eq!(r["overall"]["wrong"], 0, "{:?}", r["misses"]);
+    assert_eq!(r["unlabelled_links"], 0, "{:?}", r["misses"]);
+}
+
 #[test]
 fn review_keeps_a_persons_decision_and_audit_passes() {
     let (_sim, sim_env) = common::sim_with(&[]);

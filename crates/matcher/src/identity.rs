@@ -218,7 +218,10 @@ pub(crate) fn identify(
     let (min, sum) = r;
     let max = sum - min;
     // Plausible: no conflict, and something on each side, or one side textual.
-    if min < 0 || (min == 0 && max < 2) {
+    // A person is named in full on both venues: one fighter or player the same and the other
+    // unlike is another bout (a replaced opponent), not a naming difference to review.
+    let persons = matches!(league.sport(), crossbook_model::Sport::Tennis | crossbook_model::Sport::Combat);
+    if min < 0 || (min == 0 && (max < 2 || persons)) {
         return None;
     }
     let exact_enough = |(min, sum): (i32, i32)| min >= 2 || (sum - min == 3 && min >= 1);

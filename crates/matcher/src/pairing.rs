@@ -49,7 +49,7 @@ pub(crate) fn pair(k: &Market, p: &Market, map: [u8; 2], line_tolerance: i32) ->
             .then(|| outcome_named(p, "yes"))
             .flatten()
             .map(|outcome| Pairing { outcome, line_distance: None }),
-        MarketKind::Spread => {
+        MarketKind::Spread | MarketKind::FirstHalfSpread => {
             let (kl, pl) = (k.line?, p.line?);
             let outcome = outcome_of_side(p, polymarket_side(k)?)?;
             // Polymarket's line applies to its first outcome; the second carries its negation.
@@ -57,11 +57,12 @@ pub(crate) fn pair(k: &Market, p: &Market, map: [u8; 2], line_tolerance: i32) ->
             let d = kl.distance(line);
             (d <= line_tolerance).then_some(Pairing { outcome, line_distance: Some(d) })
         }
-        MarketKind::Total | MarketKind::TotalMaps => {
+        MarketKind::Total | MarketKind::TotalMaps | MarketKind::FirstHalfTotal => {
             let d = k.line?.distance(p.line?);
             let over = outcome_named(p, "over")?;
             (d <= line_tolerance).then_some(Pairing { outcome: over, line_distance: Some(d) })
         }
-        MarketKind::Other => None,
+        // Settled differently on a tie at halftime (see `MarketKind::FirstHalfMoneyline`).
+        MarketKind::FirstHalfMoneyline | MarketKind::Other => None,
     }
 }

@@ -29,12 +29,19 @@ pub enum MarketKind {
     TotalMaps,
     /// Winner of an esports series.
     Series,
-    /// Anything else (props, halves, outrights): stored, never linked.
+    /// Who leads at halftime. Never linked: Kalshi lists the tie at halftime as its own market
+    /// (a team's YES pays nothing on a tie) where Polymarket resolves a tie 50-50.
+    FirstHalfMoneyline,
+    /// Winning margin of the first half against a line.
+    FirstHalfSpread,
+    /// Combined score of the first half against a line.
+    FirstHalfTotal,
+    /// Anything else (props, other periods, outrights): stored, never linked.
     Other,
 }
 
 impl MarketKind {
-    pub const ALL: [MarketKind; 8] = [
+    pub const ALL: [MarketKind; 11] = [
         MarketKind::Moneyline,
         MarketKind::Draw,
         MarketKind::Spread,
@@ -42,6 +49,9 @@ impl MarketKind {
         MarketKind::MapWinner,
         MarketKind::TotalMaps,
         MarketKind::Series,
+        MarketKind::FirstHalfMoneyline,
+        MarketKind::FirstHalfSpread,
+        MarketKind::FirstHalfTotal,
         MarketKind::Other,
     ];
 
@@ -54,13 +64,29 @@ impl MarketKind {
             MarketKind::MapWinner => "map_winner",
             MarketKind::TotalMaps => "total_maps",
             MarketKind::Series => "series",
+            MarketKind::FirstHalfMoneyline => "first_half_moneyline",
+            MarketKind::FirstHalfSpread => "first_half_spread",
+            MarketKind::FirstHalfTotal => "first_half_total",
             MarketKind::Other => "other",
         }
     }
 
     /// Whether the market is about a number (spread, total, total maps).
     pub fn has_line(self) -> bool {
-        matches!(self, MarketKind::Spread | MarketKind::Total | MarketKind::TotalMaps)
+        matches!(
+            self,
+            MarketKind::Spread
+                | MarketKind::Total
+                | MarketKind::TotalMaps
+                | MarketKind::FirstHalfSpread
+                | MarketKind::FirstHalfTotal
+        )
+    }
+
+    /// Whether the market settles on the whole game, overtime or extra time included where the
+    /// venue counts it (a first-half market is decided at halftime).
+    pub fn whole_game(self) -> bool {
+        !matches!(self, MarketKind::FirstHalfMoneyline | MarketKind::FirstHalfSpread | MarketKind::FirstHalfTotal)
     }
 }
 

@@ -228,8 +228,8 @@ pub fn classify(
     let k = side(Venue::Kalshi, kalshi_text, &mut reasons);
     let p = side(Venue::Polymarket, poly_text, &mut reasons);
     // Overtime or extra time decides moneylines, spreads, totals and draws alike: a difference
-    // there can flip the linked outcome in a game that goes long.
-    if kind != MarketKind::Other && k.after_regulation != p.after_regulation {
+    // there can flip the linked outcome in a game that goes long (not a first half's).
+    if kind != MarketKind::Other && kind.whole_game() && k.after_regulation != p.after_regulation {
         let why = format!(
             "play after regulation: Kalshi {}, Polymarket {}",
             after(k.after_regulation),

@@ -46,7 +46,7 @@ pub fn classify_kalshi_event(e: &mut Event, market_tickers: &[&str]) {
         if league.is_some() { Topic::Sports } else { kalshi_topic(str_at(&e.raw, "category")).unwrap_or(Topic::Other) };
     e.is_mve = kalshi_mve_reason(&e.id, &e.id, Some(&series), &e.raw).is_some();
     let game = parse_event_ticker(&e.id);
-    let spread = kalshi_series_league(&series).is_some_and(|(_, rest)| rest == "SPREAD");
+    let spread = kalshi_series_league(&series).is_some_and(|(_, rest)| rest == "SPREAD" || rest == "1HSPREAD");
     let codes: Vec<&str> = market_tickers.iter().filter_map(|t| kalshi_market_code(t, &e.id, spread)).collect();
     e.participants =
         kalshi_sides(game.as_ref().map(|g| g.sides), str_at(&e.raw, "sub_title").unwrap_or(""), &e.title, &codes);
@@ -69,6 +69,11 @@ fn kalshi_kind(league: League, rest: &str, ticker: &str) -> MarketKind {
         "MAP" | "MAPWINNER" | "GAMEWINNER" => MarketKind::MapWinner,
         "TOTALMAPS" | "MAPS" => MarketKind::TotalMaps,
         "SERIES" => MarketKind::Series,
+        // The tie at halftime is a market of its own, about neither side.
+        "1HWINNER" if ticker.ends_with("-TIE") => MarketKind::Other,
+        "1HWINNER" => MarketKind::FirstHalfMoneyline,
+        "1HSPREAD" => MarketKind::FirstHalfSpread,
+        "1HTOTAL" => MarketKind::FirstHalfTotal,
         _ => MarketKind::Other,
     }
 }
@@ -94,8 +99,12 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
     m.starts_at = game.as_ref().and_then(|g| g.start());
     m.line = match m.kind {
         // `floor_strike` is authoritative; a spread's YES side gives the points (−L).
-        MarketKind::Spread => m.raw.get("floor_strike").and_then(Line::from_json).map(Line::negate),
-        MarketKind::Total | MarketKind::TotalMaps => m.raw.get("floor_strike").and_then(Line::from_json),
+        MarketKind::Spread | MarketKind::FirstHalfSpread => {
+            m.raw.get("floor_strike").and_then(Line::from_json).map(Line::negate)
+        }
+        MarketKind::Total | MarketKind::TotalMaps | MarketKind::FirstHalfTotal => {
+            m.raw.get("floor_strike").and_then(Line::from_json)
+        }
         MarketKind::MapWinner => game
             .as_ref()
             .and_then(|g| g.map_number())
@@ -103,20 +112,24 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
             .map(|n| Line::from_hundredths(n * 100)),
         _ => None,
     };
-    let code = kalshi_market_code(ticker.as_str(), event_ticker.as_str(), m.kind == MarketKind::Spread);
+    let spread = matches!(m.kind, MarketKind::Spread | MarketKind::FirstHalfSpread);
+    let code = kalshi_market_code(ticker.as_str(), event_ticker.as_str(), spread);
     m.participants = match event {
         Some(e) if e.participants.len() == 2 => e.participants.clone(),
         _ => kalshi_sides(game.as_ref().map(|g| g.sides), "", "", code.as_slice()),
     };
     m.subject = match m.kind {
         MarketKind::Draw => Some(Subject::Draw),
-        MarketKind::Moneyline | MarketKind::Spread | MarketKind::MapWinner | MarketKind::Series => code
+        MarketKind::Moneyline
+        | MarketKind::Spread
+        | MarketKind::MapWinner
+        | MarketKind::Series
+        | MarketKind::FirstHalfMoneyline
+        | MarketKind::FirstHalfSpread => code
             .and_then(|c| side_by_code(&m.participants, c))
             .or_else(|| {
                 // Spreads' subtitles are sentences ("Houston wins by over 22.5 points").
-                (m.kind != MarketKind::Spread)
-                    .then(|| m.subtitle.as_deref().and_then(|s| side_by_name(&m.participants, s)))
-                    .flatten()
+                (!spread).then(|| m.subtitle.as_deref().and_then(|s| side_by_name(&m.participants, s))).flatten()
             })
             .map(Subject::Side),
         _ => None,
@@ -192,6 +205,9 @@ fn poly_kind(m: &Market, league: Option<League>) -> MarketKind {
         "totals" => MarketKind::Total,
         "child_moneyline" | "map_winner" if esports && map_number(&text).is_some() => MarketKind::MapWinner,
         "total_maps" => MarketKind::TotalMaps,
+        "first_half_moneyline" => MarketKind::FirstHalfMoneyline,
+        "first_half_spreads" => MarketKind::FirstHalfSpread,
+        "first_half_totals" => MarketKind::FirstHalfTotal,
         _ => MarketKind::Other,
     }
 }
@@ -203,7 +219,10 @@ pub fn classify_poly_market(m: &mut Market, event: Option<&Event>) {
     m.is_mve = false;
     m.kind = if m.topic == Topic::Sports { poly_kind(m, m.league) } else { MarketKind::Other };
     m.line = match m.kind {
-        MarketKind::Spread | MarketKind::Total | MarketKind::TotalMaps => m.raw.get("line").and_then(Line::from_json),
+        MarketKind::Spread | MarketKind::FirstHalfSpread => poly_spread_line(m),
+        MarketKind::Total | MarketKind::TotalMaps | MarketKind::FirstHalfTotal => {
+            m.raw.get("line").and_then(Line::from_json)
+        }
         MarketKind::MapWinner => {
             let text = format!("{} {}", str_at(&m.raw, "groupItemTitle").unwrap_or(""), m.title);
             map_number(&text).map(|n| Line::from_hundredths(n * 100))
@@ -224,6 +243,32 @@ pub fn classify_poly_market(m: &mut Market, event: Option<&Event>) {
         MarketKind::Moneyline | MarketKind::MapWinner if yes_no => poly_yes_no_subject(m),
         _ => None,
     };
+}
+
+/// The line of a Polymarket spread's first outcome. Gamma signs a full-game spread's `line`
+/// (−3.5 for "Spread: Lakers (-3.5)") but writes a first half's as its size (2.5 for "1H Spread:
+/// Lakers (-2.5)"), so the question decides the sign: the number in its parentheses is the line
+/// of the team it names. A question whose number is not the `line`'s size, or that names neither
+/// outcome, gives no line (the market is not linked on a guess).
+fn poly_spread_line(m: &Market) -> Option<Line> {
+    let line = m.raw.get("line").and_then(Line::from_json)?;
+    let Some((head, rest)) = m.title.rsplit_once('(') else {
+        // No number in the question: only a signed `line` can be read.
+        return (m.kind == MarketKind::Spread).then_some(line);
+    };
+    let named = Line::parse(rest.split(')').next()?.trim().trim_start_matches('+'))?;
+    if named.hundredths().abs() != line.hundredths().abs() {
+        return None;
+    }
+    let team = head.rsplit_once(':').map_or(head, |(_, t)| t).trim();
+    let is = |i: usize| m.outcomes.get(i).is_some_and(|o| o.name.eq_ignore_ascii_case(team));
+    if is(0) {
+        Some(named)
+    } else if is(1) {
+        Some(named.negate())
+    } else {
+        None
+    }
 }
 
 /// The side a Polymarket yes/no market is about: the code its slug ends with
@@ -481,5 +526,73 @@ mod tests {
             event(Venue::Polymarket, "9", None, "Election", json!({"tags": [{"id": "2", "label": "Politics"}]}));
         classify_poly_event(&mut politics, None);
         assert_eq!((politics.topic, politics.league, politics.participants.len()), (Topic::Politics, None, 0));
+    }
+
+    /// Real Gamma first-half markets (`nba-mem-lal-2026-01-04`, events_nba_2026-01-04_14.json)
+    /// and Kalshi's first-half series as public recordings show them.
+    #[test]
+    fn first_halves_on_both_venues() {
+        let mut nba =
+            event(Venue::Polymarket, "131070", None, "Grizzlies vs. Lakers", json!({"slug": "nba-mem-lal-2026-01-04"}));
+        classify_poly_event(&mut nba, None);
+        let spread = |question: &str, outcomes: &[&str], line: f64| {
+            let raw = json!({"sportsMarketType": "first_half_spreads", "line": line});
+            let mut m = poly("nba-mem-lal-2026-01-04-1h-spread-home-2pt5", question, outcomes, raw);
+            classify_poly_market(&mut m, Some(&nba));
+            (m.kind, m.line.map(|l| l.hundredths()))
+        };
+        // Gamma writes the size; the question says who gives it.
+        assert_eq!(
+            spread("1H Spread: Lakers (-2.5)", &["Lakers", "Grizzlies"], 2.5),
+            (MarketKind::FirstHalfSpread, Some(-250))
+        );
+        assert_eq!(spread("1H Spread: Lakers (-2.5)", &["Grizzlies", "Lakers"], 2.5).1, Some(250));
+        assert_eq!(
+            spread("1H Spread: Lakers (-3.5)", &["Lakers", "Grizzlies"], 2.5).1,
+            None,
+            "number and line disagree"
+        );
+        assert_eq!(spread("1H Spread -2.5", &["Lakers", "Grizzlies"], 2.5).1, None, "no sign, no line");
+        let mut total = poly(
+            "nba-mem-lal-2026-01-04-1h-total-123pt5",
+            "Grizzlies vs. Lakers: 1H O/U 123.5",
+            &["Over", "Under"],
+            json!({"sportsMarketType": "first_half_totals", "line": 123.5}),
+        );
+        classify_poly_market(&mut total, Some(&nba));
+        assert_eq!((total.kind, total.line.map(|l| l.hundredths())), (MarketKind::FirstHalfTotal, Some(12350)));
+        let mut winner = poly(
+            "nba-mem-lal-2026-01-04-1h-moneyline",
+            "Grizzlies vs. Lakers: 1H Moneyline",
+            &["Grizzlies", "Lakers"],
+            json!({"sportsMarketType": "first_half_moneyline"}),
+        );
+        classify_poly_market(&mut winner, Some(&nba));
+        assert_eq!(winner.kind, MarketKind::FirstHalfMoneyline);
+        assert_eq!(winner.outcomes.iter().map(|o| o.side).collect::<Vec<_>>(), vec![Some(0), Some(1)]);
+
+        let ev = "KXNBA1HSPREAD-26APR26BOSPHI";
+        let mut s = kalshi(
+            &format!("{ev}-PHI1"),
+            ev,
+            "Philadelphia wins the 1H by over 1.5 Points",
+            json!({"floor_strike": 1.5}),
+        );
+        classify_kalshi_market(&mut s, None);
+        assert_eq!(
+            (s.kind, s.line.map(|l| l.hundredths()), s.subject),
+            (MarketKind::FirstHalfSpread, Some(-150), Some(Subject::Side(1)))
+        );
+        let ev = "KXNBA1HWINNER-26MAY19CLENYK";
+        let mut tie = kalshi(&format!("{ev}-TIE"), ev, "Tie", json!({}));
+        classify_kalshi_market(&mut tie, None);
+        assert_eq!(tie.kind, MarketKind::Other, "the tie at halftime is about neither side");
+        let mut cle = kalshi(&format!("{ev}-CLE"), ev, "Cleveland", json!({}));
+        classify_kalshi_market(&mut cle, None);
+        assert_eq!((cle.kind, cle.subject), (MarketKind::FirstHalfMoneyline, Some(Subject::Side(0))));
+        let ev = "KXNBA1HTOTAL-26APR26BOSPHI";
+        let mut t = kalshi(&format!("{ev}-112"), ev, "Over 112.5 points scored", json!({"floor_strike": 112.5}));
+        classify_kalshi_market(&mut t, None);
+        assert_eq!((t.kind, t.line.map(|l| l.hundredths())), (MarketKind::FirstHalfTotal, Some(11250)));
     }
 }
