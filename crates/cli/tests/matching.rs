@@ -119,12 +119,14 @@ fn first_halves_are_linked_by_their_own_settlement() {
 /// Leagues without a registry file (`make_unregistered.py`: Liga MX, K League, A-League,
 /// Argentina, Champions and Europa League, Saudi Pro League, KBO, KHL, IPL, UFC, Dota 2), each
 /// venue naming teams its own way: auto-confirmed on codes and names under the registered
-/// leagues' rules; a Champions League tie's other leg, a fight with a replaced opponent and a
-/// game one venue lists alone never linked.
+/// leagues' rules, both teams to score with them; a Champions League tie's other leg, a fight
+/// with a replaced opponent and a game one venue lists alone never linked.
 #[test]
 fn leagues_without_a_registry_file_are_confirmed_on_codes_and_names() {
     let r = eval("crates/engine/tests/data/unregistered");
-    check(&r, &["moneyline", "draw"]);
+    check(&r, &["moneyline", "draw", "both_teams_to_score"]);
+    let btts = &r["by_kind"]["both_teams_to_score"];
+    assert_eq!(btts["confirmed"], btts["matches"], "{:?}", r["misses"]);
     let leagues = r["by_league"].as_object().unwrap();
     assert!(leagues.len() >= 12, "{leagues:?}");
     for (league, l) in leagues {

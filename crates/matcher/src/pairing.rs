@@ -49,6 +49,7 @@ pub(crate) fn pair(k: &Market, p: &Market, map: [u8; 2], line_tolerance: i32) ->
             .then(|| outcome_named(p, "yes"))
             .flatten()
             .map(|outcome| Pairing { outcome, line_distance: None }),
+        MarketKind::BothTeamsToScore => outcome_named(p, "yes").map(|outcome| Pairing { outcome, line_distance: None }),
         MarketKind::Spread | MarketKind::FirstHalfSpread => {
             let (kl, pl) = (k.line?, p.line?);
             let outcome = outcome_of_side(p, polymarket_side(k)?)?;

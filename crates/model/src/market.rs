@@ -36,12 +36,14 @@ pub enum MarketKind {
     FirstHalfSpread,
     /// Combined score of the first half against a line.
     FirstHalfTotal,
+    /// Both teams score (soccer, regulation time on both venues); YES is that they do.
+    BothTeamsToScore,
     /// Anything else (props, other periods, outrights): stored, never linked.
     Other,
 }
 
 impl MarketKind {
-    pub const ALL: [MarketKind; 11] = [
+    pub const ALL: [MarketKind; 12] = [
         MarketKind::Moneyline,
         MarketKind::Draw,
         MarketKind::Spread,
@@ -52,6 +54,7 @@ impl MarketKind {
         MarketKind::FirstHalfMoneyline,
         MarketKind::FirstHalfSpread,
         MarketKind::FirstHalfTotal,
+        MarketKind::BothTeamsToScore,
         MarketKind::Other,
     ];
 
@@ -67,6 +70,7 @@ impl MarketKind {
             MarketKind::FirstHalfMoneyline => "first_half_moneyline",
             MarketKind::FirstHalfSpread => "first_half_spread",
             MarketKind::FirstHalfTotal => "first_half_total",
+            MarketKind::BothTeamsToScore => "both_teams_to_score",
             MarketKind::Other => "other",
         }
     }

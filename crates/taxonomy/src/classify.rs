@@ -74,6 +74,7 @@ fn kalshi_kind(league: League, rest: &str, ticker: &str) -> MarketKind {
         "1HWINNER" => MarketKind::FirstHalfMoneyline,
         "1HSPREAD" => MarketKind::FirstHalfSpread,
         "1HTOTAL" => MarketKind::FirstHalfTotal,
+        "BTTS" if league.sport() == crossbook_model::Sport::Soccer => MarketKind::BothTeamsToScore,
         _ => MarketKind::Other,
     }
 }
@@ -208,6 +209,9 @@ fn poly_kind(m: &Market, league: Option<League>) -> MarketKind {
         "first_half_moneyline" => MarketKind::FirstHalfMoneyline,
         "first_half_spreads" => MarketKind::FirstHalfSpread,
         "first_half_totals" => MarketKind::FirstHalfTotal,
+        "both_teams_to_score" if m.outcomes.len() == 2 && m.outcomes[0].name.eq_ignore_ascii_case("yes") => {
+            MarketKind::BothTeamsToScore
+        }
         _ => MarketKind::Other,
     }
 }

@@ -16,6 +16,7 @@ Traps planted:
 - A Champions League tie's two legs a week apart, home and away reversed.
 - A fight on Kalshi whose opponent differs on Polymarket (a replaced fighter): never linked.
 - A Polymarket game Kalshi does not list, between one Kalshi team and another opponent.
+- Both teams to score in the Champions League games, the other leg's included.
 """
 import json
 import os
@@ -75,8 +76,10 @@ def date_code(d):
     return f"{d.year % 100:02d}{MONTHS[d.month - 1]}{d.day:02d}"
 
 
-def soccer(league, kprefix, pcode, tag, start, home, away, kalshi=True, poly=True):
-    """home/away = (Kalshi name, Kalshi code, Polymarket name, Polymarket code)."""
+def soccer(league, kprefix, pcode, tag, start, home, away, kalshi=True, poly=True, btts=False):
+    """home/away = (Kalshi name, Kalshi code, Polymarket name, Polymarket code); `btts`: both
+    venues also list both teams to score (`KXEFLCHAMPIONSHIPBTTS-26SEP01WHUWOL-BTTS`, "Both Teams
+    To Score"; Gamma `both_teams_to_score`, "Arsenal FC vs. AFC Bournemouth: Both Teams to Score")."""
     d = when(start)
     (kh, khc, ph, phc), (ka, kac, pa, pac) = home, away
     ev = f"{kprefix}GAME-{date_code(d)}{khc}{kac}"
@@ -103,6 +106,18 @@ def soccer(league, kprefix, pcode, tag, start, home, away, kalshi=True, poly=Tru
     if kalshi and poly:
         for km, pm in zip(ks, ps):
             label(km, pm, 0, "draw" if km["ticker"].endswith("-TIE") else "moneyline")
+    if btts:
+        bev = f"{kprefix}BTTS-{date_code(d)}{khc}{kac}"
+        series[f"{kprefix}BTTS"] = league
+        kb = kmarket(f"{bev}-BTTS", bev, "Both Teams To Score", "Both teams score", end,
+                     f"If {kh} and {ka} both score a goal in the match, then the market resolves to Yes. {SOCCER_K}")
+        k_events.append({"event_ticker": bev, "series_ticker": f"{kprefix}BTTS", "title": f"{kh} vs {ka}: Both Teams To Score",
+                         "sub_title": f"{khc} vs {kac} ({MONTHS[d.month - 1].title()} {d.day})", "category": "Sports",
+                         "mutually_exclusive": False, "markets": [kb]})
+        pb = pmarket(f"{ph} vs. {pa}: Both Teams to Score", f"{slug}-btts", start, yn, "Both Teams to Score", SOCCER_P)
+        pb["sportsMarketType"] = "both_teams_to_score"
+        p_events[-1]["markets"].append(pb)
+        label(kb, pb, 0, "both_teams_to_score")
     return ks, ps
 
 
@@ -169,12 +184,12 @@ for start, h, a in [("2026-09-27T19:00:00Z", BOC, RAC), ("2026-09-27T21:30:00Z",
 RMA, MCI, BAY, PSG, INT, ARS = (T("Real Madrid", "RMA", "Real Madrid CF", "rma"), T("Manchester City", "MCI", "Manchester City FC", "mci"),
                                 T("Bayern Munich", "BMU", "FC Bayern München", "bay"), T("Paris Saint-Germain", "PSG", "Paris Saint-Germain FC", "psg"),
                                 T("Inter Milan", "INT", "FC Internazionale Milano", "int"), T("Arsenal", "ARS", "Arsenal FC", "ars"))
-leg1 = soccer("Champions League", "KXUCL", "ucl", "100977", "2026-11-04T20:00:00Z", RMA, MCI)
-leg2 = soccer("Champions League", "KXUCL", "ucl", "100977", "2026-11-11T20:00:00Z", MCI, RMA)
+leg1 = soccer("Champions League", "KXUCL", "ucl", "100977", "2026-11-04T20:00:00Z", RMA, MCI, btts=True)
+leg2 = soccer("Champions League", "KXUCL", "ucl", "100977", "2026-11-11T20:00:00Z", MCI, RMA, btts=True)
 for km, pm in zip(leg1[0][:2], leg2[1][1::-1]):
     label(km, pm, 0, "moneyline", "nonmatch")
-soccer("Champions League", "KXUCL", "ucl", "100977", "2026-11-04T20:00:00Z", BAY, PSG)
-soccer("Champions League", "KXUCL", "ucl", "100977", "2026-11-05T20:00:00Z", INT, ARS)
+soccer("Champions League", "KXUCL", "ucl", "100977", "2026-11-04T20:00:00Z", BAY, PSG, btts=True)
+soccer("Champions League", "KXUCL", "ucl", "100977", "2026-11-05T20:00:00Z", INT, ARS, btts=True)
 # Europa League.
 ROM, TOT, AJA, POR2, LYO, BET = (T("Roma", "ROM", "AS Roma", "rom"), T("Tottenham", "TOT", "Tottenham Hotspur FC", "tot"),
                                  T("Ajax", "AJA", "AFC Ajax", "aja"), T("Porto", "POR", "FC Porto", "por"),
