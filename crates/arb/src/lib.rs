@@ -319,6 +319,7 @@ fn opportunity(
         in_play,
         order_delay_s: in_play.then(|| legs.iter().map(|l| l.rules.in_play_delay_s).max().unwrap_or(0)),
         urls: None,
+        alternative_to: None,
     })
 }
 

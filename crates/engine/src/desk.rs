@@ -298,6 +298,23 @@ pub struct OpenState {
     pub peak_edge: Money,
     /// Whether it alerted (its close then alerts too).
     pub alerted: bool,
+    /// The books its legs buy from ([`claims_of`]) and its profit, to claim liquidity once.
+    pub claims: [u64; 3],
+    pub profit: Money,
+    /// The better open opportunity buying from one of its books, when there is one.
+    pub alternative_to: Option<LinkId>,
+}
+
+/// The books an opportunity's legs buy from, hashed (0: no leg).
+fn claims_of(o: &crossbook_model::Opportunity) -> [u64; 3] {
+    use std::hash::{Hash, Hasher};
+    let mut out = [0; 3];
+    for (slot, leg) in out.iter_mut().zip(&o.legs) {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        leg.book().hash(&mut h);
+        *slot = h.finish() | 1;
+    }
+    out
 }
 
 /// What the desk decided on one input.
@@ -412,6 +429,9 @@ impl Desk {
                 last_seen: o.last_seen,
                 peak_edge: o.best_edge,
                 alerted: false,
+                claims: claims_of(&o.opportunity),
+                profit: o.opportunity.profit,
+                alternative_to: o.opportunity.alternative_to,
             });
         }
     }
@@ -814,6 +834,20 @@ impl Desk {
         }
     }
 
+    /// The link of an open opportunity (not `id`'s own of `direction`, not itself an alternative)
+    /// that buys from one of `claims`' books and makes more (as much: the lower link), if any.
+    fn better_claim(&self, id: LinkId, direction: &str, claims: [u64; 3], profit: Money) -> Option<LinkId> {
+        let shares = |c: &[u64; 3]| c.iter().any(|x| *x != 0 && claims.contains(x));
+        self.open
+            .iter()
+            .chain(self.open_three.iter())
+            .filter(|(other, s)| !(**other == id && s.direction == direction))
+            .filter(|(_, s)| s.alternative_to.is_none() && shares(&s.claims))
+            .filter(|(other, s)| s.profit > profit || (s.profit == profit && **other < id))
+            .map(|(other, _)| *other)
+            .min()
+    }
+
     /// Records an open opportunity of link `id` (refreshing or opening it) and decides its alert.
     fn record(
         &mut self,
@@ -823,14 +857,27 @@ impl Desk {
         now: DateTime<Utc>,
         d: &mut Decisions,
     ) {
+        let mut o = o;
+        let claims = claims_of(&o);
+        o.alternative_to = self.better_claim(id, direction, claims, o.profit);
         let map = if direction == THREE_WAY { &mut self.open_three } else { &mut self.open };
+        let mine = |s: OpenState| OpenState { claims, profit: o.profit, alternative_to: o.alternative_to, ..s };
         let (state, replaced) = match map.get(&id) {
             Some(s) if s.direction == direction => {
-                (OpenState { last_seen: now, peak_edge: s.peak_edge.max(o.edge), ..*s }, None)
+                (mine(OpenState { last_seen: now, peak_edge: s.peak_edge.max(o.edge), ..*s }), None)
             }
             // The other direction now: that opportunity closed, this one opens.
             other => (
-                OpenState { direction, first_seen: now, last_seen: now, peak_edge: o.edge, alerted: false },
+                mine(OpenState {
+                    direction,
+                    first_seen: now,
+                    last_seen: now,
+                    peak_edge: o.edge,
+                    alerted: false,
+                    claims,
+                    profit: o.profit,
+                    alternative_to: None,
+                }),
                 other.copied(),
             ),
         };
@@ -839,7 +886,9 @@ impl Desk {
             self.closed(id, prev, now);
         }
         d.open += 1;
-        let alert = self.cfg.alerts.wants(&o, now, self.cfg.live_threshold).then(|| o.clone());
+        // An alternative's liquidity is the better one's: it is recorded, never alerted.
+        let alert =
+            (o.alternative_to.is_none() && self.cfg.alerts.wants(&o, now, self.cfg.live_threshold)).then(|| o.clone());
         // The record first, so that the alert's row points at it.
         self.writer.send(Write::Opportunity {
             o: Box::new(o),
@@ -936,6 +985,7 @@ impl Desk {
     /// Re-evaluates `ids`: opens, refreshes or closes their opportunities and decides alerts.
     fn evaluate(&mut self, ids: &[LinkId], now: DateTime<Utc>) -> Decisions {
         let mut d = Decisions::default();
+        let mut found = Vec::new();
         for &id in ids {
             let Some(w) = self.links.links.get(&id) else { continue };
             d.evaluated += 1;
@@ -987,7 +1037,12 @@ impl Desk {
             for (slot, at) in [(0, kalshi_at), (1, poly_at)].into_iter().filter_map(|(i, t)| Some((i, t?))) {
                 self.status.latencies.quote_age[slot].observe((now - at).num_milliseconds().max(0) as f64 / 1000.0);
             }
-            self.record(id, direction.as_str(), o, now, &mut d);
+            found.push((id, direction.as_str(), o));
+        }
+        // The most profitable first: where two buy from one book, the better one claims it.
+        found.sort_by(|a, b| b.2.profit.cmp(&a.2.profit).then(a.0.cmp(&b.0)));
+        for (id, direction, o) in found {
+            self.record(id, direction, o, now, &mut d);
         }
         // The soccer games these links belong to: their three outcomes together.
         let mut games: Vec<LinkId> = ids.iter().filter_map(|id| self.three_way_of.get(id)).copied().collect();

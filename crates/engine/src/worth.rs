@@ -133,8 +133,13 @@ pub async fn build(store: &dyn Store, from: DateTime<Utc>, to: DateTime<Utc>) ->
             }
         }
     }
-    let opportunities: Vec<StoredOpportunity> =
-        store.opportunities_since(from).await?.into_iter().filter(|o| o.first_seen <= to).collect();
+    // An alternative's liquidity is its better one's: counted there, once.
+    let opportunities: Vec<StoredOpportunity> = store
+        .opportunities_since(from)
+        .await?
+        .into_iter()
+        .filter(|o| o.first_seen <= to && o.opportunity.alternative_to.is_none())
+        .collect();
     let mut by_group: BTreeMap<(String, String), Vec<&StoredOpportunity>> = BTreeMap::new();
     for o in &opportunities {
         let key = key_of.get(&o.opportunity.link_id).cloned().unwrap_or_else(|| {

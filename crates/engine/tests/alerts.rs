@@ -139,3 +139,60 @@ async fn a_webhook_redirect_is_not_followed() {
     assert!(alert.error.as_deref().is_some_and(|e| e.contains("307")), "{alert:?}");
     s.sim.stop().await;
 }
+
+/// One Polymarket ask ("76ers" 200 @ 0.55) backs two Kalshi markets of PHI@ORL: YES Orlando and
+/// NO Philadelphia each pay with it, and each alone would take all 200. One opportunity stands,
+/// the other is `alternative_to` it: one alert, and the report and every reader of the open
+/// opportunities count that liquidity once.
+#[tokio::test]
+async fn one_book_backing_two_kalshi_markets_is_claimed_once() {
+    use common::{poly_book, token};
+    use serde_json::json;
+    let mut c = crossbook_sim::Capture::bundled();
+    // Kalshi YES Orlando asks 0.40 (its NO bids 0.60), NO Philadelphia asks 0.42 (its YES bids
+    // 0.58), 300 each; the opposite sides dear.
+    c.kalshi_orderbooks.insert(
+        "KXNBAGAME-26JAN09PHIORL-ORL".into(),
+        json!({"orderbook_fp": {"yes_dollars": [["0.0500", "10.00"]], "no_dollars": [["0.6000", "300.00"]]}}),
+    );
+    c.kalshi_orderbooks.insert(
+        "KXNBAGAME-26JAN09PHIORL-PHI".into(),
+        json!({"orderbook_fp": {"yes_dollars": [["0.5800", "300.00"]], "no_dollars": [["0.0500", "10.00"]]}}),
+    );
+    let (sixers, magic) = (token(&c, "nba-phi-orl-2026-01-09", 0), token(&c, "nba-phi-orl-2026-01-09", 1));
+    c.poly_books.insert(sixers.clone(), poly_book(&sixers, json!([{"price": "0.55", "size": "200"}])));
+    c.poly_books.insert(magic.clone(), poly_book(&magic, json!([{"price": "0.60", "size": "500"}])));
+    let s = setup(&c).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let (base, got) = receiver().await;
+    let d = desk(&s, Some(alert_config(format!("{base}/api/webhooks/1/secret-token"))), 30);
+    let r = monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), Duration::minutes(15)).await.unwrap();
+    d.settle().await;
+    let open = s.db.store.list_open_opportunities().await.unwrap();
+    let game: Vec<_> = open
+        .iter()
+        .filter(|o| o.opportunity.legs.iter().any(|l| l.token_id.as_deref() == Some(sixers.as_str())))
+        .collect();
+    assert_eq!(game.len(), 2, "both recorded: {open:#?}");
+    let best = game.iter().max_by_key(|o| o.opportunity.profit).unwrap();
+    let other = game.iter().min_by_key(|o| o.opportunity.profit).unwrap();
+    assert!(best.opportunity.profit > other.opportunity.profit);
+    assert!(best.opportunity.legs.iter().any(|l| l.ticker.as_deref() == Some("KXNBAGAME-26JAN09PHIORL-ORL")));
+    assert_eq!(best.opportunity.alternative_to, None);
+    assert_eq!(other.opportunity.alternative_to, Some(best.opportunity.link_id), "the same 200 @ 0.55");
+    assert_eq!(r.alerts, open.iter().filter(|o| o.opportunity.alternative_to.is_none()).count());
+    wait_for(|| !got.lock().unwrap().is_empty()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let sent: Vec<String> =
+        got.lock().unwrap().iter().map(|(_, b)| b["content"].as_str().unwrap_or("").to_string()).collect();
+    assert_eq!(sent.iter().filter(|t| t.contains("PHIORL")).count(), 1, "one alert for the game: {sent:?}");
+    // The report adds the game's profit once.
+    let report =
+        crossbook_engine::worth::build(&*s.db.store, s.clock.now() - Duration::hours(1), s.clock.now()).await.unwrap();
+    let total: i64 = report.groups.iter().map(|g| g.profit_total.micros()).sum();
+    let counted: i64 =
+        open.iter().filter(|o| o.opportunity.alternative_to.is_none()).map(|o| o.opportunity.profit.micros()).sum();
+    assert_eq!(total, counted);
+    assert!(total < open.iter().map(|o| o.opportunity.profit.micros()).sum::<i64>());
+    s.sim.stop().await;
+}

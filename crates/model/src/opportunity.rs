@@ -97,6 +97,45 @@ pub struct Opportunity {
     /// The two markets' pages on the venues' sites.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urls: Option<VenueUrls>,
+    /// The link of a better open opportunity that buys from the same book (a Polymarket ask
+    /// backing two Kalshi markets of one game): only one of them can be filled, so this one is
+    /// neither alerted nor counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternative_to: Option<LinkId>,
+}
+
+impl Leg {
+    /// The book this leg buys from: its venue, instrument and side.
+    pub fn book(&self) -> (Venue, &str, Option<Side>) {
+        let id = match self.venue {
+            Venue::Kalshi => self.ticker.as_deref(),
+            Venue::Polymarket => self.token_id.as_deref(),
+        };
+        (self.venue, id.unwrap_or(""), self.side)
+    }
+}
+
+impl Opportunity {
+    /// Whether this and `other` buy from one book (claim the same liquidity).
+    pub fn competes_with(&self, other: &Opportunity) -> bool {
+        self.legs.iter().any(|a| other.legs.iter().any(|b| a.book() == b.book()))
+    }
+}
+
+/// Marks which of a set of open opportunities claim liquidity another already claims: the most
+/// profitable of those that buy from one book stands (ties: the lower link), each other one is
+/// `alternative_to` it. Every reader of open opportunities sees them through this.
+pub fn claim_once<'a>(opportunities: impl IntoIterator<Item = &'a mut Opportunity>) {
+    let mut all: Vec<&mut Opportunity> = opportunities.into_iter().collect();
+    all.sort_by(|a, b| b.profit.cmp(&a.profit).then(a.link_id.cmp(&b.link_id)));
+    let mut kept: Vec<usize> = Vec::new();
+    for i in 0..all.len() {
+        let by = kept.iter().copied().find(|&k| all[k].competes_with(all[i])).map(|k| all[k].link_id);
+        all[i].alternative_to = by;
+        if by.is_none() {
+            kept.push(i);
+        }
+    }
 }
 
 /// Where a person finds a linked pair on the venues' sites.

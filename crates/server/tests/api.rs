@@ -240,6 +240,7 @@ async fn incompatible_needs_force_and_a_rejection_closes_at_once() {
         in_play: false,
         order_delay_s: None,
         urls: None,
+        alternative_to: None,
     };
     db.store.upsert_opportunity(&o, "kalshi_yes", now, now).await.unwrap();
     assert_eq!(db.store.list_open_opportunities().await.unwrap().len(), 1);

@@ -235,7 +235,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: DateTime<Utc>,
     ) -> StoreResult<u64>;
 
-    /// Open opportunities, best edge first.
+    /// Open opportunities, best edge first, each marked `alternative_to` the better one where two
+    /// buy from one book ([`crossbook_model::opportunity::claim_once`]).
     async fn list_open_opportunities(&self) -> StoreResult<Vec<StoredOpportunity>>;
 
     /// Opportunities open at any time since `since` (open now, or closed after it), oldest

@@ -1077,7 +1077,10 @@ macro_rules! impl_store {
                     )
                     .fetch_all(&self.pool)
                     .await?;
-                    rows.iter().map(opportunity_from_row).collect()
+                    let mut open = rows.iter().map(opportunity_from_row).collect::<StoreResult<Vec<_>>>()?;
+                    // Liquidity two of them claim is counted once, however they were recorded.
+                    crossbook_model::opportunity::claim_once(open.iter_mut().map(|o| &mut o.opportunity));
+                    Ok(open)
                 }
 
                 async fn opportunities_since(&self, since: DateTime<Utc>) -> StoreResult<Vec<StoredOpportunity>> {

@@ -86,7 +86,7 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
         let o = &s.opportunity;
         let legs = o.legs.iter().map(crossbook_engine::reports::leg_text).collect::<Vec<_>>().join(" + ");
         println!(
-            "link {:>4} {:<9} {:<6} edge {:>7} size {:>6} profit {:>8} roi {} | {} | capital kalshi {} polymarket {}{} | first seen {}, {} s open, peak edge {}",
+            "link {:>4} {:<9} {:<6} edge {:>7} size {:>6} profit {:>8} roi {} | {} | capital kalshi {} polymarket {}{}{} | first seen {}, {} s open, peak edge {}",
             o.link_id,
             o.kind.as_str(),
             o.league.map(|l| l.code()).unwrap_or("-"),
@@ -102,12 +102,23 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
             } else {
                 String::new()
             },
+            o.alternative_to
+                .map(|l| format!(" | ALTERNATIVE to link {l}: the same book, not counted"))
+                .unwrap_or_default(),
             s.first_seen.to_rfc3339(),
             (s.last_seen - s.first_seen).num_seconds(),
             s.best_edge,
         );
     }
-    eprintln!("{} open opportunit{}", open.len(), if open.len() == 1 { "y" } else { "ies" });
+    let counted: Vec<_> = open.iter().filter(|s| s.opportunity.alternative_to.is_none()).collect();
+    let profit = counted.iter().map(|s| s.opportunity.profit.micros()).sum::<i64>();
+    eprintln!(
+        "{} open opportunit{} ({} alternative to a better one), profit counted once ${}",
+        open.len(),
+        if open.len() == 1 { "y" } else { "ies" },
+        open.len() - counted.len(),
+        crossbook_model::Money::from_micros(profit).unwrap_or(crossbook_model::Money::ZERO),
+    );
     Ok(0)
 }
 
