@@ -768,6 +768,28 @@ impl Desk {
         }
     }
 
+    /// Re-evaluates every open opportunity one of whose link's books has had no update for
+    /// longer than the stale limit (`QUOTE_STALE_SECONDS`): a quote that stopped arriving closes
+    /// its opportunity (with its closing alert) instead of standing open looking fresh. Run on a
+    /// timer, since no book event comes when quotes stop.
+    pub fn close_stale(&mut self, now: DateTime<Utc>) -> Decisions {
+        let cutoff = now - self.cfg.stale_after;
+        let old = |venue: Venue, id: &str| self.books.get(venue, id).is_some_and(|b| b.received_at < cutoff);
+        let stale: Vec<LinkId> = self
+            .open
+            .keys()
+            .chain(self.open_three.keys())
+            .filter_map(|id| {
+                let w = self.links.links.get(id)?;
+                let c = &w.link.candidate;
+                let poly = c.poly_token_id.iter().map(|t| t.as_str()).chain(w.other.iter().map(|(t, _)| t.as_str()));
+                (old(Venue::Kalshi, c.kalshi_ticker.as_str()) || poly.into_iter().any(|t| old(Venue::Polymarket, t)))
+                    .then_some(*id)
+            })
+            .collect();
+        if stale.is_empty() { Decisions::default() } else { self.evaluate(&stale, now) }
+    }
+
     /// The three-way opportunities open, by the game's draw link.
     pub fn open_three_way(&self) -> &HashMap<LinkId, OpenState> {
         &self.open_three

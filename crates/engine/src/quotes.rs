@@ -242,8 +242,10 @@ pub async fn poll(
         d.set_tick(token, *tick);
     }
     report.alerts += d.on_books(fetched.books, now).alerts;
-    // Anything not refreshed for a whole polling cycle is gone too.
+    // Anything not refreshed for a whole polling cycle is gone too, and so is what stands on a
+    // book this pass could not refresh within the stale limit.
     d.close_unseen(pass_started - cfg.cycle, now);
+    report.alerts += d.close_stale(now).alerts;
     report.opportunities = d.open().keys().filter(|id| chosen.contains(id)).count();
     Ok(report)
 }

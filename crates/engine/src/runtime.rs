@@ -145,6 +145,7 @@ pub fn start_streams(settings: &Settings, venues: &Venues, desk: SharedDesk, clo
     drop(tx);
     tasks.push(AbortOnDrop(tokio::spawn(async move {
         let mut save = tokio::time::interval(std::time::Duration::from_secs(5));
+        let mut stale = tokio::time::interval(std::time::Duration::from_secs(1));
         loop {
             tokio::select! {
                 g = games.recv() => {
@@ -159,6 +160,7 @@ pub fn start_streams(settings: &Settings, venues: &Venues, desk: SharedDesk, clo
                     status.latencies.frame_decision.observe(taken.elapsed().as_secs_f64());
                 }
                 _ = save.tick() => lock(&desk).save_books(),
+                _ = stale.tick() => { lock(&desk).close_stale(clock.now()); }
             }
         }
     })));

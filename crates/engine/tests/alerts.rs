@@ -5,6 +5,7 @@ mod common;
 
 use chrono::Duration;
 use common::{alert_config, config, desk, planted, receiver, setup, watch};
+use crossbook_engine::desk::lock;
 use crossbook_engine::monitor::monitor_once;
 use crossbook_engine::watchlist::sync_watchlist;
 
@@ -194,5 +195,29 @@ async fn one_book_backing_two_kalshi_markets_is_claimed_once() {
         open.iter().filter(|o| o.opportunity.alternative_to.is_none()).map(|o| o.opportunity.profit.micros()).sum();
     assert_eq!(total, counted);
     assert!(total < open.iter().map(|o| o.opportunity.profit.micros()).sum::<i64>());
+    s.sim.stop().await;
+}
+
+/// Quotes that stop arriving close the opportunity standing on them once they pass the stale
+/// limit (no book event comes to do it), with its closing alert; before the limit it stands.
+#[tokio::test]
+async fn an_opportunity_whose_quotes_stop_closes_at_the_stale_limit() {
+    let s = setup(&planted()).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let (base, got) = receiver().await;
+    let d = desk(&s, Some(alert_config(format!("{base}/hook"))), 30);
+    let first =
+        monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), Duration::minutes(15)).await.unwrap();
+    assert_eq!((first.opportunities, first.alerts), (1, 1));
+    let at = s.clock.now();
+    lock(&d.desk).close_stale(at + Duration::seconds(29));
+    assert_eq!(lock(&d.desk).open().len(), 1, "29 s without a quote: within the limit");
+    lock(&d.desk).close_stale(at + Duration::seconds(31));
+    assert!(lock(&d.desk).open().is_empty(), "31 s without a quote: closed");
+    d.settle().await;
+    assert!(s.db.store.list_open_opportunities().await.unwrap().is_empty());
+    wait_for(|| got.lock().unwrap().len() >= 2).await;
+    let kinds: Vec<_> = got.lock().unwrap().iter().map(|(_, b)| b["type"].as_str().unwrap_or("").to_string()).collect();
+    assert_eq!(kinds, ["arbitrage", "closed"]);
     s.sim.stop().await;
 }
