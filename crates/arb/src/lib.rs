@@ -286,6 +286,8 @@ fn opportunity(
             size,
             limit_price: f.worst,
             fee: Some(f.fee),
+            title: None,
+            line: None,
         });
     }
     let c = &link.candidate;
@@ -303,6 +305,7 @@ fn opportunity(
         link_id: link.id,
         kind: c.kind,
         league: c.league,
+        game: None,
         starts_at: c.starts_at,
         detected_at: now,
         legs: out_legs,

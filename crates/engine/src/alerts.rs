@@ -55,24 +55,36 @@ impl SinkKind {
     }
 }
 
-/// One line a person reads.
+/// What a person reads: a short first line (the game, edge, profit, size), the details after
+/// (each leg with its market's title, money, start, settlement rules, pages).
 pub fn describe(o: &Opportunity) -> String {
-    let legs: Vec<String> = o.legs.iter().map(crate::reports::leg_text).collect();
-    format!(
-        "crossbook: {} {} arbitrage — buy {} | {}{}{}{}",
-        o.league.map(|l| l.code()).unwrap_or("-"),
-        o.kind,
-        legs.join(" + "),
-        crate::reports::money_text(o),
-        o.starts_at.map(|t| format!(" | starts {}", t.format("%Y-%m-%d %H:%M UTC"))).unwrap_or_default(),
-        o.rule_risk
-            .map(|r| format!(" | settlement rules: {} — {}", r.as_str(), o.rule_reasons.join("; ")))
-            .unwrap_or_default(),
-        o.urls
-            .as_ref()
-            .map(|u| format!(" | {}{}", u.kalshi, u.polymarket.as_ref().map(|p| format!(" · {p}")).unwrap_or_default()))
-            .unwrap_or_default()
-    )
+    use crate::reports::{cents, dollars, leg_text, money_text};
+    let what = format!("{} {}", o.league.map(|l| l.code()).unwrap_or("-"), o.kind);
+    let mut text = format!(
+        "crossbook: {} — {} × {} = {} ({what})",
+        o.game.as_deref().unwrap_or("arbitrage"),
+        cents(o.edge),
+        o.max_size,
+        dollars(o.profit),
+    );
+    for leg in &o.legs {
+        text.push_str(&format!("\nbuy {}", leg_text(leg)));
+    }
+    text.push_str(&format!("\n{}", money_text(o)));
+    if let Some(t) = o.starts_at {
+        text.push_str(&format!("\nstarts {}", t.format("%Y-%m-%d %H:%M:%S UTC")));
+    }
+    if let Some(r) = o.rule_risk {
+        text.push_str(&format!("\nsettlement rules: {} — {}", r.as_str(), o.rule_reasons.join("; ")));
+    }
+    if let Some(u) = &o.urls {
+        text.push_str(&format!(
+            "\n{}{}",
+            u.kalshi,
+            u.polymarket.as_ref().map(|p| format!(" · {p}")).unwrap_or_default()
+        ));
+    }
+    text
 }
 
 /// Slack's control characters escaped (`&`, `<`, `>`): venue text such as `<!channel>` or

@@ -103,6 +103,54 @@ struct Watched {
     poly_state: (MarketState, DateTime<Utc>),
     /// The two games' pages on the venues' sites (alerts and the dashboard link them).
     urls: crossbook_model::VenueUrls,
+    /// The game and both markets in the venues' words, for the opportunity's legs.
+    words: Words,
+}
+
+impl Watched {
+    /// Puts the game and the venues' titles and lines on `o`'s legs of this link's markets.
+    fn name(&self, o: &mut crossbook_model::Opportunity) {
+        let (c, w) = (&self.link.candidate, &self.words);
+        if o.game.is_none() {
+            o.game = w.game.clone();
+        }
+        let poly_token = c.poly_token_id.as_ref().map(|t| t.as_str());
+        let other_token = self.other.as_ref().map(|(t, _)| t.as_str());
+        for leg in &mut o.legs {
+            if leg.ticker.as_deref() == Some(c.kalshi_ticker.as_str()) {
+                (leg.title, leg.line) = (Some(w.kalshi.clone()), w.kalshi_line);
+            } else if leg.token_id.is_some() && [poly_token, other_token].contains(&leg.token_id.as_deref()) {
+                (leg.title, leg.line) = (Some(w.poly.clone()), w.poly_line);
+            }
+        }
+    }
+}
+
+/// A link's game and markets as the venues title them (shared: every evaluation carries them).
+#[derive(Debug, Clone)]
+struct Words {
+    game: Option<Arc<str>>,
+    kalshi: Arc<str>,
+    poly: Arc<str>,
+    kalshi_line: Option<crossbook_model::Line>,
+    poly_line: Option<crossbook_model::Line>,
+}
+
+impl Words {
+    fn of(link: &Link, km: &Market, pm: &Market, event: Option<&serde_json::Value>) -> Self {
+        let kalshi = match km.subtitle.as_deref().filter(|s| !s.is_empty() && *s != km.title.trim_end_matches('?')) {
+            Some(sub) => format!("{}: {sub}", km.title),
+            None => km.title.clone(),
+        };
+        let game = event.and_then(|e| e.get("title")?.as_str()).map(Arc::from);
+        Self {
+            game,
+            kalshi: kalshi.into(),
+            poly: pm.title.as_str().into(),
+            kalshi_line: link.candidate.line,
+            poly_line: pm.line,
+        }
+    }
 }
 
 /// The watched confirmed links, read from the store (without the desk's lock held).
@@ -210,6 +258,7 @@ impl LinkSet {
                         c.kalshi_event_ticker.as_str(),
                         slug.as_deref(),
                     ),
+                    words: Words::of(link, km, pm, event.as_ref()),
                     link: link.clone(),
                     event,
                     game,
@@ -982,6 +1031,11 @@ impl Desk {
         match o {
             Some(mut o) => {
                 o.urls = self.links.links.get(&draw).map(|w| w.urls.clone());
+                for id in ids {
+                    if let Some(w) = self.links.links.get(&id) {
+                        w.name(&mut o);
+                    }
+                }
                 self.record(draw, THREE_WAY, o, now, d)
             }
             None => self.close_three(draw, now),
@@ -1056,6 +1110,9 @@ impl Desk {
                 continue;
             };
             o.urls = urls;
+            if let Some(w) = self.links.links.get(&id) {
+                w.name(&mut o);
+            }
             for (slot, at) in [(0, kalshi_at), (1, poly_at)].into_iter().filter_map(|(i, t)| Some((i, t?))) {
                 self.status.latencies.quote_age[slot].observe((now - at).num_milliseconds().max(0) as f64 / 1000.0);
             }

@@ -97,9 +97,46 @@ pub fn opportunity_row(o: &crossbook_store::StoredOpportunity) -> Value {
     v
 }
 
+/// `micros` rounded half away from zero to a multiple of `unit` micros, as a count of units.
+fn rounded(micros: i64, unit: i64) -> i64 {
+    let q = micros / unit;
+    let r = micros % unit;
+    if 2 * r.abs() >= unit { q + micros.signum() } else { q }
+}
+
+/// Hundredths as a decimal (`-5` → `-0.05`).
+fn hundredths(n: i64) -> String {
+    format!("{}{}.{:02}", if n < 0 { "-" } else { "" }, n.abs() / 100, n.abs() % 100)
+}
+
+/// Money in dollars to the cent (`2.126` → `$2.13`).
+pub fn dollars(m: crossbook_model::Money) -> String {
+    format!("${}", hundredths(rounded(m.micros(), 10_000)))
+}
+
+/// A price or edge per contract in cents (`0.00852` → `0.85¢`).
+pub fn cents(m: crossbook_model::Money) -> String {
+    format!("{}¢", hundredths(rounded(m.micros(), 100)))
+}
+
+/// A fraction in percent (`0.008593` → `0.86 %`).
+pub fn percent(m: crossbook_model::Money) -> String {
+    format!("{} %", hundredths(rounded(m.micros(), 100)))
+}
+
 /// One leg as a person reads it: what to buy, how many, the limit price to send and the
-/// average it fills at.
+/// average it fills at, then the venue's title of the market and its line.
 pub fn leg_text(l: &crossbook_model::Leg) -> String {
+    let head = leg_order(l);
+    match (&l.title, l.line) {
+        (Some(t), Some(line)) if !t.contains(&line.to_string()) => format!("{head} — {t} (line {line})"),
+        (Some(t), _) => format!("{head} — {t}"),
+        (None, Some(line)) => format!("{head} (line {line})"),
+        (None, None) => head,
+    }
+}
+
+fn leg_order(l: &crossbook_model::Leg) -> String {
     let what = match (&l.ticker, l.side, &l.outcome) {
         (Some(t), Some(side), _) => {
             format!("Kalshi {} {t}", if side == crossbook_model::Side::Yes { "YES" } else { "NO" })
@@ -118,13 +155,30 @@ pub fn leg_text(l: &crossbook_model::Leg) -> String {
 /// in-play warning.
 pub fn money_text(o: &crossbook_model::Opportunity) -> String {
     format!(
-        "edge {} × {} = ${} after fees | capital Kalshi ${} + Polymarket ${}, ROI {}{}",
-        o.edge,
+        "edge {} × {} = {} after fees | capital Kalshi {} + Polymarket {}, ROI {}{}",
+        cents(o.edge),
         o.max_size,
-        o.profit,
-        o.capital.kalshi,
-        o.capital.polymarket,
-        o.roi,
+        dollars(o.profit),
+        dollars(o.capital.kalshi),
+        dollars(o.capital.polymarket),
+        percent(o.roi),
         if o.in_play { format!(" | IN PLAY: orders held {} s", o.order_delay_s.unwrap_or(0)) } else { String::new() }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_as_a_person_reads_it() {
+        let m = |s: &str| s.parse::<crossbook_model::Money>().unwrap();
+        assert_eq!(dollars(m("2.125")), "$2.13");
+        assert_eq!(dollars(m("135.37")), "$135.37");
+        assert_eq!(dollars(m("-0.004")), "$0.00");
+        assert_eq!(cents(m("0.00852")), "0.85¢");
+        assert_eq!(cents(m("0.0158")), "1.58¢");
+        assert_eq!(percent(m("0.008593")), "0.86 %");
+        assert_eq!(percent(m("0.25")), "25.00 %");
+    }
 }

@@ -51,6 +51,19 @@ async fn one_alert_per_opportunity_within_the_cooldown_in_discord_shape() {
     assert_eq!(path, "/api/webhooks/1/secret-token");
     let content = body["content"].as_str().unwrap();
     assert!(content.contains("KXNBAGAME-26JAN09NOPWAS-NOP") && content.contains("Wizards"), "{content}");
+    // A short first line: the game, the edge in cents, the size and the profit in dollars; each
+    // leg after it with its market's title.
+    let first = content.lines().next().unwrap();
+    assert!(
+        first.starts_with("crossbook: Pelicans vs. Wizards — ") && first.contains("¢ × ") && first.contains("$"),
+        "{first}"
+    );
+    assert!(first.chars().count() < 90, "{first}");
+    assert!(content.contains("New Orleans at Washington Winner?: New Orleans"), "{content}");
+    let open = s.db.store.list_open_opportunities().await.unwrap();
+    let o = &open[0].opportunity;
+    assert_eq!(o.game.as_deref(), Some("Pelicans vs. Wizards"));
+    assert!(o.legs.iter().all(|l| l.title.is_some()), "{:?}", o.legs);
     // Both games' pages, to act on it.
     assert!(
         content.contains("https://kalshi.com/markets/kxnbagame/kxnbagame-26jan09nopwas")

@@ -42,6 +42,13 @@ pub struct Leg {
     /// This leg's fee at `size`, as the venue charges it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<Money>,
+    /// The venue's title of the market ("Philadelphia at Orlando Winner?", "Will Elche CF win
+    /// on 2026-04-22?").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<std::sync::Arc<str>>,
+    /// The number the market is about (a spread's or total's), as that venue writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<crate::market::Line>,
 }
 
 /// The money each venue needs for an opportunity: its legs' cost and fees.
@@ -64,6 +71,9 @@ pub struct Opportunity {
     pub link_id: LinkId,
     pub kind: MarketKind,
     pub league: Option<League>,
+    /// The game in words ("76ers vs. Magic"), as the venue titles it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub game: Option<std::sync::Arc<str>>,
     pub starts_at: Option<DateTime<Utc>>,
     pub detected_at: DateTime<Utc>,
     pub legs: Vec<Leg>,

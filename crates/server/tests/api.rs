@@ -224,6 +224,7 @@ async fn incompatible_needs_force_and_a_rejection_closes_at_once() {
         link_id: id,
         kind: MarketKind::Moneyline,
         league: Some(League::Nba),
+        game: None,
         starts_at: None,
         detected_at: now,
         legs: vec![],

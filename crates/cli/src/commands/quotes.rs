@@ -75,6 +75,7 @@ pub(crate) async fn quotes_loop(settings: &Settings, once: bool) -> anyhow::Resu
 }
 
 pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result<u8> {
+    use crossbook_engine::reports;
     let store = super::open_existing_store(settings).await?;
     let open = store.list_open_opportunities().await?;
     if json {
@@ -84,19 +85,20 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
     }
     for s in &open {
         let o = &s.opportunity;
-        let legs = o.legs.iter().map(crossbook_engine::reports::leg_text).collect::<Vec<_>>().join(" + ");
+        let legs = o.legs.iter().map(reports::leg_text).collect::<Vec<_>>().join(" + ");
         println!(
-            "link {:>4} {:<9} {:<6} edge {:>7} size {:>6} profit {:>8} roi {} | {} | capital kalshi {} polymarket {}{}{} | first seen {}, {} s open, peak edge {}",
+            "link {:>4} {:<9} {:<6} {} | edge {:>7} size {:>6} profit {:>8} roi {} | {} | capital kalshi {} polymarket {}{}{} | first seen {}, {} s open, peak edge {}",
             o.link_id,
             o.kind.as_str(),
             o.league.map(|l| l.code()).unwrap_or("-"),
-            o.edge,
+            o.game.as_deref().unwrap_or("-"),
+            reports::cents(o.edge),
             o.max_size,
-            o.profit,
-            o.roi,
+            reports::dollars(o.profit),
+            reports::percent(o.roi),
             legs,
-            o.capital.kalshi,
-            o.capital.polymarket,
+            reports::dollars(o.capital.kalshi),
+            reports::dollars(o.capital.polymarket),
             if o.in_play {
                 format!(" | IN PLAY, orders held {} s", o.order_delay_s.unwrap_or(0))
             } else {
@@ -105,19 +107,19 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
             o.alternative_to
                 .map(|l| format!(" | ALTERNATIVE to link {l}: the same book, not counted"))
                 .unwrap_or_default(),
-            s.first_seen.to_rfc3339(),
+            s.first_seen.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             (s.last_seen - s.first_seen).num_seconds(),
-            s.best_edge,
+            reports::cents(s.best_edge),
         );
     }
     let counted: Vec<_> = open.iter().filter(|s| s.opportunity.alternative_to.is_none()).collect();
     let profit = counted.iter().map(|s| s.opportunity.profit.micros()).sum::<i64>();
     eprintln!(
-        "{} open opportunit{} ({} alternative to a better one), profit counted once ${}",
+        "{} open opportunit{} ({} alternative to a better one), profit counted once {}",
         open.len(),
         if open.len() == 1 { "y" } else { "ies" },
         open.len() - counted.len(),
-        crossbook_model::Money::from_micros(profit).unwrap_or(crossbook_model::Money::ZERO),
+        reports::dollars(crossbook_model::Money::from_micros(profit).unwrap_or(crossbook_model::Money::ZERO)),
     );
     Ok(0)
 }
