@@ -138,7 +138,8 @@ async fn alerts_go_on_through_a_postgres_outage_and_every_record_lands_after() {
     assert_eq!(recorded.len(), alerts.load(Ordering::SeqCst), "every delivered alert is recorded: {recorded:?}");
     assert!(recorded.iter().all(|r| r.status == "sent"), "{recorded:?}");
     let arbitrage: Vec<_> = recorded.iter().filter(|r| r.kind == "arbitrage").collect();
-    assert_eq!(arbitrage.len(), 3, "NOP@WAS, TOR@BOS, PHI@ORL");
+    // The 00:00 games and LAC@BKN at 00:30, all within the two-hour near-start window at 23:50.
+    assert_eq!(arbitrage.len(), 4, "NOP@WAS, TOR@BOS, PHI@ORL, LAC@BKN");
     assert!(arbitrage.iter().all(|r| r.opportunity_id.is_some()), "each with its opportunity");
     let open = store.list_open_opportunities().await.unwrap();
     for game in ["NOPWAS", "TORBOS", "PHIORL"] {
@@ -255,12 +256,12 @@ async fn a_kill_during_an_outage_loses_no_write_and_a_start_without_the_database
     let mut arbitrage = Vec::new();
     for _ in 0..300 {
         arbitrage = store.list_alerts(100).await.unwrap().into_iter().filter(|a| a.kind == "arbitrage").collect();
-        if arbitrage.len() >= 3 && arbitrage.iter().all(|a| a.status == "sent" && a.opportunity_id.is_some()) {
+        if arbitrage.len() >= 4 && arbitrage.iter().all(|a| a.status == "sent" && a.opportunity_id.is_some()) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(arbitrage.len(), 3, "NOP@WAS, TOR@BOS, PHI@ORL, once each: {arbitrage:?}");
+    assert_eq!(arbitrage.len(), 4, "NOP@WAS, TOR@BOS, PHI@ORL, LAC@BKN, once each: {arbitrage:?}");
     assert!(arbitrage.iter().all(|a| a.status == "sent" && a.opportunity_id.is_some()), "{arbitrage:?}");
     let open = store.list_open_opportunities().await.unwrap();
     for game in ["NOPWAS", "TORBOS", "PHIORL"] {

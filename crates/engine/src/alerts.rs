@@ -114,6 +114,11 @@ pub fn body(sink: SinkKind, url: &str, text: &str, kind: &str, data: Value) -> V
 pub struct AlertConfig {
     pub url: Option<SecretString>,
     pub cooldown: chrono::Duration,
+    /// Within the cooldown, alert again when the profit moved by at least this percent of the
+    /// last alerted one (0: never).
+    pub realert_profit_change_percent: u64,
+    /// Within the cooldown, alert again when the opportunity closed and opened again.
+    pub realert_on_reopen: bool,
     pub retries: u32,
     pub backoff: Backoff,
     pub timeout: Duration,
@@ -123,7 +128,9 @@ impl AlertConfig {
     pub fn from_settings(s: &crate::Settings) -> Self {
         Self {
             url: s.alert_webhook_url.clone(),
-            cooldown: chrono::Duration::minutes(10),
+            cooldown: chrono::Duration::from_std(s.alert_cooldown).unwrap_or(chrono::Duration::minutes(10)),
+            realert_profit_change_percent: s.alert_realert_profit_change_percent,
+            realert_on_reopen: s.alert_realert_on_reopen,
             retries: 4,
             backoff: Backoff::default(),
             timeout: Duration::from_secs(10),
@@ -145,7 +152,9 @@ struct Job {
 }
 
 /// When each link and direction (`kalshi_yes`, `kalshi_no`) last alerted.
-type LastAlerts = HashMap<(LinkId, &'static str), DateTime<Utc>>;
+/// When each link and direction last alerted, and at what profit (none when remembered from
+/// the store).
+type LastAlerts = HashMap<(LinkId, &'static str), (DateTime<Utc>, Option<crossbook_model::Money>)>;
 
 /// Raises alerts; cheap to clone. The decision and the dispatch happen in memory: the record
 /// goes to the writer and the delivery to its own task, neither waited for.
@@ -155,6 +164,8 @@ pub struct Alerter {
     sink: SinkKind,
     url: Option<SecretString>,
     cooldown: chrono::Duration,
+    realert_profit_change_percent: u64,
+    realert_on_reopen: bool,
     /// When each link and direction last alerted: an opportunity that closes and reopens (a
     /// socket reset, a flickering quote) is a new row but not a new alert within the cooldown.
     last: Arc<Mutex<LastAlerts>>,
@@ -218,6 +229,8 @@ impl Alerter {
             sink,
             url: cfg.url,
             cooldown: cfg.cooldown,
+            realert_profit_change_percent: cfg.realert_profit_change_percent,
+            realert_on_reopen: cfg.realert_on_reopen,
             last: Arc::default(),
             queue,
             next_uid: Arc::new(AtomicU64::new(1)),
@@ -243,23 +256,35 @@ impl Alerter {
                 continue;
             }
             let Some(direction) = crate::desk::direction_name(&direction) else { continue };
-            let t = last.entry((link, direction)).or_insert(at);
-            *t = (*t).max(at);
+            let t = last.entry((link, direction)).or_insert((at, None));
+            t.0 = t.0.max(at);
             taken += 1;
         }
         taken
     }
 
     /// Raises an alert for an open opportunity unless one went out for its link and
-    /// `direction` within the cooldown. Returns whether it did. Never waits.
-    pub fn arbitrage(&self, direction: &'static str, o: &Opportunity, now: DateTime<Utc>) -> bool {
+    /// `direction` within the cooldown — and, where the settings say so, its profit has not moved
+    /// by the re-alert share since and it has not just `reopened`. Returns whether it did. Never
+    /// waits.
+    pub fn arbitrage(&self, direction: &'static str, o: &Opportunity, reopened: bool, now: DateTime<Utc>) -> bool {
         {
             let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
             let key = (o.link_id, direction);
-            if last.get(&key).is_some_and(|t| now - *t < self.cooldown) {
-                return false;
+            if let Some((at, profit)) = last.get(&key)
+                && now - *at < self.cooldown
+            {
+                let moved = |p: crossbook_model::Money| {
+                    let change = (o.profit.micros() - p.micros()).unsigned_abs() as u128;
+                    self.realert_profit_change_percent > 0
+                        && change * 100
+                            >= u128::from(self.realert_profit_change_percent) * p.micros().unsigned_abs() as u128
+                };
+                if !(profit.is_some_and(moved) || reopened && self.realert_on_reopen) {
+                    return false;
+                }
             }
-            last.insert(key, now);
+            last.insert(key, (now, Some(o.profit)));
         }
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
         let text = describe(o);

@@ -37,15 +37,16 @@ pub struct DeskConfig {
 }
 
 /// Which opportunities alert (settings `ALERT_MIN_EDGE`, `ALERT_MIN_PROFIT`, `ALERT_SCOPE`,
-/// `ALERT_IN_PLAY`).
+/// `ALERT_NEAR_START_MINUTES`, `ALERT_IN_PLAY`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AlertPolicy {
     /// Per contract set, after fees.
     pub min_edge: Money,
     /// For the whole size.
     pub min_profit: Money,
-    /// Only games starting within the live threshold (`near_start`), or every opportunity.
+    /// Only games starting within `near_start` (scope `near_start`), or every opportunity.
     pub near_start_only: bool,
+    pub near_start: Duration,
     /// Whether opportunities on games in play alert.
     pub in_play: bool,
 }
@@ -61,6 +62,7 @@ impl DeskConfig {
                 min_edge: s.alert_min_edge,
                 min_profit: s.alert_min_profit,
                 near_start_only: s.alert_near_start_only,
+                near_start: Duration::from_std(s.alert_near_start).unwrap_or(Duration::hours(2)),
                 in_play: s.alert_in_play,
             },
         }
@@ -68,16 +70,22 @@ impl DeskConfig {
 }
 
 impl Default for AlertPolicy {
-    /// Any edge and profit, near the start only, not in play.
+    /// Any edge and profit, within 2 hours of the start only, not in play.
     fn default() -> Self {
-        Self { min_edge: Money::ZERO, min_profit: Money::ZERO, near_start_only: true, in_play: false }
+        Self {
+            min_edge: Money::ZERO,
+            min_profit: Money::ZERO,
+            near_start_only: true,
+            near_start: Duration::hours(2),
+            in_play: false,
+        }
     }
 }
 
 impl AlertPolicy {
     /// Whether `o` alerts at `now`.
-    pub fn wants(&self, o: &crossbook_model::Opportunity, now: DateTime<Utc>, live_threshold: Duration) -> bool {
-        let near = o.starts_at.is_some_and(|s| s > now && s - now <= live_threshold);
+    pub fn wants(&self, o: &crossbook_model::Opportunity, now: DateTime<Utc>) -> bool {
+        let near = o.starts_at.is_some_and(|s| s > now && s - now <= self.near_start);
         o.edge >= self.min_edge
             && o.profit >= self.min_profit
             && (o.in_play && self.in_play || !o.in_play && (near || !self.near_start_only))
@@ -958,8 +966,7 @@ impl Desk {
         }
         d.open += 1;
         // An alternative's liquidity is the better one's: it is recorded, never alerted.
-        let alert =
-            (o.alternative_to.is_none() && self.cfg.alerts.wants(&o, now, self.cfg.live_threshold)).then(|| o.clone());
+        let alert = (o.alternative_to.is_none() && self.cfg.alerts.wants(&o, now)).then(|| o.clone());
         // The record first, so that the alert's row points at it.
         self.writer.send(Write::Opportunity {
             o: Box::new(o),
@@ -968,7 +975,7 @@ impl Desk {
             last_seen: now,
         });
         if let (Some(o), Some(a)) = (alert, &self.alerter)
-            && a.arbitrage(direction, &o, now)
+            && a.arbitrage(direction, &o, state.first_seen == now, now)
         {
             d.alerts += 1;
             let map = if direction == THREE_WAY { &mut self.open_three } else { &mut self.open };

@@ -78,10 +78,21 @@ pub struct Settings {
     pub alert_min_edge: crossbook_model::Money,
     /// … and at least this profit at their size (`ALERT_MIN_PROFIT`, dollars).
     pub alert_min_profit: crossbook_model::Money,
-    /// `near_start` (default: games starting within LIVE_EVENT_THRESHOLD_MINUTES) or `all`.
+    /// `near_start` (default: games starting within ALERT_NEAR_START_MINUTES) or `all`.
     pub alert_near_start_only: bool,
     /// Whether in-play opportunities alert (`ALERT_IN_PLAY`, default false).
     pub alert_in_play: bool,
+    /// How near its start a game's opportunity alerts in the `near_start` scope
+    /// (`ALERT_NEAR_START_MINUTES`, default 120, counted to the game's start).
+    pub alert_near_start: Duration,
+    /// No second alert for a link and direction within this (`ALERT_COOLDOWN_SECONDS`, default
+    /// 600; 0: none) …
+    pub alert_cooldown: Duration,
+    /// … unless its profit moved by at least this percent of the alerted one
+    /// (`ALERT_REALERT_PROFIT_CHANGE_PERCENT`, default 50; 0: never) …
+    pub alert_realert_profit_change_percent: u64,
+    /// … or it closed and opened again (`ALERT_REALERT_ON_REOPEN`, default false).
+    pub alert_realert_on_reopen: bool,
     pub kalshi_mode: KalshiMode,
     /// Kalshi's access tier (`KALSHI_TIER`, default basic): its read limit.
     pub kalshi_tier: crossbook_kalshi::KalshiTier,
@@ -128,6 +139,10 @@ pub const NAMES: &[&str] = &[
     "ALERT_MIN_PROFIT",
     "ALERT_SCOPE",
     "ALERT_IN_PLAY",
+    "ALERT_NEAR_START_MINUTES",
+    "ALERT_COOLDOWN_SECONDS",
+    "ALERT_REALERT_PROFIT_CHANGE_PERCENT",
+    "ALERT_REALERT_ON_REOPEN",
     "KALSHI_MODE",
     "KALSHI_TIER",
     "KALSHI_API_KEY_ID",
@@ -375,6 +390,12 @@ impl Settings {
                 }
             },
             alert_in_play: r.bool("ALERT_IN_PLAY", false)?,
+            alert_near_start: Duration::from_secs(
+                60 * r.positive_at_most("ALERT_NEAR_START_MINUTES", 120, 7 * 24 * 60)?,
+            ),
+            alert_cooldown: Duration::from_secs(r.at_most("ALERT_COOLDOWN_SECONDS", 600, 7 * 24 * 3600)?),
+            alert_realert_profit_change_percent: r.at_most("ALERT_REALERT_PROFIT_CHANGE_PERCENT", 50, 100_000)?,
+            alert_realert_on_reopen: r.bool("ALERT_REALERT_ON_REOPEN", false)?,
             kalshi_mode,
             kalshi_tier: match r.raw("KALSHI_TIER") {
                 None => crossbook_kalshi::KalshiTier::default(),

@@ -234,3 +234,45 @@ async fn an_opportunity_whose_quotes_stop_closes_at_the_stale_limit() {
     assert_eq!(kinds, ["arbitrage", "closed"]);
     s.sim.stop().await;
 }
+
+/// The alert policy's settings: within the cooldown a link and direction alert again only when
+/// the profit moved by the re-alert share (either way) or, when asked, on a reopening; after the
+/// cooldown they alert again; the near-start window counts to the game's start.
+#[tokio::test]
+async fn re_alerts_follow_the_policy_settings() {
+    use crossbook_engine::alerts::{AlertConfig, Alerter};
+    let db = crossbook_store::testing::TestDb::sqlite().await;
+    let writer = crossbook_engine::writer::Writer::start(db.store.clone());
+    let streams = crossbook_engine::runtime::StreamStatus::default();
+    let defaults = crossbook_engine::Settings::from_lookup(&|_| None).unwrap();
+    let start = |reopen: bool| {
+        let cfg = AlertConfig { url: None, realert_on_reopen: reopen, ..AlertConfig::from_settings(&defaults) };
+        Alerter::start(writer.clone(), cfg, streams.latencies.decision_alert.clone()).unwrap()
+    };
+    let at =
+        |m: i64| chrono::DateTime::parse_from_rfc3339("2026-10-01T18:00:00Z").unwrap().to_utc() + Duration::minutes(m);
+    let opportunity = |profit: &str, starts_in_min: i64| -> crossbook_model::Opportunity {
+        serde_json::from_value(serde_json::json!({
+            "link_id": 7, "kind": "moneyline", "league": "NBA", "starts_at": at(starts_in_min), "detected_at": at(0),
+            "legs": [], "cost": "0.96", "fees": "0.01", "edge": "0.03", "max_size": "100", "profit": profit,
+            "quote_age_ms": {"kalshi": 1, "polymarket": 1}
+        }))
+        .unwrap()
+    };
+    assert_eq!(defaults.alert_cooldown, std::time::Duration::from_secs(600));
+    let a = start(false);
+    assert!(a.arbitrage("kalshi_yes", &opportunity("2.00", 60), true, at(0)));
+    assert!(!a.arbitrage("kalshi_yes", &opportunity("2.90", 60), false, at(1)), "+45 %: within the cooldown");
+    assert!(a.arbitrage("kalshi_yes", &opportunity("0.37", 60), false, at(2)), "shrank from $2.00 to $0.37");
+    assert!(!a.arbitrage("kalshi_yes", &opportunity("0.37", 60), true, at(3)), "reopened: not asked to re-alert");
+    assert!(a.arbitrage("kalshi_no", &opportunity("0.37", 60), false, at(3)), "the other direction is its own");
+    assert!(a.arbitrage("kalshi_yes", &opportunity("0.37", 60), false, at(13)), "after the cooldown");
+    let reopening = start(true);
+    assert!(reopening.arbitrage("kalshi_yes", &opportunity("2.00", 60), true, at(0)));
+    assert!(!reopening.arbitrage("kalshi_yes", &opportunity("2.00", 60), false, at(1)));
+    assert!(reopening.arbitrage("kalshi_yes", &opportunity("2.00", 60), true, at(1)), "closed and opened again");
+    // The default near-start window is two hours: a game 40 minutes off alerts, one 3 hours off not.
+    let policy = crossbook_engine::desk::DeskConfig::from_settings(&defaults).alerts;
+    assert!(policy.wants(&opportunity("2.00", 40), at(0)));
+    assert!(!policy.wants(&opportunity("2.00", 180), at(0)));
+}

@@ -147,6 +147,8 @@ pub fn alert_config(url: String) -> crossbook_engine::alerts::AlertConfig {
     crossbook_engine::alerts::AlertConfig {
         url: Some(secrecy::SecretString::from(url)),
         cooldown: chrono::Duration::minutes(10),
+        realert_profit_change_percent: 50,
+        realert_on_reopen: false,
         retries: 2,
         backoff: crossbook_net::Backoff::new(
             std::time::Duration::from_millis(10),
