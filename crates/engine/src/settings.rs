@@ -421,6 +421,17 @@ impl Settings {
                 Some(t) if t.len() < 16 => {
                     return Err(SettingError { name: "API_TOKEN", reason: "must be at least 16 characters".into() });
                 }
+                // The example's placeholder (or any like it) is public: it guards nothing.
+                Some(t)
+                    if ["change_me", "changeme", "replace_me", "your_token"]
+                        .iter()
+                        .any(|p| t.to_ascii_lowercase().contains(p)) =>
+                {
+                    return Err(SettingError {
+                        name: "API_TOKEN",
+                        reason: "is a placeholder: set a long random string (openssl rand -hex 32)".into(),
+                    });
+                }
                 t => t.map(SecretString::from),
             },
             log_level,
@@ -491,6 +502,17 @@ mod tests {
         }
         let ok = Settings::from_lookup(&|k| (k == "ELIGIBILITY_LOOKBACK_HOURS_SPORTS").then(|| "720".into())).unwrap();
         assert_eq!(ok.eligibility_lookback_hours_sports, 720);
+    }
+
+    #[test]
+    fn a_placeholder_api_token_is_refused_by_name() {
+        for t in ["CHANGE_ME_TO_A_LONG_RANDOM_STRING", "please-changeme-0123456789"] {
+            let e = Settings::from_lookup(&|k| (k == "API_TOKEN").then(|| t.to_string())).unwrap_err();
+            assert_eq!(e.name, "API_TOKEN");
+            assert!(e.reason.contains("placeholder") && !e.reason.contains(t), "{}", e.reason);
+        }
+        let ok = Settings::from_lookup(&|k| (k == "API_TOKEN").then(|| "9f86d081884c7d659a2feaa0c55ad015".into()));
+        assert!(ok.unwrap().api_token.is_some());
     }
 
     #[test]

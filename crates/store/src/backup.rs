@@ -70,6 +70,13 @@ pub async fn backup(url: &DatabaseUrl, to: &Path) -> StoreResult<()> {
     if to.symlink_metadata().is_ok() {
         return Err(StoreError::Conflict(format!("{} exists; backups never overwrite", to.display())));
     }
+    // Created readable by its owner only before anything is written into it: a backup holds
+    // everything the database does.
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    file.open(to).map_err(|e| StoreError::Conflict(format!("{}: {e}", to.display())))?;
     let result = write_backup(url, to).await;
     if result.is_err() {
         let _ = tokio::fs::remove_file(to).await;

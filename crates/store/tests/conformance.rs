@@ -679,6 +679,8 @@ mod backup_round_trip {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("backup.db");
         backup::backup(&db.url, &file).await.unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "its owner's only");
         assert!(backup::backup(&db.url, &file).await.is_err(), "never overwrites");
         let restored: DatabaseUrl = format!("sqlite://{}", dir.path().join("restored.db").display()).parse().unwrap();
         // Junk is refused, and leaves nothing that would block the next try.
@@ -721,6 +723,8 @@ mod backup_round_trip {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("backup.dump");
         backup::backup(&db.url, &file).await.unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "its owner's only");
         // A failed backup (no such database) leaves no file.
         let missing: DatabaseUrl = format!("{}_missing", db.postgres_url().unwrap()).parse().unwrap();
         let failed = dir.path().join("failed.dump");
