@@ -152,6 +152,39 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
     .await;
     assert_eq!((drawn[0].as_u64(), drawn[1].as_u64()), (Some(5), Some(1)), "{drawn}");
     assert!(drawn[2].as_str().unwrap_or("").contains("crossbook run"), "{drawn}");
+    // At 1600, 900 and 390 px wide nothing scrolls sideways: not the page, not the opportunities
+    // (at 390 px a card each, every value under its column's name). With CROSSBOOK_SCREENSHOTS
+    // set, each width's screenshot is written there (docs/ holds them).
+    for (width, height) in [(1600, 1000), (900, 1000), (390, 844)] {
+        wd(&http, reqwest::Method::POST, format!("{s}/window/rect"), json!({"width": width, "height": height})).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let fit = wd(
+            &http,
+            reqwest::Method::POST,
+            format!("{s}/execute/sync"),
+            json!({"script": "const t = document.getElementById('opps'), sec = t.closest('section'); \
+                return [document.documentElement.scrollWidth, document.documentElement.clientWidth, t.scrollWidth, sec.clientWidth, \
+                getComputedStyle(t.querySelector('thead')).display, (t.querySelector('tbody td.num.edge') || {}).dataset?.label || '']", "args": []}),
+        )
+        .await;
+        let n = |i: usize| fit[i].as_u64().unwrap_or(u64::MAX);
+        assert!(n(0) <= n(1), "{width} px: the page scrolls sideways: {fit}");
+        assert!(n(2) <= n(3), "{width} px: the opportunities scroll sideways: {fit}");
+        if width < 700 {
+            assert_eq!(
+                (fit[4].as_str(), fit[5].as_str()),
+                (Some("none"), Some("Edge")),
+                "a card per opportunity: {fit}"
+            );
+        }
+        if let Some(dir) = std::env::var_os("CROSSBOOK_SCREENSHOTS") {
+            let shot = wd(&http, reqwest::Method::GET, format!("{s}/screenshot"), json!({})).await;
+            use base64::Engine as _;
+            let png = base64::engine::general_purpose::STANDARD.decode(shot.as_str().unwrap()).unwrap();
+            std::fs::write(std::path::Path::new(&dir).join(format!("dashboard-{width}.png")), png).unwrap();
+        }
+    }
+    wd(&http, reqwest::Method::POST, format!("{s}/window/rect"), json!({"width": 1600, "height": 1000})).await;
     let element = |css: String| {
         let (http, s) = (&http, &s);
         async move {
