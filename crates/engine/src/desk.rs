@@ -832,17 +832,19 @@ impl Desk {
     pub fn close_stale(&mut self, now: DateTime<Utc>) -> Decisions {
         let cutoff = now - self.cfg.stale_after;
         let old = |venue: Venue, id: &str| self.books.get(venue, id).is_some_and(|b| b.received_at < cutoff);
-        let stale: Vec<LinkId> = self
-            .open
-            .keys()
-            .chain(self.open_three.keys())
-            .filter_map(|id| {
-                let w = self.links.links.get(id)?;
+        let link_old = |id: &LinkId| {
+            self.links.links.get(id).is_some_and(|w| {
                 let c = &w.link.candidate;
-                let poly = c.poly_token_id.iter().map(|t| t.as_str()).chain(w.other.iter().map(|(t, _)| t.as_str()));
-                (old(Venue::Kalshi, c.kalshi_ticker.as_str()) || poly.into_iter().any(|t| old(Venue::Polymarket, t)))
-                    .then_some(*id)
+                let mut poly =
+                    c.poly_token_id.iter().map(|t| t.as_str()).chain(w.other.iter().map(|(t, _)| t.as_str()));
+                old(Venue::Kalshi, c.kalshi_ticker.as_str()) || poly.any(|t| old(Venue::Polymarket, t))
             })
+        };
+        // A three-way opportunity stands on its game's three links' books.
+        let three_old = |draw: &LinkId| self.three_way.get(draw).is_some_and(|ids| ids.iter().any(link_old));
+        let stale: Vec<LinkId> = (self.open.keys().filter(|id| link_old(id)))
+            .chain(self.open_three.keys().filter(|id| three_old(id)))
+            .copied()
             .collect();
         if stale.is_empty() { Decisions::default() } else { self.evaluate(&stale, now) }
     }
