@@ -151,9 +151,8 @@ struct Job {
     decided_at: DateTime<Utc>,
 }
 
-/// When each link and direction (`kalshi_yes`, `kalshi_no`) last alerted.
-/// When each link and direction last alerted, and at what profit (none when remembered from
-/// the store).
+/// When each link and direction (`kalshi_yes`, `kalshi_no`) last alerted, and at what profit
+/// (none when remembered from the store).
 type LastAlerts = HashMap<(LinkId, &'static str), (DateTime<Utc>, Option<crossbook_model::Money>)>;
 
 /// Raises alerts; cheap to clone. The decision and the dispatch happen in memory: the record

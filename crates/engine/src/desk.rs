@@ -46,6 +46,7 @@ pub struct AlertPolicy {
     pub min_profit: Money,
     /// Only games starting within `near_start` (scope `near_start`), or every opportunity.
     pub near_start_only: bool,
+    /// How near its start a game alerts in that scope (`ALERT_NEAR_START_MINUTES`).
     pub near_start: Duration,
     /// Whether opportunities on games in play alert.
     pub in_play: bool,
@@ -355,23 +356,11 @@ pub struct OpenState {
     pub peak_edge: Money,
     /// Whether it alerted (its close then alerts too).
     pub alerted: bool,
-    /// The books its legs buy from ([`claims_of`]) and its profit, to claim liquidity once.
-    pub claims: [u64; 3],
+    /// The books its legs buy from and its profit, to claim liquidity once.
+    pub claims: crossbook_model::opportunity::Claims,
     pub profit: Money,
     /// The better open opportunity buying from one of its books, when there is one.
     pub alternative_to: Option<LinkId>,
-}
-
-/// The books an opportunity's legs buy from, hashed (0: no leg).
-fn claims_of(o: &crossbook_model::Opportunity) -> [u64; 3] {
-    use std::hash::{Hash, Hasher};
-    let mut out = [0; 3];
-    for (slot, leg) in out.iter_mut().zip(&o.legs) {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        leg.book().hash(&mut h);
-        *slot = h.finish() | 1;
-    }
-    out
 }
 
 /// What the desk decided on one input.
@@ -486,7 +475,7 @@ impl Desk {
                 last_seen: o.last_seen,
                 peak_edge: o.best_edge,
                 alerted: false,
-                claims: claims_of(&o.opportunity),
+                claims: o.opportunity.claims(),
                 profit: o.opportunity.profit,
                 alternative_to: o.opportunity.alternative_to,
             });
@@ -917,14 +906,20 @@ impl Desk {
 
     /// The link of an open opportunity (not `id`'s own of `direction`, not itself an alternative)
     /// that buys from one of `claims`' books and makes more (as much: the lower link), if any.
-    fn better_claim(&self, id: LinkId, direction: &str, claims: [u64; 3], profit: Money) -> Option<LinkId> {
-        let shares = |c: &[u64; 3]| c.iter().any(|x| *x != 0 && claims.contains(x));
+    fn better_claim(
+        &self,
+        id: LinkId,
+        direction: &str,
+        claims: crossbook_model::opportunity::Claims,
+        profit: Money,
+    ) -> Option<LinkId> {
+        use crossbook_model::Opportunity;
         self.open
             .iter()
             .chain(self.open_three.iter())
             .filter(|(other, s)| !(**other == id && s.direction == direction))
-            .filter(|(_, s)| s.alternative_to.is_none() && shares(&s.claims))
-            .filter(|(other, s)| s.profit > profit || (s.profit == profit && **other < id))
+            .filter(|(_, s)| s.alternative_to.is_none() && s.claims.share(&claims))
+            .filter(|(other, s)| Opportunity::outranks(s.profit, **other, profit, id))
             .map(|(other, _)| *other)
             .min()
     }
@@ -934,31 +929,31 @@ impl Desk {
         &mut self,
         id: LinkId,
         direction: &'static str,
-        o: crossbook_model::Opportunity,
+        mut o: crossbook_model::Opportunity,
         now: DateTime<Utc>,
         d: &mut Decisions,
     ) {
-        let mut o = o;
-        let claims = claims_of(&o);
+        let claims = o.claims();
         o.alternative_to = self.better_claim(id, direction, claims, o.profit);
         let map = if direction == THREE_WAY { &mut self.open_three } else { &mut self.open };
-        let mine = |s: OpenState| OpenState { claims, profit: o.profit, alternative_to: o.alternative_to, ..s };
+        let (profit, alternative_to) = (o.profit, o.alternative_to);
         let (state, replaced) = match map.get(&id) {
-            Some(s) if s.direction == direction => {
-                (mine(OpenState { last_seen: now, peak_edge: s.peak_edge.max(o.edge), ..*s }), None)
-            }
+            Some(s) if s.direction == direction => (
+                OpenState { last_seen: now, peak_edge: s.peak_edge.max(o.edge), claims, profit, alternative_to, ..*s },
+                None,
+            ),
             // The other direction now: that opportunity closed, this one opens.
             other => (
-                mine(OpenState {
+                OpenState {
                     direction,
                     first_seen: now,
                     last_seen: now,
                     peak_edge: o.edge,
                     alerted: false,
                     claims,
-                    profit: o.profit,
-                    alternative_to: None,
-                }),
+                    profit,
+                    alternative_to,
+                },
                 other.copied(),
             ),
         };
@@ -1127,7 +1122,7 @@ impl Desk {
             }
             found.push((id, direction.as_str(), o));
         }
-        // The most profitable first: where two buy from one book, the better one claims it.
+        // The best first (as `claim_once` ranks them): where two buy from one book, it claims it.
         found.sort_by(|a, b| b.2.profit.cmp(&a.2.profit).then(a.0.cmp(&b.0)));
         for (id, direction, o) in found {
             self.record(id, direction, o, now, &mut d);

@@ -87,6 +87,11 @@ impl MarketKind {
         )
     }
 
+    /// Whether the market is a winning margin against a line (a full game's or a half's).
+    pub fn is_spread(self) -> bool {
+        matches!(self, MarketKind::Spread | MarketKind::FirstHalfSpread)
+    }
+
     /// Whether the market settles on the whole game, overtime or extra time included where the
     /// venue counts it (a first-half market is decided at halftime).
     pub fn whole_game(self) -> bool {

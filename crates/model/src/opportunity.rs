@@ -126,24 +126,49 @@ impl Leg {
 }
 
 impl Opportunity {
-    /// Whether this and `other` buy from one book (claim the same liquidity).
-    pub fn competes_with(&self, other: &Opportunity) -> bool {
-        self.legs.iter().any(|a| other.legs.iter().any(|b| a.book() == b.book()))
+    /// The books its legs buy from (up to three), hashed; 0 where there is no leg.
+    pub fn claims(&self) -> Claims {
+        use std::hash::{Hash, Hasher};
+        let mut out = [0; 3];
+        for (slot, leg) in out.iter_mut().zip(&self.legs) {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            leg.book().hash(&mut h);
+            *slot = h.finish() | 1;
+        }
+        Claims(out)
+    }
+
+    /// Whether it ranks above an opportunity making `profit` on `link` for one book: the more
+    /// profitable, on a tie the lower link.
+    pub fn outranks(profit: Money, link: LinkId, other_profit: Money, other_link: LinkId) -> bool {
+        profit > other_profit || (profit == other_profit && link < other_link)
     }
 }
 
-/// Marks which of a set of open opportunities claim liquidity another already claims: the most
-/// profitable of those that buy from one book stands (ties: the lower link), each other one is
-/// `alternative_to` it. Every reader of open opportunities sees them through this.
+/// The books an opportunity buys from ([`Opportunity::claims`]): small and `Copy`, to keep
+/// beside an open opportunity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Claims([u64; 3]);
+
+impl Claims {
+    /// Whether the two buy from one book (claim the same liquidity).
+    pub fn share(&self, other: &Claims) -> bool {
+        self.0.iter().any(|x| *x != 0 && other.0.contains(x))
+    }
+}
+
+/// Marks which of a set of open opportunities claim liquidity another already claims: the one
+/// that [outranks](Opportunity::outranks) the others buying from one book stands, each other one
+/// is `alternative_to` it. Every reader of open opportunities sees them through this.
 pub fn claim_once<'a>(opportunities: impl IntoIterator<Item = &'a mut Opportunity>) {
     let mut all: Vec<&mut Opportunity> = opportunities.into_iter().collect();
     all.sort_by(|a, b| b.profit.cmp(&a.profit).then(a.link_id.cmp(&b.link_id)));
-    let mut kept: Vec<usize> = Vec::new();
-    for i in 0..all.len() {
-        let by = kept.iter().copied().find(|&k| all[k].competes_with(all[i])).map(|k| all[k].link_id);
-        all[i].alternative_to = by;
-        if by.is_none() {
-            kept.push(i);
+    let mut kept: Vec<(LinkId, Claims)> = Vec::new();
+    for o in all {
+        let claims = o.claims();
+        o.alternative_to = kept.iter().find(|(_, k)| k.share(&claims)).map(|(link, _)| *link);
+        if o.alternative_to.is_none() {
+            kept.push((o.link_id, claims));
         }
     }
 }

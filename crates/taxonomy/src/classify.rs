@@ -46,7 +46,7 @@ pub fn classify_kalshi_event(e: &mut Event, market_tickers: &[&str]) {
         if league.is_some() { Topic::Sports } else { kalshi_topic(str_at(&e.raw, "category")).unwrap_or(Topic::Other) };
     e.is_mve = kalshi_mve_reason(&e.id, &e.id, Some(&series), &e.raw).is_some();
     let game = parse_event_ticker(&e.id);
-    let spread = kalshi_series_league(&series).is_some_and(|(_, rest)| rest == "SPREAD" || rest == "1HSPREAD");
+    let spread = kalshi_series_league(&series).is_some_and(|(l, rest)| kalshi_kind(l, rest, &e.id).is_spread());
     let codes: Vec<&str> = market_tickers.iter().filter_map(|t| kalshi_market_code(t, &e.id, spread)).collect();
     e.participants =
         kalshi_sides(game.as_ref().map(|g| g.sides), str_at(&e.raw, "sub_title").unwrap_or(""), &e.title, &codes);
@@ -113,7 +113,7 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
             .map(|n| Line::from_hundredths(n * 100)),
         _ => None,
     };
-    let spread = matches!(m.kind, MarketKind::Spread | MarketKind::FirstHalfSpread);
+    let spread = m.kind.is_spread();
     let code = kalshi_market_code(ticker.as_str(), event_ticker.as_str(), spread);
     m.participants = match event {
         Some(e) if e.participants.len() == 2 => e.participants.clone(),
