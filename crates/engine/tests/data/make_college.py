@@ -18,8 +18,9 @@ Traps planted:
 - Spreads on the line and one point off (only the same line matches); totals likewise.
 """
 import json
-import os
 from datetime import datetime, timedelta
+
+from capture_shapes import kalshi_market, write_capture
 
 NOW = "2025-11-10T12:00:00Z"
 OUT = "college"
@@ -139,19 +140,7 @@ def ticker_date(d):
 
 
 def kmarket(ticker, event, title, yes_sub, rules, end, strike=None):
-    m = {"ticker": ticker, "event_ticker": event, "market_type": "binary", "title": title, "yes_sub_title": yes_sub,
-         "no_sub_title": yes_sub, "status": "active", "open_time": "2025-11-01T15:00:00Z",
-         "close_time": "2026-04-03T04:15:00Z", "occurrence_datetime": end, "expected_expiration_time": end,
-         "yes_bid_dollars": "0.4500", "yes_ask_dollars": "0.4700", "last_price_dollars": "0.4600",
-         "volume_fp": "1000.00", "rules_primary": rules,
-         "rules_secondary": "If this game is postponed or delayed, the market will remain open and close after the "
-                            "rescheduled game has finished (within two days). If the game is cancelled or rescheduled "
-                            "to over two days away, the market will resolve to a fair price in accordance with the rules.",
-         "result": ""}
-    if strike is not None:
-        m["floor_strike"] = strike
-        m["strike_type"] = "greater"
-    return m
+    return kalshi_market(ticker, event, title, yes_sub, rules, end, "2025-11-01T15:00:00Z", "2026-04-03T04:15:00Z", strike)
 
 
 def pmarket(question, slug, start, outcomes, smt, line=None, group=None):
@@ -313,25 +302,10 @@ game(M, "2026-03-07", 20, "miaoh", "kent", kalshi=True, poly=False)
 game(M, "2026-03-07", 20, "miafl", "kent", kalshi=False, poly=True)
 
 
-def write(rel, obj):
-    path = os.path.join(OUT, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump(obj, f, indent=1)
-        f.write("\n")
-
-
 series = [{"ticker": f"KXNCAA{g}B{k}", "title": f"{'Men' if g == 'M' else 'Women'}'s College Basketball {k.title()}",
            "category": "Sports", "tags": ["Basketball"], "fee_type": "quadratic_with_maker_fees", "fee_multiplier": 1}
           for g in "MW" for k in ("GAME", "SPREAD", "TOTAL")]
-write("meta.json", {"now": NOW})
-write("kalshi/series.json", {"series": series})
-write("kalshi/events.json", {"events": k_events, "cursor": ""})
-write("polymarket/events.json", p_events)
-write("polymarket/sports.json", [
+write_capture(OUT, NOW, series, k_events, p_events, [
     {"id": 4, "sport": "cbb", "ordering": "away", "tags": "1,101178,100639,101954", "series": "10470"},
     {"id": 47, "sport": "cwbb", "ordering": "home", "tags": "1,28,100639,102003", "series": "10471"},
-])
-with open(os.path.join(OUT, "labels.csv"), "w") as f:
-    f.write("kalshi_ticker,polymarket_market_id,polymarket_outcome_index,kind,line,label\n")
-    f.write("\n".join(labels) + "\n")
+], labels)

@@ -26,6 +26,8 @@ import os
 import re
 from datetime import datetime, timedelta
 
+from capture_shapes import kalshi_market, write_capture
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.path.join(HERE, "../../../../../shared/data/real")
 OUT = os.path.join(HERE, "halves")
@@ -39,19 +41,7 @@ k_events, p_events, labels = [], [], []
 
 
 def kmarket(ticker, event, title, yes_sub, rules, end, strike=None):
-    m = {"ticker": ticker, "event_ticker": event, "market_type": "binary", "title": title, "yes_sub_title": yes_sub,
-         "no_sub_title": yes_sub, "status": "active", "open_time": "2026-01-05T15:00:00Z",
-         "close_time": "2026-01-25T04:15:00Z", "occurrence_datetime": end, "expected_expiration_time": end,
-         "yes_bid_dollars": "0.4500", "yes_ask_dollars": "0.4700", "last_price_dollars": "0.4600",
-         "volume_fp": "1000.00", "rules_primary": rules,
-         "rules_secondary": "If this game is postponed or delayed, the market will remain open and close after the "
-                            "rescheduled game has finished (within two days). If the game is cancelled or rescheduled "
-                            "to over two days away, the market will resolve to a fair price in accordance with the rules.",
-         "result": ""}
-    if strike is not None:
-        m["floor_strike"] = strike
-        m["strike_type"] = "greater"
-    return m
+    return kalshi_market(ticker, event, title, yes_sub, rules, end, "2026-01-05T15:00:00Z", "2026-01-25T04:15:00Z", strike)
 
 
 def label(k, p, outcome, kind, line, verdict="match"):
@@ -161,23 +151,9 @@ for ke in kalshi:
     p_events.append(pe)
 
 
-def write(rel, obj):
-    path = os.path.join(OUT, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump(obj, f, indent=1)
-        f.write("\n")
-
-
 series = [{"ticker": s, "title": s, "category": "Sports", "tags": ["Basketball"],
            "fee_type": "quadratic_with_maker_fees", "fee_multiplier": 1}
           for s in ("KXNBAGAME", "KXNBASPREAD", "KXNBATOTAL", "KXNBA1HWINNER", "KXNBA1HSPREAD", "KXNBA1HTOTAL")]
-write("meta.json", {"now": NOW})
-write("kalshi/series.json", {"series": series})
-write("kalshi/events.json", {"events": k_events, "cursor": ""})
-write("polymarket/events.json", p_events)
-write("polymarket/sports.json", [{"id": 34, "sport": "nba", "ordering": "away", "tags": "1,745,100639", "series": "10345"}])
-with open(os.path.join(OUT, "labels.csv"), "w") as f:
-    f.write("kalshi_ticker,polymarket_market_id,polymarket_outcome_index,kind,line,label\n")
-    f.write("\n".join(labels) + "\n")
+write_capture(OUT, NOW, series, k_events, p_events,
+              [{"id": 34, "sport": "nba", "ordering": "away", "tags": "1,745,100639", "series": "10345"}], labels)
 print(f"{len(p_events)} games, {len(labels)} labels")

@@ -22,6 +22,8 @@ import json
 import os
 from datetime import datetime, timedelta
 
+from capture_shapes import kalshi_market, write_capture
+
 NOW = "2026-09-20T12:00:00Z"
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "unregistered")
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
@@ -35,13 +37,9 @@ def nid():
 
 
 def kmarket(ticker, event, title, yes_sub, end, rules):
-    return {"ticker": ticker, "event_ticker": event, "market_type": "binary", "title": title, "yes_sub_title": yes_sub,
-            "no_sub_title": yes_sub, "status": "active", "open_time": "2026-09-01T15:00:00Z",
-            "close_time": "2026-12-30T00:00:00Z", "occurrence_datetime": end, "expected_expiration_time": end,
-            "yes_bid_dollars": "0.4500", "yes_ask_dollars": "0.4700", "last_price_dollars": "0.4600",
-            "volume_fp": "1000.00", "rules_primary": rules,
-            "rules_secondary": "If the event is postponed or delayed, the market will remain open and close after the "
-                               "rescheduled event has finished (within two weeks).", "result": ""}
+    return kalshi_market(ticker, event, title, yes_sub, rules, end, "2026-09-01T15:00:00Z", "2026-12-30T00:00:00Z",
+                         secondary="If the event is postponed or delayed, the market will remain open and close "
+                                   "after the rescheduled event has finished (within two weeks).")
 
 
 def pmarket(question, slug, start, outcomes, group, description):
@@ -240,26 +238,11 @@ for start, a, b in [("2026-10-08T10:00:00Z", SPI, LIQ), ("2026-10-08T13:00:00Z",
     two_way("Dota 2", "KXDOTA2GAME", "dota2", "102366", start, a, b, 3)
 
 
-def write(rel, obj):
-    path = os.path.join(OUT, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump(obj, f, indent=1)
-        f.write("\n")
-
-
-write("meta.json", {"now": NOW})
-write("kalshi/series.json", {"series": [{"ticker": t, "title": f"{l} {t}", "category": "Sports",
-                                          "fee_type": "quadratic_with_maker_fees", "fee_multiplier": 1}
-                                         for t, l in series.items()]})
-write("kalshi/events.json", {"events": k_events, "cursor": ""})
-write("polymarket/events.json", p_events)
-write("polymarket/sports.json", [{"id": 200 + i, "sport": c, "ordering": "home", "tags": f"1,{t}", "series": str(300 + i)}
-                                 for i, (c, t) in enumerate([("mex", "102448"), ("kor", "102771"), ("aus", "102765"),
-                                                             ("arg", "102561"), ("ucl", "100977"),
-                                                             ("uel", "101787"), ("spl", "102650"), ("kbo", "102668"),
-                                                             ("khl", "102908"), ("ipl", "101977"), ("ufc", "102457"),
-                                                             ("boxing", "102458"), ("dota2", "102366")])])
-with open(os.path.join(OUT, "labels.csv"), "w") as f:
-    f.write("kalshi_ticker,polymarket_market_id,polymarket_outcome_index,kind,line,label\n" + "\n".join(labels) + "\n")
+write_capture(OUT, NOW, [{"ticker": t, "title": f"{l} {t}", "category": "Sports", "fee_type": "quadratic_with_maker_fees",
+                            "fee_multiplier": 1} for t, l in series.items()], k_events, p_events,
+              [{"id": 200 + i, "sport": c, "ordering": "home", "tags": f"1,{t}", "series": str(300 + i)}
+               for i, (c, t) in enumerate([("mex", "102448"), ("kor", "102771"), ("aus", "102765"), ("arg", "102561"),
+                                           ("ucl", "100977"), ("uel", "101787"), ("spl", "102650"), ("kbo", "102668"),
+                                           ("khl", "102908"), ("ipl", "101977"), ("ufc", "102457"),
+                                           ("dota2", "102366")])], labels)
 print(len(labels), "labels,", sum(l.endswith(",match") for l in labels), "matches")
