@@ -196,9 +196,20 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
     };
     let confirm = format!("tr[data-link='{}'] button.ok", suggested.0);
 
+    // The table is redrawn every few seconds, so a button found by one WebDriver call may be
+    // replaced before the next clicks it: the click is made inside the page, in one turn of its
+    // event loop, and only once the button is there.
+    let click = |css: String| {
+        let (http, s) = (&http, &s);
+        async move {
+            let script = format!("const b = document.querySelector(\"{css}\"); if (b) b.click(); return !!b;");
+            wd(http, reqwest::Method::POST, format!("{s}/execute/sync"), json!({"script": script, "args": []})).await
+                == json!(true)
+        }
+    };
+
     // Without the token, Confirm is refused and the page says what to do.
-    let eid = element(confirm.clone()).await;
-    wd(&http, reqwest::Method::POST, format!("{s}/element/{eid}/click"), json!({})).await;
+    assert!(click(confirm.clone()).await, "no {confirm}");
     let mut said = Value::Null;
     for _ in 0..50 {
         said = wd(&http, reqwest::Method::GET, format!("{s}/alert/text"), json!({})).await;
@@ -217,8 +228,10 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         .await;
     let sign_in = element("#signin-button".into()).await;
     wd(&http, reqwest::Method::POST, format!("{s}/element/{sign_in}/click"), json!({})).await;
-    let eid = element(confirm).await;
-    wd(&http, reqwest::Method::POST, format!("{s}/element/{eid}/click"), json!({})).await;
+    let signed = element("#signed".into()).await;
+    let shown = wd(&http, reqwest::Method::GET, format!("{s}/element/{signed}/text"), json!({})).await;
+    assert_eq!(shown, json!("signed in"));
+    assert!(click(confirm.clone()).await, "no {confirm}");
     let mut link = db.store.get_link(suggested).await.unwrap().unwrap();
     for _ in 0..100 {
         if link.status == LinkStatus::Confirmed {
