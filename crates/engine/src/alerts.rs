@@ -2,8 +2,12 @@
 //! Discord (`/api/webhooks/…`), Slack (`/services/…`), Telegram (`/bot<token>/sendMessage?chat_id=`)
 //! or any other URL as a generic JSON webhook. Delivery runs on a task of its own with retries
 //! and backoff, so a failing sink never slows detection; every alert is recorded through the
-//! writer, so a slow or absent database never delays one. The URL is a
-//! secret: it is never logged or stored, only the sink's kind.
+//! writer, so a slow or absent database never delays one. Processes sharing a database deliver
+//! each event once: before posting, the delivery claims the alert's subject in the database
+//! ([`AlertClaim`]); the process whose claim changes the row posts, the others record a
+//! `duplicate` (a database that does not answer within [`CLAIM_DEADLINE`] lets the alert go: a
+//! second copy rather than none). The URL is a secret: it is never logged or stored, only the
+//! sink's kind.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,7 +17,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use crossbook_model::{LinkId, Opportunity};
 use crossbook_net::Backoff;
-use crossbook_store::AlertRecord;
+use crossbook_store::{AlertClaim, AlertRecord, Store};
 use prometheus_client::metrics::histogram::Histogram;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
@@ -122,6 +126,17 @@ pub struct AlertConfig {
     pub retries: u32,
     pub backoff: Backoff,
     pub timeout: Duration,
+    /// Where deliveries claim their subjects (the database every process shares); none: every
+    /// alert decided here is delivered.
+    pub claims: Option<Arc<dyn Store>>,
+}
+
+/// How long a delivery waits for its claim before it posts anyway.
+pub const CLAIM_DEADLINE: Duration = Duration::from_secs(2);
+
+/// The subject an opportunity's alerts claim: its link and direction.
+fn opportunity_subject(link: LinkId, direction: &str) -> String {
+    format!("arbitrage:{}:{direction}", link.0)
 }
 
 impl AlertConfig {
@@ -134,6 +149,7 @@ impl AlertConfig {
             retries: 4,
             backoff: Backoff::default(),
             timeout: Duration::from_secs(10),
+            claims: None,
         }
     }
 }
@@ -149,6 +165,8 @@ struct Job {
     /// moment on the decision's clock (`sent_at` follows it: a replay's clock, not the wall's).
     decided: std::time::Instant,
     decided_at: DateTime<Utc>,
+    /// What it claims before it is posted.
+    claim: Option<AlertClaim>,
 }
 
 /// When each link and direction (`kalshi_yes`, `kalshi_no`) last alerted, and at what profit
@@ -217,6 +235,7 @@ impl Alerter {
                     backoff: cfg.backoff,
                     in_flight: in_flight.clone(),
                     sent_latency,
+                    claims: cfg.claims.clone(),
                 };
                 tokio::spawn(delivery.run(rx));
                 Some(tx)
@@ -288,28 +307,60 @@ impl Alerter {
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
         let text = describe(o);
         let body = body(self.sink, &url, &text, "arbitrage", serde_json::to_value(o).unwrap_or(Value::Null));
-        self.dispatch("arbitrage", text, body, Some((o.link_id, direction)), now);
+        let claim = AlertClaim::Open {
+            subject: opportunity_subject(o.link_id, direction),
+            profit: o.profit.micros(),
+            since: now - self.cooldown,
+            profit_change_percent: self.realert_profit_change_percent,
+            reopen: self.realert_on_reopen,
+        };
+        self.dispatch("arbitrage", text, body, Some((o.link_id, direction)), Some(claim), now);
         true
     }
 
-    /// Says that an opportunity that alerted has closed: how long it lived and its peak edge.
-    pub fn closed(&self, link: LinkId, ticker: &str, s: &crate::desk::OpenState, now: DateTime<Utc>) {
-        let lived = (now - s.first_seen).num_seconds().max(0);
-        let text =
-            format!("crossbook: closed — {ticker} ({}) after {lived} s; peak edge {} a set", s.direction, s.peak_edge);
+    /// Says that an opportunity that alerted has closed: how long it lived (from `first_seen`)
+    /// and its peak edge. Delivered by one process, and only after an alert of its opening.
+    pub fn closed(
+        &self,
+        link: LinkId,
+        ticker: &str,
+        direction: &str,
+        first_seen: DateTime<Utc>,
+        peak_edge: crossbook_model::Money,
+        now: DateTime<Utc>,
+    ) {
+        let lived = (now - first_seen).num_seconds().max(0);
+        let text = format!("crossbook: closed — {ticker} ({direction}) after {lived} s; peak edge {peak_edge} a set");
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
-        let data = json!({"link_id": link, "ticker": ticker, "direction": s.direction, "first_seen": s.first_seen, "closed_at": now, "lifetime_s": lived, "peak_edge": s.peak_edge});
+        let data = json!({"link_id": link, "ticker": ticker, "direction": direction, "first_seen": first_seen, "closed_at": now, "lifetime_s": lived, "peak_edge": peak_edge});
         let body = body(self.sink, &url, &text, "closed", data);
-        self.dispatch("closed", text, body, None, now);
+        let claim = AlertClaim::Transition {
+            subject: opportunity_subject(link, direction),
+            from: Some("open".into()),
+            to: "closed".into(),
+        };
+        self.dispatch("closed", text, body, None, Some(claim), now);
     }
 
-    /// An operational condition started (`started`) or cleared.
+    /// An operational condition of this process started (`started`) or cleared.
     pub fn operational(&self, what: &str, started: bool, now: DateTime<Utc>) {
+        self.condition(what, started, None, now);
+    }
+
+    /// A condition of the whole system (`key` names it, the same in every process: a dead
+    /// service) started or cleared: said once, by whichever process claims the change first.
+    pub fn system(&self, key: &str, what: &str, started: bool, now: DateTime<Utc>) {
+        let to = if started { "started" } else { "cleared" };
+        let claim = AlertClaim::Transition { subject: format!("system:{key}"), from: None, to: to.into() };
+        self.condition(what, started, Some(claim), now);
+    }
+
+    fn condition(&self, what: &str, started: bool, claim: Option<AlertClaim>, now: DateTime<Utc>) {
         let text =
             if started { format!("crossbook: problem — {what}") } else { format!("crossbook: recovered — {what}") };
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
         let body = body(self.sink, &url, &text, "operational", json!({"condition": what, "started": started}));
-        self.dispatch("operational", text, body, None, now);
+        self.dispatch("operational", text, body, None, claim, now);
     }
 
     /// Raises an alert for a sharp move.
@@ -327,7 +378,15 @@ impl Alerter {
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
         let data = json!({"venue": m.venue, "book": m.book, "from": m.from, "to": m.to, "change_bps": m.change_bps, "score_driven": m.score_driven});
         let body = body(self.sink, &url, &text, "sharp_move", data);
-        self.dispatch("sharp_move", text, body, None, now);
+        // One per book per detector window, whichever process saw it.
+        let claim = AlertClaim::Open {
+            subject: format!("sharp:{}:{}", m.venue, m.book),
+            profit: 0,
+            since: now - m.over.max(chrono::Duration::minutes(1)),
+            profit_change_percent: 0,
+            reopen: false,
+        };
+        self.dispatch("sharp_move", text, body, None, Some(claim), now);
     }
 
     fn sink_name(&self) -> &'static str {
@@ -342,6 +401,7 @@ impl Alerter {
         text: String,
         body: Value,
         about: Option<(LinkId, &'static str)>,
+        claim: Option<AlertClaim>,
         now: DateTime<Utc>,
     ) {
         let uid = self.next_uid.fetch_add(1, Ordering::Relaxed);
@@ -362,7 +422,7 @@ impl Alerter {
             None => tracing::info!(sink = "log", "{text}"),
             Some(q) => {
                 lock_set(&self.in_flight).insert(uid);
-                let job = Job { uid, body, text, decided: std::time::Instant::now(), decided_at: now };
+                let job = Job { uid, body, text, decided: std::time::Instant::now(), decided_at: now, claim };
                 if q.try_send(job).is_err() {
                     lock_set(&self.in_flight).remove(&uid);
                     record.status = "failed".into();
@@ -412,13 +472,44 @@ struct Delivery {
     backoff: Backoff,
     in_flight: InFlight,
     sent_latency: Histogram,
+    claims: Option<Arc<dyn Store>>,
 }
 
 impl Delivery {
+    /// Whether this process is the one to deliver `job` (its claim changed the subject's row).
+    async fn claimed(&self, job: &Job) -> bool {
+        let (Some(store), Some(claim)) = (&self.claims, &job.claim) else { return true };
+        match tokio::time::timeout(CLAIM_DEADLINE, store.claim_alert(claim, job.decided_at)).await {
+            Ok(Ok(mine)) => mine,
+            Ok(Err(e)) => {
+                tracing::warn!(alert = job.uid, error = %e, "alert claim not made; delivering (another process may too)");
+                true
+            }
+            Err(_) => {
+                tracing::warn!(alert = job.uid, "alert claim unanswered; delivering (another process may too)");
+                true
+            }
+        }
+    }
+
     /// Delivers queued alerts one by one, retrying with backoff; the outcome goes to the writer.
     async fn run(self, mut rx: mpsc::Receiver<Job>) {
-        let Self { sink, writer, http, url, retries, backoff, in_flight, sent_latency } = self;
         while let Some(job) = rx.recv().await {
+            if !self.claimed(&job).await {
+                // Another process delivers this event.
+                if lock_set(&self.in_flight).remove(&job.uid) {
+                    self.writer.send(Write::AlertOutcome {
+                        uid: job.uid,
+                        status: "duplicate",
+                        attempts: 0,
+                        error: Some("delivered by another process".into()),
+                        sent_at: None,
+                    });
+                }
+                continue;
+            }
+            let Self { sink, writer, http, url, retries, backoff, in_flight, sent_latency, .. } = &self;
+            let (sink, retries, backoff) = (*sink, *retries, *backoff);
             let mut attempt = 0u32;
             let outcome = loop {
                 attempt += 1;

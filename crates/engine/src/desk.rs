@@ -900,7 +900,7 @@ impl Desk {
             && let Some(a) = &self.alerter
         {
             let ticker = self.links.links.get(&id).map(|w| w.link.candidate.kalshi_ticker.to_string());
-            a.closed(id, ticker.as_deref().unwrap_or("?"), &s, now);
+            a.closed(id, ticker.as_deref().unwrap_or("?"), s.direction, s.first_seen, s.peak_edge, now);
         }
     }
 

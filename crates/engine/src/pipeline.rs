@@ -117,7 +117,7 @@ impl Pipeline {
             live_threshold: Duration::from_std(settings.live_event_threshold).unwrap_or(Duration::minutes(15)),
             alerter: Alerter::start(
                 writer.clone(),
-                AlertConfig::from_settings(settings),
+                AlertConfig { claims: Some(store.clone()), ..AlertConfig::from_settings(settings) },
                 streams.latencies.decision_alert.clone(),
             )?,
             desk: Arc::new(std::sync::Mutex::new(Desk::new(

@@ -37,7 +37,7 @@ async fn one_alert_per_opportunity_within_the_cooldown_in_discord_shape() {
     d.writer.flush().await;
     let before = s.db.store.list_open_opportunities().await.unwrap()[0].id;
     let later = s.clock.now() + Duration::seconds(1);
-    assert_eq!(s.db.store.close_opportunities(later, later).await.unwrap(), 1);
+    assert_eq!(s.db.store.close_opportunities(later, later).await.unwrap().len(), 1);
     let third =
         monitor_once(&*s.db.store, &s.venues, &s.clock, &d.desk, config(30), Duration::minutes(15)).await.unwrap();
     assert_eq!((third.opportunities, third.alerts), (1, 0), "reopened within the cooldown");
@@ -275,4 +275,59 @@ async fn re_alerts_follow_the_policy_settings() {
     let policy = crossbook_engine::desk::DeskConfig::from_settings(&defaults).alerts;
     assert!(policy.wants(&opportunity("2.00", 40), at(0)));
     assert!(!policy.wants(&opportunity("2.00", 180), at(0)));
+}
+
+/// Two processes sharing PostgreSQL (two alerters, each with its own writer) see the same
+/// opportunity open and close and the same dead service: the webhook gets each event once, and
+/// the alerts table says which process delivered it and which stood down.
+#[tokio::test]
+async fn processes_sharing_the_database_deliver_each_event_once() {
+    use crossbook_engine::alerts::{AlertConfig, Alerter};
+    let db = crossbook_store::testing::TestDb::postgres().await;
+    let (base, got) = receiver().await;
+    let streams = crossbook_engine::runtime::StreamStatus::default();
+    let process = || {
+        let writer = crossbook_engine::writer::Writer::start(db.store.clone());
+        let cfg = AlertConfig { claims: Some(db.store.clone()), ..alert_config(format!("{base}/hook")) };
+        (Alerter::start(writer.clone(), cfg, streams.latencies.decision_alert.clone()).unwrap(), writer)
+    };
+    let (quotes, monitor) = (process(), process());
+    let at = chrono::DateTime::parse_from_rfc3339("2026-10-01T18:00:00Z").unwrap().to_utc();
+    let o: crossbook_model::Opportunity = serde_json::from_value(serde_json::json!({
+        "link_id": 7, "kind": "moneyline", "league": "NBA", "starts_at": at + Duration::minutes(30), "detected_at": at,
+        "legs": [], "cost": "0.96", "fees": "0.01", "edge": "0.03", "max_size": "100", "profit": "3.00",
+        "quote_age_ms": {"kalshi": 1, "polymarket": 1}
+    }))
+    .unwrap();
+    let kinds = |got: &common::Received| -> Vec<String> {
+        let mut k: Vec<String> =
+            got.lock().unwrap().iter().map(|(_, b)| b["type"].as_str().unwrap_or("").to_string()).collect();
+        k.sort();
+        k
+    };
+    for (a, _) in [&quotes, &monitor] {
+        assert!(a.arbitrage("kalshi_yes", &o, true, at), "each process decides to alert");
+    }
+    for (a, _) in [&quotes, &monitor] {
+        assert!(a.settle(std::time::Duration::from_secs(5)).await);
+    }
+    assert_eq!(kinds(&got), ["arbitrage"]);
+    for (a, _) in [&quotes, &monitor] {
+        a.closed(o.link_id, "KXNBAGAME-X", "kalshi_yes", at, o.edge, at + Duration::seconds(20));
+        a.system("dead quotes", "service quotes: no heartbeat for 31 s", true, at + Duration::seconds(40));
+    }
+    for (a, w) in [&quotes, &monitor] {
+        assert!(a.settle(std::time::Duration::from_secs(5)).await);
+        w.flush().await;
+    }
+    assert_eq!(kinds(&got), ["arbitrage", "closed", "operational"]);
+    let recorded = db.store.list_alerts(100).await.unwrap();
+    let status = |s: &str| recorded.iter().filter(|r| r.status == s).count();
+    assert_eq!((status("sent"), status("duplicate")), (3, 3), "{recorded:?}");
+    assert!(
+        recorded
+            .iter()
+            .filter(|r| r.status == "duplicate")
+            .all(|r| r.error.as_deref() == Some("delivered by another process"))
+    );
 }

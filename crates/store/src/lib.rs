@@ -224,8 +224,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         last_seen: DateTime<Utc>,
     ) -> StoreResult<i64>;
 
-    /// Closes open opportunities not seen since `seen_since`.
-    async fn close_opportunities(&self, seen_since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<u64>;
+    /// Closes open opportunities not seen since `seen_since`; returns them, closed.
+    async fn close_opportunities(
+        &self,
+        seen_since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<StoredOpportunity>>;
 
     /// Closes the open opportunities of one link, of one direction or all.
     async fn close_link_opportunities(
@@ -272,6 +276,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Takes or renews the lease `name` for `holder` until `until`; false while another holder's
     /// lease runs (two processes never do one service's work at once).
     async fn try_lease(&self, name: &str, holder: &str, now: DateTime<Utc>, until: DateTime<Utc>) -> StoreResult<bool>;
+
+    /// Claims an alert subject at `now` ([`AlertClaim`]); true when this claim changed its row
+    /// (this process delivers the alert), false when another's already did.
+    async fn claim_alert(&self, claim: &AlertClaim, now: DateTime<Utc>) -> StoreResult<bool>;
+
+    /// Records services' heartbeats (one row per service and process, replaced).
+    async fn beat(&self, beats: &[Heartbeat]) -> StoreResult<()>;
+
+    /// Every service's heartbeats, newest first.
+    async fn list_heartbeats(&self) -> StoreResult<Vec<Heartbeat>>;
 
     /// Alerts, newest first.
     async fn list_alerts(&self, limit: i64) -> StoreResult<Vec<AlertRecord>>;

@@ -31,6 +31,7 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "opportunity_first_seen",
         sql: include_str!("../migrations/sqlite/0009_opportunity_first_seen.sql"),
     },
+    Migration { version: 10, name: "one_system", sql: include_str!("../migrations/sqlite/0010_one_system.sql") },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -59,6 +60,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         name: "opportunity_first_seen",
         sql: include_str!("../migrations/postgres/0009_opportunity_first_seen.sql"),
     },
+    Migration { version: 10, name: "one_system", sql: include_str!("../migrations/postgres/0010_one_system.sql") },
 ];
 
 /// The bookkeeping table, the same on both backends.

@@ -1043,13 +1043,20 @@ macro_rules! impl_store {
                     put_opportunity(&self.pool, o, direction, first_seen, last_seen, true).await
                 }
 
-                async fn close_opportunities(&self, seen_since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<u64> {
-                    Ok(sqlx::query("UPDATE opportunities SET closed_at = $1 WHERE closed_at IS NULL AND last_seen < $2")
-                        .bind(now)
-                        .bind(seen_since)
-                        .execute(&self.pool)
-                        .await?
-                        .rows_affected())
+                async fn close_opportunities(
+                    &self,
+                    seen_since: DateTime<Utc>,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<Vec<StoredOpportunity>> {
+                    let rows = sqlx::query(
+                        "UPDATE opportunities SET closed_at = $1 WHERE closed_at IS NULL AND last_seen < $2 \
+                         RETURNING id, direction, payload, first_seen, last_seen, best_edge, closed_at",
+                    )
+                    .bind(now)
+                    .bind(seen_since)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter().map(opportunity_from_row).collect()
                 }
 
                 async fn close_link_opportunities(
@@ -1222,6 +1229,98 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?;
                     Ok(r.rows_affected() == 1)
+                }
+
+                async fn claim_alert(&self, claim: &AlertClaim, now: DateTime<Utc>) -> StoreResult<bool> {
+                    let r = match claim {
+                        AlertClaim::Open { subject, profit, since, profit_change_percent, reopen } => {
+                            sqlx::query(
+                                "INSERT INTO alert_claims (subject, state, profit, claimed_at) VALUES ($1, 'open', $2, $3) \
+                                 ON CONFLICT (subject) DO UPDATE SET state = 'open', profit = excluded.profit, claimed_at = excluded.claimed_at \
+                                 WHERE alert_claims.claimed_at < $4 \
+                                 OR ($5 > 0 AND alert_claims.profit IS NOT NULL \
+                                     AND ABS(excluded.profit - alert_claims.profit) * 100 >= $5 * ABS(alert_claims.profit)) \
+                                 OR ($6 AND alert_claims.state = 'closed')",
+                            )
+                            .bind(subject)
+                            .bind(profit)
+                            .bind(now)
+                            .bind(since)
+                            .bind(i64::try_from(*profit_change_percent).unwrap_or(i64::MAX))
+                            .bind(reopen)
+                            .execute(&self.pool)
+                            .await?
+                        }
+                        AlertClaim::Transition { subject, from: Some(from), to } => {
+                            sqlx::query("UPDATE alert_claims SET state = $2, claimed_at = $3 WHERE subject = $1 AND state = $4")
+                                .bind(subject)
+                                .bind(to)
+                                .bind(now)
+                                .bind(from)
+                                .execute(&self.pool)
+                                .await?
+                        }
+                        AlertClaim::Transition { subject, from: None, to } => {
+                            sqlx::query(
+                                "INSERT INTO alert_claims (subject, state, profit, claimed_at) VALUES ($1, $2, NULL, $3) \
+                                 ON CONFLICT (subject) DO UPDATE SET state = excluded.state, claimed_at = excluded.claimed_at \
+                                 WHERE alert_claims.state <> excluded.state",
+                            )
+                            .bind(subject)
+                            .bind(to)
+                            .bind(now)
+                            .execute(&self.pool)
+                            .await?
+                        }
+                    };
+                    Ok(r.rows_affected() == 1)
+                }
+
+                async fn beat(&self, beats: &[Heartbeat]) -> StoreResult<()> {
+                    let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
+                    for b in beats {
+                        sqlx::query(
+                            "INSERT INTO service_heartbeats (service, holder, status, restarts, last_error, beat_at, progress_at, period_ms) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (service, holder) DO UPDATE SET \
+                             status = excluded.status, restarts = excluded.restarts, last_error = excluded.last_error, \
+                             beat_at = excluded.beat_at, progress_at = excluded.progress_at, period_ms = excluded.period_ms",
+                        )
+                        .bind(&b.service)
+                        .bind(&b.holder)
+                        .bind(&b.status)
+                        .bind(i64::try_from(b.restarts).unwrap_or(i64::MAX))
+                        .bind(&b.last_error)
+                        .bind(b.beat_at)
+                        .bind(b.progress_at)
+                        .bind(b.period_ms)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn list_heartbeats(&self) -> StoreResult<Vec<Heartbeat>> {
+                    let rows = sqlx::query(
+                        "SELECT service, holder, status, restarts, last_error, beat_at, progress_at, period_ms \
+                         FROM service_heartbeats ORDER BY beat_at DESC, service, holder",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(Heartbeat {
+                                service: row.try_get("service")?,
+                                holder: row.try_get("holder")?,
+                                status: row.try_get("status")?,
+                                restarts: u64::try_from(row.try_get::<i64, _>("restarts")?).unwrap_or(0),
+                                last_error: row.try_get("last_error")?,
+                                beat_at: row.try_get("beat_at")?,
+                                progress_at: row.try_get("progress_at")?,
+                                period_ms: row.try_get("period_ms")?,
+                            })
+                        })
+                        .collect()
                 }
 
                 async fn list_alerts(&self, limit: i64) -> StoreResult<Vec<AlertRecord>> {

@@ -258,3 +258,34 @@ pub struct AlertRecord {
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
 }
+
+/// A process's claim on an alert subject (its row in `alert_claims`): the alert is delivered by
+/// the one process whose claim changes the row, whatever number of processes saw the event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlertClaim {
+    /// An opportunity's alert on `subject` (its link and direction), at `profit` (micros):
+    /// claimed when the subject's last alert was before `since` (the cooldown), or the profit
+    /// moved by at least `profit_change_percent` of the last alerted one (0: never), or the last
+    /// alerted opportunity closed and `reopen` says a reopening alerts again.
+    Open { subject: String, profit: i64, since: DateTime<Utc>, profit_change_percent: u64, reopen: bool },
+    /// A change of the subject's state to `to`: from `from` only (the row must exist and be in
+    /// that state), or from any other state (`from: None`, the row made when missing).
+    Transition { subject: String, from: Option<String>, to: String },
+}
+
+/// One service of one process, as its last heartbeat said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heartbeat {
+    pub service: String,
+    /// The process (its lease holder name).
+    pub holder: String,
+    /// `running`, `restarting` or `stopped`.
+    pub status: String,
+    pub restarts: u64,
+    pub last_error: Option<String>,
+    pub beat_at: DateTime<Utc>,
+    /// When the service last finished a pass.
+    pub progress_at: Option<DateTime<Utc>>,
+    /// How often it means to make one, in milliseconds.
+    pub period_ms: i64,
+}

@@ -112,7 +112,7 @@ fn candidate(ticker: &str, poly: &str, index: u8) -> LinkCandidate {
 async fn migrate_twice_changes_nothing(s: &dyn Store) {
     let again = s.migrate().await.unwrap();
     assert!(again.applied.is_empty(), "second migrate applied {:?}", again.applied);
-    assert_eq!(again.current, 9);
+    assert_eq!(again.current, 10);
     s.ping().await.unwrap();
 }
 
@@ -407,7 +407,7 @@ async fn watchlist_books_opportunities_and_alerts(s: &dyn Store) {
     assert_eq!((open[0].first_seen, open[0].last_seen), (t(0), t(1)));
     assert_eq!(open[0].best_edge.to_string(), "0.0229");
     assert_eq!(open[0].opportunity, o);
-    assert_eq!(s.close_opportunities(t(2), t(2)).await.unwrap(), 1);
+    assert_eq!(s.close_opportunities(t(2), t(2)).await.unwrap().len(), 1);
     assert!(s.list_open_opportunities().await.unwrap().is_empty());
     // Written again after its close (a replay of the writer's spool): the same row, still closed.
     assert_eq!(s.replay_opportunity(&o, "kalshi_yes", t(0), t(1)).await.unwrap(), id, "replayed after its close");
@@ -467,6 +467,65 @@ async fn leases_keep_one_holder_at_a_time(s: &dyn Store) {
     assert!(!s.try_lease("ops", "b", t(1), t(3)).await.unwrap(), "a's lease runs to t(2)");
     assert!(s.try_lease("ops", "b", t(3), t(4)).await.unwrap(), "expired: b takes over");
     assert!(!s.try_lease("ops", "a", t(3), t(5)).await.unwrap());
+}
+
+/// An alert subject is claimed by one process per event: the first open claim wins, a second
+/// within the cooldown loses unless the profit moved by the share or the opportunity reopened;
+/// a close goes to one claimant only and only after an open; a condition's transitions once each.
+async fn alert_claims_deliver_each_event_once(s: &dyn Store) {
+    let open = |profit: i64, since: i64, reopen: bool| AlertClaim::Open {
+        subject: "arbitrage:7:kalshi_yes".into(),
+        profit,
+        since: t(since),
+        profit_change_percent: 50,
+        reopen,
+    };
+    assert!(s.claim_alert(&open(2_000_000, 0, false), t(1)).await.unwrap(), "the first claim");
+    assert!(!s.claim_alert(&open(2_000_000, 0, false), t(1)).await.unwrap(), "the same event from another process");
+    assert!(!s.claim_alert(&open(2_900_000, 0, false), t(2)).await.unwrap(), "profit moved 45 %: under the share");
+    assert!(s.claim_alert(&open(3_000_000, 0, false), t(2)).await.unwrap(), "profit moved 50 %");
+    let close = AlertClaim::Transition {
+        subject: "arbitrage:7:kalshi_yes".into(),
+        from: Some("open".into()),
+        to: "closed".into(),
+    };
+    assert!(s.claim_alert(&close, t(3)).await.unwrap(), "the close, once");
+    assert!(!s.claim_alert(&close, t(3)).await.unwrap(), "and not twice");
+    assert!(!s.claim_alert(&open(3_000_000, 0, false), t(3)).await.unwrap(), "reopened inside the cooldown");
+    assert!(s.claim_alert(&open(3_000_000, 0, true), t(3)).await.unwrap(), "reopened, where a reopening alerts");
+    assert!(s.claim_alert(&open(3_000_000, 4, false), t(5)).await.unwrap(), "the cooldown ran out");
+    let never = AlertClaim::Transition {
+        subject: "arbitrage:8:kalshi_no".into(),
+        from: Some("open".into()),
+        to: "closed".into(),
+    };
+    assert!(!s.claim_alert(&never, t(5)).await.unwrap(), "no close for what never alerted");
+    let condition =
+        |to: &str| AlertClaim::Transition { subject: "system:dead quotes".into(), from: None, to: to.into() };
+    assert!(s.claim_alert(&condition("started"), t(6)).await.unwrap());
+    assert!(!s.claim_alert(&condition("started"), t(6)).await.unwrap(), "a second process sees it too");
+    assert!(s.claim_alert(&condition("cleared"), t(7)).await.unwrap());
+    assert!(!s.claim_alert(&condition("cleared"), t(7)).await.unwrap());
+}
+
+/// Heartbeats: one row per service and process, replaced by the next beat, newest first.
+async fn heartbeats_keep_one_row_per_service_and_process(s: &dyn Store) {
+    let beat = |service: &str, holder: &str, at: i64, status: &str| Heartbeat {
+        service: service.into(),
+        holder: holder.into(),
+        status: status.into(),
+        restarts: 1,
+        last_error: Some("socket: 'quoted' text".into()),
+        beat_at: t(at),
+        progress_at: Some(t(at)),
+        period_ms: 2_000,
+    };
+    s.beat(&[beat("quotes", "a", 0, "running"), beat("ops", "a", 0, "running")]).await.unwrap();
+    s.beat(&[beat("quotes", "a", 2, "restarting"), beat("quotes", "b", 1, "running")]).await.unwrap();
+    let rows = s.list_heartbeats().await.unwrap();
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[0], beat("quotes", "a", 2, "restarting"));
+    assert_eq!((rows[1].holder.as_str(), rows[2].service.as_str()), ("b", "ops"));
 }
 
 /// Text from the venues goes in as bound parameters, never into the SQL: quotes, comment marks
@@ -638,6 +697,8 @@ conformance!(
     ingestion_and_matching_runs,
     watchlist_books_opportunities_and_alerts,
     leases_keep_one_holder_at_a_time,
+    alert_claims_deliver_each_event_once,
+    heartbeats_keep_one_row_per_service_and_process,
     hostile_text_is_stored_verbatim,
     a_nul_in_venue_text_is_stored_on_both_backends,
     concurrent_writers_neither_collide_nor_deadlock,

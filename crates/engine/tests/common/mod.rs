@@ -158,5 +158,6 @@ pub fn alert_config(url: String) -> crossbook_engine::alerts::AlertConfig {
         )
         .unwrap(),
         timeout: std::time::Duration::from_secs(2),
+        claims: None,
     }
 }
