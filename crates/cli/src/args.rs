@@ -77,6 +77,10 @@ pub(crate) enum Command {
         /// sharing PostgreSQL split them, and leases keep any one from running twice.
         #[arg(long, default_value = "ops,quotes,monitor,web")]
         services: String,
+        /// Also serve this process's own /metrics and /health here (processes without the web
+        /// service: Prometheus scrapes each process).
+        #[arg(long)]
+        metrics_bind: Option<String>,
     },
     /// One ingestion pass.
     Ingest {

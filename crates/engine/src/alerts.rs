@@ -545,7 +545,7 @@ impl Delivery {
                 );
             }
             // An outcome already recorded as abandoned (the command ended) is not written again.
-            if lock_set(&in_flight).remove(&job.uid) {
+            if lock_set(in_flight).remove(&job.uid) {
                 writer.send(Write::AlertOutcome { uid: job.uid, status, attempts: i64::from(attempt), error, sent_at });
             }
         }

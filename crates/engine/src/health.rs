@@ -74,9 +74,88 @@ pub struct HealthReport {
     pub matching: MatchingHealth,
     pub quotes: QuotesHealth,
     pub live_events: LiveEventsHealth,
+    /// Every process's services, as their newest heartbeats say (empty before any `run`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub services: BTreeMap<String, ServiceHealth>,
     /// Why the status is not healthy, one line each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+}
+
+/// How often a `run` process writes its services' heartbeats.
+pub const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+/// A service whose newest heartbeat is older than this is dead (its process killed or hung).
+pub const SILENT_AFTER: chrono::Duration = chrono::Duration::seconds(30);
+/// A running service is stuck when no pass finished for three of its periods and this much.
+pub const STUCK_GRACE: chrono::Duration = chrono::Duration::seconds(60);
+
+/// One service across the processes, from its newest heartbeat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceHealth {
+    /// `running`, `restarting` or `stopped` as its process said, or `dead` (no heartbeat for
+    /// [`SILENT_AFTER`]) or `stuck` (beating, but no pass finished for long).
+    pub status: String,
+    /// The process that said it.
+    pub holder: String,
+    pub restarts: u64,
+    pub last_error: Option<String>,
+    pub last_beat: DateTime<Utc>,
+    pub last_progress: Option<DateTime<Utc>>,
+}
+
+/// The services as their newest heartbeats (`beats`, newest first) say at `now` — a wall-clock
+/// time, as the heartbeats' — and what is wrong with them: (a key naming the condition the same
+/// in every process, what a person reads).
+pub fn services(
+    beats: &[crossbook_store::Heartbeat],
+    now: DateTime<Utc>,
+) -> (BTreeMap<String, ServiceHealth>, Vec<(String, String)>) {
+    let mut out = BTreeMap::new();
+    let mut problems = Vec::new();
+    for b in beats {
+        if out.contains_key(&b.service) {
+            continue;
+        }
+        let silent = now - b.beat_at;
+        let since_pass = b.progress_at.map(|p| now - p);
+        let stuck_after = chrono::Duration::milliseconds(b.period_ms.saturating_mul(3)) + STUCK_GRACE;
+        let status = if b.status == "stopped" {
+            "stopped".to_string()
+        } else if silent > SILENT_AFTER {
+            problems.push((
+                format!("dead {}", b.service),
+                format!("service {} ({}): no heartbeat for {} s", b.service, b.holder, silent.num_seconds()),
+            ));
+            "dead".into()
+        } else if b.status == "restarting" {
+            problems.push((
+                format!("restarting {}", b.service),
+                format!("service {} ({}) restarting: {}", b.service, b.holder, b.last_error.as_deref().unwrap_or("")),
+            ));
+            b.status.clone()
+        } else if let Some(idle) = since_pass.filter(|d| *d > stuck_after) {
+            problems.push((
+                format!("stuck {}", b.service),
+                format!("service {} ({}): stuck, no pass finished for {} s", b.service, b.holder, idle.num_seconds()),
+            ));
+            "stuck".into()
+        } else {
+            b.status.clone()
+        };
+        out.insert(
+            b.service.clone(),
+            ServiceHealth {
+                status,
+                holder: b.holder.clone(),
+                restarts: b.restarts,
+                last_error: b.last_error.clone(),
+                last_beat: b.beat_at,
+                last_progress: b.progress_at,
+            },
+        );
+    }
+    (out, problems)
 }
 
 impl HealthReport {
@@ -89,6 +168,7 @@ impl HealthReport {
             matching: MatchingHealth::default(),
             quotes: QuotesHealth::default(),
             live_events: LiveEventsHealth::default(),
+            services: BTreeMap::new(),
             problems: vec![reason.to_string()],
         }
     }
@@ -191,7 +271,23 @@ async fn read(store: &dyn Store, now: DateTime<Utc>, live_threshold: chrono::Dur
             problems.push(format!("database: reading quotes: {e}"));
         }
     }
-    HealthReport { status, database, ingestion, matching, quotes, live_events, problems }
+    // Heartbeats are the wall clock's (a replay's pinned clock says nothing of liveness).
+    let services = match store.list_heartbeats().await {
+        Ok(beats) => {
+            let (services, wrong) = services(&beats, Utc::now());
+            if !wrong.is_empty() {
+                status = status.max(Level::Degraded);
+                problems.extend(wrong.into_iter().map(|(_, what)| what));
+            }
+            services
+        }
+        Err(e) => {
+            status = status.max(Level::Degraded);
+            problems.push(format!("database: reading service heartbeats: {e}"));
+            BTreeMap::new()
+        }
+    };
+    HealthReport { status, database, ingestion, matching, quotes, live_events, services, problems }
 }
 
 #[cfg(test)]
@@ -233,6 +329,42 @@ mod tests {
         assert_eq!(json["matching"]["confirmedCount"], 0);
         assert_eq!(json["quotes"]["freshness"]["lt1m"], 0);
         assert_eq!(json["liveEvents"]["urgentCount"], 0);
+    }
+
+    /// The newest heartbeat of each service decides: silent past the limit is dead, beating
+    /// without a pass for three periods and a minute is stuck, a stop said is no problem.
+    #[test]
+    fn services_dead_stuck_or_well_by_their_newest_heartbeat() {
+        let now = Utc::now();
+        let beat =
+            |service: &str, holder: &str, ago_s: i64, passed_ago_s: i64, status: &str| crossbook_store::Heartbeat {
+                service: service.into(),
+                holder: holder.into(),
+                status: status.into(),
+                restarts: 0,
+                last_error: None,
+                beat_at: now - chrono::Duration::seconds(ago_s),
+                progress_at: Some(now - chrono::Duration::seconds(passed_ago_s)),
+                period_ms: 2_000,
+            };
+        let beats = [
+            beat("monitor", "b", 5, 1, "running"),
+            beat("ops", "a", 5, 400, "running"),
+            beat("web", "a", 5, 1, "running"),
+            // An older process of the monitor, replaced: its silence is no problem.
+            beat("monitor", "old", 500, 500, "running"),
+            beat("quotes", "a", 31, 31, "running"),
+            beat("ingest", "c", 900, 900, "stopped"),
+        ];
+        let (services, problems) = services(&beats, now);
+        let status = |s: &str| services[s].status.as_str();
+        assert_eq!(
+            [status("monitor"), status("ops"), status("web"), status("quotes"), status("ingest")],
+            ["running", "stuck", "running", "dead", "stopped"]
+        );
+        let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["stuck ops", "dead quotes"]);
+        assert_eq!(problems[1].1, "service quotes (a): no heartbeat for 31 s");
     }
 
     #[test]

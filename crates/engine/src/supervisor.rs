@@ -1,6 +1,7 @@
 //! Supervision for `run`: each service is a task that restarts with backoff when it fails, shows
-//! its state on a board (health reads it), and stops when shutdown is signalled. A service's
-//! pass runs under a lease, so two processes never do the same work twice.
+//! its state on a board (health reads it, and its heartbeats carry it to the database for every
+//! other process), and stops when shutdown is signalled. A service's pass runs under a lease, so
+//! two processes never do the same work twice.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -20,6 +21,11 @@ pub struct ServiceState {
     pub restarts: u64,
     pub last_error: Option<String>,
     pub last_error_at: Option<DateTime<Utc>>,
+    /// When it last finished a pass (its loop came round).
+    pub last_progress: Option<DateTime<Utc>>,
+    /// How often it means to: a service silent for much longer is stuck.
+    #[serde(skip)]
+    pub period: std::time::Duration,
 }
 
 /// The services of this process.
@@ -38,8 +44,37 @@ impl Board {
             restarts: 0,
             last_error: None,
             last_error_at: None,
+            last_progress: Some(Utc::now()),
+            period: std::time::Duration::from_secs(60),
         });
         f(entry);
+    }
+
+    /// Service `name` passes about every `period`.
+    pub fn expect(&self, name: &str, period: std::time::Duration) {
+        self.set(name, |s| s.period = period);
+    }
+
+    /// Service `name` finished a pass now (the wall clock: liveness is the wall's).
+    pub fn progress(&self, name: &str) {
+        self.set(name, |s| s.last_progress = Some(Utc::now()));
+    }
+
+    /// This process's services as heartbeats of `holder` at `now` (all `stopped` when `stopped`).
+    pub fn beats(&self, holder: &str, now: DateTime<Utc>, stopped: bool) -> Vec<crossbook_store::Heartbeat> {
+        self.snapshot()
+            .into_iter()
+            .map(|(service, s)| crossbook_store::Heartbeat {
+                service,
+                holder: holder.to_string(),
+                status: if stopped { "stopped".into() } else { s.status },
+                restarts: s.restarts,
+                last_error: s.last_error,
+                beat_at: now,
+                progress_at: s.last_progress,
+                period_ms: i64::try_from(s.period.as_millis()).unwrap_or(i64::MAX),
+            })
+            .collect()
     }
 
     /// Whether any service is not running.

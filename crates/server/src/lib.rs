@@ -92,6 +92,18 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The routes of a process without the web service: its own `/metrics` (venue clients,
+/// sockets, writer, latencies — the database's figures are the web process's) and `/health`,
+/// for Prometheus to scrape each process.
+pub fn process_router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/metrics", get(process_metrics_text))
+        .layer(axum::middleware::from_fn(listen::bound_request_time))
+        .layer(axum::Extension(HealthCache::default()))
+        .with_state(state)
+}
+
 /// Largest request body accepted, on every route.
 const BODY_LIMIT: usize = 16 * 1024;
 
@@ -157,7 +169,21 @@ pub async fn serve_with(state: AppState, bind: SocketAddr, limits: listen::Limit
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
     let loopback = state.loopback && addr.ip().is_loopback();
-    let app = router(AppState { loopback, ..state });
+    serve_router(listener, router(AppState { loopback, ..state }), limits)
+}
+
+/// Binds and serves [`process_router`] until stopped.
+pub async fn serve_process(state: AppState, bind: SocketAddr) -> std::io::Result<ServerHandle> {
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    serve_router(listener, process_router(state), listen::Limits::default())
+}
+
+fn serve_router(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: listen::Limits,
+) -> std::io::Result<ServerHandle> {
+    let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::watch::channel(false);
     let task = tokio::spawn(listen::serve_connections(listener, app, rx, limits));
     Ok(ServerHandle { addr, shutdown: Some(tx), task })
@@ -207,7 +233,11 @@ async fn health(State(s): State<AppState>, axum::Extension(cache): axum::Extensi
             report.status = crossbook_engine::health::Level::Degraded;
             body["status"] = json!("degraded");
         }
-        body["services"] = serde_json::to_value(board.snapshot()).unwrap_or(Value::Null);
+        // Every process's services as their heartbeats say; this process's own until the first
+        // heartbeat is in (or when the database cannot be read).
+        if report.services.is_empty() {
+            body["services"] = serde_json::to_value(board.snapshot()).unwrap_or(Value::Null);
+        }
     }
     if let Some(rt) = &s.runtime {
         // Under `run`, a database that is down does not stop detection: the desk decides in
@@ -311,6 +341,12 @@ async fn metrics_text(State(s): State<AppState>) -> Result<Response, ApiError> {
     let mut text = metrics::render(&*s.store, s.clock.now()).await?;
     metrics::render_process(&mut text, s.venues.as_ref(), s.runtime.as_ref());
     Ok(([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response())
+}
+
+async fn process_metrics_text(State(s): State<AppState>) -> Response {
+    let mut text = String::new();
+    metrics::render_process(&mut text, s.venues.as_ref(), s.runtime.as_ref());
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response()
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -47,7 +47,9 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Db(DbCommand::Migrate) => db::migrate(&settings).await,
         Command::Db(DbCommand::Backup { out }) => db::backup(&settings, out.as_deref()).await,
         Command::Db(DbCommand::Restore { from, force }) => db::restore(&settings, &from, force).await,
-        Command::Run { bind, services } => run::run(&settings, &bind, &services).await,
+        Command::Run { bind, services, metrics_bind } => {
+            run::run(&settings, &bind, &services, metrics_bind.as_deref()).await
+        }
         Command::Demo { duration, json } => demo::run(&settings, &duration, json).await,
         Command::Serve { bind } => serve::run(&settings, &bind).await,
         Command::Health { json } => health::run(&settings, json).await,

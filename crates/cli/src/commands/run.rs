@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use crossbook_engine::Settings;
+use crossbook_engine::health::HEARTBEAT_EVERY;
 use crossbook_engine::ingest::LogProgress;
 use crossbook_engine::pipeline::Pipeline;
 use crossbook_engine::supervisor::{Board, pause, supervise};
@@ -65,14 +66,81 @@ async fn open_or_wait(settings: &Settings) -> anyhow::Result<Arc<dyn crossbook_s
 
 /// How long a stop waits for running passes (the compose file gives the container more).
 const STOP_DEADLINE: Duration = Duration::from_secs(8);
+/// How often the live-events monitor passes.
+const MONITOR_EVERY: Duration = Duration::from_secs(2);
+/// How often the watchdog checks: a dead service is said within its silence limit and this.
+const WATCHDOG_EVERY: Duration = Duration::from_secs(10);
+/// Beyond QUOTE_STALE_SECONDS, how long an open opportunity may go unrecorded before any
+/// process closes it: the desk that keeps it open records it on every evaluation, and closes it
+/// itself when a book goes stale; past this margin its process is gone.
+const ORPHAN_MARGIN: chrono::Duration = chrono::Duration::seconds(15);
 
-pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyhow::Result<u8> {
+/// The watched links as the database has them now (none when it cannot be read).
+async fn watched_links(store: &dyn crossbook_store::Store) -> Option<Vec<crossbook_model::LinkId>> {
+    let mut ids: Vec<_> = store.list_watchlist().await.ok()?.into_iter().map(|w| w.link_id).collect();
+    ids.sort_unstable();
+    Some(ids)
+}
+
+/// The whole system's conditions (dead or stuck services, from the heartbeats) that started or
+/// cleared since the last check, alerted once across the processes.
+async fn system_conditions(
+    p: &Pipeline,
+    known: &mut std::collections::BTreeMap<String, String>,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let beats = match tokio::time::timeout(Duration::from_secs(3), p.store.list_heartbeats()).await {
+        Ok(Ok(beats)) => beats,
+        _ => return,
+    };
+    let (_, problems) = crossbook_engine::health::services(&beats, chrono::Utc::now());
+    let present: std::collections::BTreeMap<String, String> = problems.into_iter().collect();
+    for (key, what) in &present {
+        if !known.contains_key(key) {
+            tracing::warn!("{what}");
+            p.alerter.system(key, what, true, now);
+        }
+    }
+    for (key, what) in known.iter() {
+        if !present.contains_key(key) {
+            tracing::info!("recovered: {what}");
+            p.alerter.system(key, what, false, now);
+        }
+    }
+    *known = present;
+}
+
+/// Closes the open opportunities nobody recorded since `seen_since` (their process died), each
+/// with its closing alert where its opening alerted.
+async fn close_orphaned(p: &Pipeline, seen_since: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) {
+    let closed = match tokio::time::timeout(Duration::from_secs(3), p.store.close_opportunities(seen_since, now)).await
+    {
+        Ok(Ok(closed)) => closed,
+        Ok(Err(e)) => return tracing::warn!(error = %e, "orphaned opportunities not closed"),
+        Err(_) => return,
+    };
+    for c in closed {
+        let o = &c.opportunity;
+        let ticker = o.legs.iter().find_map(|l| l.ticker.as_deref());
+        tracing::info!(link = o.link_id.0, direction = %c.direction, "closed: no process recorded it for {} s", (now - c.last_seen).num_seconds());
+        p.alerter.closed(o.link_id, ticker.unwrap_or("?"), &c.direction, c.first_seen, c.best_edge, now);
+    }
+}
+
+pub(crate) async fn run(
+    settings: &Settings,
+    bind: &str,
+    services: &str,
+    metrics_bind: Option<&str>,
+) -> anyhow::Result<u8> {
     let wanted: Vec<&str> = services.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
     if let Some(bad) = wanted.iter().find(|s| !["ops", "quotes", "monitor", "web"].contains(s)) {
         anyhow::bail!("--services: unknown service {bad:?} (ops, quotes, monitor, web)");
     }
     let on = |s: &str| wanted.contains(&s);
     let addr: std::net::SocketAddr = bind.parse().with_context(|| format!("--bind {bind}"))?;
+    let metrics_addr: Option<std::net::SocketAddr> =
+        metrics_bind.map(|m| m.parse().with_context(|| format!("--metrics-bind {m}"))).transpose()?;
     if !addr.ip().is_loopback() && settings.api_token.is_none() {
         anyhow::bail!("API_TOKEN: required when --bind is not a loopback address (changes need it)");
     }
@@ -90,10 +158,11 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
     let ingesting = Arc::new(std::sync::atomic::AtomicBool::new(false));
 
     // Ingestion, matching, watchlist: one pass per interval, under the "ops" lease.
-    let (pp, st, h, ing) = (p.clone(), store.clone(), holder.clone(), ingesting.clone());
+    let (pp, st, h, ing, b) = (p.clone(), store.clone(), holder.clone(), ingesting.clone(), board.clone());
     if on("ops") {
+        board.expect("ops", ops_every);
         tasks.spawn(supervise("ops", board.clone(), stop.clone(), backoff, move |mut stop| {
-            let (p, store, holder, ingesting) = (pp.clone(), st.clone(), h.clone(), ing.clone());
+            let (p, store, holder, ingesting, board) = (pp.clone(), st.clone(), h.clone(), ing.clone(), b.clone());
             async move {
                 loop {
                     let ttl = chrono::Duration::from_std(ops_every * 2).unwrap_or(chrono::Duration::minutes(20));
@@ -109,6 +178,7 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
                         tracing::info!(confirmed = m.confirmed, suggested = m.suggested, "matched");
                         p.watchlist().await?;
                     }
+                    board.progress("ops");
                     if pause(&mut stop, ops_every).await {
                         return Ok(());
                     }
@@ -120,26 +190,30 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
     // Quotes: sockets first (restarted with the watchlist), REST polling by priority under the
     // "quotes" lease. A database that fails does not stop the sockets: the desk decides in
     // memory and its records wait in the writer; only another process taking the lease does.
-    let (pp, st, h, s2) = (p.clone(), store.clone(), holder.clone(), settings.clone());
+    let (pp, st, h, s2, b) = (p.clone(), store.clone(), holder.clone(), settings.clone(), board.clone());
     if on("quotes") {
+        board.expect("quotes", settings.quotes_interval);
         tasks.spawn(supervise("quotes", board.clone(), stop.clone(), backoff, move |mut stop| {
-            let (p, store, holder, settings) = (pp.clone(), st.clone(), h.clone(), s2.clone());
+            let (p, store, holder, settings, board) = (pp.clone(), st.clone(), h.clone(), s2.clone(), b.clone());
             async move {
                 let interval = settings.quotes_interval;
                 let ttl = chrono::Duration::from_std(interval * 4).unwrap_or(chrono::Duration::minutes(1));
                 let mut streams = None;
-                // The watchlist generation the sockets were started for.
+                // Wakes the loop when this process rebuilds the watchlist.
                 let mut generation = p.watch_generation.subscribe();
+                // The watched links the sockets were started for: another process (the ops
+                // service) rebuilds the watchlist in the database, so every pass compares.
                 let mut started_for = None;
                 for n in 0u64.. {
                     match lease(&*store, "quotes", &holder, &p, ttl).await {
                         Ok(true) => {
-                            let now = *generation.borrow_and_update();
-                            if streams.is_none() || started_for != Some(now) {
+                            generation.borrow_and_update();
+                            let watched = watched_links(&*store).await;
+                            if streams.is_none() || watched.is_some() && started_for != watched {
                                 match p.streams().await {
                                     Ok(s) => {
                                         streams = Some(s);
-                                        started_for = Some(now);
+                                        started_for = watched;
                                     }
                                     Err(e) => tracing::warn!(error = %format!("{e:#}"), "sockets not restarted; the old ones go on"),
                                 }
@@ -160,6 +234,7 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
                         }
                         Err(e) => tracing::warn!(error = %format!("{e:#}"), "lease not renewed; the sockets go on"),
                     }
+                    board.progress("quotes");
                     // The next pass, or at once when the watchlist is rebuilt.
                     tokio::select! {
                         stopped = pause(&mut stop, interval) => if stopped { return Ok(()) },
@@ -173,9 +248,10 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
 
     // The live-events monitor, under the "monitor" lease.
     if on("monitor") && settings.enable_live_events_monitor {
-        let (pp, st, h) = (p.clone(), store.clone(), holder.clone());
+        let (pp, st, h, b) = (p.clone(), store.clone(), holder.clone(), board.clone());
+        board.expect("monitor", MONITOR_EVERY);
         tasks.spawn(supervise("monitor", board.clone(), stop.clone(), backoff, move |mut stop| {
-            let (p, store, holder) = (pp.clone(), st.clone(), h.clone());
+            let (p, store, holder, board) = (pp.clone(), st.clone(), h.clone(), b.clone());
             async move {
                 loop {
                     match lease(&*store, "monitor", &holder, &p, chrono::Duration::seconds(10)).await {
@@ -187,7 +263,8 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
                         Ok(false) => {}
                         Err(e) => tracing::warn!(error = %format!("{e:#}"), "monitor lease not renewed"),
                     }
-                    if pause(&mut stop, Duration::from_secs(2)).await {
+                    board.progress("monitor");
+                    if pause(&mut stop, MONITOR_EVERY).await {
                         return Ok(());
                     }
                 }
@@ -195,12 +272,48 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
         }));
     }
 
-    // The watchdog: operational conditions alerted when they start and clear, and shown by health.
+    // Heartbeats: this process's services in the database, so that every process's health and
+    // watchdog can tell a dead or stuck one; a stop says so (a stopped service is not dead). The
+    // web service has no passes: it is as alive as the process serving it.
+    if on("web") {
+        board.expect("web", HEARTBEAT_EVERY);
+    }
+    {
+        let (store, board, holder, mut stop) = (store.clone(), board.clone(), holder.clone(), stop.clone());
+        let web = on("web");
+        tasks.spawn(async move {
+            loop {
+                if web {
+                    board.progress("web");
+                }
+                let beats = board.beats(&holder, chrono::Utc::now(), false);
+                match tokio::time::timeout(HEARTBEAT_EVERY, store.beat(&beats)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => tracing::warn!(error = %e, "heartbeat not written"),
+                    Err(_) => tracing::warn!("heartbeat not written: the database did not answer"),
+                }
+                if pause(&mut stop, HEARTBEAT_EVERY).await {
+                    break;
+                }
+            }
+            let beats = board.beats(&holder, chrono::Utc::now(), true);
+            let _ = tokio::time::timeout(Duration::from_secs(2), store.beat(&beats)).await;
+        });
+    }
+
+    // The watchdog: operational conditions alerted when they start and clear, and shown by
+    // health — this process's own, and the whole system's (a dead or stuck service of any
+    // process, said once whichever process sees it first). Opportunities whose quotes stopped
+    // reaching the database (their process died) are closed here.
     {
         let (p, board, mut stop) = (p.clone(), board.clone(), stop.clone());
+        let stale = chrono::Duration::from_std(settings.quote_stale_after).unwrap_or(chrono::Duration::seconds(30));
         tasks.spawn(async move {
             let mut dog = crossbook_engine::watchdog::Watchdog::new(p.conditions.clone());
             let rt = p.runtime();
+            let mut system = std::collections::BTreeMap::<String, String>::new();
+            // The first check waits for this process's own first heartbeat.
+            let mut first = true;
             loop {
                 let now = p.clock.now();
                 let (started, cleared) = dog.check(&rt, Some(&p.venues), Some(&board), now);
@@ -212,18 +325,33 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
                     tracing::info!("recovered: {what}");
                     p.alerter.operational(&what, false, now);
                 }
-                if pause(&mut stop, Duration::from_secs(15)).await {
+                if !first {
+                    system_conditions(&p, &mut system, now).await;
+                    close_orphaned(&p, now - stale - ORPHAN_MARGIN, now).await;
+                }
+                first = false;
+                if pause(&mut stop, WATCHDOG_EVERY).await {
                     return;
                 }
             }
         });
     }
 
+    let mut state = super::serve::app_state(settings, store.clone());
+    state.services = Some(board.clone());
+    state.venues = Some(p.venues.clone());
+    state.runtime = Some(p.runtime());
+    let process_server = match metrics_addr {
+        Some(a) => {
+            let s = crossbook_server::serve_process(state.clone(), a)
+                .await
+                .with_context(|| format!("--metrics-bind {a}"))?;
+            println!("crossbook metrics of this process: http://{}/metrics", s.addr);
+            Some(s)
+        }
+        None => None,
+    };
     let server = if on("web") {
-        let mut state = super::serve::app_state(settings, store.clone());
-        state.services = Some(board.clone());
-        state.venues = Some(p.venues.clone());
-        state.runtime = Some(p.runtime());
         let server = crossbook_server::serve(state, addr).await?;
         println!(
             "crossbook running {services}: http://{} (dashboard, /health, /metrics); Ctrl-C or SIGTERM stops",
@@ -257,7 +385,7 @@ pub(crate) async fn run(settings: &Settings, bind: &str, services: &str) -> anyh
     if tokio::time::timeout(Duration::from_secs(3), p.writer.flush()).await.is_err() {
         tracing::warn!("stop deadline reached: {} database writes not made", p.writer.stats.depth.get());
     }
-    if let Some(server) = server {
+    for server in [server, process_server].into_iter().flatten() {
         server.stop().await;
     }
     println!("crossbook stopped");
