@@ -61,8 +61,8 @@ impl SinkKind {
 
 /// What a person reads: a short first line (the game, edge, profit, size), the details after
 /// (each leg with its market's title, money, start, settlement rules, pages).
-pub fn describe(o: &Opportunity) -> String {
-    use crate::reports::{cents, dollars, leg_text, money_text};
+pub fn describe(o: &Opportunity, tz: chrono_tz::Tz) -> String {
+    use crate::reports::{cents, dollars, leg_text, local_time, money_text};
     let what = format!("{} {}", o.league.map(|l| l.code()).unwrap_or("-"), o.kind);
     let mut text = format!(
         "crossbook: {} — {} × {} = {} ({what})",
@@ -76,7 +76,7 @@ pub fn describe(o: &Opportunity) -> String {
     }
     text.push_str(&format!("\n{}", money_text(o)));
     if let Some(t) = o.starts_at {
-        text.push_str(&format!("\nstarts {}", t.format("%Y-%m-%d %H:%M:%S UTC")));
+        text.push_str(&format!("\nstarts {}", local_time(t, tz)));
     }
     if let Some(r) = o.rule_risk {
         text.push_str(&format!("\nsettlement rules: {} — {}", r.as_str(), o.rule_reasons.join("; ")));
@@ -129,6 +129,8 @@ pub struct AlertConfig {
     /// Where deliveries claim their subjects (the database every process shares); none: every
     /// alert decided here is delivered.
     pub claims: Option<Arc<dyn Store>>,
+    /// The zone the alerts' times are written in (`TIME_ZONE`).
+    pub time_zone: chrono_tz::Tz,
 }
 
 /// How long a delivery waits for its claim before it posts anyway.
@@ -150,6 +152,7 @@ impl AlertConfig {
             backoff: Backoff::default(),
             timeout: Duration::from_secs(10),
             claims: None,
+            time_zone: s.time_zone,
         }
     }
 }
@@ -183,6 +186,7 @@ pub struct Alerter {
     cooldown: chrono::Duration,
     realert_profit_change_percent: u64,
     realert_on_reopen: bool,
+    time_zone: chrono_tz::Tz,
     /// When each link and direction last alerted: an opportunity that closes and reopens (a
     /// socket reset, a flickering quote) is a new row but not a new alert within the cooldown.
     last: Arc<Mutex<LastAlerts>>,
@@ -249,6 +253,7 @@ impl Alerter {
             cooldown: cfg.cooldown,
             realert_profit_change_percent: cfg.realert_profit_change_percent,
             realert_on_reopen: cfg.realert_on_reopen,
+            time_zone: cfg.time_zone,
             last: Arc::default(),
             queue,
             next_uid: Arc::new(AtomicU64::new(1)),
@@ -305,7 +310,7 @@ impl Alerter {
             last.insert(key, (now, Some(o.profit)));
         }
         let url = self.url.as_ref().map(|u| u.expose_secret().to_string()).unwrap_or_default();
-        let text = describe(o);
+        let text = describe(o, self.time_zone);
         let body = body(self.sink, &url, &text, "arbitrage", serde_json::to_value(o).unwrap_or(Value::Null));
         let claim = AlertClaim::Open {
             subject: opportunity_subject(o.link_id, direction),

@@ -110,6 +110,12 @@ fn hundredths(n: i64) -> String {
 }
 
 /// Money in dollars to the cent (`2.126` → `$2.13`).
+/// A time as a trader reads it: in their time zone (`TIME_ZONE`), to the second, with the
+/// zone's abbreviation ("2026-01-09 19:00:00 EST").
+pub fn local_time(t: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %Z").to_string()
+}
+
 pub fn dollars(m: crossbook_model::Money) -> String {
     format!("${}", hundredths(rounded(m.micros(), 10_000)))
 }
@@ -169,6 +175,15 @@ pub fn money_text(o: &crossbook_model::Opportunity) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_in_the_traders_zone_to_the_second() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-01-10T00:00:07.123456789Z").unwrap().to_utc();
+        assert_eq!(local_time(t, chrono_tz::Tz::UTC), "2026-01-10 00:00:07 UTC");
+        assert_eq!(local_time(t, chrono_tz::America::New_York), "2026-01-09 19:00:07 EST");
+        let summer = chrono::DateTime::parse_from_rfc3339("2026-07-01T00:00:00Z").unwrap().to_utc();
+        assert_eq!(local_time(summer, chrono_tz::America::New_York), "2026-06-30 20:00:00 EDT");
+    }
 
     #[test]
     fn money_as_a_person_reads_it() {

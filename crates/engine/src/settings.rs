@@ -93,6 +93,9 @@ pub struct Settings {
     pub alert_realert_profit_change_percent: u64,
     /// … or it closed and opened again (`ALERT_REALERT_ON_REOPEN`, default false).
     pub alert_realert_on_reopen: bool,
+    /// The trader's time zone, an IANA name (`TIME_ZONE`, default UTC): alerts, the dashboard,
+    /// the report and the CLI's text show times in it.
+    pub time_zone: chrono_tz::Tz,
     pub kalshi_mode: KalshiMode,
     /// Kalshi's access tier (`KALSHI_TIER`, default basic): its read limit.
     pub kalshi_tier: crossbook_kalshi::KalshiTier,
@@ -143,6 +146,7 @@ pub const NAMES: &[&str] = &[
     "ALERT_COOLDOWN_SECONDS",
     "ALERT_REALERT_PROFIT_CHANGE_PERCENT",
     "ALERT_REALERT_ON_REOPEN",
+    "TIME_ZONE",
     "KALSHI_MODE",
     "KALSHI_TIER",
     "KALSHI_API_KEY_ID",
@@ -396,6 +400,7 @@ impl Settings {
             alert_cooldown: Duration::from_secs(r.at_most("ALERT_COOLDOWN_SECONDS", 600, 7 * 24 * 3600)?),
             alert_realert_profit_change_percent: r.at_most("ALERT_REALERT_PROFIT_CHANGE_PERCENT", 50, 100_000)?,
             alert_realert_on_reopen: r.bool("ALERT_REALERT_ON_REOPEN", false)?,
+            time_zone: r.parsed("TIME_ZONE", chrono_tz::Tz::UTC, "an IANA time zone name like America/New_York")?,
             kalshi_mode,
             kalshi_tier: match r.raw("KALSHI_TIER") {
                 None => crossbook_kalshi::KalshiTier::default(),
@@ -527,7 +532,14 @@ mod tests {
         assert_eq!(s.alert_min_edge.to_string(), "0.01");
         assert!(!s.alert_near_start_only && !s.alert_in_play);
         assert_eq!(s.kalshi_balance_precision, crossbook_arb::BalancePrecision::Centicent);
-        for (name, bad) in [("ALERT_SCOPE", "soon"), ("ALERT_MIN_PROFIT", "-1"), ("KALSHI_BALANCE_PRECISION", "mill")] {
+        assert_eq!(with(&[]).unwrap().time_zone, chrono_tz::Tz::UTC);
+        assert_eq!(with(&[("TIME_ZONE", "America/New_York")]).unwrap().time_zone, chrono_tz::America::New_York);
+        for (name, bad) in [
+            ("ALERT_SCOPE", "soon"),
+            ("ALERT_MIN_PROFIT", "-1"),
+            ("KALSHI_BALANCE_PRECISION", "mill"),
+            ("TIME_ZONE", "Eastern"),
+        ] {
             let e = Settings::from_lookup(&|k| (k == name).then(|| bad.to_string())).unwrap_err();
             assert_eq!(e.name, name);
         }

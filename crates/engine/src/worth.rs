@@ -188,11 +188,11 @@ fn pct(part: i64, of: i64) -> String {
 }
 
 /// The report as a table a person reads.
-pub fn text(r: &Report) -> String {
+pub fn text(r: &Report, tz: chrono_tz::Tz) -> String {
     let mut out = format!(
         "opportunities from {} to {}\n",
-        r.from.format("%Y-%m-%d %H:%M UTC"),
-        r.to.format("%Y-%m-%d %H:%M UTC")
+        crate::reports::local_time(r.from, tz),
+        crate::reports::local_time(r.to, tz)
     );
     let _ = writeln!(
         out,
@@ -278,7 +278,7 @@ fn histogram(values: impl Iterator<Item = i64>, edges: &[i64]) -> Vec<usize> {
 }
 
 /// The report as a self-contained HTML page with its charts (inline SVG).
-pub fn html(r: &Report) -> String {
+pub fn html(r: &Report, tz: chrono_tz::Tz) -> String {
     let mut page = String::from(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>crossbook — what the arbitrage was worth</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2630}table{border-collapse:collapse}th,td{padding:4px 8px;border-bottom:1px solid #ddd;text-align:right}th:nth-child(-n+2),td:nth-child(-n+2){text-align:left}figure{display:inline-block;margin:12px 24px 12px 0}figcaption{font-weight:600}svg{width:560px;height:auto;font-family:system-ui}</style></head><body>"#,
@@ -286,8 +286,8 @@ pub fn html(r: &Report) -> String {
     let _ = write!(
         page,
         "<h1>What the arbitrage was worth</h1><p>{} to {}. Shares of the watched time with an edge before fees (top of book) and after both venues' fees (at depth); opportunities with their peak edge per pair, fillable size, capital, summed profit and lifetime; the venue whose prices moved when an edge appeared.</p><table><tr><th>League</th><th>Kind</th><th>Links</th><th>Watched</th><th>Edge before fees</th><th>After fees</th><th>Opportunities</th><th>Edge p50</th><th>p90</th><th>max</th><th>Size p50</th><th>Capital p50</th><th>Profit</th><th>Lifetime p50 / p90</th><th>To start p50</th><th>Moved first K / P / both</th></tr>",
-        r.from.format("%Y-%m-%d %H:%M UTC"),
-        r.to.format("%Y-%m-%d %H:%M UTC")
+        crate::reports::local_time(r.from, tz),
+        crate::reports::local_time(r.to, tz)
     );
     for g in &r.groups {
         // What every group has: its links, watched time and the shares with an edge.

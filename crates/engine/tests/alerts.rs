@@ -288,7 +288,11 @@ async fn processes_sharing_the_database_deliver_each_event_once() {
     let streams = crossbook_engine::runtime::StreamStatus::default();
     let process = || {
         let writer = crossbook_engine::writer::Writer::start(db.store.clone());
-        let cfg = AlertConfig { claims: Some(db.store.clone()), ..alert_config(format!("{base}/hook")) };
+        let cfg = AlertConfig {
+            claims: Some(db.store.clone()),
+            time_zone: chrono_tz::America::New_York,
+            ..alert_config(format!("{base}/hook"))
+        };
         (Alerter::start(writer.clone(), cfg, streams.latencies.decision_alert.clone()).unwrap(), writer)
     };
     let (quotes, monitor) = (process(), process());
@@ -312,6 +316,8 @@ async fn processes_sharing_the_database_deliver_each_event_once() {
         assert!(a.settle(std::time::Duration::from_secs(5)).await);
     }
     assert_eq!(kinds(&got), ["arbitrage"]);
+    let text = got.lock().unwrap()[0].1["text"].as_str().unwrap_or("").to_string();
+    assert!(text.contains("\nstarts 2026-10-01 14:30:00 EDT"), "the start in the trader's zone: {text}");
     for (a, _) in [&quotes, &monitor] {
         a.closed(o.link_id, "KXNBAGAME-X", "kalshi_yes", at, o.edge, at + Duration::seconds(20));
         a.system("dead quotes", "service quotes: no heartbeat for 31 s", true, at + Duration::seconds(40));

@@ -99,8 +99,8 @@ async fn the_report_adds_up_the_recorded_time_and_opportunities() {
     let nhl_g = r.groups.iter().find(|g| g.league == "NHL").unwrap();
     assert_eq!((nhl_g.observed_s, nhl_g.gross_edge_s, nhl_g.opportunities), (120, 0, 0), "each point 60 s at most");
     assert_eq!(r.lifetimes_s, vec![20, 80]);
-    let text = worth::text(&r);
+    let text = worth::text(&r, chrono_tz::Tz::UTC);
     assert!(text.lines().nth(1).unwrap().starts_with("LEAGUE") && text.contains("30.8 %"), "{text}");
-    let html = worth::html(&r);
+    let html = worth::html(&r, chrono_tz::Tz::UTC);
     assert!(html.contains("<svg") && html.contains("NBA moneyline") && html.contains("15.4 %"), "40/130 and 20/130");
 }

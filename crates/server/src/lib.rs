@@ -43,6 +43,13 @@ pub struct AppState {
     pub venues: Option<crossbook_engine::Venues>,
     /// This process's sockets and writer (under `run`), for health and metrics.
     pub runtime: Option<crossbook_engine::runtime::RuntimeState>,
+    /// The trader's time zone (`TIME_ZONE`): the dashboard and the report show times in it.
+    pub time_zone: chrono_tz::Tz,
+}
+
+/// The dashboard, told the trader's time zone.
+async fn dashboard(State(s): State<AppState>) -> Html<String> {
+    Html(DASHBOARD.replace("__TIME_ZONE__", s.time_zone.name()))
 }
 
 /// A running server.
@@ -68,7 +75,7 @@ const DASHBOARD: &str = include_str!("dashboard.html");
 /// The routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(|| async { Html(DASHBOARD) }))
+        .route("/", get(dashboard))
         .route("/health", get(health))
         .route("/metrics", get(metrics_text))
         .route("/api/health", get(health))
@@ -524,7 +531,7 @@ async fn link_history(
 async fn report_page(State(s): State<AppState>, Query(w): Query<Window>) -> Result<Html<String>, ApiError> {
     let now = s.clock.now();
     let report = crossbook_engine::worth::build(&*s.store, w.since(now), now).await?;
-    Ok(Html(crossbook_engine::worth::html(&report)))
+    Ok(Html(crossbook_engine::worth::html(&report, s.time_zone)))
 }
 
 /// Venue requests, 429s and failures per interval and the books' ages (under `run` only: the

@@ -35,6 +35,7 @@ async fn start(db: &TestDb, loopback: bool, token: Option<&str>) -> crossbook_se
         services: None,
         venues: None,
         runtime: None,
+        time_zone: chrono_tz::Tz::UTC,
     };
     serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
@@ -95,6 +96,7 @@ async fn run_server(
         services: Some(crossbook_engine::supervisor::Board::default()),
         venues: None,
         runtime: Some(runtime.clone()),
+        time_zone: chrono_tz::Tz::UTC,
     };
     serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
@@ -171,6 +173,7 @@ async fn the_dashboards_metrics_are_all_served() {
         services: Some(crossbook_engine::supervisor::Board::default()),
         venues: Some(crossbook_engine::Venues::from_settings(&settings).unwrap()),
         runtime: Some(rt.clone()),
+        time_zone: chrono_tz::Tz::UTC,
     };
     let server = serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let r = reqwest::get(format!("http://{}/metrics", server.addr)).await.unwrap();
@@ -376,6 +379,7 @@ async fn health_answers_past_the_connection_limit() {
         services: None,
         venues: None,
         runtime: None,
+        time_zone: chrono_tz::Tz::UTC,
     };
     let server = crossbook_server::serve_with(state, "127.0.0.1:0".parse().unwrap(), limits).await.unwrap();
     let mut stalled = Vec::new();

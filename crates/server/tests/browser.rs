@@ -93,6 +93,8 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         services: None,
         venues: None,
         runtime: None,
+        // The trader is in New York: every time on the page is in Eastern time.
+        time_zone: chrono_tz::America::New_York,
     };
     let server = serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
 
@@ -142,6 +144,22 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
     }
     // The edge in cents a set, the legs with their limits.
     assert!(text.contains("2.25¢") && text.contains("Wizards"), "the opportunity is not shown: {text}");
+    // Its start (00:00 UTC) in the trader's zone, to the second.
+    assert!(text.contains("times in America/New_York") && text.contains("01-09 19:00:00"), "{text}");
+    // The price chart's labels: the value axis' four all different, the time axis' five in
+    // Eastern time (the samples are 23:40–23:49 UTC), none repeated.
+    let labels = wd(
+        &http,
+        reqwest::Method::POST,
+        format!("{s}/execute/sync"),
+        json!({"script": "return [...document.querySelectorAll('#chart-link text')].map(t => t.textContent)", "args": []}),
+    )
+    .await;
+    let labels: Vec<&str> = labels.as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let (values, times) = (&labels[..4], &labels[labels.len() - 5..]);
+    let distinct = |l: &[&str]| l.iter().collect::<std::collections::HashSet<_>>().len() == l.len();
+    assert!(distinct(values) && values.iter().all(|v| v.ends_with('¢')), "{labels:?}");
+    assert!(distinct(times) && times.iter().all(|t| t.starts_with("18:4")), "{labels:?}");
     // The charts: the link's four price lines and its edge, the day's timeline with the opportunity.
     let drawn = wd(
         &http,

@@ -107,7 +107,7 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
             o.alternative_to
                 .map(|l| format!(" | ALTERNATIVE to link {l}: the same book, not counted"))
                 .unwrap_or_default(),
-            s.first_seen.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            reports::local_time(s.first_seen, settings.time_zone),
             (s.last_seen - s.first_seen).num_seconds(),
             reports::cents(s.best_edge),
         );
@@ -149,13 +149,13 @@ pub(crate) async fn report_opportunities(
     let store = super::open_existing_store(settings).await?;
     let report = crossbook_engine::worth::build(&*store, from, to).await?;
     if let Some(path) = html {
-        std::fs::write(path, crossbook_engine::worth::html(&report))
+        std::fs::write(path, crossbook_engine::worth::html(&report, settings.time_zone))
             .map_err(|e| anyhow::anyhow!("--html {}: {e}", path.display()))?;
     }
     if json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
-        print!("{}", crossbook_engine::worth::text(&report));
+        print!("{}", crossbook_engine::worth::text(&report, settings.time_zone));
     }
     Ok(0)
 }

@@ -15,6 +15,7 @@ pub(crate) fn app_state(settings: &Settings, store: std::sync::Arc<dyn crossbook
         services: None,
         venues: None,
         runtime: None,
+        time_zone: settings.time_zone,
     }
 }
 

@@ -159,5 +159,6 @@ pub fn alert_config(url: String) -> crossbook_engine::alerts::AlertConfig {
         .unwrap(),
         timeout: std::time::Duration::from_secs(2),
         claims: None,
+        time_zone: chrono_tz::Tz::UTC,
     }
 }
