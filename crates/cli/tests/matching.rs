@@ -209,3 +209,44 @@ fn run_supervises_every_service_and_stops_on_sigterm() {
     assert!(child.wait().unwrap().success());
     assert_eq!(rest.last().map(String::as_str), Some("crossbook stopped"));
 }
+
+/// A Kalshi key the venue refuses stops nothing else: under `run` Polymarket is ingested and
+/// matched all the same, the Kalshi run is recorded failed with the refusal explained, and the
+/// ops service is not restarted over it.
+#[test]
+fn a_refused_kalshi_key_blocks_no_polymarket_service() {
+    use std::io::BufRead;
+    // The simulator expects the Ed25519 key; crossbook signs with the RSA one.
+    let (_sim, sim_env) = common::sim_with(&["--kalshi-public-key", &common::test_key("test_key_ed25519_pub.pem")]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+    cmd.current_dir(dir.path())
+        .args(["run", "--bind", "127.0.0.1:0", "--services", "ops,web"])
+        .env_remove("DATABASE_URL")
+        .env("LOG_LEVEL", "off")
+        .env("CROSSBOOK_NOW", "2026-01-09T23:50:00Z")
+        .stdout(Stdio::piped());
+    for (k, v) in sim_env.iter().chain(&common::kalshi_key_env(dir.path())) {
+        cmd.env(k, v);
+    }
+    let child = common::Kill(cmd.spawn().unwrap());
+    let mut child = child;
+    let mut out = std::io::BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let first = out.next().unwrap().unwrap();
+    let url = first.split_whitespace().find(|w| w.starts_with("http://")).unwrap().trim_end_matches(':').to_string();
+    let mut health = serde_json::Value::Null;
+    for _ in 0..200 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let Ok(r) = reqwest::blocking::get(format!("{url}/health")) else { continue };
+        health = r.json().unwrap_or_default();
+        if health["ingestion"]["polymarket"]["status"] == "ok" && health["matching"]["lastRun"].is_string() {
+            break;
+        }
+    }
+    assert_eq!(health["ingestion"]["polymarket"]["stored"], 286, "{health}");
+    assert!(health["matching"]["lastRun"].is_string(), "matching ran: {health}");
+    assert_eq!(health["ingestion"]["kalshi"]["status"], "failed", "{health}");
+    let problems = health["problems"].to_string();
+    assert!(problems.contains("ingestion kalshi: last run failed") && problems.contains("refused"), "{problems}");
+    assert_eq!(health["services"]["ops"]["restarts"], 0, "{health}");
+}

@@ -171,8 +171,15 @@ pub(crate) async fn run(
                             ingesting.store(true, std::sync::atomic::Ordering::Relaxed);
                             let r = p.ingest(v, Arc::new(LogProgress)).await;
                             ingesting.store(false, std::sync::atomic::Ordering::Relaxed);
-                            let r = r?;
-                            tracing::info!(venue = %v, stored = r.stored, status = r.status.as_str(), "ingested");
+                            match r {
+                                Ok(r) => {
+                                    tracing::info!(venue = %v, stored = r.stored, status = r.status.as_str(), "ingested")
+                                }
+                                // One venue failing (a refused key, an outage) holds the other
+                                // up in nothing: its run is recorded failed (health says why) and
+                                // the pass goes on.
+                                Err(e) => tracing::error!(venue = %v, error = %format!("{e:#}"), "ingestion failed; the pass goes on"),
+                            }
                         }
                         let m = p.match_pass().await?;
                         tracing::info!(confirmed = m.confirmed, suggested = m.suggested, "matched");
