@@ -116,6 +116,26 @@ fn first_halves_are_linked_by_their_own_settlement() {
     assert_eq!(r["unlabelled_links"], 0, "{:?}", r["misses"]);
 }
 
+/// Tennis set winners (`make_sets.py`: ATP and WTA matches with their first and second sets on
+/// both venues, Kalshi's `KXATPSETWINNER-…-1-CAR` beside Gamma's `tennis_first_set_winner` and
+/// `tennis_set_winner`): every set paired with the same set, by the players' names whichever
+/// order or form each venue writes them; never a set with another set or with the match; a set
+/// one venue lists alone stays unlinked.
+#[test]
+fn tennis_set_winners_are_paired_set_by_set() {
+    let r = eval("crates/engine/tests/data/sets");
+    check(&r, &["moneyline", "set_winner"]);
+    let sets = &r["by_kind"]["set_winner"];
+    assert!(sets["matches"].as_u64().unwrap() >= 30, "{sets}");
+    assert_eq!(sets["confirmed"], sets["matches"], "{:?}", r["misses"]);
+    for league in ["ATP", "WTA"] {
+        let l = &r["by_league"][league];
+        assert_eq!(l["confirmed"], l["matches"], "{league}: {:?}", r["misses"]);
+    }
+    assert_eq!(r["overall"]["wrong"], 0, "a set linked to another set or the match: {:?}", r["misses"]);
+    assert_eq!(r["unlabelled_links"], 0, "a set one venue lists alone linked: {:?}", r["misses"]);
+}
+
 /// Leagues without a registry file (`make_unregistered.py`: Liga MX, K League, A-League,
 /// Argentina, Champions and Europa League, Saudi Pro League, KBO, KHL, IPL, UFC, Dota 2), each
 /// venue naming teams its own way: auto-confirmed on codes and names under the registered

@@ -38,8 +38,9 @@ pub(crate) fn pair(k: &Market, p: &Market, map: [u8; 2], line_tolerance: i32) ->
         _ => None,
     };
     match k.kind {
-        MarketKind::Moneyline | MarketKind::Series | MarketKind::MapWinner => {
-            if k.kind == MarketKind::MapWinner && (k.line.is_none() || k.line != p.line) {
+        MarketKind::Moneyline | MarketKind::Series | MarketKind::MapWinner | MarketKind::SetWinner => {
+            // A map's or a set's winner: the same map or set on both venues.
+            if k.kind.numbered_part() && (k.line.is_none() || k.line != p.line) {
                 return None;
             }
             let outcome = outcome_of_side(p, polymarket_side(k)?)?;

@@ -38,12 +38,15 @@ pub enum MarketKind {
     FirstHalfTotal,
     /// Both teams score (soccer, regulation time on both venues); YES is that they do.
     BothTeamsToScore,
+    /// Winner of one set of a tennis match; its line is the set's number (as a map winner's is
+    /// the map's).
+    SetWinner,
     /// Anything else (props, other periods, outrights): stored, never linked.
     Other,
 }
 
 impl MarketKind {
-    pub const ALL: [MarketKind; 12] = [
+    pub const ALL: [MarketKind; 13] = [
         MarketKind::Moneyline,
         MarketKind::Draw,
         MarketKind::Spread,
@@ -55,6 +58,7 @@ impl MarketKind {
         MarketKind::FirstHalfSpread,
         MarketKind::FirstHalfTotal,
         MarketKind::BothTeamsToScore,
+        MarketKind::SetWinner,
         MarketKind::Other,
     ];
 
@@ -71,6 +75,7 @@ impl MarketKind {
             MarketKind::FirstHalfSpread => "first_half_spread",
             MarketKind::FirstHalfTotal => "first_half_total",
             MarketKind::BothTeamsToScore => "both_teams_to_score",
+            MarketKind::SetWinner => "set_winner",
             MarketKind::Other => "other",
         }
     }
@@ -93,9 +98,21 @@ impl MarketKind {
     }
 
     /// Whether the market settles on the whole game, overtime or extra time included where the
-    /// venue counts it (a first-half market is decided at halftime).
+    /// venue counts it (a first-half market is decided at halftime, a set's when the set ends).
     pub fn whole_game(self) -> bool {
-        !matches!(self, MarketKind::FirstHalfMoneyline | MarketKind::FirstHalfSpread | MarketKind::FirstHalfTotal)
+        !matches!(
+            self,
+            MarketKind::FirstHalfMoneyline
+                | MarketKind::FirstHalfSpread
+                | MarketKind::FirstHalfTotal
+                | MarketKind::SetWinner
+        )
+    }
+
+    /// Whether the market is about one numbered part of a match (a map, a set): its line is
+    /// that part's number, which both venues' markets must share.
+    pub fn numbered_part(self) -> bool {
+        matches!(self, MarketKind::MapWinner | MarketKind::SetWinner)
     }
 }
 

@@ -200,7 +200,12 @@ pub fn classify(
     };
     let side = |venue: Venue, text: Option<&str>, reasons: &mut Vec<String>| {
         let read = text.map(read).unwrap_or_default();
-        let base = policy(venue, sport);
+        let mut base = policy(venue, sport);
+        // A venue's retirement policy is about the match; how a set a player retires in settles
+        // is only what the market's own text says.
+        if kind == MarketKind::SetWinner {
+            base.retirement = None;
+        }
         if text.is_none() {
             reasons.push(format!("{venue}: no rule text; its published policy assumed"));
         }
@@ -258,7 +263,18 @@ pub fn classify(
             &mut reasons,
         );
     }
-    if sport == Sport::Tennis && k.retirement != p.retirement {
+    if kind == MarketKind::SetWinner && (k.retirement.is_none() || p.retirement.is_none()) {
+        let who = match (k.retirement, p.retirement) {
+            (None, None) => "neither venue's text says",
+            (None, _) => "Kalshi's text does not say",
+            _ => "Polymarket's text does not say",
+        };
+        worst(
+            RuleRisk::Minor,
+            format!("retirement during the set: {who} how a set left unfinished settles"),
+            &mut reasons,
+        );
+    } else if sport == Sport::Tennis && k.retirement != p.retirement {
         worst(
             RuleRisk::Incompatible,
             format!("retirement: Kalshi {}, Polymarket {}", retire(k.retirement), retire(p.retirement)),
@@ -364,6 +380,31 @@ mod tests {
             reasons.iter().any(|r| r.starts_with("retirement: Kalshi pays the advancing player, Polymarket voids")),
             "{reasons:?}"
         );
+    }
+
+    /// A set winner: the venues' match retirement policies say nothing of a set left
+    /// unfinished, so a text silent on it is a minor risk (said), two texts that agree are
+    /// equivalent and two that differ incompatible.
+    #[test]
+    fn set_winner_retirement_is_read_from_the_texts_alone() {
+        let kalshi = "If Pablo Carreno Busta wins set 1 in the Pablo Carreno Busta vs Felix Auger-Aliassime match, then the market resolves to Yes.";
+        let poly = "This market refers to the winner of the first set. If a player withdraws before the match begins, this market will resolve 50-50.";
+        let (risk, reasons) = classify(Some(League::Atp), MarketKind::SetWinner, Some(kalshi), Some(poly));
+        assert_eq!(risk, RuleRisk::Minor, "{reasons:?}");
+        assert!(
+            reasons
+                .iter()
+                .any(|r| r == "retirement during the set: neither venue's text says how a set left unfinished settles"),
+            "{reasons:?}"
+        );
+        let void_k = format!("{kalshi} If a player retires before the set is completed, the market resolves to 50-50.");
+        let void_p = format!("{poly} If a player retires during the set, this market will resolve 50-50.");
+        let (same, reasons) = classify(Some(League::Atp), MarketKind::SetWinner, Some(&void_k), Some(&void_p));
+        assert!(!reasons.iter().any(|r| r.contains("retire")), "{reasons:?}");
+        assert_ne!(same, RuleRisk::Incompatible);
+        let adv_p = format!("{poly} If a player retires, the advancing player will be considered the winner.");
+        let (risk, _) = classify(Some(League::Atp), MarketKind::SetWinner, Some(&void_k), Some(&adv_p));
+        assert_eq!(risk, RuleRisk::Incompatible);
     }
 
     #[test]

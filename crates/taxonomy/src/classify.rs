@@ -75,6 +75,8 @@ fn kalshi_kind(league: League, rest: &str, ticker: &str) -> MarketKind {
         "1HSPREAD" => MarketKind::FirstHalfSpread,
         "1HTOTAL" => MarketKind::FirstHalfTotal,
         "BTTS" if league.sport() == crossbook_model::Sport::Soccer => MarketKind::BothTeamsToScore,
+        // `KXATPSETWINNER-26OCT10CARAUG-1-CAR`: one event per set, a market per player.
+        "SETWINNER" if league.sport() == crossbook_model::Sport::Tennis => MarketKind::SetWinner,
         _ => MarketKind::Other,
     }
 }
@@ -111,6 +113,11 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
             .and_then(|g| g.map_number())
             .or_else(|| map_number(&m.title))
             .map(|n| Line::from_hundredths(n * 100)),
+        // The event ticker's number, which the title says too ("win set 1 in the …").
+        MarketKind::SetWinner => match (game.as_ref().and_then(|g| g.map_number()), set_number(&m.title)) {
+            (Some(a), Some(b)) if a != b => None,
+            (a, b) => a.or(b).map(|n| Line::from_hundredths(n * 100)),
+        },
         _ => None,
     };
     let spread = m.kind.is_spread();
@@ -124,6 +131,7 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
         MarketKind::Moneyline
         | MarketKind::Spread
         | MarketKind::MapWinner
+        | MarketKind::SetWinner
         | MarketKind::Series
         | MarketKind::FirstHalfMoneyline
         | MarketKind::FirstHalfSpread => code
@@ -137,7 +145,7 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
     };
     // The market's own subtitle is the fullest name Kalshi writes for its side ("Novak
     // Djokovic" beside the title's "Djokovic").
-    if let (Some(Subject::Side(i)), Some(name), MarketKind::Moneyline | MarketKind::MapWinner) =
+    if let (Some(Subject::Side(i)), Some(name), MarketKind::Moneyline | MarketKind::MapWinner | MarketKind::SetWinner) =
         (m.subject, m.subtitle.clone(), m.kind)
         && let Some(p) = m.participants.get_mut(usize::from(i))
     {
@@ -155,6 +163,15 @@ fn map_number(text: &str) -> Option<i32> {
                 upper[i + word.len()..].trim_start().chars().take_while(char::is_ascii_digit).collect();
             digits.parse().ok().filter(|n| (1..=9).contains(n))
         })
+    })
+}
+
+/// The set number of a tennis set market's text (`set 1`, `Set 2 Winner`, `…-set-2-winner`).
+fn set_number(text: &str) -> Option<i32> {
+    let lower = text.to_ascii_lowercase().replace('-', " ");
+    lower.match_indices("set ").find_map(|(i, _)| {
+        let digits: String = lower[i + 4..].chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok().filter(|n| (1..=5).contains(n))
     })
 }
 
@@ -212,6 +229,9 @@ fn poly_kind(m: &Market, league: Option<League>) -> MarketKind {
         "both_teams_to_score" if m.outcomes.len() == 2 && m.outcomes[0].name.eq_ignore_ascii_case("yes") => {
             MarketKind::BothTeamsToScore
         }
+        // A set's winner between the two players (`tennis_set_winner` names its set: "Set 2
+        // Winner", `…-set-2-winner-…`).
+        "tennis_first_set_winner" | "tennis_set_winner" if poly_set_number(m).is_some() => MarketKind::SetWinner,
         _ => MarketKind::Other,
     }
 }
@@ -231,6 +251,7 @@ pub fn classify_poly_market(m: &mut Market, event: Option<&Event>) {
             let text = format!("{} {}", str_at(&m.raw, "groupItemTitle").unwrap_or(""), m.title);
             map_number(&text).map(|n| Line::from_hundredths(n * 100))
         }
+        MarketKind::SetWinner => poly_set_number(m).map(|n| Line::from_hundredths(n * 100)),
         _ => None,
     };
     m.participants = event.map(|e| e.participants.clone()).unwrap_or_default();
@@ -272,6 +293,23 @@ fn poly_spread_line(m: &Market) -> Option<Line> {
         Some(named.negate())
     } else {
         None
+    }
+}
+
+/// The set a Polymarket set-winner market is about: the first for `tennis_first_set_winner`,
+/// else the number its slug, `groupItemTitle` and question agree on.
+fn poly_set_number(m: &Market) -> Option<i32> {
+    if str_at(&m.raw, "sportsMarketType") == Some("tennis_first_set_winner") {
+        return Some(1);
+    }
+    let said: Vec<i32> = [str_at(&m.raw, "slug"), str_at(&m.raw, "groupItemTitle"), Some(m.title.as_str())]
+        .into_iter()
+        .flatten()
+        .filter_map(set_number)
+        .collect();
+    match said[..] {
+        [first, ..] if said.iter().all(|n| *n == first) => Some(first),
+        _ => None,
     }
 }
 
@@ -463,6 +501,47 @@ mod tests {
         );
         classify_kalshi_market(&mut mve, None);
         assert!(mve.is_mve);
+    }
+
+    /// Tennis set winners as both venues write them: Kalshi's set number in the event ticker and
+    /// the title, Gamma's in its market type or its slug and title (a disagreement reads none).
+    #[test]
+    fn set_winners_carry_their_set() {
+        let mut k = kalshi(
+            "KXATPSETWINNER-26OCT10CARAUG-2-CAR",
+            "KXATPSETWINNER-26OCT10CARAUG-2",
+            "Pablo Carreno Busta",
+            json!({}),
+        );
+        k.title = "Will Pablo Carreno Busta win set 2 in the Pablo Carreno Busta vs Felix Auger-Aliassime match".into();
+        classify_kalshi_market(&mut k, None);
+        assert_eq!((k.kind, k.line.map(|l| l.hundredths())), (MarketKind::SetWinner, Some(200)));
+        assert_eq!(k.subject, Some(Subject::Side(0)));
+        k.title = k.title.replace("set 2", "set 1");
+        classify_kalshi_market(&mut k, None);
+        assert_eq!(k.line, None, "ticker and title disagree");
+        let raw = json!({"slug": "atp-sinner-alcaraz-2026-10-09", "tags": [{"id": "1", "label": "Sports"}]});
+        let mut e = event(Venue::Polymarket, "9", None, "Shanghai Masters: Jannik Sinner vs Carlos Alcaraz", raw);
+        classify_poly_event(&mut e, None);
+        let set = |slug: &str, kind: &str, group: &str| {
+            let mut m = poly(
+                slug,
+                &format!("{group}: Sinner vs Alcaraz"),
+                &["Alcaraz", "Sinner"],
+                json!({"sportsMarketType": kind, "groupItemTitle": group}),
+            );
+            classify_poly_market(&mut m, Some(&e));
+            m
+        };
+        let first = set("atp-sinner-alcaraz-2026-10-09-first-set-winner", "tennis_first_set_winner", "Set 1 Winner");
+        assert_eq!((first.kind, first.line.map(|l| l.hundredths())), (MarketKind::SetWinner, Some(100)));
+        assert_eq!([first.outcomes[0].side, first.outcomes[1].side], [Some(1), Some(0)], "sides by surname");
+        let second =
+            set("atp-sinner-alcaraz-2026-10-09-set-2-winner-sinner-vs-alcaraz", "tennis_set_winner", "Set 2 Winner");
+        assert_eq!((second.kind, second.line.map(|l| l.hundredths())), (MarketKind::SetWinner, Some(200)));
+        let unclear =
+            set("atp-sinner-alcaraz-2026-10-09-set-3-winner-sinner-vs-alcaraz", "tennis_set_winner", "Set 2 Winner");
+        assert_eq!(unclear.kind, MarketKind::Other, "slug and title disagree on the set");
     }
 
     /// Gamma payload shapes of the development capture (`sea-ver-acm-2026-04-19`, `lol-t1-drx-…`).
