@@ -136,6 +136,20 @@ fn tennis_set_winners_are_paired_set_by_set() {
     assert_eq!(r["unlabelled_links"], 0, "a set one venue lists alone linked: {:?}", r["misses"]);
 }
 
+/// First-inning runs (`make_innings.py`: MLB games with Kalshi's `KXMLBRFI` and Gamma's `nrfi`
+/// markets, a doubleheader among them): each paired with its own game's, YES with the "a run is
+/// scored" outcome; a market asking the other way round ("scoreless?") never linked.
+#[test]
+fn first_inning_runs_are_paired_by_what_yes_means() {
+    let r = eval("crates/engine/tests/data/innings");
+    check(&r, &["moneyline", "first_inning_run"]);
+    let rfi = &r["by_kind"]["first_inning_run"];
+    assert!(rfi["matches"].as_u64().unwrap() >= 6, "{rfi}");
+    assert_eq!(rfi["confirmed"], rfi["matches"], "{:?}", r["misses"]);
+    assert_eq!(r["overall"]["wrong"], 0, "the scoreless market or another game's linked: {:?}", r["misses"]);
+    assert_eq!(r["unlabelled_links"], 0, "{:?}", r["misses"]);
+}
+
 /// Leagues without a registry file (`make_unregistered.py`: Liga MX, K League, A-League,
 /// Argentina, Champions and Europa League, Saudi Pro League, KBO, KHL, IPL, UFC, Dota 2), each
 /// venue naming teams its own way: auto-confirmed on codes and names under the registered

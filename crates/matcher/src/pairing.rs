@@ -51,6 +51,10 @@ pub(crate) fn pair(k: &Market, p: &Market, map: [u8; 2], line_tolerance: i32) ->
             .flatten()
             .map(|outcome| Pairing { outcome, line_distance: None }),
         MarketKind::BothTeamsToScore => outcome_named(p, "yes").map(|outcome| Pairing { outcome, line_distance: None }),
+        // YES on both: a run is scored ("Yes" or, as some markets write it, "Yes Run").
+        MarketKind::FirstInningRun => outcome_named(p, "yes")
+            .or_else(|| outcome_named(p, "yes run"))
+            .map(|outcome| Pairing { outcome, line_distance: None }),
         MarketKind::Spread | MarketKind::FirstHalfSpread => {
             let (kl, pl) = (k.line?, p.line?);
             let outcome = outcome_of_side(p, polymarket_side(k)?)?;

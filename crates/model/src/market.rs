@@ -41,12 +41,14 @@ pub enum MarketKind {
     /// Winner of one set of a tennis match; its line is the set's number (as a map winner's is
     /// the map's).
     SetWinner,
+    /// A run is scored in the first inning (baseball, either team; YES is that one is).
+    FirstInningRun,
     /// Anything else (props, other periods, outrights): stored, never linked.
     Other,
 }
 
 impl MarketKind {
-    pub const ALL: [MarketKind; 13] = [
+    pub const ALL: [MarketKind; 14] = [
         MarketKind::Moneyline,
         MarketKind::Draw,
         MarketKind::Spread,
@@ -59,6 +61,7 @@ impl MarketKind {
         MarketKind::FirstHalfTotal,
         MarketKind::BothTeamsToScore,
         MarketKind::SetWinner,
+        MarketKind::FirstInningRun,
         MarketKind::Other,
     ];
 
@@ -76,6 +79,7 @@ impl MarketKind {
             MarketKind::FirstHalfTotal => "first_half_total",
             MarketKind::BothTeamsToScore => "both_teams_to_score",
             MarketKind::SetWinner => "set_winner",
+            MarketKind::FirstInningRun => "first_inning_run",
             MarketKind::Other => "other",
         }
     }
@@ -106,6 +110,7 @@ impl MarketKind {
                 | MarketKind::FirstHalfSpread
                 | MarketKind::FirstHalfTotal
                 | MarketKind::SetWinner
+                | MarketKind::FirstInningRun
         )
     }
 

@@ -77,6 +77,8 @@ fn kalshi_kind(league: League, rest: &str, ticker: &str) -> MarketKind {
         "BTTS" if league.sport() == crossbook_model::Sport::Soccer => MarketKind::BothTeamsToScore,
         // `KXATPSETWINNER-26OCT10CARAUG-1-CAR`: one event per set, a market per player.
         "SETWINNER" if league.sport() == crossbook_model::Sport::Tennis => MarketKind::SetWinner,
+        // `KXMLBRFI-26JUL302140BOSATH`: YES is a run in the first inning (its text is checked).
+        "RFI" if league.sport() == crossbook_model::Sport::Baseball => MarketKind::FirstInningRun,
         _ => MarketKind::Other,
     }
 }
@@ -98,6 +100,12 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
     m.is_mve = kalshi_mve_reason(ticker.as_str(), event_ticker.as_str(), Some(&series), &m.raw).is_some()
         || event.is_some_and(|e| e.is_mve);
     m.kind = league.map_or(MarketKind::Other, |l| kalshi_kind(l, &rest, ticker.as_str()));
+    // A first-inning market whose YES is not plainly "a run is scored" is not paired on a guess.
+    if m.kind == MarketKind::FirstInningRun
+        && !affirms_first_inning_run(&format!("{} {}", m.title, str_at(&m.raw, "rules_primary").unwrap_or("")))
+    {
+        m.kind = MarketKind::Other;
+    }
     let game = parse_event_ticker(event_ticker.as_str());
     m.starts_at = game.as_ref().and_then(|g| g.start());
     m.line = match m.kind {
@@ -166,6 +174,16 @@ fn map_number(text: &str) -> Option<i32> {
     })
 }
 
+/// Whether a first-inning market's text asks whether a run IS scored in the first inning (not
+/// whether none is: "NRFI", "no run", "scoreless" turn YES around).
+fn affirms_first_inning_run(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    let about = t.contains("run") && (t.contains("first inning") || t.contains("1st inning") || t.contains("1st?"));
+    let negated =
+        ["no run", "not be a run", "no runs", "without a run", "scoreless", "nrfi"].iter().any(|w| t.contains(w));
+    about && !negated
+}
+
 /// The set number of a tennis set market's text (`set 1`, `Set 2 Winner`, `…-set-2-winner`).
 fn set_number(text: &str) -> Option<i32> {
     let lower = text.to_ascii_lowercase().replace('-', " ");
@@ -232,6 +250,16 @@ fn poly_kind(m: &Market, league: Option<League>) -> MarketKind {
         // A set's winner between the two players (`tennis_set_winner` names its set: "Set 2
         // Winner", `…-set-2-winner-…`).
         "tennis_first_set_winner" | "tennis_set_winner" if poly_set_number(m).is_some() => MarketKind::SetWinner,
+        // Gamma names the family `nrfi`, yet its question asks whether a run is scored ("Rays
+        // vs. Yankees: run in the first inning?", Yes / No or Yes Run / No Run): paired only when
+        // the question says so and its first outcome is the yes.
+        "nrfi"
+            if affirms_first_inning_run(&m.title)
+                && m.outcomes.len() == 2
+                && ["yes", "yes run"].iter().any(|y| m.outcomes[0].name.eq_ignore_ascii_case(y)) =>
+        {
+            MarketKind::FirstInningRun
+        }
         _ => MarketKind::Other,
     }
 }
@@ -542,6 +570,46 @@ mod tests {
         let unclear =
             set("atp-sinner-alcaraz-2026-10-09-set-3-winner-sinner-vs-alcaraz", "tennis_set_winner", "Set 2 Winner");
         assert_eq!(unclear.kind, MarketKind::Other, "slug and title disagree on the set");
+    }
+
+    /// A first-inning run market is one only where its YES plainly is "a run is scored": Gamma
+    /// calls the family `nrfi` whichever way its question asks.
+    #[test]
+    fn first_inning_runs_by_what_yes_means() {
+        assert!(affirms_first_inning_run("Rays vs. Yankees: run in the first inning?"));
+        assert!(affirms_first_inning_run("Run in 1st? If at least one run is scored in the 1st inning …"));
+        for negated in [
+            "Will the first inning be scoreless?",
+            "NRFI: no run in the first inning?",
+            "Will there not be a run in the 1st inning?",
+        ] {
+            assert!(!affirms_first_inning_run(negated), "{negated}");
+        }
+        let raw = json!({"slug": "mlb-tb-nyy-2026-09-12", "tags": [{"id": "1", "label": "Sports"}]});
+        let mut e = event(Venue::Polymarket, "9", None, "Tampa Bay Rays vs. New York Yankees", raw);
+        classify_poly_event(&mut e, Some(League::Mlb));
+        let nrfi = |q: &str, outcomes: &[&str]| {
+            let mut m = poly(
+                "mlb-tb-nyy-2026-09-12-nrfi",
+                q,
+                outcomes,
+                json!({"sportsMarketType": "nrfi", "groupItemTitle": "NRFI"}),
+            );
+            classify_poly_market(&mut m, Some(&e));
+            m.kind
+        };
+        assert_eq!(nrfi("Will there be a run in the first inning?", &["Yes", "No"]), MarketKind::FirstInningRun);
+        assert_eq!(
+            nrfi("Rays vs. Yankees: run in the first inning?", &["Yes Run", "No Run"]),
+            MarketKind::FirstInningRun
+        );
+        assert_eq!(nrfi("Will the first inning be scoreless?", &["Yes", "No"]), MarketKind::Other);
+        assert_eq!(nrfi("Will there be a run in the first inning?", &["No", "Yes"]), MarketKind::Other);
+        let mut k =
+            kalshi("KXMLBRFI-26SEP121305NYYTB", "KXMLBRFI-26SEP121305NYYTB", "Run in the 1st inning", json!({}));
+        k.title = "Run in 1st?".into();
+        classify_kalshi_market(&mut k, None);
+        assert_eq!((k.kind, k.league), (MarketKind::FirstInningRun, Some(League::Mlb)));
     }
 
     /// Gamma payload shapes of the development capture (`sea-ver-acm-2026-04-19`, `lol-t1-drx-…`).
