@@ -135,7 +135,8 @@ async fn the_split_topology_acts_as_one_system() {
     })
     .await;
     assert_eq!(health["services"]["quotes"]["status"], "dead", "{health}");
-    assert!(killed.elapsed() < Duration::from_secs(60));
+    let said_after = killed.elapsed();
+    assert!(said_after < Duration::from_secs(60));
     let said = health["problems"]
         .as_array()
         .unwrap()
@@ -148,7 +149,9 @@ async fn the_split_topology_acts_as_one_system() {
     .await;
     let still: Vec<&Value> = after.as_array().unwrap().iter().collect();
     assert!(still.iter().all(|o| o["link_id"] != lac["link_id"]), "LAC@BKN closed: {after}");
-    assert!(killed.elapsed() < Duration::from_secs(60), "closed within a minute");
+    let closed_after = killed.elapsed();
+    assert!(closed_after < Duration::from_secs(60), "closed within a minute");
+    eprintln!("after the kill: health said dead in {said_after:?}, LAC@BKN closed in {closed_after:?}");
     assert!(still.iter().any(|o| o["game"].as_str().unwrap_or("").contains("Pelicans")), "NOP@WAS open: {after}");
     // Every live process's watchdog has looked by now; each event was said once.
     tokio::time::sleep(Duration::from_secs(12)).await;
