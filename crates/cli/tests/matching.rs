@@ -150,6 +150,22 @@ fn first_inning_runs_are_paired_by_what_yes_means() {
     assert_eq!(r["unlabelled_links"], 0, "{:?}", r["misses"]);
 }
 
+/// Soccer's halftime result (`make_halftime.py`: EPL, La Liga and Serie A games with Kalshi's
+/// `KX<L>1H` beside Gamma's `soccer_halftime_result`): each team's lead at halftime and the tie
+/// paired three ways, none with the full-time market of the same team, a rematch's half its own.
+#[test]
+fn soccer_halftime_results_are_paired_three_ways() {
+    let r = eval("crates/engine/tests/data/halftime");
+    check(&r, &["moneyline", "draw", "first_half_moneyline", "first_half_draw"]);
+    for kind in ["first_half_moneyline", "first_half_draw"] {
+        let k = &r["by_kind"][kind];
+        assert!(k["matches"].as_u64().unwrap() >= 9, "{kind}: {k}");
+        assert_eq!(k["confirmed"], k["matches"], "{kind}: {:?}", r["misses"]);
+    }
+    assert_eq!(r["overall"]["wrong"], 0, "a half linked to the full game: {:?}", r["misses"]);
+    assert_eq!(r["unlabelled_links"], 0, "{:?}", r["misses"]);
+}
+
 /// Leagues without a registry file (`make_unregistered.py`: Liga MX, K League, A-League,
 /// Argentina, Champions and Europa League, Saudi Pro League, KBO, KHL, IPL, UFC, Dota 2), each
 /// venue naming teams its own way: auto-confirmed on codes and names under the registered

@@ -46,7 +46,15 @@ pub(crate) fn pair(k: &Market, p: &Market, map: [u8; 2], line_tolerance: i32) ->
             let outcome = outcome_of_side(p, polymarket_side(k)?)?;
             Some(Pairing { outcome, line_distance: None })
         }
-        MarketKind::Draw => (p.subject == Some(Subject::Draw))
+        // Who leads at halftime: only a yes/no market about that side (the tie is a market of
+        // its own on both venues then), never a two-way one that resolves a tie 50-50.
+        MarketKind::FirstHalfMoneyline => match p.subject {
+            Some(Subject::Side(s)) if Some(s) == polymarket_side(k) => {
+                outcome_named(p, "yes").map(|outcome| Pairing { outcome, line_distance: None })
+            }
+            _ => None,
+        },
+        MarketKind::Draw | MarketKind::FirstHalfDraw => (p.subject == Some(Subject::Draw))
             .then(|| outcome_named(p, "yes"))
             .flatten()
             .map(|outcome| Pairing { outcome, line_distance: None }),
@@ -68,7 +76,6 @@ pub(crate) fn pair(k: &Market, p: &Market, map: [u8; 2], line_tolerance: i32) ->
             let over = outcome_named(p, "over")?;
             (d <= line_tolerance).then_some(Pairing { outcome: over, line_distance: Some(d) })
         }
-        // Settled differently on a tie at halftime (see `MarketKind::FirstHalfMoneyline`).
-        MarketKind::FirstHalfMoneyline | MarketKind::Other => None,
+        MarketKind::Other => None,
     }
 }

@@ -29,9 +29,13 @@ pub enum MarketKind {
     TotalMaps,
     /// Winner of an esports series.
     Series,
-    /// Who leads at halftime. Never linked: Kalshi lists the tie at halftime as its own market
-    /// (a team's YES pays nothing on a tie) where Polymarket resolves a tie 50-50.
+    /// Who leads at halftime. Kalshi lists the tie at halftime as its own market (a team's YES
+    /// pays nothing on a tie): linked only with a Polymarket yes/no market about that team
+    /// (soccer's "Arsenal FC leading at halftime?"), never with a two-way first-half moneyline
+    /// that resolves a tie 50-50.
     FirstHalfMoneyline,
+    /// Level at halftime (soccer: Kalshi's first-half `-TIE`, Gamma's "Draw at halftime?").
+    FirstHalfDraw,
     /// Winning margin of the first half against a line.
     FirstHalfSpread,
     /// Combined score of the first half against a line.
@@ -48,7 +52,7 @@ pub enum MarketKind {
 }
 
 impl MarketKind {
-    pub const ALL: [MarketKind; 14] = [
+    pub const ALL: [MarketKind; 15] = [
         MarketKind::Moneyline,
         MarketKind::Draw,
         MarketKind::Spread,
@@ -57,6 +61,7 @@ impl MarketKind {
         MarketKind::TotalMaps,
         MarketKind::Series,
         MarketKind::FirstHalfMoneyline,
+        MarketKind::FirstHalfDraw,
         MarketKind::FirstHalfSpread,
         MarketKind::FirstHalfTotal,
         MarketKind::BothTeamsToScore,
@@ -75,6 +80,7 @@ impl MarketKind {
             MarketKind::TotalMaps => "total_maps",
             MarketKind::Series => "series",
             MarketKind::FirstHalfMoneyline => "first_half_moneyline",
+            MarketKind::FirstHalfDraw => "first_half_draw",
             MarketKind::FirstHalfSpread => "first_half_spread",
             MarketKind::FirstHalfTotal => "first_half_total",
             MarketKind::BothTeamsToScore => "both_teams_to_score",
@@ -107,6 +113,7 @@ impl MarketKind {
         !matches!(
             self,
             MarketKind::FirstHalfMoneyline
+                | MarketKind::FirstHalfDraw
                 | MarketKind::FirstHalfSpread
                 | MarketKind::FirstHalfTotal
                 | MarketKind::SetWinner

@@ -72,6 +72,9 @@ fn kalshi_kind(league: League, rest: &str, ticker: &str) -> MarketKind {
         // The tie at halftime is a market of its own, about neither side.
         "1HWINNER" if ticker.ends_with("-TIE") => MarketKind::Other,
         "1HWINNER" => MarketKind::FirstHalfMoneyline,
+        // Soccer's halftime result, three ways (`KXEPL1H-26AUG22ARSCOV-ARS`, `…-TIE`).
+        "1H" if league.sport().has_draws() && ticker.ends_with("-TIE") => MarketKind::FirstHalfDraw,
+        "1H" if league.sport().has_draws() => MarketKind::FirstHalfMoneyline,
         "1HSPREAD" => MarketKind::FirstHalfSpread,
         "1HTOTAL" => MarketKind::FirstHalfTotal,
         "BTTS" if league.sport() == crossbook_model::Sport::Soccer => MarketKind::BothTeamsToScore,
@@ -135,7 +138,7 @@ pub fn classify_kalshi_market(m: &mut Market, event: Option<&Event>) {
         _ => kalshi_sides(game.as_ref().map(|g| g.sides), "", "", code.as_slice()),
     };
     m.subject = match m.kind {
-        MarketKind::Draw => Some(Subject::Draw),
+        MarketKind::Draw | MarketKind::FirstHalfDraw => Some(Subject::Draw),
         MarketKind::Moneyline
         | MarketKind::Spread
         | MarketKind::MapWinner
@@ -242,6 +245,17 @@ fn poly_kind(m: &Market, league: Option<League>) -> MarketKind {
         "child_moneyline" | "map_winner" if esports && map_number(&text).is_some() => MarketKind::MapWinner,
         "total_maps" => MarketKind::TotalMaps,
         "first_half_moneyline" => MarketKind::FirstHalfMoneyline,
+        // Soccer's halftime result as three yes/no markets ("Arsenal FC leading at halftime?",
+        // "Arsenal FC vs. Chelsea FC: Draw at halftime?"), the first outcome the yes.
+        "soccer_halftime_result" if m.outcomes.len() == 2 && m.outcomes[0].name.eq_ignore_ascii_case("yes") => {
+            if m.title.to_ascii_lowercase().contains("draw at halftime") {
+                MarketKind::FirstHalfDraw
+            } else if m.title.to_ascii_lowercase().contains("leading at halftime") {
+                MarketKind::FirstHalfMoneyline
+            } else {
+                MarketKind::Other
+            }
+        }
         "first_half_spreads" => MarketKind::FirstHalfSpread,
         "first_half_totals" => MarketKind::FirstHalfTotal,
         "both_teams_to_score" if m.outcomes.len() == 2 && m.outcomes[0].name.eq_ignore_ascii_case("yes") => {
@@ -292,8 +306,9 @@ pub fn classify_poly_market(m: &mut Market, event: Option<&Event>) {
         };
     }
     m.subject = match m.kind {
-        MarketKind::Draw => Some(Subject::Draw),
+        MarketKind::Draw | MarketKind::FirstHalfDraw => Some(Subject::Draw),
         MarketKind::Moneyline | MarketKind::MapWinner if yes_no => poly_yes_no_subject(m),
+        MarketKind::FirstHalfMoneyline if yes_no => poly_halftime_subject(m),
         _ => None,
     };
 }
@@ -338,6 +353,18 @@ fn poly_set_number(m: &Market) -> Option<i32> {
     match said[..] {
         [first, ..] if said.iter().all(|n| *n == first) => Some(first),
         _ => None,
+    }
+}
+
+/// The side a halftime yes/no market is about: the team its question names ("Arsenal FC
+/// leading at halftime?") and its `groupItemTitle`, which must agree where both are given.
+fn poly_halftime_subject(m: &Market) -> Option<Subject> {
+    let asked = m.title.to_ascii_lowercase().find(" leading at halftime").map(|i| m.title[..i].trim().to_string());
+    let by_question = asked.and_then(|name| side_by_name(&m.participants, &name));
+    let by_group = str_at(&m.raw, "groupItemTitle").and_then(|g| side_by_name(&m.participants, g));
+    match (by_question, by_group) {
+        (Some(a), Some(b)) if a != b => None,
+        (a, b) => a.or(b).map(Subject::Side),
     }
 }
 
@@ -570,6 +597,44 @@ mod tests {
         let unclear =
             set("atp-sinner-alcaraz-2026-10-09-set-3-winner-sinner-vs-alcaraz", "tennis_set_winner", "Set 2 Winner");
         assert_eq!(unclear.kind, MarketKind::Other, "slug and title disagree on the set");
+    }
+
+    /// Soccer's halftime result, three ways on both venues: Kalshi's `KX<L>1H` team and `-TIE`
+    /// markets, Gamma's "… leading at halftime?" and "…: Draw at halftime?" yes/no markets.
+    #[test]
+    fn soccer_halftime_results() {
+        let mut ars = kalshi("KXEPL1H-26OCT03ARSCFC-ARS", "KXEPL1H-26OCT03ARSCFC", "Arsenal", json!({}));
+        classify_kalshi_market(&mut ars, None);
+        assert_eq!((ars.kind, ars.subject), (MarketKind::FirstHalfMoneyline, Some(Subject::Side(0))));
+        let mut tie = kalshi("KXEPL1H-26OCT03ARSCFC-TIE", "KXEPL1H-26OCT03ARSCFC", "Tie", json!({}));
+        classify_kalshi_market(&mut tie, None);
+        assert_eq!((tie.kind, tie.subject), (MarketKind::FirstHalfDraw, Some(Subject::Draw)));
+        let raw = json!({"slug": "epl-ars-che-2026-10-03", "tags": [{"id": "1", "label": "Sports"}]});
+        let mut e = event(Venue::Polymarket, "9", None, "Arsenal FC vs. Chelsea FC", raw);
+        classify_poly_event(&mut e, None);
+        let half = |q: &str, group: &str| {
+            let mut m = poly(
+                "epl-ars-che-2026-10-03-halftime",
+                q,
+                &["Yes", "No"],
+                json!({"sportsMarketType": "soccer_halftime_result", "groupItemTitle": group}),
+            );
+            classify_poly_market(&mut m, Some(&e));
+            (m.kind, m.subject)
+        };
+        assert_eq!(
+            half("Chelsea FC leading at halftime?", "Chelsea FC"),
+            (MarketKind::FirstHalfMoneyline, Some(Subject::Side(1)))
+        );
+        assert_eq!(
+            half("Chelsea FC leading at halftime?", "Arsenal FC"),
+            (MarketKind::FirstHalfMoneyline, None),
+            "names disagree"
+        );
+        assert_eq!(
+            half("Arsenal FC vs. Chelsea FC: Draw at halftime?", "Draw"),
+            (MarketKind::FirstHalfDraw, Some(Subject::Draw))
+        );
     }
 
     /// A first-inning run market is one only where its YES plainly is "a run is scored": Gamma
