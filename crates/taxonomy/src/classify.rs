@@ -248,9 +248,12 @@ fn poly_kind(m: &Market, league: Option<League>) -> MarketKind {
         // Soccer's halftime result as three yes/no markets ("Arsenal FC leading at halftime?",
         // "Arsenal FC vs. Chelsea FC: Draw at halftime?"), the first outcome the yes.
         "soccer_halftime_result" if m.outcomes.len() == 2 && m.outcomes[0].name.eq_ignore_ascii_case("yes") => {
-            if m.title.to_ascii_lowercase().contains("draw at halftime") {
+            let q = m.title.to_ascii_lowercase().replace("half-time", "halftime").replace("half time", "halftime");
+            if !q.contains("halftime") {
+                MarketKind::Other
+            } else if ["draw", "tied", "level"].iter().any(|w| q.contains(w)) {
                 MarketKind::FirstHalfDraw
-            } else if m.title.to_ascii_lowercase().contains("leading at halftime") {
+            } else if ["leading", "lead", "winning", "ahead"].iter().any(|w| q.contains(w)) {
                 MarketKind::FirstHalfMoneyline
             } else {
                 MarketKind::Other
@@ -359,7 +362,13 @@ fn poly_set_number(m: &Market) -> Option<i32> {
 /// The side a halftime yes/no market is about: the team its question names ("Arsenal FC
 /// leading at halftime?") and its `groupItemTitle`, which must agree where both are given.
 fn poly_halftime_subject(m: &Market) -> Option<Subject> {
-    let asked = m.title.to_ascii_lowercase().find(" leading at halftime").map(|i| m.title[..i].trim().to_string());
+    // "Arsenal FC leading at halftime?", "Will Arsenal FC be winning at half-time?"
+    let lower = m.title.to_ascii_lowercase();
+    let asked = [" leading", " lead ", " winning", " ahead"].iter().filter_map(|w| lower.find(w)).min().map(|i| {
+        let name = m.title[..i].trim();
+        let name = name.strip_prefix("Will ").unwrap_or(name);
+        name.strip_suffix(" be").unwrap_or(name).trim().to_string()
+    });
     let by_question = asked.and_then(|name| side_by_name(&m.participants, &name));
     let by_group = str_at(&m.raw, "groupItemTitle").and_then(|g| side_by_name(&m.participants, g));
     match (by_question, by_group) {
@@ -635,6 +644,11 @@ mod tests {
             half("Arsenal FC vs. Chelsea FC: Draw at halftime?", "Draw"),
             (MarketKind::FirstHalfDraw, Some(Subject::Draw))
         );
+        assert_eq!(
+            half("Will Chelsea FC be winning at half-time?", ""),
+            (MarketKind::FirstHalfMoneyline, Some(Subject::Side(1)))
+        );
+        assert_eq!(half("Arsenal FC vs. Chelsea FC: halftime corners?", "Corners"), (MarketKind::Other, None));
     }
 
     /// A first-inning run market is one only where its YES plainly is "a run is scored": Gamma
