@@ -1160,14 +1160,14 @@ fn three_way_games(links: &LinkSet) -> HashMap<LinkId, [LinkId; 3]> {
         .into_values()
         .filter_map(|mut v| {
             v.sort_by_key(|(_, id)| *id);
+            use crossbook_model::MarketKind::{Draw, FirstHalfDraw, FirstHalfMoneyline, Moneyline};
             let kinds = |k: crossbook_model::MarketKind| v.iter().filter(|(w, _)| w.link.candidate.kind == k).count();
-            if v.len() != 3
-                || kinds(crossbook_model::MarketKind::Draw) != 1
-                || kinds(crossbook_model::MarketKind::Moneyline) != 2
-            {
-                return None;
-            }
-            let draw = v.iter().find(|(w, _)| w.link.candidate.kind == crossbook_model::MarketKind::Draw)?.1;
+            // The full time's three outcomes, or the halftime's (a Kalshi event holds one or the other).
+            let draw_kind = [(Draw, Moneyline), (FirstHalfDraw, FirstHalfMoneyline)]
+                .into_iter()
+                .find(|(d, m)| v.len() == 3 && kinds(*d) == 1 && kinds(*m) == 2)?
+                .0;
+            let draw = v.iter().find(|(w, _)| w.link.candidate.kind == draw_kind)?.1;
             Some((draw, [v[0].1, v[1].1, v[2].1]))
         })
         .collect()

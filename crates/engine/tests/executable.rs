@@ -159,3 +159,57 @@ async fn one_pass_reports_exactly_the_executable_opportunities() {
     assert!(!open.iter().any(|o| o.opportunity.legs[0].ticker.as_deref() == Some("KXNBAGAME-26JAN09MILLAL-MIL")));
     s.sim.stop().await;
 }
+
+/// Soccer's halftime result priced three ways as the full time is (`make_halftime.py`'s
+/// Arsenal–Chelsea, Oct 3): Kalshi ARS at halftime 0.40 + Polymarket "Draw at halftime?" Yes 0.33
+/// + "Chelsea FC leading at halftime?" Yes 0.20 = 0.93 for 100; Kalshi's fee 0.07 × 100 × 0.40 ×
+/// 0.60 = 1.68; Polymarket fee-free: 100 − 93 − 1.68 = 5.32, filed under the halftime draw link.
+#[tokio::test]
+async fn a_halftime_result_is_priced_three_ways() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/halftime");
+    let mut c = Capture::load(&dir).unwrap();
+    c.kalshi_orderbooks
+        .insert("KXEPL1H-26OCT03ARSCFC-ARS".into(), kalshi_book(&[("0.3800", "100.00")], &[("0.6000", "100.00")]));
+    c.kalshi_orderbooks
+        .insert("KXEPL1H-26OCT03ARSCFC-TIE".into(), kalshi_book(&[("0.3000", "100.00")], &[("0.6200", "100.00")]));
+    c.kalshi_orderbooks
+        .insert("KXEPL1H-26OCT03ARSCFC-CFC".into(), kalshi_book(&[("0.1500", "100.00")], &[("0.7800", "100.00")]));
+    // Yes asks 0.45 (Arsenal), 0.33 (draw), 0.20 (Chelsea); No asks that leave no two-way edge.
+    for (question, yes, no) in [
+        ("Arsenal FC leading at halftime?", "0.45", "0.60"),
+        ("Arsenal FC vs. Chelsea FC: Draw at halftime?", "0.33", "0.70"),
+        ("Chelsea FC leading at halftime?", "0.20", "0.85"),
+    ] {
+        let m = c
+            .poly_events
+            .iter()
+            .flat_map(|e| e["markets"].as_array().unwrap().iter())
+            .find(|m| m["question"] == question)
+            .unwrap();
+        let ids: Vec<String> = serde_json::from_str(m["clobTokenIds"].as_str().unwrap()).unwrap();
+        for (id, ask) in [(&ids[0], yes), (&ids[1], no)] {
+            let mut b = poly_book(id, json!([{"price": ask, "size": "100"}]));
+            b["tick_size"] = json!("0.01");
+            c.poly_books.insert(id.clone(), b);
+        }
+    }
+    let s = setup(&c).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    poll_once(&s.db.store, &s.venues, &s.clock, config(30), &ALL).await.unwrap();
+    let open = s.db.store.list_open_opportunities().await.unwrap();
+    let s3 = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        summary(&open),
+        vec![(
+            "three_way".into(),
+            "KXEPL1H-26OCT03ARSCFC-ARS".into(),
+            s3(&["0.4", "0.2", "0.33"]),
+            "100".into(),
+            "5.32".into()
+        )],
+        "{open:?}"
+    );
+    let draw = s.db.store.get_link(open[0].opportunity.link_id).await.unwrap().unwrap();
+    assert_eq!(draw.candidate.kind, crossbook_model::MarketKind::FirstHalfDraw);
+    s.sim.stop().await;
+}
