@@ -56,6 +56,12 @@ pub fn classify_kalshi_event(e: &mut Event, market_tickers: &[&str]) {
 /// Kalshi market kind from the part of the series after the league (`GAME`, `SPREAD`, …) and,
 /// for soccer, the `-TIE` outcome. An esports match winner is the match's moneyline.
 fn kalshi_kind(league: League, rest: &str, ticker: &str) -> MarketKind {
+    // Kalshi lists a tour's Challenger matches as series of their own (`KXATPCHALLENGERMATCH`,
+    // `KXWTACHALLENGERSETWINNER`); Polymarket lists them under the tour.
+    let rest = match league.sport() {
+        crossbook_model::Sport::Tennis => rest.strip_prefix("CHALLENGER").unwrap_or(rest),
+        _ => rest,
+    };
     match rest {
         "GAME" | "MATCH" | "FIGHT" | "BOUT" => {
             if league.sport().has_draws() && ticker.ends_with("-TIE") {
@@ -584,6 +590,19 @@ mod tests {
         k.title = k.title.replace("set 2", "set 1");
         classify_kalshi_market(&mut k, None);
         assert_eq!(k.line, None, "ticker and title disagree");
+        // A Challenger match and its sets: the tour's kinds.
+        let mut c =
+            kalshi("KXATPCHALLENGERMATCH-26OCT10ABCDEF-ABC", "KXATPCHALLENGERMATCH-26OCT10ABCDEF", "A Bc", json!({}));
+        classify_kalshi_market(&mut c, None);
+        assert_eq!((c.league, c.kind), (Some(League::Atp), MarketKind::Moneyline));
+        let mut cs = kalshi(
+            "KXWTACHALLENGERSETWINNER-26OCT10ABCDEF-1-ABC",
+            "KXWTACHALLENGERSETWINNER-26OCT10ABCDEF-1",
+            "A Bc",
+            json!({}),
+        );
+        classify_kalshi_market(&mut cs, None);
+        assert_eq!((cs.league, cs.kind), (Some(League::Wta), MarketKind::SetWinner));
         let raw = json!({"slug": "atp-sinner-alcaraz-2026-10-09", "tags": [{"id": "1", "label": "Sports"}]});
         let mut e = event(Venue::Polymarket, "9", None, "Shanghai Masters: Jannik Sinner vs Carlos Alcaraz", raw);
         classify_poly_event(&mut e, None);
