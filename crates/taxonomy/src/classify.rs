@@ -193,13 +193,27 @@ fn affirms_first_inning_run(text: &str) -> bool {
     about && !negated
 }
 
-/// The set number of a tennis set market's text (`set 1`, `Set 2 Winner`, `…-set-2-winner`).
+/// The set number of a tennis set market's text (`set 1`, `Set 2 Winner`, `…-set-2-winner`,
+/// `2nd set`, `first set`).
 fn set_number(text: &str) -> Option<i32> {
     let lower = text.to_ascii_lowercase().replace('-', " ");
-    lower.match_indices("set ").find_map(|(i, _)| {
+    let numbered = lower.match_indices("set ").find_map(|(i, _)| {
         let digits: String = lower[i + 4..].chars().take_while(char::is_ascii_digit).collect();
         digits.parse().ok().filter(|n| (1..=5).contains(n))
-    })
+    });
+    let ordinals = [
+        ("1st", 1),
+        ("first", 1),
+        ("2nd", 2),
+        ("second", 2),
+        ("3rd", 3),
+        ("third", 3),
+        ("4th", 4),
+        ("fourth", 4),
+        ("5th", 5),
+        ("fifth", 5),
+    ];
+    numbered.or_else(|| ordinals.iter().find(|(w, _)| lower.contains(&format!("{w} set"))).map(|(_, n)| *n))
 }
 
 /// Polymarket event: sports by its tags (Sports = tag 1) or slug, league by slug prefix or the
@@ -590,6 +604,11 @@ mod tests {
         k.title = k.title.replace("set 2", "set 1");
         classify_kalshi_market(&mut k, None);
         assert_eq!(k.line, None, "ticker and title disagree");
+        assert_eq!(
+            [set_number("Will X win the 2nd set?"), set_number("First Set Winner"), set_number("Set 3 Winner")],
+            [Some(2), Some(1), Some(3)]
+        );
+        assert_eq!(set_number("Will X win the match?"), None);
         // A Challenger match and its sets: the tour's kinds.
         let mut c =
             kalshi("KXATPCHALLENGERMATCH-26OCT10ABCDEF-ABC", "KXATPCHALLENGERMATCH-26OCT10ABCDEF", "A Bc", json!({}));
