@@ -1,5 +1,6 @@
-"""What the capture generators (make_college.py, make_halves.py, make_unregistered.py) share: a
-Kalshi market in the current schema, and the capture's files in the simulator's layout."""
+"""What the capture generators (make_college.py, make_halves.py, make_unregistered.py,
+make_sets.py, make_innings.py, make_halftime.py) share: a Kalshi market in the current schema, a
+Gamma market as recorded, ids, label lines, and the capture's files in the simulator's layout."""
 import json
 import os
 
@@ -19,6 +20,33 @@ def kalshi_market(ticker, event, title, yes_sub, rules, end, opened, closes, str
         m["floor_strike"] = strike
         m["strike_type"] = "greater"
     return m
+
+
+class Ids:
+    """Made-up Gamma ids, counting up from `start`."""
+
+    def __init__(self, start):
+        self.last = start
+
+    def __call__(self):
+        self.last += 1
+        return str(self.last)
+
+
+def poly_market(mid, question, slug, start, outcomes, kind, group, description, line=None):
+    """A Gamma market open for orders (the fields as recorded), its tokens `<id>00`, `<id>01`, …"""
+    return {"id": mid, "question": question, "conditionId": "0x" + mid.rjust(64, "0"), "slug": slug,
+            "endDate": start, "gameStartTime": start.replace("T", " ").replace("Z", "+00"),
+            "outcomes": json.dumps(outcomes), "outcomePrices": json.dumps(["0.5"] * len(outcomes)),
+            "clobTokenIds": json.dumps([f"{mid}{i:02d}" for i in range(len(outcomes))]), "sportsMarketType": kind,
+            "line": line, "groupItemTitle": group, "description": description, "active": True, "closed": False,
+            "acceptingOrders": True, "enableOrderBook": True, "feesEnabled": False, "orderPriceMinTickSize": 0.01,
+            "orderMinSize": 5}
+
+
+def label_line(k, p, outcome, kind, line, verdict):
+    """A labels.csv row: the Kalshi market, the Polymarket market and outcome, kind, line, verdict."""
+    return f"{k['ticker']},{p['id']},{outcome},{kind},{'' if line is None else line},{verdict}"
 
 
 def write_capture(out, now, series, k_events, p_events, sports, labels):

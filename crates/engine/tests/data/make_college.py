@@ -20,17 +20,12 @@ Traps planted:
 import json
 from datetime import datetime, timedelta
 
-from capture_shapes import kalshi_market, write_capture
+from capture_shapes import Ids, kalshi_market, label_line, poly_market, write_capture
 
 NOW = "2025-11-10T12:00:00Z"
 OUT = "college"
 k_events, p_events, labels = [], [], []
-next_id = [8_100_000]
-
-
-def nid():
-    next_id[0] += 1
-    return str(next_id[0])
+nid = Ids(8_100_000)
 
 
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
@@ -144,20 +139,13 @@ def kmarket(ticker, event, title, yes_sub, rules, end, strike=None):
 
 
 def pmarket(question, slug, start, outcomes, smt, line=None, group=None):
-    mid = nid()
-    toks = [f"{mid}{i:02d}" for i in range(len(outcomes))]
-    return {"id": mid, "question": question, "conditionId": "0x" + mid.rjust(64, "0"), "slug": slug,
-            "endDate": start, "gameStartTime": start.replace("T", " ").replace("Z", "+00"),
-            "outcomes": json.dumps(outcomes), "outcomePrices": json.dumps(["0.5"] * len(outcomes)),
-            "clobTokenIds": json.dumps(toks), "sportsMarketType": smt, "line": line, "groupItemTitle": group,
-            "description": "If the game is postponed, this market will remain open until the game has been completed. "
-                           "If the game is canceled entirely, with no make-up game, this market will resolve 50-50.",
-            "active": True, "closed": False, "acceptingOrders": True, "enableOrderBook": True, "feesEnabled": False,
-            "orderPriceMinTickSize": 0.01, "orderMinSize": 5}
+    return poly_market(nid(), question, slug, start, outcomes, smt, group,
+                       "If the game is postponed, this market will remain open until the game has been completed. "
+                       "If the game is canceled entirely, with no make-up game, this market will resolve 50-50.", line)
 
 
 def label(k, p, outcome, kind, line):
-    labels.append(f"{k['ticker']},{p['id']},{outcome},{kind},{'' if line is None else line},match")
+    labels.append(label_line(k, p, outcome, kind, line, "match"))
 
 
 def game(women, day, et_hour, away, home, spread=None, total=None, kalshi=True, poly=True):

@@ -24,37 +24,25 @@ import json
 import os
 from datetime import datetime, timedelta
 
-from capture_shapes import kalshi_market, write_capture
+from capture_shapes import Ids, kalshi_market, label_line, poly_market, write_capture
 
 NOW = "2026-10-01T12:00:00Z"
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "halftime")
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 k_events, p_events, labels, series = [], [], [], {}
-next_id = [9_800_000]
+nid = Ids(9_800_000)
 P_RULES = ("This market refers to the result after 90 minutes of regulation play plus stoppage time. If the game is "
            "postponed, this market will remain open until the game has been completed. If the game is canceled "
            "entirely, with no make-up game, this market will resolve 50-50.")
 K_HALF = "The market settles on the score at the end of the 1st half, stoppage time included."
 
 
-def nid():
-    next_id[0] += 1
-    return str(next_id[0])
-
-
 def pmarket(question, slug, start, kind, group, description):
-    mid = nid()
-    return {"id": mid, "question": question, "conditionId": "0x" + mid.rjust(64, "0"), "slug": slug,
-            "endDate": start, "gameStartTime": start.replace("T", " ").replace("Z", "+00"),
-            "outcomes": json.dumps(["Yes", "No"]), "outcomePrices": json.dumps(["0.5", "0.5"]),
-            "clobTokenIds": json.dumps([f"{mid}00", f"{mid}01"]), "sportsMarketType": kind, "line": None,
-            "groupItemTitle": group, "description": description, "active": True, "closed": False,
-            "acceptingOrders": True, "enableOrderBook": True, "feesEnabled": False, "orderPriceMinTickSize": 0.01,
-            "orderMinSize": 5}
+    return poly_market(nid(), question, slug, start, ["Yes", "No"], kind, group, description)
 
 
 def label(k, p, kind, verdict="match"):
-    labels.append(f"{k['ticker']},{p['id']},0,{kind},,{verdict}")
+    labels.append(label_line(k, p, 0, kind, None, verdict))
 
 
 def game(league, kprefix, pcode, tags, start, home, away, poly_half=True):

@@ -26,7 +26,7 @@ import os
 import re
 from datetime import datetime, timedelta
 
-from capture_shapes import kalshi_market, write_capture
+from capture_shapes import kalshi_market, label_line, write_capture
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REAL = os.path.join(HERE, "../../../../../shared/data/real")
@@ -45,7 +45,7 @@ def kmarket(ticker, event, title, yes_sub, rules, end, strike=None):
 
 
 def label(k, p, outcome, kind, line, verdict="match"):
-    labels.append(f"{k['ticker']},{p['id']},{outcome},{kind},{'' if line is None else line},{verdict}")
+    labels.append(label_line(k, p, outcome, kind, line, verdict))
 
 
 def upcoming(m):

@@ -27,35 +27,23 @@ import json
 import os
 from datetime import datetime, timedelta
 
-from capture_shapes import kalshi_market, write_capture
+from capture_shapes import Ids, kalshi_market, label_line, poly_market, write_capture
 
 NOW = "2026-09-10T12:00:00Z"
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "innings")
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 k_events, p_events, labels, series = [], [], [], {"KXMLBGAME": "MLB", "KXMLBRFI": "MLB"}
-next_id = [9_700_000]
+nid = Ids(9_700_000)
 P_RULES = ("If the game is postponed, this market will remain open until the game has been completed. If the game is "
            "canceled entirely, with no make-up game, this market will resolve 50-50.")
 
 
-def nid():
-    next_id[0] += 1
-    return str(next_id[0])
-
-
 def pmarket(question, slug, start, outcomes, kind, group, description):
-    mid = nid()
-    return {"id": mid, "question": question, "conditionId": "0x" + mid.rjust(64, "0"), "slug": slug,
-            "endDate": start, "gameStartTime": start.replace("T", " ").replace("Z", "+00"),
-            "outcomes": json.dumps(outcomes), "outcomePrices": json.dumps(["0.5"] * len(outcomes)),
-            "clobTokenIds": json.dumps([f"{mid}{i:02d}" for i in range(len(outcomes))]), "sportsMarketType": kind,
-            "line": None, "groupItemTitle": group, "description": description, "active": True, "closed": False,
-            "acceptingOrders": True, "enableOrderBook": True, "feesEnabled": False, "orderPriceMinTickSize": 0.01,
-            "orderMinSize": 5}
+    return poly_market(nid(), question, slug, start, outcomes, kind, group, description)
 
 
 def label(k, p, outcome, kind, verdict="match"):
-    labels.append(f"{k['ticker']},{p['id']},{outcome},{kind},,{verdict}")
+    labels.append(label_line(k, p, outcome, kind, None, verdict))
 
 
 def game(start, away, home, rfi="plain", kalshi_rfi=True, suffix=False):

@@ -30,21 +30,16 @@ import json
 import os
 from datetime import datetime, timedelta
 
-from capture_shapes import kalshi_market, write_capture
+from capture_shapes import Ids, kalshi_market, label_line, poly_market, write_capture
 
 NOW = "2026-10-05T12:00:00Z"
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sets")
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 k_events, p_events, labels, series = [], [], [], {}
-next_id = [9_600_000]
+nid = Ids(9_600_000)
 SECONDARY = ("If the relevant match is postponed and not started within 48 hours of its originally scheduled start "
              "time, the market will resolve to the fair market price. If the relevant match is cancelled before play "
              "begins or a team forfeits, the market will resolve in accordance with the rules.")
-
-
-def nid():
-    next_id[0] += 1
-    return str(next_id[0])
 
 
 def kmarket(ticker, event, title, yes_sub, end, rules):
@@ -53,18 +48,11 @@ def kmarket(ticker, event, title, yes_sub, end, rules):
 
 
 def pmarket(question, slug, start, outcomes, kind, group, description):
-    mid = nid()
-    return {"id": mid, "question": question, "conditionId": "0x" + mid.rjust(64, "0"), "slug": slug,
-            "endDate": start, "gameStartTime": start.replace("T", " ").replace("Z", "+00"),
-            "outcomes": json.dumps(outcomes), "outcomePrices": json.dumps(["0.5"] * len(outcomes)),
-            "clobTokenIds": json.dumps([f"{mid}{i:02d}" for i in range(len(outcomes))]), "sportsMarketType": kind,
-            "line": None, "groupItemTitle": group, "description": description, "active": True, "closed": False,
-            "acceptingOrders": True, "enableOrderBook": True, "feesEnabled": False, "orderPriceMinTickSize": 0.01,
-            "orderMinSize": 5}
+    return poly_market(nid(), question, slug, start, outcomes, kind, group, description)
 
 
 def label(k, p, outcome, kind, line, verdict="match"):
-    labels.append(f"{k['ticker']},{p['id']},{outcome},{kind},{'' if line is None else line},{verdict}")
+    labels.append(label_line(k, p, outcome, kind, line, verdict))
 
 
 def match(tour, tag, tournament, stage, start, a, b, sets=(1, 2), poly_sets=(1, 2), swap=False, surnames=False):

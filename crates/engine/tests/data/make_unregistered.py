@@ -22,18 +22,13 @@ import json
 import os
 from datetime import datetime, timedelta
 
-from capture_shapes import kalshi_market, write_capture
+from capture_shapes import Ids, kalshi_market, label_line, poly_market, write_capture
 
 NOW = "2026-09-20T12:00:00Z"
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "unregistered")
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 k_events, p_events, labels, series = [], [], [], {}
-next_id = [9_300_000]
-
-
-def nid():
-    next_id[0] += 1
-    return str(next_id[0])
+nid = Ids(9_300_000)
 
 
 def kmarket(ticker, event, title, yes_sub, end, rules):
@@ -43,18 +38,11 @@ def kmarket(ticker, event, title, yes_sub, end, rules):
 
 
 def pmarket(question, slug, start, outcomes, group, description):
-    mid = nid()
-    toks = [f"{mid}{i:02d}" for i in range(len(outcomes))]
-    return {"id": mid, "question": question, "conditionId": "0x" + mid.rjust(64, "0"), "slug": slug,
-            "endDate": start, "gameStartTime": start.replace("T", " ").replace("Z", "+00"),
-            "outcomes": json.dumps(outcomes), "outcomePrices": json.dumps(["0.5"] * len(outcomes)),
-            "clobTokenIds": json.dumps(toks), "sportsMarketType": "moneyline", "line": None, "groupItemTitle": group,
-            "description": description, "active": True, "closed": False, "acceptingOrders": True,
-            "enableOrderBook": True, "feesEnabled": False, "orderPriceMinTickSize": 0.01, "orderMinSize": 5}
+    return poly_market(nid(), question, slug, start, outcomes, "moneyline", group, description)
 
 
 def label(k, p, outcome, kind, verdict="match"):
-    labels.append(f"{k['ticker']},{p['id']},{outcome},{kind},,{verdict}")
+    labels.append(label_line(k, p, outcome, kind, None, verdict))
 
 
 SOCCER_K = ("The market settles on the result after 90 minutes plus stoppage time; extra time and penalties do "
