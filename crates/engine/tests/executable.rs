@@ -57,21 +57,26 @@ fn planted() -> Capture {
     // Polymarket's three yes/no markets of the game: Yes asks 0.45, 0.25, 0.30; No asks that
     // leave no two-way edge against Kalshi.
     for (market, yes, no) in [("4048851", "0.45", "0.60"), ("4035513", "0.25", "0.78"), ("4026334", "0.30", "0.72")] {
-        let m = c
-            .poly_events
-            .iter()
-            .flat_map(|e| e["markets"].as_array().unwrap().iter())
-            .find(|m| m["id"] == market)
-            .unwrap();
-        let ids: Vec<String> = serde_json::from_str(m["clobTokenIds"].as_str().unwrap()).unwrap();
-        let mut b = poly_book(&ids[0], json!([{"price": yes, "size": "100"}]));
-        b["tick_size"] = json!("0.01");
-        c.poly_books.insert(ids[0].clone(), b);
-        let mut b = poly_book(&ids[1], json!([{"price": no, "size": "100"}]));
-        b["tick_size"] = json!("0.01");
-        c.poly_books.insert(ids[1].clone(), b);
+        plant_yes_no(&mut c, "id", market, yes, no);
     }
     c
+}
+
+/// Plants 100 at `yes` and at `no` (cent ticks) on the Yes and No tokens of the Gamma market
+/// whose `field` is `value`.
+fn plant_yes_no(c: &mut Capture, field: &str, value: &str, yes: &str, no: &str) {
+    let m = c
+        .poly_events
+        .iter()
+        .flat_map(|e| e["markets"].as_array().unwrap().iter())
+        .find(|m| m[field] == value)
+        .unwrap_or_else(|| panic!("no market with {field} {value}"));
+    let ids: Vec<String> = serde_json::from_str(m["clobTokenIds"].as_str().unwrap()).unwrap();
+    for (id, ask) in [(&ids[0], yes), (&ids[1], no)] {
+        let mut b = poly_book(id, json!([{"price": ask, "size": "100"}]));
+        b["tick_size"] = json!("0.01");
+        c.poly_books.insert(id.clone(), b);
+    }
 }
 
 /// The open opportunities as (direction, first leg's ticker or outcome, limits, size, profit).
@@ -180,18 +185,7 @@ async fn a_halftime_result_is_priced_three_ways() {
         ("Arsenal FC vs. Chelsea FC: Draw at halftime?", "0.33", "0.70"),
         ("Chelsea FC leading at halftime?", "0.20", "0.85"),
     ] {
-        let m = c
-            .poly_events
-            .iter()
-            .flat_map(|e| e["markets"].as_array().unwrap().iter())
-            .find(|m| m["question"] == question)
-            .unwrap();
-        let ids: Vec<String> = serde_json::from_str(m["clobTokenIds"].as_str().unwrap()).unwrap();
-        for (id, ask) in [(&ids[0], yes), (&ids[1], no)] {
-            let mut b = poly_book(id, json!([{"price": ask, "size": "100"}]));
-            b["tick_size"] = json!("0.01");
-            c.poly_books.insert(id.clone(), b);
-        }
+        plant_yes_no(&mut c, "question", question, yes, no);
     }
     let s = setup(&c).await;
     sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
