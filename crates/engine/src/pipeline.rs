@@ -1,9 +1,10 @@
 //! The whole pipeline as steps, for `demo` and `run`: ingest both venues, match, rebuild the
 //! watchlist, quote, monitor. Each step reports what it did.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use crossbook_model::Venue;
 use crossbook_store::{Priority, Store};
 
@@ -56,6 +57,14 @@ pub struct Pipeline {
 pub const SPOOL_MAX_BYTES: u64 = 512 << 20;
 /// The watch snapshot's file name in the state folder.
 const SNAPSHOT_FILE: &str = "watch.json";
+
+/// Beyond QUOTE_STALE_SECONDS, how long an open opportunity may go unrecorded before any
+/// process closes it: the desk that keeps it open records it on every evaluation, and closes it
+/// itself when a book goes stale; past this margin its process is gone.
+pub const ORPHAN_MARGIN: Duration = Duration::seconds(15);
+
+/// How long the watchdog's reads and writes of the database may take.
+const STORE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Pipeline {
     /// The pipeline over `store`, its alerter taking back the cooldowns of the alerts the store
@@ -229,6 +238,44 @@ impl Pipeline {
     pub async fn quotes(&self, priorities: &[Priority]) -> anyhow::Result<QuotesReport> {
         poll(&*self.store, &self.venues, &self.clock, &self.desk, self.quotes, &|w| priorities.contains(&w.priority))
             .await
+    }
+
+    /// The whole system's conditions (dead or stuck services of any process, from the
+    /// heartbeats) that started or cleared since the conditions `known`, alerted once across the
+    /// processes. A database that does not answer leaves them as they were.
+    pub async fn system_conditions(&self, known: &mut BTreeMap<String, String>, now: DateTime<Utc>) {
+        let Ok(Ok(beats)) = tokio::time::timeout(STORE_DEADLINE, self.store.list_heartbeats()).await else { return };
+        // Heartbeats are the wall clock's.
+        let (_, problems) = crate::health::services(&beats, Utc::now());
+        let present: BTreeMap<String, String> = problems.into_iter().collect();
+        for (key, what) in present.iter().filter(|(k, _)| !known.contains_key(*k)) {
+            tracing::warn!("{what}");
+            self.alerter.system(key, what, true, now);
+        }
+        for (key, what) in known.iter().filter(|(k, _)| !present.contains_key(*k)) {
+            tracing::info!("recovered: {what}");
+            self.alerter.system(key, what, false, now);
+        }
+        *known = present;
+    }
+
+    /// Closes the open opportunities no process recorded for QUOTE_STALE_SECONDS and
+    /// [`ORPHAN_MARGIN`] (their process died), each with its closing alert where its opening
+    /// alerted.
+    pub async fn close_orphaned(&self, now: DateTime<Utc>) {
+        let seen_since = now - self.quotes.stale_after - ORPHAN_MARGIN;
+        let closed = match tokio::time::timeout(STORE_DEADLINE, self.store.close_opportunities(seen_since, now)).await {
+            Ok(Ok(closed)) => closed,
+            Ok(Err(e)) => return tracing::warn!(error = %e, "orphaned opportunities not closed"),
+            Err(_) => return,
+        };
+        for c in closed {
+            let o = &c.opportunity;
+            let ticker = o.legs.iter().find_map(|l| l.ticker.as_deref()).unwrap_or("?");
+            let silent = (now - c.last_seen).num_seconds();
+            tracing::info!(link = o.link_id.0, direction = %c.direction, "closed: no process recorded it for {silent} s");
+            self.alerter.closed(o.link_id, ticker, &c.direction, c.first_seen, c.best_edge, now);
+        }
     }
 
     /// One pass of the live-events monitor on the desk.

@@ -70,61 +70,11 @@ const STOP_DEADLINE: Duration = Duration::from_secs(8);
 const MONITOR_EVERY: Duration = Duration::from_secs(2);
 /// How often the watchdog checks: a dead service is said within its silence limit and this.
 const WATCHDOG_EVERY: Duration = Duration::from_secs(10);
-/// Beyond QUOTE_STALE_SECONDS, how long an open opportunity may go unrecorded before any
-/// process closes it: the desk that keeps it open records it on every evaluation, and closes it
-/// itself when a book goes stale; past this margin its process is gone.
-const ORPHAN_MARGIN: chrono::Duration = chrono::Duration::seconds(15);
-
 /// The watched links as the database has them now (none when it cannot be read).
 async fn watched_links(store: &dyn crossbook_store::Store) -> Option<Vec<crossbook_model::LinkId>> {
     let mut ids: Vec<_> = store.list_watchlist().await.ok()?.into_iter().map(|w| w.link_id).collect();
     ids.sort_unstable();
     Some(ids)
-}
-
-/// The whole system's conditions (dead or stuck services, from the heartbeats) that started or
-/// cleared since the last check, alerted once across the processes.
-async fn system_conditions(
-    p: &Pipeline,
-    known: &mut std::collections::BTreeMap<String, String>,
-    now: chrono::DateTime<chrono::Utc>,
-) {
-    let beats = match tokio::time::timeout(Duration::from_secs(3), p.store.list_heartbeats()).await {
-        Ok(Ok(beats)) => beats,
-        _ => return,
-    };
-    let (_, problems) = crossbook_engine::health::services(&beats, chrono::Utc::now());
-    let present: std::collections::BTreeMap<String, String> = problems.into_iter().collect();
-    for (key, what) in &present {
-        if !known.contains_key(key) {
-            tracing::warn!("{what}");
-            p.alerter.system(key, what, true, now);
-        }
-    }
-    for (key, what) in known.iter() {
-        if !present.contains_key(key) {
-            tracing::info!("recovered: {what}");
-            p.alerter.system(key, what, false, now);
-        }
-    }
-    *known = present;
-}
-
-/// Closes the open opportunities nobody recorded since `seen_since` (their process died), each
-/// with its closing alert where its opening alerted.
-async fn close_orphaned(p: &Pipeline, seen_since: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) {
-    let closed = match tokio::time::timeout(Duration::from_secs(3), p.store.close_opportunities(seen_since, now)).await
-    {
-        Ok(Ok(closed)) => closed,
-        Ok(Err(e)) => return tracing::warn!(error = %e, "orphaned opportunities not closed"),
-        Err(_) => return,
-    };
-    for c in closed {
-        let o = &c.opportunity;
-        let ticker = o.legs.iter().find_map(|l| l.ticker.as_deref());
-        tracing::info!(link = o.link_id.0, direction = %c.direction, "closed: no process recorded it for {} s", (now - c.last_seen).num_seconds());
-        p.alerter.closed(o.link_id, ticker.unwrap_or("?"), &c.direction, c.first_seen, c.best_edge, now);
-    }
 }
 
 pub(crate) async fn run(
@@ -314,7 +264,6 @@ pub(crate) async fn run(
     // reaching the database (their process died) are closed here.
     {
         let (p, board, mut stop) = (p.clone(), board.clone(), stop.clone());
-        let stale = chrono::Duration::from_std(settings.quote_stale_after).unwrap_or(chrono::Duration::seconds(30));
         tasks.spawn(async move {
             let mut dog = crossbook_engine::watchdog::Watchdog::new(p.conditions.clone());
             let rt = p.runtime();
@@ -333,8 +282,8 @@ pub(crate) async fn run(
                     p.alerter.operational(&what, false, now);
                 }
                 if !first {
-                    system_conditions(&p, &mut system, now).await;
-                    close_orphaned(&p, now - stale - ORPHAN_MARGIN, now).await;
+                    p.system_conditions(&mut system, now).await;
+                    p.close_orphaned(now).await;
                 }
                 first = false;
                 if pause(&mut stop, WATCHDOG_EVERY).await {
