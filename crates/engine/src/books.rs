@@ -185,8 +185,14 @@ impl LiveBooks {
                 }
                 (Venue::Kalshi, ticker.as_str())
             }
-            BookEvent::Invalidated { venue, .. } => {
+            BookEvent::Invalidated { venue, books, .. } if books.is_empty() => {
                 self.books.clear_venue(*venue);
+                return Ok(None);
+            }
+            BookEvent::Invalidated { venue, books, .. } => {
+                for b in books {
+                    self.books.remove(*venue, b);
+                }
                 return Ok(None);
             }
             // Not book changes: the desk reads them.
@@ -248,7 +254,7 @@ mod tests {
                 .unwrap(),
             None
         );
-        b.apply(&BookEvent::Invalidated { venue: Venue::Kalshi, reason: "gap".into() }, now).unwrap();
+        b.apply(&BookEvent::Invalidated { venue: Venue::Kalshi, books: vec![], reason: "gap".into() }, now).unwrap();
         assert!(b.get(Venue::Kalshi, "T").is_none() && b.get(Venue::Polymarket, "A").is_some());
     }
 }

@@ -685,9 +685,17 @@ impl Desk {
                 }
                 d
             }
-            // Invalidated: every link of that venue loses its quote.
-            (None, BookEvent::Invalidated { .. }) => {
-                let ids: Vec<LinkId> = self.links.links.keys().copied().collect();
+            // Invalidated: the links of the lost books (all, when it names none) lose their quote.
+            (None, BookEvent::Invalidated { venue, books, .. }) => {
+                let ids: Vec<LinkId> = if books.is_empty() {
+                    self.links.links.keys().copied().collect()
+                } else {
+                    let mut ids: Vec<LinkId> =
+                        books.iter().filter_map(|b| self.by_book.get(*venue, b)).flatten().copied().collect();
+                    ids.sort_unstable();
+                    ids.dedup();
+                    ids
+                };
                 self.evaluate(&ids, now)
             }
             (None, _) => Decisions::default(),

@@ -14,7 +14,7 @@ use crate::ingest::{self, IngestOptions, IngestReport, Mode, Progress};
 use crate::monitor::{MonitorReport, monitor_once};
 use crate::quotes::{QuotesConfig, QuotesReport, poll};
 use crate::review::{MatchReport, ReviewConfig, run_matching};
-use crate::runtime::{AbortOnDrop, StreamStatus, start_streams};
+use crate::runtime::{StreamStatus, Streams};
 use crate::watchlist::{WatchConfig, sync_watchlist};
 use crate::writer::Writer;
 use crate::{Clock, Settings, Venues};
@@ -285,8 +285,9 @@ impl Pipeline {
 
     /// The sockets for the desk's watched books (loaded from the store first; with a state
     /// folder, kept there as the watch snapshot, and read back from it when the database cannot
-    /// be read and the desk watches nothing yet).
-    pub async fn streams(&self) -> anyhow::Result<Vec<AbortOnDrop>> {
+    /// be read and the desk watches nothing yet): opened when `running` is none, else moved to
+    /// the new books in place.
+    pub async fn streams(&self, running: &mut Option<Streams>) -> anyhow::Result<()> {
         let now = self.clock.now();
         match (crate::desk::refresh(&self.desk, &*self.store, now).await, &self.snapshot) {
             (Ok(snapshot), Some(path)) => {
@@ -307,6 +308,10 @@ impl Pipeline {
             }
             (Err(e), _) => return Err(e),
         }
-        Ok(start_streams(&self.settings, &self.venues, self.desk.clone(), self.clock))
+        match running {
+            Some(s) => s.follow(),
+            None => *running = Some(Streams::start(&self.settings, &self.venues, self.desk.clone(), self.clock)),
+        }
+        Ok(())
     }
 }

@@ -9,6 +9,8 @@ use chrono::{DateTime, Utc};
 use crossbook_model::Venue;
 use prometheus_client::metrics::counter::Counter;
 
+use crossbook_net::session::Pool;
+
 use crate::books::venue_slot;
 use crate::desk::{SharedDesk, lock};
 use crate::{Clock, Settings, Venues};
@@ -94,77 +96,103 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Streams first: the venues' sockets for every book the desk watches, each frame applied and
-/// decided on at once; the live books go to the writer every few seconds for freshness.
-/// Dropping the returned handles stops them.
-pub fn start_streams(settings: &Settings, venues: &Venues, desk: SharedDesk, clock: Clock) -> Vec<AbortOnDrop> {
-    let (tickers, tokens, status) = {
-        let d = lock(&desk);
-        let (tickers, tokens) = d.links().books_of(None);
-        (tickers, tokens, d.status())
-    };
-    let (game_tx, mut games) = tokio::sync::mpsc::channel(1024);
-    let (tx, mut rx) = tokio::sync::mpsc::channel(8192);
-    let mut tasks = Vec::new();
-    let stream_cfg = crossbook_net::ws::StreamConfig::default();
-    if !tickers.is_empty() && venues.kalshi_signer.is_none() {
-        // Kalshi's order-book channel refuses unauthenticated connections: say so once and
-        // leave its books to the REST passes rather than reconnecting forever.
-        if status.off(Venue::Kalshi).is_none() {
-            tracing::warn!(venue = "kalshi", "{KALSHI_SOCKET_NEEDS_KEY}");
-        }
-        status.set_off(Venue::Kalshi, KALSHI_SOCKET_NEEDS_KEY);
-    } else if !tickers.is_empty() {
-        let (url, signer) = (settings.endpoints.kalshi_ws.clone(), venues.kalshi_signer.clone());
-        tasks.push(AbortOnDrop(tokio::spawn(crossbook_kalshi::websocket::run_orderbook_stream(
-            url,
-            signer,
-            tickers,
-            tx.clone(),
-            stream_cfg,
-            status.frames[venue_slot(Venue::Kalshi)].clone(),
-        ))));
-    }
-    for chunk in tokens.chunks(crossbook_polymarket::websocket::MAX_ASSETS) {
-        let url = settings.endpoints.polymarket_ws.clone();
-        tasks.push(AbortOnDrop(tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
-            url,
-            chunk.to_vec(),
-            tx.clone(),
-            stream_cfg,
+/// The venues' sockets for every book the desk watches, each frame applied and decided on at
+/// once; the live books go to the writer every few seconds for freshness. [`Streams::follow`]
+/// moves the sockets to the desk's watched books in place: books still watched keep their
+/// socket and subscription. Dropping it stops them.
+#[derive(Debug)]
+pub struct Streams {
+    desk: SharedDesk,
+    status: Arc<StreamStatus>,
+    /// Kalshi's sockets, when they can run (its order-book channel needs a key).
+    kalshi: Option<Pool<crossbook_kalshi::websocket::BookStream>>,
+    polymarket: Pool<crossbook_polymarket::websocket::MarketStream>,
+    _tasks: Vec<AbortOnDrop>,
+}
+
+impl Streams {
+    /// Opens the sockets for the desk's watched books.
+    pub fn start(settings: &Settings, venues: &Venues, desk: SharedDesk, clock: Clock) -> Self {
+        let status = lock(&desk).status();
+        let (game_tx, mut games) = tokio::sync::mpsc::channel(1024);
+        let (tx, mut rx) = tokio::sync::mpsc::channel(8192);
+        let cfg = crossbook_net::ws::StreamConfig::default();
+        let kalshi = venues.kalshi_signer.clone().map(|signer| {
+            Pool::new(
+                settings.endpoints.kalshi_ws.clone(),
+                cfg,
+                status.frames[venue_slot(Venue::Kalshi)].clone(),
+                tx.clone(),
+                usize::MAX,
+                move |tickers| crossbook_kalshi::websocket::BookStream::new(Some(signer.clone()), tickers),
+            )
+        });
+        let polymarket = Pool::new(
+            settings.endpoints.polymarket_ws.clone(),
+            cfg,
             status.frames[venue_slot(Venue::Polymarket)].clone(),
-        ))));
-    }
-    let url = settings.endpoints.polymarket_sports_ws.clone();
-    tasks.push(AbortOnDrop(tokio::spawn(crossbook_polymarket::websocket::run_sports_stream(
-        url,
-        game_tx,
-        stream_cfg,
-        status.frames[venue_slot(Venue::Polymarket)].clone(),
-    ))));
-    drop(tx);
-    tasks.push(AbortOnDrop(tokio::spawn(async move {
-        let mut save = tokio::time::interval(std::time::Duration::from_secs(5));
-        let mut stale = tokio::time::interval(std::time::Duration::from_secs(1));
-        loop {
-            tokio::select! {
-                g = games.recv() => {
-                    let Some(state) = g.and_then(|g| crate::game::GameState::of(g, clock.now())) else { continue };
-                    lock(&desk).on_game(state);
+            tx,
+            crossbook_polymarket::websocket::MAX_ASSETS,
+            crossbook_polymarket::websocket::MarketStream::new,
+        );
+        let sports = AbortOnDrop(tokio::spawn(crossbook_polymarket::websocket::run_sports_stream(
+            settings.endpoints.polymarket_sports_ws.clone(),
+            game_tx,
+            cfg,
+            status.frames[venue_slot(Venue::Polymarket)].clone(),
+        )));
+        let (d, st) = (desk.clone(), status.clone());
+        let decide = AbortOnDrop(tokio::spawn(async move {
+            let mut save = tokio::time::interval(std::time::Duration::from_secs(5));
+            let mut stale = tokio::time::interval(std::time::Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    g = games.recv() => {
+                        let Some(state) = g.and_then(|g| crate::game::GameState::of(g, clock.now())) else { continue };
+                        lock(&d).on_game(state);
+                    }
+                    e = rx.recv() => {
+                        let Some(e) = e else { return };
+                        st.latencies.frame_backlog.observe(rx.len() as f64);
+                        let taken = std::time::Instant::now();
+                        lock(&d).on_event(&e, clock.now());
+                        st.latencies.frame_decision.observe(taken.elapsed().as_secs_f64());
+                    }
+                    _ = save.tick() => lock(&d).save_books(),
+                    _ = stale.tick() => { lock(&d).close_stale(clock.now()); }
                 }
-                e = rx.recv() => {
-                    let Some(e) = e else { return };
-                    status.latencies.frame_backlog.observe(rx.len() as f64);
-                    let taken = std::time::Instant::now();
-                    lock(&desk).on_event(&e, clock.now());
-                    status.latencies.frame_decision.observe(taken.elapsed().as_secs_f64());
-                }
-                _ = save.tick() => lock(&desk).save_books(),
-                _ = stale.tick() => { lock(&desk).close_stale(clock.now()); }
             }
+        }));
+        let mut streams = Self { desk, status, kalshi, polymarket, _tasks: vec![sports, decide] };
+        streams.follow();
+        streams
+    }
+
+    /// Subscribes the sockets to the books the desk watches now, in place.
+    pub fn follow(&mut self) {
+        let (tickers, tokens) = lock(&self.desk).links().books_of(None);
+        match &mut self.kalshi {
+            Some(pool) => pool.set(&tickers.into_iter().collect()),
+            // Kalshi's order-book channel refuses unauthenticated connections: say so once and
+            // leave its books to the REST passes rather than reconnecting forever.
+            None if !tickers.is_empty() => {
+                if self.status.off(Venue::Kalshi).is_none() {
+                    tracing::warn!(venue = "kalshi", "{KALSHI_SOCKET_NEEDS_KEY}");
+                }
+                self.status.set_off(Venue::Kalshi, KALSHI_SOCKET_NEEDS_KEY);
+            }
+            None => {}
         }
-    })));
-    tasks
+        self.polymarket.set(&tokens.into_iter().collect());
+    }
+
+    /// How many sockets are open for books, per venue.
+    pub fn sessions(&self, venue: Venue) -> usize {
+        match venue {
+            Venue::Kalshi => self.kalshi.as_ref().map_or(0, Pool::sessions),
+            Venue::Polymarket => self.polymarket.sessions(),
+        }
+    }
 }
 
 /// The shared state `run` hands to the HTTP server.

@@ -129,8 +129,10 @@ async fn no_opportunity_stands_on_a_book_that_does_not_add_up() {
     for seed in 0..40u64 {
         let mut rng = Rng(seed);
         let mut books: HashMap<(Venue, String), Model> = HashMap::new();
-        lock(&d.desk).on_event(&BookEvent::Invalidated { venue: Venue::Kalshi, reason: "test".into() }, now);
-        lock(&d.desk).on_event(&BookEvent::Invalidated { venue: Venue::Polymarket, reason: "test".into() }, now);
+        lock(&d.desk)
+            .on_event(&BookEvent::Invalidated { venue: Venue::Kalshi, books: vec![], reason: "test".into() }, now);
+        lock(&d.desk)
+            .on_event(&BookEvent::Invalidated { venue: Venue::Polymarket, books: vec![], reason: "test".into() }, now);
         for step in 0..400 {
             now += chrono::Duration::milliseconds(5);
             let roll = rng.below(100);
@@ -181,7 +183,7 @@ async fn no_opportunity_stands_on_a_book_that_does_not_add_up() {
             } else {
                 let venue = if rng.below(2) == 0 { Venue::Kalshi } else { Venue::Polymarket };
                 books.retain(|(v, _), _| *v != venue);
-                BookEvent::Invalidated { venue, reason: "reset".into() }
+                BookEvent::Invalidated { venue, books: vec![], reason: "reset".into() }
             };
             let desk = &mut *lock(&d.desk);
             // Every other whole book comes over REST instead of the socket: the same property.

@@ -135,7 +135,7 @@ async fn a_kalshi_sequence_gap_brings_a_fresh_snapshot() {
     .await;
     assert!(
         seen.iter().any(
-            |e| matches!(e, BookEvent::Invalidated { venue: Venue::Kalshi, reason } if reason.contains("sequence gap"))
+            |e| matches!(e, BookEvent::Invalidated { venue: Venue::Kalshi, reason, .. } if reason.contains("sequence gap"))
         ),
         "{seen:?}"
     );
@@ -258,7 +258,7 @@ async fn without_a_kalshi_key_kalshi_books_come_from_rest_and_ticks_reach_the_de
     let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
     let d = common::desk(&s, None, 30);
     crossbook_engine::desk::refresh(&d.desk, &*s.db.store, s.clock.now()).await.unwrap();
-    let _tasks = crossbook_engine::runtime::start_streams(&settings, &s.venues, d.desk.clone(), s.clock);
+    let _tasks = crossbook_engine::runtime::Streams::start(&settings, &s.venues, d.desk.clone(), s.clock);
     assert_eq!(d.streams.off(Venue::Kalshi), Some(crossbook_engine::runtime::KALSHI_SOCKET_NEEDS_KEY));
     assert_eq!(d.streams.off(Venue::Polymarket), None);
     // Polymarket's socket delivers the dump, then the tick change.
@@ -366,5 +366,110 @@ async fn books_nobody_watches_are_not_kept() {
     lock(&d.desk).save_books();
     d.writer.flush().await;
     assert_eq!(s.db.store.load_books(None).await.unwrap().len(), 1);
+    s.sim.stop().await;
+}
+
+/// A watchlist change moves the sockets in place: the books of a game that joins arrive on the
+/// open sockets (Kalshi `update_subscription` `add_markets`, Polymarket `operation: subscribe`),
+/// those of a game that leaves stop, and every other book keeps its socket — no new
+/// connection, no reset, no book lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watchlist_change_moves_the_subscriptions_in_place() {
+    const JOINS: &str = "KXNBAGAME-26JAN09MILLAL";
+    const LEAVES: &str = "KXNBAGAME-26JAN09TORBOS";
+    let capture = planted();
+    let s = setup(&capture).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let links = s.db.store.list_links(None).await.unwrap();
+    let game_of = |id: crossbook_model::LinkId| {
+        links.iter().find(|l| l.id == id).map(|l| l.candidate.kalshi_event_ticker.to_string()).unwrap()
+    };
+    let all = s.db.store.list_watchlist().await.unwrap();
+    let without = |game: &str| -> Vec<_> { all.iter().filter(|w| game_of(w.link_id) != game).cloned().collect() };
+    assert!(without(JOINS).len() < all.len() && without(LEAVES).len() < all.len(), "both games are watched");
+    s.db.store.replace_watchlist(&without(JOINS), s.clock.now()).await.unwrap();
+
+    // The runtime as `run` builds it: Kalshi's socket signed with the test key.
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("kalshi.pem");
+    std::fs::write(&key, include_str!("../../kalshi/test_data/test_key_pkcs8.pem")).unwrap();
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let mut env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
+    env.insert("KALSHI_API_KEY_ID".into(), "subscriptions-test".into());
+    env.insert("KALSHI_PRIVATE_KEY_PATH".into(), key.display().to_string());
+    let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
+    let venues = crossbook_engine::Venues::from_settings(&settings).unwrap();
+    let d = common::desk(&s, None, 30);
+    crossbook_engine::desk::refresh(&d.desk, &*s.db.store, s.clock.now()).await.unwrap();
+    let mut streams = crossbook_engine::runtime::Streams::start(&settings, &venues, d.desk.clone(), s.clock);
+
+    // Every watched book arrives over the sockets.
+    let books = |d: &common::Desked| {
+        let (tickers, tokens) = lock(&d.desk).links().books_of(None);
+        let desk = lock(&d.desk);
+        let have = |v: Venue, b: &String| desk.books.get(v, b).is_some();
+        let missing = tickers.iter().filter(|t| !have(Venue::Kalshi, t)).count()
+            + tokens.iter().filter(|t| !have(Venue::Polymarket, t)).count();
+        (tickers, tokens, missing)
+    };
+    let warm = |d: &common::Desked, what: &str| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while books(d).2 > 0 {
+            assert!(std::time::Instant::now() < deadline, "{what}: {} books never arrived", books(d).2);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    warm(&d, "before the change");
+    let (tickers_before, tokens_before, _) = books(&d);
+    assert!(!tickers_before.iter().any(|t| t.starts_with(JOINS)));
+    let sockets = || {
+        let st = &s.sim.state.stats;
+        (
+            st.kalshi_sockets.load(std::sync::atomic::Ordering::Relaxed),
+            st.poly_sockets.load(std::sync::atomic::Ordering::Relaxed),
+        )
+    };
+    let opened = sockets();
+    assert_eq!(opened, (1, 1), "one book socket per venue");
+    let leaving: Vec<String> = tickers_before.iter().filter(|t| t.starts_with(LEAVES)).cloned().collect();
+    assert!(!leaving.is_empty());
+
+    // The watchlist changes: MIL@LAL joins, TOR@BOS leaves.
+    s.db.store.replace_watchlist(&without(LEAVES), s.clock.now()).await.unwrap();
+    crossbook_engine::desk::refresh(&d.desk, &*s.db.store, s.clock.now()).await.unwrap();
+    streams.follow();
+    warm(&d, "after the change");
+    let (tickers_after, tokens_after, _) = books(&d);
+    assert!(tickers_after.iter().any(|t| t.starts_with(JOINS)));
+    assert!(!tickers_after.iter().any(|t| t.starts_with(LEAVES)));
+    let kept = tokens_before.iter().filter(|t| tokens_after.contains(t)).count()
+        + tickers_before.iter().filter(|t| tickers_after.contains(t)).count();
+    assert!(kept > 10, "most books stay watched ({kept})");
+    assert_eq!(sockets(), opened, "no socket opened for the change");
+    assert_eq!((d.streams.resets(Venue::Kalshi), d.streams.resets(Venue::Polymarket)), (0, 0), "no reset");
+    assert_eq!((streams.sessions(Venue::Kalshi), streams.sessions(Venue::Polymarket)), (1, 1));
+
+    // The left game's book no longer streams: a change on it sends nothing, while a change on a
+    // book that stayed comes through (the simulator sends changes in order).
+    let unwatched = || {
+        d.streams.frames[crossbook_engine::books::venue_slot(Venue::Kalshi)].skipped().get("unwatched book").copied()
+    };
+    s.sim.state.set_level(Venue::Kalshi, &leaving[0], "yes", p("0.02"), q("7")).await;
+    let stayed = tickers_after.iter().find(|t| tickers_before.contains(t)).unwrap().clone();
+    s.sim.state.set_level(Venue::Kalshi, &stayed, "yes", p("0.03"), q("9")).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let level = lock(&d.desk)
+            .books
+            .get(Venue::Kalshi, &stayed)
+            .and_then(|b| b.bids.levels().iter().find(|l| l.price == p("0.03")).map(|l| l.size));
+        if level == Some(q("9")) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the kept book's change never came");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(unwatched(), None, "nothing of the unsubscribed book came");
+    drop(streams);
     s.sim.stop().await;
 }

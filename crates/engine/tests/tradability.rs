@@ -81,7 +81,7 @@ async fn markets_that_stop_taking_orders_close_their_opportunities_and_nothing_e
     };
     let desk = Arc::new(std::sync::Mutex::new(Desk::new(cfg, writer.clone(), Some(alerter.clone()), streams.clone())));
     refresh(&desk, &*s.db.store, s.clock.now()).await.unwrap();
-    let _streams = crossbook_engine::runtime::start_streams(&settings, &venues, desk.clone(), s.clock);
+    let _streams = crossbook_engine::runtime::Streams::start(&settings, &venues, desk.clone(), s.clock);
     let quotes = QuotesConfig {
         stale_after: chrono::Duration::seconds(60),
         cycle: chrono::Duration::seconds(600),

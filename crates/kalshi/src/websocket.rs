@@ -22,9 +22,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crossbook_model::{BookEvent, MarketState, Price, Qty, Venue};
+use crossbook_net::session::{Change, Protocol, StreamError};
 use crossbook_net::text::{Decimal, Text};
-use crossbook_net::ws::{FrameCounts, Message, Reconnects, StreamConfig, connect};
-use futures_util::{SinkExt, StreamExt};
+use crossbook_net::ws::{FrameCounts, StreamConfig};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -91,6 +91,11 @@ struct Msg<'a> {
     fee_type_override: Option<Text<'a>>,
     #[serde(default, borrow)]
     fee_multiplier_override: Option<Decimal<'a>>,
+    // subscribed.
+    #[serde(default, borrow)]
+    channel: Option<Text<'a>>,
+    #[serde(default)]
+    sid: Option<u64>,
     // error.
     #[serde(default)]
     code: Option<i64>,
@@ -168,7 +173,9 @@ pub struct Frame {
 pub enum Body {
     /// A change crossbook acts on: a book, a market's state, an event's fees.
     Event(BookEvent),
-    /// A reply to a command (`subscribed`, `ok`, `unsubscribed`, `list_subscriptions`).
+    /// A subscription opened: its channel and `sid`.
+    Subscribed { channel: String, sid: u64 },
+    /// Another reply to a command (`ok`, `unsubscribed`, `list_subscriptions`).
     Control,
     /// A message type (or lifecycle event type) crossbook reads and does not act on, by name.
     Skipped(String),
@@ -255,6 +262,9 @@ pub fn parse_frame(text: &str) -> Result<Frame, String> {
             let (code, message) = m.map(|m| (m.code, m.msg.map(Text::into_owned))).unwrap_or_default();
             Body::VenueError { code, message: message.unwrap_or_default() }
         }
+        ("subscribed", Some(Msg { channel: Some(channel), sid: Some(sid), .. })) => {
+            Body::Subscribed { channel: channel.into_owned(), sid }
+        }
         ("subscribed" | "ok" | "unsubscribed" | "list_subscriptions", _) => Body::Control,
         (other, _) => Body::Skipped(other.to_string()),
     };
@@ -265,10 +275,14 @@ pub fn parse_frame(text: &str) -> Result<Frame, String> {
 /// stated), and the lifecycle channel.
 pub fn subscriptions(tickers: &[String]) -> [serde_json::Value; 2] {
     [
-        json!({"id": 1, "cmd": "subscribe", "params": {
-            "channels": ["orderbook_delta"], "market_tickers": tickers, "use_yes_price": false}}),
+        books_subscription(1, tickers),
         json!({"id": 2, "cmd": "subscribe", "params": {"channels": ["market_lifecycle_v2"]}}),
     ]
+}
+
+fn books_subscription(id: u64, tickers: &[String]) -> serde_json::Value {
+    json!({"id": id, "cmd": "subscribe", "params": {
+        "channels": ["orderbook_delta"], "market_tickers": tickers, "use_yes_price": false}})
 }
 
 /// Streams `tickers` into `tx` until `tx` closes, reconnecting as needed.
@@ -280,105 +294,188 @@ pub async fn run_orderbook_stream(
     cfg: StreamConfig,
     counts: Arc<FrameCounts>,
 ) {
-    let mut reconnects = Reconnects::new(cfg.backoff);
-    let watched: HashSet<String> = tickers.iter().cloned().collect();
-    loop {
-        match session(&url, signer.as_deref(), &tickers, &watched, &tx, cfg, &counts, &mut reconnects).await {
-            Ok(()) => return,
-            Err(reason) => {
-                tracing::warn!(venue = "kalshi", %reason, "socket lost; reconnecting");
-                if tx.send(BookEvent::Invalidated { venue: Venue::Kalshi, reason }).await.is_err() {
-                    return;
-                }
+    crossbook_net::session::run_fixed(url, BookStream::new(signer, tickers), tx, cfg, counts).await;
+}
+
+/// Where this connection's `orderbook_delta` subscription stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BooksSub {
+    /// None (no book watched).
+    None,
+    /// Asked for; its `sid` not known yet (changes wait for it).
+    Pending,
+    /// Open under this `sid`: changes go to it with `update_subscription`.
+    Open(u64),
+}
+
+/// Kalshi's socket protocol for a set of books: the books and lifecycle subscriptions, books
+/// added and dropped on the open subscription (`update_subscription` `add_markets` /
+/// `delete_markets`), every subscription's `seq` checked.
+#[derive(Debug)]
+pub struct BookStream {
+    signer: Option<Arc<KalshiSigner>>,
+    books: HashSet<String>,
+    sub: BooksSub,
+    /// Changes made while the subscription was pending.
+    waiting: Vec<Change>,
+    last_seq: HashMap<u64, u64>,
+    next_id: u64,
+}
+
+impl BookStream {
+    pub fn new(signer: Option<Arc<KalshiSigner>>, tickers: Vec<String>) -> Self {
+        Self {
+            signer,
+            books: tickers.into_iter().collect(),
+            sub: BooksSub::None,
+            waiting: Vec::new(),
+            last_seq: HashMap::new(),
+            next_id: 1,
+        }
+    }
+
+    fn id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn sorted(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.books.iter().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// The commands that make `c` on the open subscription `sid`.
+    fn update(&mut self, sid: u64, c: Change) -> Vec<String> {
+        let mut out = Vec::new();
+        if !c.add.is_empty() {
+            let id = self.id();
+            out.push(json!({"id": id, "cmd": "update_subscription", "params": {
+                "sids": [sid], "market_tickers": c.add, "action": "add_markets"}}));
+        }
+        if !c.remove.is_empty() {
+            let id = self.id();
+            if self.books.is_empty() {
+                // A books subscription needs a ticker: with none left it is dropped whole.
+                out.push(json!({"id": id, "cmd": "unsubscribe", "params": {"sids": [sid]}}));
+                self.sub = BooksSub::None;
+                self.last_seq.remove(&sid);
+            } else {
+                out.push(json!({"id": id, "cmd": "update_subscription", "params": {
+                    "sids": [sid], "market_tickers": c.remove, "action": "delete_markets"}}));
             }
         }
-        reconnects.wait().await;
+        out.into_iter().map(|v| v.to_string()).collect()
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn session(
-    url: &str,
-    signer: Option<&KalshiSigner>,
-    tickers: &[String],
-    watched: &HashSet<String>,
-    tx: &mpsc::Sender<BookEvent>,
-    cfg: StreamConfig,
-    counts: &FrameCounts,
-    reconnects: &mut Reconnects,
-) -> Result<(), String> {
-    let headers = match signer {
-        Some(s) => s
-            .headers_at(chrono::Utc::now().timestamp_millis(), "GET", &crossbook_net::url_path(url))
-            .map_err(|e| format!("signing: {e}"))?,
-        None => Vec::new(),
-    };
-    let ws = connect("kalshi", url, &headers).await.map_err(|e| e.to_string())?;
-    let (mut sink, mut stream) = ws.split();
-    for sub in subscriptions(tickers) {
-        sink.send(Message::Text(sub.to_string().into())).await.map_err(|e| e.to_string())?;
+impl Protocol for BookStream {
+    type Item = BookEvent;
+
+    fn venue(&self) -> &'static str {
+        "kalshi"
     }
-    let mut last_seq: HashMap<u64, u64> = HashMap::new();
-    let mut watchdog = tokio::time::interval(cfg.ping_every);
-    let mut last_frame = tokio::time::Instant::now();
-    loop {
-        tokio::select! {
-            frame = stream.next() => {
-                last_frame = tokio::time::Instant::now();
-                let text = match frame {
-                    Some(Ok(Message::Text(t))) => t,
-                    Some(Ok(Message::Close(_))) | None => return Err("closed by the venue".into()),
-                    Some(Ok(_)) => continue, // pings are answered by the socket layer
-                    Some(Err(e)) => return Err(e.to_string()),
-                };
-                let frame = match parse_frame(&text) {
-                    Ok(f) => f,
-                    Err(path) => {
-                        counts.malformed();
-                        tracing::warn!(venue = "kalshi", %path, "malformed frame skipped");
-                        continue;
-                    }
-                };
-                if let (Some(sid), Some(seq)) = (frame.sid, frame.seq) {
-                    if let Some(last) = last_seq.get(&sid)
-                        && seq != last + 1
-                    {
-                        return Err(format!("sequence gap on sid {sid}: expected {}, got {seq}", last + 1));
-                    }
-                    last_seq.insert(sid, seq);
-                }
-                let event = match frame.body {
-                    Body::Event(e) => e,
-                    Body::Control => continue,
-                    Body::Skipped(kind) => {
-                        counts.skip(&kind);
-                        continue;
-                    }
-                    Body::VenueError { code, message } => {
-                        counts.skip("error");
-                        tracing::warn!(venue = "kalshi", ?code, %message, "the venue refused a command");
-                        continue;
-                    }
-                };
-                // The lifecycle channel tells of every market: only the watched ones matter.
-                if let BookEvent::MarketState { book, .. } = &event
-                    && !watched.contains(book)
-                {
-                    continue;
-                }
-                if matches!(event, BookEvent::KalshiSnapshot { .. } | BookEvent::KalshiDelta { .. }) {
-                    reconnects.established();
-                }
-                if tx.send(event).await.is_err() {
-                    return Ok(());
-                }
+
+    fn headers(&self, url: &str) -> Result<Vec<(&'static str, String)>, StreamError> {
+        match &self.signer {
+            Some(s) => s
+                .headers_at(chrono::Utc::now().timestamp_millis(), "GET", &crossbook_net::url_path(url))
+                .map_err(|e| StreamError::Signing(e.to_string())),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    fn hello(&mut self) -> Vec<String> {
+        self.last_seq.clear();
+        self.waiting.clear();
+        self.next_id = 2;
+        let [books, lifecycle] = subscriptions(&self.sorted());
+        if self.books.is_empty() {
+            self.sub = BooksSub::None;
+            vec![lifecycle.to_string()]
+        } else {
+            self.sub = BooksSub::Pending;
+            vec![books.to_string(), lifecycle.to_string()]
+        }
+    }
+
+    fn change(&mut self, c: Change) -> Vec<String> {
+        for b in &c.remove {
+            self.books.remove(b);
+        }
+        self.books.extend(c.add.iter().cloned());
+        match self.sub {
+            BooksSub::Open(sid) => self.update(sid, c),
+            BooksSub::Pending => {
+                self.waiting.push(c);
+                Vec::new()
             }
-            _ = watchdog.tick() => {
-                if last_frame.elapsed() > cfg.silence {
-                    return Err(format!("silent for {:?}", cfg.silence));
-                }
+            BooksSub::None if self.books.is_empty() => Vec::new(),
+            BooksSub::None => {
+                self.sub = BooksSub::Pending;
+                let id = self.id();
+                vec![books_subscription(id, &self.sorted()).to_string()]
             }
         }
+    }
+
+    fn read(
+        &mut self,
+        text: &str,
+        out: &mut Vec<BookEvent>,
+        replies: &mut Vec<String>,
+        counts: &FrameCounts,
+    ) -> Result<bool, StreamError> {
+        let frame = match parse_frame(text) {
+            Ok(f) => f,
+            Err(path) => {
+                counts.malformed();
+                tracing::warn!(venue = "kalshi", %path, "malformed frame skipped");
+                return Ok(true);
+            }
+        };
+        if let (Some(sid), Some(seq)) = (frame.sid, frame.seq) {
+            if let Some(last) = self.last_seq.get(&sid)
+                && seq != last + 1
+            {
+                return Err(StreamError::SequenceGap { sid, expected: last + 1, got: seq });
+            }
+            self.last_seq.insert(sid, seq);
+        }
+        let event = match frame.body {
+            Body::Event(e) => e,
+            Body::Subscribed { channel, sid } => {
+                if channel == "orderbook_delta" && self.sub == BooksSub::Pending {
+                    self.sub = BooksSub::Open(sid);
+                    for c in std::mem::take(&mut self.waiting) {
+                        replies.extend(self.update(sid, c));
+                    }
+                }
+                return Ok(true);
+            }
+            Body::Control => return Ok(true),
+            Body::Skipped(kind) => {
+                counts.skip(&kind);
+                return Ok(true);
+            }
+            Body::VenueError { code, message } => {
+                counts.skip("error");
+                tracing::warn!(venue = "kalshi", ?code, %message, "the venue refused a command");
+                return Ok(true);
+            }
+        };
+        // The lifecycle channel tells of every market: only the watched ones matter.
+        if let BookEvent::MarketState { book, .. } = &event
+            && !self.books.contains(book)
+        {
+            return Ok(true);
+        }
+        out.push(event);
+        Ok(true)
+    }
+
+    fn lost(&self, reason: &StreamError) -> Option<BookEvent> {
+        Some(BookEvent::Invalidated { venue: Venue::Kalshi, books: self.sorted(), reason: reason.to_string() })
     }
 }
 
@@ -405,7 +502,7 @@ mod tests {
         assert!(matches!(event(delta), BookEvent::KalshiDelta { yes: true, delta: -54_000_000, .. }));
         assert_eq!(
             parse_frame(r#"{"id":1,"type":"subscribed","msg":{"channel":"orderbook_delta","sid":2}}"#).unwrap().body,
-            Body::Control
+            Body::Subscribed { channel: "orderbook_delta".into(), sid: 2 }
         );
         assert!(parse_frame(r#"{"type":"orderbook_delta","sid":2,"seq":3,"msg":{"market_ticker":"T","price_dollars":"0.9","delta_fp":"x","side":"yes"}}"#).is_err());
     }
@@ -433,6 +530,43 @@ mod tests {
         );
         let cleared = r#"{"type":"event_fee_update","sid":3,"msg":{"event_ticker":"E","fee_type_override":null,"fee_multiplier_override":null}}"#;
         assert_eq!(event(cleared), BookEvent::KalshiFees { event_ticker: "E".into(), fees: None });
+    }
+
+    #[test]
+    fn changes_wait_for_the_books_sid_then_go_to_it() {
+        let mut k = BookStream::new(None, vec!["A".into()]);
+        let hello = k.hello();
+        assert_eq!(hello.len(), 2);
+        let counts = FrameCounts::default();
+        let (mut out, mut replies) = (Vec::new(), Vec::new());
+        // Before the venue names the subscription, a change waits.
+        assert!(k.change(Change { add: vec!["B".into()], remove: vec![] }).is_empty());
+        let subscribed = r#"{"type":"subscribed","id":1,"msg":{"channel":"orderbook_delta","sid":7}}"#;
+        k.read(subscribed, &mut out, &mut replies, &counts).unwrap();
+        let sent: Vec<serde_json::Value> = replies.iter().map(|r| serde_json::from_str(r).unwrap()).collect();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0]["cmd"], "update_subscription");
+        assert_eq!(sent[0]["params"], json!({"sids": [7], "market_tickers": ["B"], "action": "add_markets"}));
+        // On the open subscription a change goes at once; the last book dropped ends it.
+        let del = k.change(Change { add: vec![], remove: vec!["A".into()] });
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&del[0]).unwrap()["params"]["action"], "delete_markets");
+        let end = k.change(Change { add: vec![], remove: vec!["B".into()] });
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&end[0]).unwrap()["cmd"], "unsubscribe");
+        // A book watched again opens a new subscription.
+        let again = k.change(Change { add: vec!["C".into()], remove: vec![] });
+        let again: serde_json::Value = serde_json::from_str(&again[0]).unwrap();
+        assert_eq!((again["cmd"].as_str(), &again["params"]["market_tickers"]), (Some("subscribe"), &json!(["C"])));
+        // The update's `ok` consumes the sequence like any frame: a skip after it is a gap.
+        let mut k = BookStream::new(None, vec!["A".into()]);
+        k.hello();
+        k.read(subscribed, &mut out, &mut replies, &counts).unwrap();
+        let ok = r#"{"type":"ok","id":2,"sid":7,"seq":1,"msg":{"market_tickers":["A","B"]}}"#;
+        k.read(ok, &mut out, &mut replies, &counts).unwrap();
+        let skipped = r#"{"type":"orderbook_delta","sid":7,"seq":3,"msg":{"market_ticker":"A","price_dollars":"0.5","delta_fp":"1.00","side":"yes"}}"#;
+        assert!(matches!(
+            k.read(skipped, &mut out, &mut replies, &counts),
+            Err(StreamError::SequenceGap { sid: 7, expected: 2, got: 3 })
+        ));
     }
 
     #[test]

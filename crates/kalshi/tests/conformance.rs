@@ -77,7 +77,7 @@ fn every_socket_frame_is_read_or_skipped_by_name() {
                     Body::Event(BookEvent::KalshiSnapshot { .. }) => "snapshot".to_string(),
                     Body::Event(BookEvent::KalshiDelta { .. }) => "delta".to_string(),
                     Body::Event(other) => format!("{other:?}"),
-                    Body::Control => "control".to_string(),
+                    Body::Subscribed { .. } | Body::Control => "control".to_string(),
                     Body::Skipped(name) => format!("skipped {name}"),
                     Body::VenueError { code, .. } => format!("error {code:?}"),
                 };

@@ -25,9 +25,15 @@ pub enum BookEvent {
     /// A Kalshi event's fee override (`event_fee_update`): the schedule its markets are charged
     /// from now on, or `None` when the override was cleared (the series' schedule applies again).
     KalshiFees { event_ticker: String, fees: Option<FeeSchedule> },
-    /// The stream was lost or broke (drop, sequence gap, silence): every book of this venue is
-    /// unknown until fresh snapshots arrive.
-    Invalidated { venue: Venue, reason: String },
+    /// A stream was lost or broke (drop, sequence gap, silence): the books it held are unknown
+    /// until fresh snapshots arrive. `books` empty (as in recordings made before streams named
+    /// their books): every book of the venue.
+    Invalidated {
+        venue: Venue,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        books: Vec<String>,
+        reason: String,
+    },
 }
 
 impl BookEvent {

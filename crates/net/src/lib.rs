@@ -11,6 +11,8 @@ pub mod error;
 pub mod limiter;
 /// The JSON REST client.
 pub mod rest;
+/// The reconnecting socket session and its pool.
+pub mod session;
 /// Borrowed JSON strings for frames.
 pub mod text;
 /// WebSocket connections.

@@ -14,9 +14,9 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crossbook_model::{BookEvent, MarketState, Price, Qty, Venue};
+use crossbook_net::session::{self, Protocol, StreamError};
 use crossbook_net::text::Text;
-use crossbook_net::ws::{FrameCounts, Message, Reconnects, StreamConfig, connect};
-use futures_util::{SinkExt, StreamExt};
+use crossbook_net::ws::{FrameCounts, StreamConfig};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use tokio::sync::mpsc;
@@ -251,75 +251,86 @@ pub async fn run_market_stream(
     cfg: StreamConfig,
     counts: Arc<FrameCounts>,
 ) {
-    let mut reconnects = Reconnects::new(cfg.backoff);
-    loop {
-        match session(&url, &tokens, &tx, cfg, &counts, &mut reconnects).await {
-            Ok(()) => return, // receiver gone
-            Err(reason) => {
-                tracing::warn!(venue = "polymarket", %reason, "market socket lost; reconnecting");
-                if tx.send(BookEvent::Invalidated { venue: Venue::Polymarket, reason }).await.is_err() {
-                    return;
-                }
-            }
-        }
-        reconnects.wait().await;
+    session::run_fixed(url, MarketStream::new(tokens), tx, cfg, counts).await;
+}
+
+/// The market channel's protocol for a set of tokens: subscribed on connecting, then tokens
+/// added and dropped on the open socket (`operation` `subscribe` / `unsubscribe`); text `PING`
+/// keeps it alive and its `PONG` is not data.
+#[derive(Debug, Default)]
+pub struct MarketStream {
+    tokens: std::collections::HashSet<String>,
+    notes: Notes,
+}
+
+impl MarketStream {
+    pub fn new(tokens: Vec<String>) -> Self {
+        Self { tokens: tokens.into_iter().collect(), notes: Notes::default() }
+    }
+
+    fn sorted(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.tokens.iter().cloned().collect();
+        v.sort();
+        v
     }
 }
 
-/// One connection; `Ok` only when the receiver is gone.
-async fn session(
-    url: &str,
-    tokens: &[String],
-    tx: &mpsc::Sender<BookEvent>,
-    cfg: StreamConfig,
-    counts: &FrameCounts,
-    reconnects: &mut Reconnects,
-) -> Result<(), String> {
-    let ws = connect("polymarket", url, &[]).await.map_err(|e| e.to_string())?;
-    let (mut sink, mut stream) = ws.split();
-    let hello = serde_json::json!({"type": "market", "assets_ids": tokens, "custom_feature_enabled": true, "initial_dump": true});
-    sink.send(Message::Text(hello.to_string().into())).await.map_err(|e| e.to_string())?;
-    let mut ping = tokio::time::interval(cfg.ping_every);
-    let mut last_data = tokio::time::Instant::now();
-    let mut events = Vec::new();
-    let mut notes = Notes::default();
-    loop {
-        tokio::select! {
-            frame = stream.next() => {
-                let text = match frame {
-                    Some(Ok(Message::Text(t))) => t,
-                    Some(Ok(Message::Close(_))) | None => return Err("closed by the venue".into()),
-                    Some(Ok(_)) => continue,
-                    Some(Err(e)) => return Err(e.to_string()),
-                };
-                if text.trim() == "PONG" {
-                    continue; // liveness of the socket, not of the data
-                }
-                last_data = tokio::time::Instant::now();
-                events.clear();
-                notes.clear();
-                if let Err(path) = parse_frame(&text, &mut events, &mut notes) {
-                    counts.malformed();
-                    tracing::warn!(venue = "polymarket", %path, "malformed frame skipped");
-                    continue;
-                }
-                notes.count(counts);
-                if !events.is_empty() {
-                    reconnects.established();
-                }
-                for e in events.drain(..) {
-                    if tx.send(e).await.is_err() {
-                        return Ok(());
-                    }
-                }
-            }
-            _ = ping.tick() => {
-                if last_data.elapsed() > cfg.silence {
-                    return Err(format!("no book data for {:?}", cfg.silence));
-                }
-                sink.send(Message::Text("PING".into())).await.map_err(|e| e.to_string())?;
-            }
+impl Protocol for MarketStream {
+    type Item = BookEvent;
+
+    fn venue(&self) -> &'static str {
+        "polymarket"
+    }
+
+    fn hello(&mut self) -> Vec<String> {
+        let hello = serde_json::json!({"type": "market", "assets_ids": self.sorted(), "custom_feature_enabled": true, "initial_dump": true});
+        vec![hello.to_string()]
+    }
+
+    fn change(&mut self, c: session::Change) -> Vec<String> {
+        for t in &c.remove {
+            self.tokens.remove(t);
         }
+        self.tokens.extend(c.add.iter().cloned());
+        let mut out = Vec::new();
+        if !c.add.is_empty() {
+            out.push(
+                serde_json::json!({"assets_ids": c.add, "operation": "subscribe", "custom_feature_enabled": true})
+                    .to_string(),
+            );
+        }
+        if !c.remove.is_empty() {
+            out.push(serde_json::json!({"assets_ids": c.remove, "operation": "unsubscribe"}).to_string());
+        }
+        out
+    }
+
+    fn ping(&self) -> Option<&'static str> {
+        Some("PING")
+    }
+
+    fn read(
+        &mut self,
+        text: &str,
+        out: &mut Vec<BookEvent>,
+        _replies: &mut Vec<String>,
+        counts: &FrameCounts,
+    ) -> Result<bool, StreamError> {
+        if text.trim() == "PONG" {
+            return Ok(false); // liveness of the socket, not of the data
+        }
+        self.notes.clear();
+        if let Err(path) = parse_frame(text, out, &mut self.notes) {
+            counts.malformed();
+            tracing::warn!(venue = "polymarket", %path, "malformed frame skipped");
+            return Ok(true);
+        }
+        self.notes.count(counts);
+        Ok(true)
+    }
+
+    fn lost(&self, reason: &StreamError) -> Option<BookEvent> {
+        Some(BookEvent::Invalidated { venue: Venue::Polymarket, books: self.sorted(), reason: reason.to_string() })
     }
 }
 
@@ -378,44 +389,51 @@ pub async fn run_sports_stream(
     cfg: StreamConfig,
     counts: Arc<FrameCounts>,
 ) {
-    let mut reconnects = Reconnects::new(cfg.backoff);
-    loop {
-        let reason = match connect("polymarket", &url, &[]).await {
-            Err(e) => e.to_string(),
-            Ok(ws) => {
-                let (mut sink, mut stream) = ws.split();
-                let mut watchdog = tokio::time::interval(cfg.ping_every);
-                let mut last = tokio::time::Instant::now();
-                loop {
-                    tokio::select! {
-                        frame = stream.next() => {
-                            last = tokio::time::Instant::now();
-                            if matches!(frame, Some(Ok(Message::Text(_)))) {
-                                reconnects.established();
-                            }
-                            match frame {
-                                Some(Ok(Message::Text(t))) if t.trim() == "ping" => {
-                                    if let Err(e) = sink.send(Message::Text("pong".into())).await { break e.to_string(); }
-                                }
-                                Some(Ok(Message::Text(t))) => match parse_sport(&t) {
-                                    Ok(r) => if tx.send(r).await.is_err() { return },
-                                    Err(e) => {
-                                        counts.malformed();
-                                        tracing::warn!(venue = "polymarket", error = %e, "malformed game state skipped");
-                                    }
-                                },
-                                Some(Ok(Message::Close(_))) | None => break "closed by the venue".to_string(),
-                                Some(Ok(_)) => {}
-                                Some(Err(e)) => break e.to_string(),
-                            }
-                        }
-                        _ = watchdog.tick() => if last.elapsed() > cfg.silence { break format!("silent for {:?}", cfg.silence) },
-                    }
-                }
+    session::run_fixed(url, SportsStream, tx, cfg, counts).await;
+}
+
+/// The live-scores socket's protocol: nothing to subscribe; the venue's `ping` is answered.
+#[derive(Debug)]
+pub struct SportsStream;
+
+impl Protocol for SportsStream {
+    type Item = SportResult;
+
+    fn venue(&self) -> &'static str {
+        "polymarket"
+    }
+
+    fn hello(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn change(&mut self, _: session::Change) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn read(
+        &mut self,
+        text: &str,
+        out: &mut Vec<SportResult>,
+        replies: &mut Vec<String>,
+        counts: &FrameCounts,
+    ) -> Result<bool, StreamError> {
+        if text.trim() == "ping" {
+            replies.push("pong".into());
+            return Ok(true);
+        }
+        match parse_sport(text) {
+            Ok(r) => out.push(r),
+            Err(e) => {
+                counts.malformed();
+                tracing::warn!(venue = "polymarket", error = %e, "malformed game state skipped");
             }
-        };
-        tracing::warn!(venue = "polymarket", %reason, "sports socket lost; reconnecting");
-        reconnects.wait().await;
+        }
+        Ok(true)
+    }
+
+    fn lost(&self, _: &StreamError) -> Option<SportResult> {
+        None
     }
 }
 

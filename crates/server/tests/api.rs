@@ -139,7 +139,7 @@ async fn a_socket_down_past_the_limit_makes_health_degraded_under_run() {
         (run_server(&db, now, &rt).await, run_server(&db, now + chrono::Duration::seconds(30), &rt).await);
     let live = || crossbook_engine::desk::lock(&desk);
     // Polymarket's socket went down 10 s ago: shown, not yet degraded.
-    let lost = BookEvent::Invalidated { venue: Venue::Polymarket, reason: "closed by the venue".into() };
+    let lost = BookEvent::Invalidated { venue: Venue::Polymarket, books: vec![], reason: "closed by the venue".into() };
     live().on_event(&lost, now - chrono::Duration::seconds(10));
     let h = health_of(&server).await;
     assert_eq!(h["streams"]["polymarket"]["downSeconds"], 10);

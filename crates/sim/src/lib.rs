@@ -90,6 +90,9 @@ pub struct SimStats {
     pub injected_slow: AtomicU64,
     pub injected_malformed: AtomicU64,
     pub unauthorized: AtomicU64,
+    /// Book sockets opened (upgrades accepted): a subscription changed in place opens none.
+    pub kalshi_sockets: AtomicU64,
+    pub poly_sockets: AtomicU64,
     /// Recorded frames replayed so far, of how many.
     pub replayed: AtomicU64,
     pub replay_total: AtomicU64,
@@ -104,6 +107,7 @@ impl SimStats {
             "injected": {"429": g(&self.injected_429), "5xx": g(&self.injected_5xx), "slow": g(&self.injected_slow),
                          "malformed": g(&self.injected_malformed)},
             "unauthorized": g(&self.unauthorized),
+            "sockets": {"kalshi": g(&self.kalshi_sockets), "polymarket": g(&self.poly_sockets)},
             "replay": {"done": g(&self.replayed), "total": g(&self.replay_total)},
         })
     }

@@ -3,7 +3,8 @@
 //! `tick_size_change`, `market_resolved`; text PING/PONG) and Kalshi's (`/trade-api/ws/v2`:
 //! signed upgrade; `subscribe` to `orderbook_delta` — a snapshot per market then deltas, the NO
 //! side in NO prices or, with `use_yes_price`, in YES prices — and to `market_lifecycle_v2`;
-//! `seq` strictly +1 per subscription). Faults: every socket dropped at once, or a skipped `seq`.
+//! `seq` strictly +1 per subscription; `update_subscription` adds markets — with their
+//! snapshots — to an open books subscription or deletes them). Faults: every socket dropped at once, or a skipped `seq`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub(crate) async fn poly(ws: WebSocketUpgrade, State(s): State<Arc<SimState>>) -
     if s.sockets_down() {
         return refused();
     }
+    s.stats.poly_sockets.fetch_add(1, Ordering::Relaxed);
     ws.on_upgrade(move |socket| poly_session(socket, s))
 }
 
@@ -117,6 +119,7 @@ pub(crate) async fn kalshi(ws: WebSocketUpgrade, headers: HeaderMap, State(s): S
         s.stats.unauthorized.fetch_add(1, Ordering::Relaxed);
         return (StatusCode::UNAUTHORIZED, "invalid or missing signature").into_response();
     }
+    s.stats.kalshi_sockets.fetch_add(1, Ordering::Relaxed);
     ws.on_upgrade(move |socket| kalshi_session(socket, s))
 }
 
@@ -237,6 +240,43 @@ async fn kalshi_session(mut socket: WebSocket, s: Arc<SimState>) {
                             subs.insert(sid, Sub { channel, seq });
                         }
                         if s.config.drift && !send(&mut socket, &json!({"type": "market_positions_v3", "msg": {}})).await { return; }
+                    }
+                    Some("update_subscription") => {
+                        let p = &v["params"];
+                        let sids: Vec<u64> = match p["sids"].as_array() {
+                            Some(a) => a.iter().filter_map(Value::as_u64).collect(),
+                            None => p["sid"].as_u64().into_iter().collect(),
+                        };
+                        let tickers: Vec<String> = p["market_tickers"].as_array().into_iter().flatten().filter_map(|t| t.as_str().map(String::from)).collect();
+                        let reply = match (sids.as_slice(), p["action"].as_str()) {
+                            ([sid], Some(action @ ("add_markets" | "delete_markets"))) => match subs.get_mut(sid) {
+                                Some(Sub { channel: Channel::Books { tickers: held, yes_price }, seq }) => {
+                                    let added: Vec<String> = if action == "add_markets" {
+                                        tickers.iter().filter(|t| held.insert((*t).clone())).cloned().collect()
+                                    } else {
+                                        tickers.iter().for_each(|t| { held.remove(t); });
+                                        Vec::new()
+                                    };
+                                    *seq += 1;
+                                    let mut all: Vec<&String> = held.iter().collect();
+                                    all.sort();
+                                    let mut out = vec![json!({"type": "ok", "id": id, "sid": sid, "seq": *seq, "msg": {"market_tickers": all}})];
+                                    let k = s.kalshi.read().await;
+                                    for t in &added {
+                                        *seq += 1;
+                                        out.push(snapshot_msg(k.books.get(t), t, *sid, *seq, *yes_price));
+                                    }
+                                    Ok(out)
+                                }
+                                _ => Err(json!({"code": 7, "msg": "Unknown subscription ID"})),
+                            },
+                            ([_], _) => Err(json!({"code": 13, "msg": "Unsupported action"})),
+                            _ => Err(json!({"code": 12, "msg": "Exactly one subscription ID is required"})),
+                        };
+                        let out = reply.unwrap_or_else(|e| vec![json!({"id": id, "type": "error", "msg": e})]);
+                        for m in &out {
+                            if !send(&mut socket, m).await { return; }
+                        }
                     }
                     Some("unsubscribe") => {
                         for sid in v["params"]["sids"].as_array().into_iter().flatten().filter_map(Value::as_u64) {

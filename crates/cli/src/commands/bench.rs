@@ -564,7 +564,8 @@ async fn e2e_bench(
     let alerter =
         crossbook_engine::alerts::Alerter::start(p.writer.clone(), alerts, p.streams.latencies.decision_alert.clone())?;
     crossbook_engine::desk::lock(&p.desk).set_alerter(Some(alerter));
-    let streams = p.streams().await?;
+    let mut streams = None;
+    p.streams(&mut streams).await?;
     // Without a Kalshi key its socket stays off (as in production): one REST pass brings the
     // Kalshi books; the measured path is the Polymarket socket's.
     p.quotes(&[crossbook_store::Priority::High, crossbook_store::Priority::Medium, crossbook_store::Priority::Low])

@@ -84,7 +84,8 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
     }
     let watched = p.watchlist().await?;
     say(format!("watchlist: {watched} links; their books from the venues' sockets and REST passes"));
-    let _streams = p.streams().await?;
+    let mut streams = None;
+    p.streams(&mut streams).await?;
     let started = Instant::now();
     let mut seen = std::collections::HashSet::new();
     loop {

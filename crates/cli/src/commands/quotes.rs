@@ -53,7 +53,8 @@ pub(crate) async fn quotes_loop(settings: &Settings, once: bool) -> anyhow::Resu
         );
         return Ok(0);
     }
-    let _streams = p.streams().await?;
+    let mut streams = None;
+    p.streams(&mut streams).await?;
     let mut tick = tokio::time::interval(settings.quotes_interval);
     for n in 0u64.. {
         tokio::select! {

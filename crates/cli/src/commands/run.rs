@@ -144,7 +144,7 @@ pub(crate) async fn run(
         }));
     }
 
-    // Quotes: sockets first (restarted with the watchlist), REST polling by priority under the
+    // Quotes: sockets first (subscriptions follow the watchlist in place), REST polling by priority under the
     // "quotes" lease. A database that fails does not stop the sockets: the desk decides in
     // memory and its records wait in the writer; only another process taking the lease does.
     let (pp, st, h, s2, b) = (p.clone(), store.clone(), holder.clone(), settings.clone(), board.clone());
@@ -167,12 +167,9 @@ pub(crate) async fn run(
                             generation.borrow_and_update();
                             let watched = watched_links(&*store).await;
                             if streams.is_none() || watched.is_some() && started_for != watched {
-                                match p.streams().await {
-                                    Ok(s) => {
-                                        streams = Some(s);
-                                        started_for = watched;
-                                    }
-                                    Err(e) => tracing::warn!(error = %format!("{e:#}"), "sockets not restarted; the old ones go on"),
+                                match p.streams(&mut streams).await {
+                                    Ok(()) => started_for = watched,
+                                    Err(e) => tracing::warn!(error = %format!("{e:#}"), "sockets not moved to the new watchlist; they go on"),
                                 }
                             }
                             if let Err(e) = p.quotes(&Pipeline::due(n)).await {
@@ -184,9 +181,8 @@ pub(crate) async fn run(
                         // the sockets start (on the last watch snapshot) or go on.
                         Err(e) if streams.is_none() => {
                             tracing::warn!(error = %format!("{e:#}"), "lease not read; the sockets start without it");
-                            match p.streams().await {
-                                Ok(s) => streams = Some(s),
-                                Err(e) => tracing::warn!(error = %format!("{e:#}"), "sockets not started"),
+                            if let Err(e) = p.streams(&mut streams).await {
+                                tracing::warn!(error = %format!("{e:#}"), "sockets not started");
                             }
                         }
                         Err(e) => tracing::warn!(error = %format!("{e:#}"), "lease not renewed; the sockets go on"),
