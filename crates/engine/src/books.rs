@@ -4,38 +4,33 @@
 
 use chrono::{DateTime, Utc};
 use crossbook_book::{BookError, OrderBook};
-use crossbook_model::{BookEvent, Price, Qty, Venue};
+use crossbook_model::{BookEvent, PerVenue, Price, Qty, Venue};
 use crossbook_store::BookSnapshot;
 
 /// Values per venue and book id, found by `&str` without allocating (the hot path looks books
 /// up on every frame).
 #[derive(Debug, Clone)]
-pub struct ByVenue<T>([hashbrown::HashMap<String, T>; 2]);
+pub struct ByVenue<T>(PerVenue<hashbrown::HashMap<String, T>>);
 
 impl<T> Default for ByVenue<T> {
     fn default() -> Self {
-        Self([hashbrown::HashMap::new(), hashbrown::HashMap::new()])
+        Self(PerVenue::from_fn(|_| hashbrown::HashMap::new()))
     }
-}
-
-/// The index of a venue in per-venue arrays: Kalshi 0, Polymarket 1.
-pub fn venue_slot(venue: Venue) -> usize {
-    usize::from(venue == Venue::Polymarket)
 }
 
 impl<T> ByVenue<T> {
     pub fn get(&self, venue: Venue, id: &str) -> Option<&T> {
-        self.0[venue_slot(venue)].get(id)
+        self.0[venue].get(id)
     }
 
     pub fn get_mut(&mut self, venue: Venue, id: &str) -> Option<&mut T> {
-        self.0[venue_slot(venue)].get_mut(id)
+        self.0[venue].get_mut(id)
     }
 
     pub fn insert(&mut self, venue: Venue, id: &str, value: T) -> Option<T> {
-        match self.0[venue_slot(venue)].get_mut(id) {
+        match self.0[venue].get_mut(id) {
             Some(v) => Some(std::mem::replace(v, value)),
-            None => self.0[venue_slot(venue)].insert(id.to_string(), value),
+            None => self.0[venue].insert(id.to_string(), value),
         }
     }
 
@@ -44,31 +39,31 @@ impl<T> ByVenue<T> {
     where
         T: Default,
     {
-        self.0[venue_slot(venue)].entry_ref(id).or_default()
+        self.0[venue].entry_ref(id).or_default()
     }
 
     pub fn remove(&mut self, venue: Venue, id: &str) -> Option<T> {
-        self.0[venue_slot(venue)].remove(id)
+        self.0[venue].remove(id)
     }
 
     /// Keeps only the values `keep` says yes to.
     pub fn retain(&mut self, mut keep: impl FnMut(Venue, &str) -> bool) {
         for venue in Venue::ALL {
-            self.0[venue_slot(venue)].retain(|id, _| keep(venue, id));
+            self.0[venue].retain(|id, _| keep(venue, id));
         }
     }
 
     /// Forgets every value of `venue`.
     pub fn clear_venue(&mut self, venue: Venue) {
-        self.0[venue_slot(venue)].clear();
+        self.0[venue].clear();
     }
 
     pub fn clear(&mut self) {
-        self.0.iter_mut().for_each(hashbrown::HashMap::clear);
+        self.0.values_mut().for_each(hashbrown::HashMap::clear);
     }
 
     pub fn len(&self) -> usize {
-        self.0.iter().map(hashbrown::HashMap::len).sum()
+        self.0.iter().map(|(_, m)| m.len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -76,7 +71,7 @@ impl<T> ByVenue<T> {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (Venue, &str, &T)> {
-        Venue::ALL.into_iter().flat_map(|v| self.0[venue_slot(v)].iter().map(move |(id, t)| (v, id.as_str(), t)))
+        self.0.iter().flat_map(|(v, m)| m.iter().map(move |(id, t)| (v, id.as_str(), t)))
     }
 }
 
@@ -84,8 +79,8 @@ impl<T> ByVenue<T> {
 #[derive(Debug, Default)]
 pub struct LiveBooks {
     books: ByVenue<OrderBook>,
-    /// Times a book was found impossible (crossed, a price at 0 or 1), by venue slot.
-    pub impossible: [u64; 2],
+    /// Times a book was found impossible (crossed, a price at 0 or 1), by venue.
+    pub impossible: PerVenue<u64>,
 }
 
 impl LiveBooks {
@@ -112,7 +107,7 @@ impl LiveBooks {
         if let Some(why) = book.unusable
             && self.books.get(venue, id).is_none_or(|b| b.unusable.is_none())
         {
-            self.impossible[venue_slot(venue)] += 1;
+            self.impossible[venue] += 1;
             tracing::warn!(
                 venue = venue.as_str(),
                 book = id,
@@ -159,7 +154,7 @@ impl LiveBooks {
                 }
                 b.received_at = at;
                 if b.recheck() {
-                    self.impossible[venue_slot(Venue::Polymarket)] += 1;
+                    self.impossible[Venue::Polymarket] += 1;
                     tracing::warn!(venue = "polymarket", book = %token, "a change made the book impossible");
                 }
                 (Venue::Polymarket, token.as_str())
@@ -180,7 +175,7 @@ impl LiveBooks {
                 b.apply_kalshi_delta(*yes, *price, *delta)?;
                 b.received_at = at;
                 if b.recheck() {
-                    self.impossible[venue_slot(Venue::Kalshi)] += 1;
+                    self.impossible[Venue::Kalshi] += 1;
                     tracing::warn!(venue = "kalshi", book = %ticker, "a change made the book impossible");
                 }
                 (Venue::Kalshi, ticker.as_str())

@@ -638,7 +638,7 @@ impl Desk {
             && self.by_book.get(e.venue(), book).is_none()
         {
             self.status.alive(e.venue());
-            self.status.frames[crate::books::venue_slot(e.venue())].skip("unwatched book");
+            self.status.frames[e.venue()].skip("unwatched book");
             return Decisions::default();
         }
         match e {
@@ -1125,8 +1125,11 @@ impl Desk {
             if let Some(w) = self.links.links.get(&id) {
                 w.name(&mut o);
             }
-            for (slot, at) in [(0, kalshi_at), (1, poly_at)].into_iter().filter_map(|(i, t)| Some((i, t?))) {
-                self.status.latencies.quote_age[slot].observe((now - at).num_milliseconds().max(0) as f64 / 1000.0);
+            for (venue, at) in [(Venue::Kalshi, kalshi_at), (Venue::Polymarket, poly_at)] {
+                if let Some(at) = at {
+                    let age = (now - at).num_milliseconds().max(0) as f64 / 1000.0;
+                    self.status.latencies.quote_age[venue].observe(age);
+                }
             }
             found.push((id, direction.as_str(), o));
         }

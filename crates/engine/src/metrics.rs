@@ -7,6 +7,8 @@ use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
+use crossbook_model::PerVenue;
+
 use crate::runtime::RuntimeState;
 
 /// Latencies of the decision path, in seconds.
@@ -16,8 +18,8 @@ pub struct Latencies {
     pub frame_decision: Histogram,
     /// A decision to raise an alert to the sink's acceptance of it.
     pub decision_alert: Histogram,
-    /// The age of each venue's quote an opportunity was decided on: Kalshi, Polymarket.
-    pub quote_age: [Histogram; 2],
+    /// The age of each venue's quote an opportunity was decided on.
+    pub quote_age: PerVenue<Histogram>,
     /// Frames waiting on the stream queue when one is taken (backlog).
     pub frame_backlog: Histogram,
 }
@@ -27,10 +29,7 @@ impl Default for Latencies {
         Self {
             frame_decision: Histogram::new(exponential_buckets(0.000_005, 2.0, 18)),
             decision_alert: Histogram::new(exponential_buckets(0.000_1, 2.0, 18)),
-            quote_age: [
-                Histogram::new(exponential_buckets(0.01, 2.0, 14)),
-                Histogram::new(exponential_buckets(0.01, 2.0, 14)),
-            ],
+            quote_age: PerVenue::from_fn(|_| Histogram::new(exponential_buckets(0.01, 2.0, 14))),
             frame_backlog: Histogram::new(exponential_buckets(1.0, 2.0, 14)),
         }
     }
@@ -86,7 +85,7 @@ fn register_runtime(registry: &mut Registry, rt: &RuntimeState) {
         name: "crossbook_quote_age_at_decision_seconds",
         help: "Age of the quote an opportunity was decided on",
         label: "venue",
-        series: vec![("kalshi", l.quote_age[0].clone()), ("polymarket", l.quote_age[1].clone())],
+        series: per_venue(&l.quote_age),
     }));
     registry.register(
         "crossbook_quote_updates",
@@ -97,7 +96,7 @@ fn register_runtime(registry: &mut Registry, rt: &RuntimeState) {
         name: "crossbook_socket_resets",
         help: "Socket reconnects (drops, sequence gaps, silence)",
         label: "venue",
-        series: vec![("kalshi", rt.streams.resets[0].clone()), ("polymarket", rt.streams.resets[1].clone())],
+        series: per_venue(&rt.streams.resets),
     }));
     let w = &rt.writer.stats;
     registry.register("crossbook_writer_queue_depth", "Database writes waiting", w.depth.clone());
@@ -112,6 +111,11 @@ fn register_runtime(registry: &mut Registry, rt: &RuntimeState) {
 
 /// One metric family with one series per value of a label (a family from metrics kept apart,
 /// e.g. per venue client).
+/// A series per venue, labelled with the venue's name.
+fn per_venue<M: Clone>(values: &PerVenue<M>) -> Vec<(&'static str, M)> {
+    values.iter().map(|(v, m)| (v.as_str(), m.clone())).collect()
+}
+
 #[derive(Debug)]
 struct Labeled<M> {
     name: &'static str,
@@ -134,18 +138,19 @@ impl<M: EncodeMetric + std::fmt::Debug + Send + Sync + 'static> Collector for La
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossbook_model::Venue;
 
     /// A labelled family is described once, with a series per label value.
     #[test]
     fn labeled_family_is_one_family() {
         let l = Latencies::default();
-        l.quote_age[1].observe(0.05);
+        l.quote_age[Venue::Polymarket].observe(0.05);
         let mut r = Registry::default();
         r.register_collector(Box::new(Labeled {
             name: "age_seconds",
             help: "Age",
             label: "venue",
-            series: vec![("kalshi", l.quote_age[0].clone()), ("polymarket", l.quote_age[1].clone())],
+            series: per_venue(&l.quote_age),
         }));
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &r).unwrap();

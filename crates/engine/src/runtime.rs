@@ -6,12 +6,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use chrono::{DateTime, Utc};
-use crossbook_model::Venue;
+use crossbook_model::{PerVenue, Venue};
 use prometheus_client::metrics::counter::Counter;
 
 use crossbook_net::session::Pool;
 
-use crate::books::venue_slot;
 use crate::desk::{SharedDesk, lock};
 use crate::{Clock, Settings, Venues};
 
@@ -22,15 +21,15 @@ pub struct StreamStatus {
     pub latencies: crate::metrics::Latencies,
     /// Book frames received.
     pub quote_updates: Counter,
-    /// Socket resets (drops, sequence gaps, silence): Kalshi, Polymarket.
-    pub(crate) resets: [Counter; 2],
+    /// Socket resets (drops, sequence gaps, silence).
+    pub(crate) resets: PerVenue<Counter>,
     /// Since when each venue's socket has been down, Unix milliseconds (0: up, or not started).
-    down_since: [AtomicI64; 2],
+    down_since: PerVenue<AtomicI64>,
     /// Why a venue's socket is not run at all (its books then come from REST polling).
-    off: std::sync::Mutex<[Option<&'static str>; 2]>,
+    off: std::sync::Mutex<PerVenue<Option<&'static str>>>,
     /// What each venue's sockets read and did not turn into changes: message types skipped by
     /// name, frames that could not be read (Polymarket's count its live-scores socket too).
-    pub frames: [Arc<crossbook_net::ws::FrameCounts>; 2],
+    pub frames: PerVenue<Arc<crossbook_net::ws::FrameCounts>>,
 }
 
 /// Why the Kalshi socket is not run without credentials.
@@ -46,39 +45,35 @@ impl StreamStatus {
 
     /// `venue`'s socket delivered a frame (one that changes no watched book): it is up.
     pub fn alive(&self, venue: Venue) {
-        self.down_since[venue_slot(venue)].store(0, Ordering::Relaxed);
+        self.down_since[venue].store(0, Ordering::Relaxed);
     }
 
     /// `venue`'s socket was reset at `now`: down until its next book frame.
     pub fn reset(&self, venue: Venue, now: DateTime<Utc>) {
-        self.resets[venue_slot(venue)].inc();
-        let _ = self.down_since[venue_slot(venue)].compare_exchange(
-            0,
-            now.timestamp_millis(),
-            Ordering::Relaxed,
-            Ordering::Relaxed,
-        );
+        self.resets[venue].inc();
+        let _ =
+            self.down_since[venue].compare_exchange(0, now.timestamp_millis(), Ordering::Relaxed, Ordering::Relaxed);
     }
 
     /// `venue`'s socket is not run, for `reason`.
     pub fn set_off(&self, venue: Venue, reason: &'static str) {
-        self.off.lock().unwrap_or_else(|p| p.into_inner())[venue_slot(venue)] = Some(reason);
+        self.off.lock().unwrap_or_else(|p| p.into_inner())[venue] = Some(reason);
     }
 
     /// Why `venue`'s socket is not run, if it is not.
     pub fn off(&self, venue: Venue) -> Option<&'static str> {
-        self.off.lock().unwrap_or_else(|p| p.into_inner())[venue_slot(venue)]
+        self.off.lock().unwrap_or_else(|p| p.into_inner())[venue]
     }
 
     pub fn resets(&self, venue: Venue) -> u64 {
-        self.resets[venue_slot(venue)].get()
+        self.resets[venue].get()
     }
 
     /// The venues whose socket is down at `now`, with how long it has been down.
     pub fn outages(&self, now: DateTime<Utc>) -> Vec<(Venue, chrono::Duration)> {
         Venue::ALL
             .into_iter()
-            .filter_map(|v| match self.down_since[venue_slot(v)].load(Ordering::Relaxed) {
+            .filter_map(|v| match self.down_since[v].load(Ordering::Relaxed) {
                 0 => None,
                 since => Some((v, chrono::Duration::milliseconds(now.timestamp_millis() - since))),
             })
@@ -121,7 +116,7 @@ impl Streams {
             Pool::new(
                 settings.endpoints.kalshi_ws.clone(),
                 cfg,
-                status.frames[venue_slot(Venue::Kalshi)].clone(),
+                status.frames[Venue::Kalshi].clone(),
                 tx.clone(),
                 usize::MAX,
                 move |tickers| crossbook_kalshi::websocket::BookStream::new(Some(signer.clone()), tickers),
@@ -130,7 +125,7 @@ impl Streams {
         let polymarket = Pool::new(
             settings.endpoints.polymarket_ws.clone(),
             cfg,
-            status.frames[venue_slot(Venue::Polymarket)].clone(),
+            status.frames[Venue::Polymarket].clone(),
             tx,
             crossbook_polymarket::websocket::MAX_ASSETS,
             crossbook_polymarket::websocket::MarketStream::new,
@@ -139,7 +134,7 @@ impl Streams {
             settings.endpoints.polymarket_sports_ws.clone(),
             game_tx,
             cfg,
-            status.frames[venue_slot(Venue::Polymarket)].clone(),
+            status.frames[Venue::Polymarket].clone(),
         )));
         let (d, st) = (desk.clone(), status.clone());
         let decide = AbortOnDrop(tokio::spawn(async move {

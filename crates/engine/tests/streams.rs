@@ -333,7 +333,7 @@ async fn the_kalshi_price_convention_is_stated_not_assumed() {
     let mut leaning = LiveBooks::default();
     leaning.apply(&snapshot, Utc::now()).unwrap();
     assert_eq!(leaning.get(Venue::Kalshi, ticker).unwrap().unusable, Some("crossed: best bid at or above best ask"));
-    assert_eq!(leaning.impossible[0], 1);
+    assert_eq!(leaning.impossible[Venue::Kalshi], 1);
     sim.stop().await;
 }
 
@@ -360,7 +360,7 @@ async fn books_nobody_watches_are_not_kept() {
         let desk = lock(&d.desk);
         assert_eq!(desk.books.len(), 1, "the watched book alone");
         assert!(desk.books.get(Venue::Polymarket, &lakers).is_some());
-        assert_eq!(d.streams.frames[1].skipped().get("unwatched book"), Some(&200_000));
+        assert_eq!(d.streams.frames[Venue::Polymarket].skipped().get("unwatched book"), Some(&200_000));
     }
     d.writer.flush().await;
     lock(&d.desk).save_books();
@@ -451,9 +451,7 @@ async fn a_watchlist_change_moves_the_subscriptions_in_place() {
 
     // The left game's book no longer streams: a change on it sends nothing, while a change on a
     // book that stayed comes through (the simulator sends changes in order).
-    let unwatched = || {
-        d.streams.frames[crossbook_engine::books::venue_slot(Venue::Kalshi)].skipped().get("unwatched book").copied()
-    };
+    let unwatched = || d.streams.frames[Venue::Kalshi].skipped().get("unwatched book").copied();
     s.sim.state.set_level(Venue::Kalshi, &leaving[0], "yes", p("0.02"), q("7")).await;
     let stayed = tickers_after.iter().find(|t| tickers_before.contains(t)).unwrap().clone();
     s.sim.state.set_level(Venue::Kalshi, &stayed, "yes", p("0.03"), q("9")).await;

@@ -36,4 +36,4 @@ pub use market::{
 pub use money::{DecimalError, Money, Price, Qty, Rounding};
 pub use opportunity::{Capital, Leg, Opportunity, QuoteAges, Side, VenueUrls};
 pub use order_rules::{GridRange, OrderRules, PriceGrid};
-pub use venue::Venue;
+pub use venue::{PerVenue, Venue};

@@ -332,7 +332,7 @@ async fn health(State(s): State<AppState>, axum::Extension(cache): axum::Extensi
         body["untradable"] = json!(untradable);
         let mut frames = serde_json::Map::new();
         for venue in Venue::ALL {
-            let c = &rt.streams.frames[crossbook_engine::books::venue_slot(venue)];
+            let c = &rt.streams.frames[venue];
             frames.insert(venue.as_str().into(), json!({"skipped": c.skipped(), "malformed": c.malformed_count()}));
         }
         body["frames"] = Value::Object(frames);

@@ -120,12 +120,12 @@ pub(crate) async fn record(
     let began = std::time::Instant::now();
     let until = tokio::time::Instant::now() + duration;
     let mut progress = tokio::time::interval(std::time::Duration::from_secs(5));
-    let mut by_venue = [0u64; 2];
+    let mut by_venue: crossbook_model::PerVenue<u64> = Default::default();
     loop {
         tokio::select! {
             e = rx.recv() => {
                 let Some(event) = e else { break };
-                by_venue[usize::from(event.venue() == Venue::Polymarket)] += 1;
+                by_venue[event.venue()] += 1;
                 writer.write(&Frame { t_ms: began.elapsed().as_millis() as u64, event: Some(event), sport: None })?;
             }
             Some(g) = games.recv() => {
@@ -134,7 +134,7 @@ pub(crate) async fn record(
             }
             _ = progress.tick() => eprintln!(
                 "recording: {} s of {} s, {} changes (Kalshi {}, Polymarket {}, games {}), {:.1} MB",
-                began.elapsed().as_secs(), duration.as_secs(), writer.frames, by_venue[0], by_venue[1], game_updates, writer.bytes as f64 / 1e6
+                began.elapsed().as_secs(), duration.as_secs(), writer.frames, by_venue[Venue::Kalshi], by_venue[Venue::Polymarket], game_updates, writer.bytes as f64 / 1e6
             ),
             _ = tokio::time::sleep_until(until) => break,
             _ = super::shutdown_signal() => break,
