@@ -184,17 +184,15 @@ impl OrderBook {
         self.unusable.is_some()
     }
 
-    /// A Kalshi market's YES book from its bids-only book: YES bids as they are, and each NO
-    /// bid at `p` as a YES ask at `1 − p` (buying YES = selling NO).
-    pub fn from_kalshi(yes_bids: &[(Price, Qty)], no_bids: &[(Price, Qty)], received_at: DateTime<Utc>) -> Self {
-        let bids = BookSide::from_levels(yes_bids.iter().map(|&(price, size)| Level { price, size }));
-        let asks = BookSide::from_levels(no_bids.iter().map(|&(p, size)| Level { price: p.complement(), size }));
-        Self::new(bids, asks, received_at)
+    /// A book from its bids and asks as pairs.
+    pub fn from_levels(bids: &[(Price, Qty)], asks: &[(Price, Qty)], received_at: DateTime<Utc>) -> Self {
+        let side = |v: &[(Price, Qty)]| v.iter().map(|&(price, size)| Level { price, size }).collect::<Vec<_>>();
+        Self::new(BookSide::from_levels(side(bids)), BookSide::from_levels(side(asks)), received_at)
     }
 
-    /// A Kalshi delta on the YES or NO side of the bids-only book.
-    pub fn apply_kalshi_delta(&mut self, yes_side: bool, price: Price, delta: i64) -> Result<(), BookError> {
-        if yes_side { self.bids.apply_delta(price, delta) } else { self.asks.apply_delta(price.complement(), delta) }
+    /// A change of `delta` millionths at `price` on the bid or the ask side.
+    pub fn apply_delta(&mut self, bid: bool, price: Price, delta: i64) -> Result<(), BookError> {
+        if bid { self.bids.apply_delta(price, delta) } else { self.asks.apply_delta(price, delta) }
     }
 
     /// Checks that `seq` follows the last one (strictly +1), then records it.
@@ -254,11 +252,10 @@ mod tests {
     }
 
     #[test]
-    fn kalshi_no_bids_become_yes_asks() {
+    fn a_book_from_pairs_is_sorted_best_first() {
         let b =
-            OrderBook::from_kalshi(&[(p("0.40"), q("100"))], &[(p("0.55"), q("20")), (p("0.58"), q("5"))], Utc::now());
+            OrderBook::from_levels(&[(p("0.40"), q("100"))], &[(p("0.45"), q("20")), (p("0.42"), q("5"))], Utc::now());
         assert_eq!(b.bids.best(), Some(lv("0.40", "100")));
-        // The best NO bid (0.58) is the best YES ask (0.42).
         assert_eq!(b.asks.best(), Some(lv("0.42", "5")));
         assert_eq!(b.mid().unwrap().to_string(), "0.41");
     }
@@ -266,36 +263,35 @@ mod tests {
     #[test]
     fn impossible_books_are_unusable_until_a_snapshot() {
         let now = Utc::now();
-        // YES bid 0.60 + NO bid 0.45 = 1.05: crossed (YES ask 0.55 under the bid).
+        // Bid 0.60 over ask 0.55: crossed.
         assert_eq!(
-            OrderBook::from_kalshi(&[(p("0.60"), q("10"))], &[(p("0.45"), q("10"))], now).unusable,
+            OrderBook::from_levels(&[(p("0.60"), q("10"))], &[(p("0.55"), q("10"))], now).unusable,
             Some("crossed: best bid at or above best ask")
         );
-        // A NO bid of 1.00 is a YES ask of 0.
-        assert_eq!(OrderBook::from_kalshi(&[], &[(p("1"), q("10"))], now).unusable, Some("a price at 0 or 1"));
+        assert_eq!(OrderBook::from_levels(&[], &[(p("0"), q("10"))], now).unusable, Some("a price at 0 or 1"));
         // Locked (bid = ask) is not a book either.
-        assert!(OrderBook::from_kalshi(&[(p("0.55"), q("1"))], &[(p("0.45"), q("1"))], now).unusable.is_some());
-        let mut b = OrderBook::from_kalshi(&[(p("0.40"), q("10"))], &[(p("0.55"), q("10"))], now);
+        assert!(OrderBook::from_levels(&[(p("0.55"), q("1"))], &[(p("0.55"), q("1"))], now).unusable.is_some());
+        let mut b = OrderBook::from_levels(&[(p("0.40"), q("10"))], &[(p("0.45"), q("10"))], now);
         assert_eq!(b.unusable, None);
         // A delta crosses it; a later delta that uncrosses it does not make it usable again.
-        b.apply_kalshi_delta(true, p("0.47"), 5_000_000).unwrap();
+        b.apply_delta(true, p("0.47"), 5_000_000).unwrap();
         assert!(b.recheck());
-        b.apply_kalshi_delta(true, p("0.47"), -5_000_000).unwrap();
+        b.apply_delta(true, p("0.47"), -5_000_000).unwrap();
         assert!(!b.recheck());
         assert!(b.unusable.is_some());
     }
 
     #[test]
-    fn kalshi_deltas_and_sequence_gaps() {
-        let mut b = OrderBook::from_kalshi(&[(p("0.40"), q("100"))], &[], Utc::now());
+    fn deltas_and_sequence_gaps() {
+        let mut b = OrderBook::from_levels(&[(p("0.40"), q("100"))], &[], Utc::now());
         b.check_seq(2).unwrap();
-        b.apply_kalshi_delta(true, p("0.40"), -40_000_000).unwrap();
-        b.apply_kalshi_delta(false, p("0.57"), 15_000_000).unwrap();
+        b.apply_delta(true, p("0.40"), -40_000_000).unwrap();
+        b.apply_delta(false, p("0.43"), 15_000_000).unwrap();
         b.check_seq(3).unwrap();
         assert_eq!(b.bids.best(), Some(lv("0.40", "60")));
         assert_eq!(b.asks.best(), Some(lv("0.43", "15")));
         assert_eq!(
-            b.apply_kalshi_delta(true, p("0.40"), -61_000_000),
+            b.apply_delta(true, p("0.40"), -61_000_000),
             Err(BookError::NegativeSize { price: p("0.40"), delta: -61_000_000 })
         );
         assert_eq!(b.check_seq(5), Err(BookError::SequenceGap { expected: 4, got: 5 }));

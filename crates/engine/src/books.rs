@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use crossbook_book::{BookError, OrderBook};
-use crossbook_model::{BookEvent, PerVenue, Price, Qty, Venue};
+use crossbook_model::{BookEvent, PerVenue, Venue};
 use crossbook_store::BookSnapshot;
 
 /// Values per venue and book id, found by `&str` without allocating (the hot path looks books
@@ -135,50 +135,33 @@ impl LiveBooks {
 
     /// Applies one event received at `at`; returns the book it changed.
     pub fn apply<'e>(&mut self, e: &'e BookEvent, at: DateTime<Utc>) -> Result<Option<(Venue, &'e str)>, BookError> {
-        use crossbook_book::{BookSide, Level};
-        let lv = |v: &[(crossbook_model::Price, crossbook_model::Qty)]| {
-            v.iter().map(|&(price, size)| Level { price, size }).collect::<Vec<_>>()
-        };
         Ok(Some(match e {
-            BookEvent::PolySnapshot { token, bids, asks } => {
-                let book = OrderBook::new(BookSide::from_levels(lv(bids)), BookSide::from_levels(lv(asks)), at);
-                self.put(Venue::Polymarket, token, book);
-                (Venue::Polymarket, token.as_str())
+            BookEvent::Snapshot { venue, book, bids, asks } => {
+                self.put(*venue, book, OrderBook::from_levels(bids, asks, at));
+                (*venue, book.as_str())
             }
-            BookEvent::PolyLevel { token, bid, price, size } => {
-                let Some(b) = self.books.get_mut(Venue::Polymarket, token) else { return Ok(None) };
+            BookEvent::Level { venue, book, bid, price, size } => {
+                let Some(b) = self.books.get_mut(*venue, book) else { return Ok(None) };
                 if *bid {
                     b.bids.set(*price, *size)
                 } else {
                     b.asks.set(*price, *size)
                 }
-                b.received_at = at;
-                if b.recheck() {
-                    self.impossible[Venue::Polymarket] += 1;
-                    tracing::warn!(venue = "polymarket", book = %token, "a change made the book impossible");
-                }
-                (Venue::Polymarket, token.as_str())
+                self.changed(*venue, book, at);
+                (*venue, book.as_str())
+            }
+            BookEvent::Delta { venue, book, bid, price, delta } => {
+                let Some(b) = self.books.get_mut(*venue, book) else { return Ok(None) };
+                b.apply_delta(*bid, *price, *delta)?;
+                self.changed(*venue, book, at);
+                (*venue, book.as_str())
             }
             // The book stays; its links are re-evaluated on the new grid.
-            BookEvent::PolyTick { token, .. } => {
-                if self.books.get(Venue::Polymarket, token).is_none() {
+            BookEvent::Tick { venue, book, .. } => {
+                if self.books.get(*venue, book).is_none() {
                     return Ok(None);
                 }
-                (Venue::Polymarket, token.as_str())
-            }
-            BookEvent::KalshiSnapshot { ticker, yes, no } => {
-                self.put(Venue::Kalshi, ticker, OrderBook::from_kalshi(yes, no, at));
-                (Venue::Kalshi, ticker.as_str())
-            }
-            BookEvent::KalshiDelta { ticker, yes, price, delta } => {
-                let Some(b) = self.books.get_mut(Venue::Kalshi, ticker) else { return Ok(None) };
-                b.apply_kalshi_delta(*yes, *price, *delta)?;
-                b.received_at = at;
-                if b.recheck() {
-                    self.impossible[Venue::Kalshi] += 1;
-                    tracing::warn!(venue = "kalshi", book = %ticker, "a change made the book impossible");
-                }
-                (Venue::Kalshi, ticker.as_str())
+                (*venue, book.as_str())
             }
             BookEvent::Invalidated { venue, books, .. } if books.is_empty() => {
                 self.books.clear_venue(*venue);
@@ -191,8 +174,18 @@ impl LiveBooks {
                 return Ok(None);
             }
             // Not book changes: the desk reads them.
-            BookEvent::MarketState { .. } | BookEvent::KalshiFees { .. } => return Ok(None),
+            BookEvent::MarketState { .. } | BookEvent::Fees { .. } => return Ok(None),
         }))
+    }
+
+    /// A change reached `book` at `at`: a book it made impossible is counted and logged once.
+    fn changed(&mut self, venue: Venue, book: &str, at: DateTime<Utc>) {
+        let Some(b) = self.books.get_mut(venue, book) else { return };
+        b.received_at = at;
+        if b.recheck() {
+            self.impossible[venue] += 1;
+            tracing::warn!(venue = venue.as_str(), book, "a change made the book impossible");
+        }
     }
 }
 
@@ -210,13 +203,6 @@ pub fn snapshot(venue: Venue, id: &str, book: &OrderBook) -> BookSnapshot {
     }
 }
 
-/// A book from bid and ask levels (a Polymarket REST book).
-pub fn book_of(bids: &[(Price, Qty)], asks: &[(Price, Qty)], at: DateTime<Utc>) -> OrderBook {
-    use crossbook_book::{BookSide, Level};
-    let lv = |v: &[(Price, Qty)]| v.iter().map(|&(price, size)| Level { price, size }).collect::<Vec<_>>();
-    OrderBook::new(BookSide::from_levels(lv(bids)), BookSide::from_levels(lv(asks)), at)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,28 +213,23 @@ mod tests {
         let q = |s: &str| s.parse::<crossbook_model::Qty>().unwrap();
         let mut b = LiveBooks::default();
         let now = Utc::now();
-        b.apply(
-            &BookEvent::KalshiSnapshot {
-                ticker: "T".into(),
-                yes: vec![(p("0.40"), q("10"))],
-                no: vec![(p("0.55"), q("5"))],
-            },
-            now,
-        )
-        .unwrap();
-        b.apply(&BookEvent::PolySnapshot { token: "A".into(), bids: vec![], asks: vec![(p("0.52"), q("9"))] }, now)
+        let (k, pm) = (Venue::Kalshi, Venue::Polymarket);
+        let snapshot = |venue, book: &str, bids, asks| BookEvent::Snapshot { venue, book: book.into(), bids, asks };
+        b.apply(&snapshot(k, "T", vec![(p("0.40"), q("10"))], vec![(p("0.45"), q("5"))]), now).unwrap();
+        b.apply(&snapshot(pm, "A", vec![], vec![(p("0.52"), q("9"))]), now).unwrap();
+        b.apply(&BookEvent::Delta { venue: k, book: "T".into(), bid: false, price: p("0.43"), delta: 3_000_000 }, now)
             .unwrap();
-        b.apply(&BookEvent::KalshiDelta { ticker: "T".into(), yes: false, price: p("0.57"), delta: 3_000_000 }, now)
+        b.apply(&BookEvent::Level { venue: pm, book: "A".into(), bid: false, price: p("0.51"), size: q("2") }, now)
             .unwrap();
-        b.apply(&BookEvent::PolyLevel { token: "A".into(), bid: false, price: p("0.51"), size: q("2") }, now).unwrap();
-        assert_eq!(b.get(Venue::Kalshi, "T").unwrap().asks.best().unwrap().price.to_string(), "0.43");
-        assert_eq!(b.get(Venue::Polymarket, "A").unwrap().asks.best().unwrap().price.to_string(), "0.51");
+        assert_eq!(b.get(k, "T").unwrap().asks.best().unwrap().price.to_string(), "0.43");
+        assert_eq!(b.get(pm, "A").unwrap().asks.best().unwrap().price.to_string(), "0.51");
         // A change to a book never snapshotted is ignored.
-        assert_eq!(
-            b.apply(&BookEvent::PolyLevel { token: "Z".into(), bid: true, price: p("0.1"), size: q("1") }, now)
-                .unwrap(),
-            None
-        );
+        let stray = BookEvent::Level { venue: pm, book: "Z".into(), bid: true, price: p("0.1"), size: q("1") };
+        assert_eq!(b.apply(&stray, now).unwrap(), None);
+        // A lost stream that names its books drops those only.
+        b.apply(&snapshot(pm, "B", vec![], vec![(p("0.6"), q("1"))]), now).unwrap();
+        b.apply(&BookEvent::Invalidated { venue: pm, books: vec!["B".into()], reason: "closed".into() }, now).unwrap();
+        assert!(b.get(pm, "B").is_none() && b.get(pm, "A").is_some());
         b.apply(&BookEvent::Invalidated { venue: Venue::Kalshi, books: vec![], reason: "gap".into() }, now).unwrap();
         assert!(b.get(Venue::Kalshi, "T").is_none() && b.get(Venue::Polymarket, "A").is_some());
     }

@@ -522,10 +522,10 @@ impl Desk {
         self.ticks.retain(|venue, book| watched.get(venue, book).is_some());
         self.states.retain(|venue, book| watched.get(venue, book).is_some());
         self.links = links;
-        let announced: Vec<(String, crossbook_model::Price)> =
-            self.ticks.iter().map(|(_, token, tick)| (token.to_string(), *tick)).collect();
-        for (token, tick) in announced {
-            self.set_tick(&token, tick);
+        let announced: Vec<(Venue, String, crossbook_model::Price)> =
+            self.ticks.iter().map(|(venue, book, tick)| (venue, book.to_string(), *tick)).collect();
+        for (venue, book, tick) in announced {
+            self.set_tick(venue, &book, tick);
         }
         // What an ingestion pass stored after a socket said otherwise is the newer word.
         let mut stale: Vec<(Venue, String)> = Vec::new();
@@ -643,19 +643,20 @@ impl Desk {
         }
         match e {
             BookEvent::Invalidated { venue, .. } => self.status.reset(*venue, now),
-            BookEvent::PolyTick { token, tick } => {
-                self.status.frame(Venue::Polymarket);
-                self.set_tick(token, *tick);
+            BookEvent::Tick { venue, book, tick } => {
+                self.status.frame(*venue);
+                self.set_tick(*venue, book, *tick);
             }
             BookEvent::MarketState { venue, book, state } => return self.on_market_state(*venue, book, *state, now),
-            BookEvent::KalshiFees { event_ticker, fees } => {
-                self.fee_overrides.insert(event_ticker.clone(), (*fees, now));
-                self.apply_fee_override(event_ticker, *fees, now);
+            // Only Kalshi overrides an event's fees.
+            BookEvent::Fees { venue: Venue::Kalshi, event, fees } => {
+                self.fee_overrides.insert(event.clone(), (*fees, now));
+                self.apply_fee_override(event, *fees, now);
                 let ids: Vec<LinkId> = self
                     .links
                     .links
                     .iter()
-                    .filter(|(_, w)| w.link.candidate.kalshi_event_ticker.as_str() == event_ticker)
+                    .filter(|(_, w)| w.link.candidate.kalshi_event_ticker.as_str() == event)
                     .map(|(id, _)| *id)
                     .collect();
                 return self.evaluate(&ids, now);
@@ -770,14 +771,18 @@ impl Desk {
         Some(self.links.links.get(id)?.poly_rules.grid.clone())
     }
 
-    /// A Polymarket market's tick (announced on the socket, or stated by a REST book): its
-    /// links price on that grid from now on.
-    pub fn set_tick(&mut self, token: &str, tick: crossbook_model::Price) {
-        self.ticks.insert(Venue::Polymarket, token, tick);
-        let Some(ids) = self.by_book.get(Venue::Polymarket, token) else { return };
+    /// A book's tick (announced on the socket, or stated by a REST book): its links price that
+    /// leg on the new grid from now on.
+    pub fn set_tick(&mut self, venue: Venue, book: &str, tick: crossbook_model::Price) {
+        self.ticks.insert(venue, book, tick);
+        let Some(ids) = self.by_book.get(venue, book) else { return };
         for id in ids {
             if let Some(w) = self.links.links.get_mut(id) {
-                w.poly_rules.grid = crossbook_model::PriceGrid::uniform(tick.micros());
+                let rules = match venue {
+                    Venue::Kalshi => &mut w.kalshi_rules,
+                    Venue::Polymarket => &mut w.poly_rules,
+                };
+                rules.grid = crossbook_model::PriceGrid::uniform(tick.micros());
             }
         }
     }

@@ -12,7 +12,7 @@ use crossbook_net::NetError;
 use crossbook_store::{Priority, Store, WatchEntry};
 
 use crate::Venues;
-use crate::books::{book_of, snapshot};
+use crate::books::snapshot;
 use crate::desk::{Desk, DeskConfig, SharedDesk, lock, refresh};
 use crate::runtime::StreamStatus;
 use crate::writer::{Write, Writer};
@@ -76,9 +76,9 @@ async fn kalshi_books(venues: &Venues, clock: &crate::Clock, tickers: &[String])
                 let got: HashSet<&str> = books.iter().map(|b| b.ticker.as_str()).collect();
                 out.failed += chunk.iter().filter(|t| !got.contains(t.as_str())).count();
                 for b in &books {
-                    match crossbook_kalshi::http::parse::orderbook_bids(&b.book) {
-                        Ok((yes, no)) => {
-                            out.books.push((Venue::Kalshi, b.ticker.clone(), OrderBook::from_kalshi(&yes, &no, at)))
+                    match crossbook_kalshi::http::parse::orderbook_levels(&b.book) {
+                        Ok((bids, asks)) => {
+                            out.books.push((Venue::Kalshi, b.ticker.clone(), OrderBook::from_levels(&bids, &asks, at)))
                         }
                         Err(e) => {
                             tracing::warn!(venue = "kalshi", ticker = %b.ticker, path = %e, "malformed book skipped");
@@ -92,11 +92,14 @@ async fn kalshi_books(venues: &Venues, clock: &crate::Clock, tickers: &[String])
                 for t in chunk {
                     out.requests.0 += 1;
                     match venues.kalshi.orderbook(t).await.map_err(anyhow::Error::from).and_then(|r| {
-                        crossbook_kalshi::http::parse::orderbook_bids(&r).map_err(|e| anyhow::anyhow!("orderbook {e}"))
+                        crossbook_kalshi::http::parse::orderbook_levels(&r)
+                            .map_err(|e| anyhow::anyhow!("orderbook {e}"))
                     }) {
-                        Ok((yes, no)) => {
-                            out.books.push((Venue::Kalshi, t.clone(), OrderBook::from_kalshi(&yes, &no, clock.now())))
-                        }
+                        Ok((bids, asks)) => out.books.push((
+                            Venue::Kalshi,
+                            t.clone(),
+                            OrderBook::from_levels(&bids, &asks, clock.now()),
+                        )),
                         Err(e) => {
                             tracing::warn!(venue = "kalshi", ticker = %t, error = %format!("{e:#}"), "book skipped");
                             out.failed += 1;
@@ -128,9 +131,11 @@ async fn poly_books(venues: &Venues, clock: &crate::Clock, tokens: &[String]) ->
                         out.ticks.push((b.asset_id.clone(), tick));
                     }
                     match crossbook_polymarket::clob::parse::book_levels(&b) {
-                        Ok((bids, asks)) => {
-                            out.books.push((Venue::Polymarket, b.asset_id.clone(), book_of(&bids, &asks, at)))
-                        }
+                        Ok((bids, asks)) => out.books.push((
+                            Venue::Polymarket,
+                            b.asset_id.clone(),
+                            OrderBook::from_levels(&bids, &asks, at),
+                        )),
                         Err(e) => {
                             tracing::warn!(venue = "polymarket", token = %b.asset_id, path = %e, "malformed book skipped");
                             out.failed += 1;
@@ -239,7 +244,7 @@ pub async fn poll(
     let snaps = fetched.books.iter().map(|(v, id, b)| snapshot(*v, id, b)).collect();
     d.writer().send(Write::Books(snaps));
     for (token, tick) in &fetched.ticks {
-        d.set_tick(token, *tick);
+        d.set_tick(Venue::Polymarket, token, *tick);
     }
     report.alerts += d.on_books(fetched.books, now).alerts;
     // Anything not refreshed for a whole polling cycle is gone too, and so is what stands on a

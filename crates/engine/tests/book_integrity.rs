@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use common::{planted, setup, watch};
 use crossbook_engine::desk::{LinkSet, lock};
 use crossbook_engine::watchlist::sync_watchlist;
+use crossbook_model::book_event::asks_from_no_bids;
 use crossbook_model::{BookEvent, LinkId, LinkStatus, Price, Qty, Venue};
 use crossbook_store::MarketFilter;
 
@@ -140,7 +141,7 @@ async fn no_opportunity_stands_on_a_book_that_does_not_add_up() {
                 let ticker = kalshi[rng.below(kalshi.len() as u64) as usize].clone();
                 let (yes, no) = (rng.levels(), rng.levels());
                 books.insert((Venue::Kalshi, ticker.clone()), Model::of(&yes, &no, true));
-                BookEvent::KalshiSnapshot { ticker, yes, no }
+                BookEvent::Snapshot { venue: Venue::Kalshi, book: ticker, bids: yes, asks: asks_from_no_bids(&no) }
             } else if roll < 55 {
                 let ticker = kalshi[rng.below(kalshi.len() as u64) as usize].clone();
                 let (yes, price) = (rng.below(2) == 0, rng.price());
@@ -160,12 +161,14 @@ async fn no_opportunity_stands_on_a_book_that_does_not_add_up() {
                         m.tainted |= !m.adds_up(true);
                     }
                 }
-                BookEvent::KalshiDelta { ticker, yes, price, delta }
+                // A NO bid at p is a YES ask at 1 − p.
+                let price = if yes { price } else { price.complement() };
+                BookEvent::Delta { venue: Venue::Kalshi, book: ticker, bid: yes, price, delta }
             } else if roll < 80 {
                 let token = poly[rng.below(poly.len() as u64) as usize].clone();
                 let (bids, asks) = (rng.levels(), rng.levels());
                 books.insert((Venue::Polymarket, token.clone()), Model::of(&bids, &asks, false));
-                BookEvent::PolySnapshot { token, bids, asks }
+                BookEvent::Snapshot { venue: Venue::Polymarket, book: token, bids, asks }
             } else if roll < 97 {
                 let token = poly[rng.below(poly.len() as u64) as usize].clone();
                 let (bid, price) = (rng.below(2) == 0, rng.price());
@@ -179,7 +182,7 @@ async fn no_opportunity_stands_on_a_book_that_does_not_add_up() {
                     }
                     m.tainted |= !m.adds_up(false);
                 }
-                BookEvent::PolyLevel { token, bid, price, size }
+                BookEvent::Level { venue: Venue::Polymarket, book: token, bid, price, size }
             } else {
                 let venue = if rng.below(2) == 0 { Venue::Kalshi } else { Venue::Polymarket };
                 books.retain(|(v, _), _| *v != venue);
@@ -188,13 +191,9 @@ async fn no_opportunity_stands_on_a_book_that_does_not_add_up() {
             let desk = &mut *lock(&d.desk);
             // Every other whole book comes over REST instead of the socket: the same property.
             match &e {
-                BookEvent::KalshiSnapshot { ticker, yes, no } if rng.below(2) == 0 => {
-                    let book = crossbook_book::OrderBook::from_kalshi(yes, no, now);
-                    desk.on_books(vec![(Venue::Kalshi, ticker.clone(), book)], now);
-                }
-                BookEvent::PolySnapshot { token, bids, asks } if rng.below(2) == 0 => {
-                    let book = crossbook_engine::books::book_of(bids, asks, now);
-                    desk.on_books(vec![(Venue::Polymarket, token.clone(), book)], now);
+                BookEvent::Snapshot { venue, book, bids, asks } if rng.below(2) == 0 => {
+                    let whole = crossbook_book::OrderBook::from_levels(bids, asks, now);
+                    desk.on_books(vec![(*venue, book.clone(), whole)], now);
                 }
                 _ => {
                     desk.on_event(&e, now);

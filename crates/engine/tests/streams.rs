@@ -139,10 +139,13 @@ async fn a_kalshi_sequence_gap_brings_a_fresh_snapshot() {
         ),
         "{seen:?}"
     );
-    assert!(matches!(seen.last(), Some(BookEvent::KalshiSnapshot { .. })), "the book came back from a snapshot");
+    assert!(
+        matches!(seen.last(), Some(BookEvent::Snapshot { venue: Venue::Kalshi, .. })),
+        "the book came back from a snapshot"
+    );
     let rest = s.venues.kalshi.orderbook(&ticker).await.unwrap();
-    let (yes, no) = crossbook_kalshi::http::parse::orderbook_bids(&rest).unwrap();
-    let venue = OrderBook::from_kalshi(&yes, &no, Utc::now());
+    let (bids, asks) = crossbook_kalshi::http::parse::orderbook_levels(&rest).unwrap();
+    let venue = OrderBook::from_levels(&bids, &asks, Utc::now());
     let live = books.get(Venue::Kalshi, &ticker).unwrap();
     assert_eq!(
         (side(live.bids.levels()), side(live.asks.levels())),
@@ -227,7 +230,7 @@ async fn live_quotes_open_and_close_the_opportunity() {
     let mut down_at = None;
     loop {
         let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("Kalshi never came back").unwrap();
-        if matches!(e, BookEvent::KalshiSnapshot { .. }) {
+        if matches!(e, BookEvent::Snapshot { venue: Venue::Kalshi, .. }) {
             let outages = d.streams.outages(s.clock.now());
             let down = outages.iter().find(|(v, _)| *v == Venue::Kalshi).expect("Kalshi was down").1;
             assert!(down >= chrono::Duration::milliseconds(900), "down only {down}");
@@ -324,7 +327,7 @@ async fn the_kalshi_price_convention_is_stated_not_assumed() {
             crossbook_net::ws::Message::Text(t) => t,
             _ => continue,
         };
-        if let crossbook_kalshi::websocket::Body::Event(e @ BookEvent::KalshiSnapshot { .. }) =
+        if let crossbook_kalshi::websocket::Body::Event(e @ BookEvent::Snapshot { .. }) =
             crossbook_kalshi::websocket::parse_frame(&text).unwrap().body
         {
             break e;
@@ -346,8 +349,9 @@ async fn books_nobody_watches_are_not_kept() {
     let d = common::desk(&s, None, 30);
     let links = LinkSet::load(&*s.db.store).await.unwrap();
     lock(&d.desk).set_links(links, s.clock.now());
-    let book = |token: String| BookEvent::PolySnapshot {
-        token,
+    let book = |token: String| BookEvent::Snapshot {
+        venue: Venue::Polymarket,
+        book: token,
         bids: vec![(p("0.40"), q("10"))],
         asks: vec![(p("0.45"), q("10"))],
     };

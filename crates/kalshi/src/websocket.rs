@@ -21,6 +21,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crossbook_model::book_event::asks_from_no_bids;
 use crossbook_model::{BookEvent, MarketState, Price, Qty, Venue};
 use crossbook_net::session::{Change, Protocol, StreamError};
 use crossbook_net::text::{Decimal, Text};
@@ -210,7 +211,12 @@ pub fn parse_frame(text: &str) -> Result<Frame, String> {
             } else {
                 (levels_2025("yes", m.yes_dollars, m.yes)?, levels_2025("no", m.no_dollars, m.no)?)
             };
-            Body::Event(BookEvent::KalshiSnapshot { ticker, yes, no })
+            Body::Event(BookEvent::Snapshot {
+                venue: Venue::Kalshi,
+                book: ticker,
+                bids: yes,
+                asks: asks_from_no_bids(&no),
+            })
         }
         ("orderbook_delta", Some(m)) => {
             let price = match (m.price_dollars, m.price) {
@@ -223,14 +229,17 @@ pub fn parse_frame(text: &str) -> Result<Frame, String> {
                 (None, Some(d)) => crossbook_model::money::parse_micros(&d).map_err(|e| format!("msg.delta: {e}"))?,
                 (None, None) => return Err("msg.delta_fp missing".into()),
             };
-            Body::Event(BookEvent::KalshiDelta {
-                ticker: field(m.market_ticker, "market_ticker")?.into_owned(),
-                yes: match field(m.side, "side")?.as_ref() {
-                    "yes" => true,
-                    "no" => false,
-                    other => return Err(format!("msg.side: {other}")),
-                },
-                price,
+            // A NO bid at p is a YES ask at 1 − p.
+            let yes = match field(m.side, "side")?.as_ref() {
+                "yes" => true,
+                "no" => false,
+                other => return Err(format!("msg.side: {other}")),
+            };
+            Body::Event(BookEvent::Delta {
+                venue: Venue::Kalshi,
+                book: field(m.market_ticker, "market_ticker")?.into_owned(),
+                bid: yes,
+                price: if yes { price } else { price.complement() },
                 delta,
             })
         }
@@ -253,7 +262,7 @@ pub fn parse_frame(text: &str) -> Result<Frame, String> {
                     Some(crate::http::parse::schedule_of(fee_type.as_deref(), multiplier.as_deref()))
                 }
             };
-            Body::Event(BookEvent::KalshiFees { event_ticker, fees })
+            Body::Event(BookEvent::Fees { venue: Venue::Kalshi, event: event_ticker, fees })
         }
         ("orderbook_snapshot" | "orderbook_delta" | "market_lifecycle_v2" | "event_fee_update", None) => {
             return Err(format!("{}: msg missing", wire.kind));
@@ -496,10 +505,15 @@ mod tests {
         let f = parse_frame(snap).unwrap();
         assert_eq!((f.sid, f.seq), (Some(2), Some(1)));
         assert!(
-            matches!(f.body, Body::Event(BookEvent::KalshiSnapshot { ticker, yes, no }) if ticker == "T" && yes.len() == 1 && no.is_empty())
+            matches!(f.body, Body::Event(BookEvent::Snapshot { venue: Venue::Kalshi, book, bids, asks }) if book == "T" && bids.len() == 1 && asks.is_empty())
         );
         let delta = r#"{"type":"orderbook_delta","sid":2,"seq":3,"msg":{"market_ticker":"T","price_dollars":"0.960","delta_fp":"-54.00","side":"yes","ts_ms":1}}"#;
-        assert!(matches!(event(delta), BookEvent::KalshiDelta { yes: true, delta: -54_000_000, .. }));
+        assert!(matches!(event(delta), BookEvent::Delta { bid: true, delta: -54_000_000, .. }));
+        let no = r#"{"type":"orderbook_delta","sid":2,"seq":4,"msg":{"market_ticker":"T","price_dollars":"0.570","delta_fp":"3.00","side":"no"}}"#;
+        assert!(
+            matches!(event(no), BookEvent::Delta { bid: false, price, .. } if price.to_string() == "0.43"),
+            "a NO bid at 0.57 is a YES ask at 0.43"
+        );
         assert_eq!(
             parse_frame(r#"{"id":1,"type":"subscribed","msg":{"channel":"orderbook_delta","sid":2}}"#).unwrap().body,
             Body::Subscribed { channel: "orderbook_delta".into(), sid: 2 }
@@ -519,8 +533,9 @@ mod tests {
         let fee = r#"{"type":"event_fee_update","sid":3,"msg":{"event_ticker":"E","fee_type_override":"quadratic","fee_multiplier_override":0.5}}"#;
         assert_eq!(
             event(fee),
-            BookEvent::KalshiFees {
-                event_ticker: "E".into(),
+            BookEvent::Fees {
+                venue: Venue::Kalshi,
+                event: "E".into(),
                 fees: Some(crossbook_model::FeeSchedule::KalshiQuadratic {
                     taker_rate: 70_000,
                     maker_rate: 0,
@@ -529,7 +544,7 @@ mod tests {
             }
         );
         let cleared = r#"{"type":"event_fee_update","sid":3,"msg":{"event_ticker":"E","fee_type_override":null,"fee_multiplier_override":null}}"#;
-        assert_eq!(event(cleared), BookEvent::KalshiFees { event_ticker: "E".into(), fees: None });
+        assert_eq!(event(cleared), BookEvent::Fees { venue: Venue::Kalshi, event: "E".into(), fees: None });
     }
 
     #[test]

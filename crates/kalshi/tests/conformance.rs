@@ -9,9 +9,11 @@ use crossbook_book::OrderBook;
 use crossbook_kalshi::http::models::{
     KalshiEvent, KalshiMarket, KalshiMarketsPage, KalshiOrderbookResponse, KalshiSeries,
 };
-use crossbook_kalshi::http::parse::{fee_schedule, order_rules, orderbook_bids, parse_market, parse_state};
+use crossbook_kalshi::http::parse::{
+    fee_schedule, order_rules, orderbook_bids, orderbook_levels, parse_market, parse_state,
+};
 use crossbook_kalshi::websocket::{Body, Frame, parse_frame};
-use crossbook_model::{BookEvent, FeeSchedule, MarketState, MarketStatus, Price, PriceGrid, Qty};
+use crossbook_model::{BookEvent, FeeSchedule, MarketState, MarketStatus, Price, PriceGrid, Qty, Venue};
 use serde_json::Value;
 
 fn dir() -> PathBuf {
@@ -74,8 +76,8 @@ fn every_socket_frame_is_read_or_skipped_by_name() {
             for f in frames(&path) {
                 total += 1;
                 let kind = match parse(&f).body {
-                    Body::Event(BookEvent::KalshiSnapshot { .. }) => "snapshot".to_string(),
-                    Body::Event(BookEvent::KalshiDelta { .. }) => "delta".to_string(),
+                    Body::Event(BookEvent::Snapshot { .. }) => "snapshot".to_string(),
+                    Body::Event(BookEvent::Delta { .. }) => "delta".to_string(),
                     Body::Event(other) => format!("{other:?}"),
                     Body::Subscribed { .. } | Body::Control => "control".to_string(),
                     Body::Skipped(name) => format!("skipped {name}"),
@@ -110,14 +112,14 @@ fn the_two_production_tapes_build_books_that_always_add_up() {
         let now = chrono::Utc::now();
         for f in frames(&dir().join(tape)) {
             match parse(&f).body {
-                Body::Event(BookEvent::KalshiSnapshot { yes, no, .. }) => {
+                Body::Event(BookEvent::Snapshot { bids, asks, .. }) => {
                     seen_snapshots += 1;
-                    book = Some(OrderBook::from_kalshi(&yes, &no, now));
+                    book = Some(OrderBook::from_levels(&bids, &asks, now));
                 }
-                Body::Event(BookEvent::KalshiDelta { yes, price, delta, .. }) => {
+                Body::Event(BookEvent::Delta { bid, price, delta, .. }) => {
                     seen_deltas += 1;
                     let b = book.as_mut().expect("a delta before any snapshot");
-                    b.apply_kalshi_delta(yes, price, delta).unwrap_or_else(|e| panic!("{tape}: {e}"));
+                    b.apply_delta(bid, price, delta).unwrap_or_else(|e| panic!("{tape}: {e}"));
                     assert!(!b.recheck(), "{tape}: delta {seen_deltas} made an impossible book");
                 }
                 Body::Skipped(kind) => assert_eq!(kind, "trade"),
@@ -138,14 +140,15 @@ fn a_production_snapshot_reads_as_the_venue_means_it() {
     let f = frames(&dir().join("ws-orderbook/gold15m-KXGOLD15M-26AUG101900-00-20260810.ndjson.gz"));
     let frame = parse(&f[0]);
     assert_eq!((frame.sid, frame.seq), (Some(1), Some(9_169_847)));
-    let Body::Event(BookEvent::KalshiSnapshot { ticker, yes, no }) = frame.body else { panic!() };
+    let Body::Event(BookEvent::Snapshot { book: ticker, bids, asks, .. }) = frame.body else { panic!() };
     assert_eq!(ticker, "KXGOLD15M-26AUG101900-00");
-    assert_eq!((yes.len(), no.len()), (36, 34));
-    let b = OrderBook::from_kalshi(&yes, &no, chrono::Utc::now());
+    assert_eq!((bids.len(), asks.len()), (36, 34));
+    let b = OrderBook::from_levels(&bids, &asks, chrono::Utc::now());
     assert_eq!(b.bids.best().map(|l| (l.price, l.size)), Some((p("0.52"), q("150"))));
     assert_eq!(b.asks.best().map(|l| (l.price, l.size)), Some((p("0.54"), q("173.12"))));
     // The trades that follow: a taker bought YES at 0.54 (the NO side's 0.46 bid), 9.12 then
-    // 26.76, and the deltas before them take exactly those sizes off the NO bid at 0.46.
+    // 26.76, and the deltas before them take exactly those sizes off the NO bid at 0.46 (the
+    // YES ask at 0.54).
     let trade: Value = serde_json::from_str(&f[3]).unwrap();
     assert_eq!(
         (trade["msg"]["yes_price_dollars"].as_str(), trade["msg"]["taker_side"].as_str()),
@@ -154,9 +157,18 @@ fn a_production_snapshot_reads_as_the_venue_means_it() {
     assert_eq!(trade["msg"]["count_fp"].as_str(), Some("9.12"));
     assert_eq!(
         event(&f[1]),
-        BookEvent::KalshiDelta { ticker: ticker.clone(), yes: false, price: p("0.46"), delta: -9_120_000 }
+        BookEvent::Delta {
+            venue: Venue::Kalshi,
+            book: ticker.clone(),
+            bid: false,
+            price: p("0.54"),
+            delta: -9_120_000
+        }
     );
-    assert_eq!(event(&f[2]), BookEvent::KalshiDelta { ticker, yes: false, price: p("0.46"), delta: -26_760_000 });
+    assert_eq!(
+        event(&f[2]),
+        BookEvent::Delta { venue: Venue::Kalshi, book: ticker, bid: false, price: p("0.54"), delta: -26_760_000 }
+    );
 }
 
 /// A demo-exchange session: subscribed, snapshot, delta; and the ticker of the same market agrees
@@ -164,9 +176,9 @@ fn a_production_snapshot_reads_as_the_venue_means_it() {
 #[test]
 fn a_demo_session_and_its_ticker_agree() {
     let f = frames(&dir().join("ws-orderbook/demo-KXGOLDH-20260827-session.jsonl"));
-    assert_eq!(parse(&f[0]).body, Body::Control);
-    let Body::Event(BookEvent::KalshiSnapshot { yes, no, .. }) = parse(&f[1]).body else { panic!() };
-    let b = OrderBook::from_kalshi(&yes, &no, chrono::Utc::now());
+    assert_eq!(parse(&f[0]).body, Body::Subscribed { channel: "orderbook_delta".into(), sid: 1 });
+    let Body::Event(BookEvent::Snapshot { bids, asks, .. }) = parse(&f[1]).body else { panic!() };
+    let b = OrderBook::from_levels(&bids, &asks, chrono::Utc::now());
     let ticker: Value = serde_json::from_str(&text("ws-ticker/demo-KXGOLDH-20260827-ticker.json")).unwrap();
     let t = &ticker["msg"];
     let field = |k: &str| t[k].as_str().unwrap();
@@ -180,7 +192,7 @@ fn a_demo_session_and_its_ticker_agree() {
     );
     let d = parse(&f[2]);
     assert_eq!((d.sid, d.seq), (Some(1), Some(2)));
-    assert!(matches!(d.body, Body::Event(BookEvent::KalshiDelta { yes: true, delta: 10_000_000, .. })));
+    assert!(matches!(d.body, Body::Event(BookEvent::Delta { bid: true, delta: 10_000_000, .. })));
     assert_eq!(parse(&text("ws-ticker/demo-KXGOLDH-20260827-ticker.json")).body, Body::Skipped("ticker".into()));
 }
 
@@ -206,15 +218,22 @@ fn the_2025_form_is_read_not_emptied() {
     let snap = event(&text("ws-orderbook/docs2025-FED-23DEC-T3.00-snapshot.json"));
     assert_eq!(
         snap,
-        BookEvent::KalshiSnapshot {
-            ticker: "FED-23DEC-T3.00".into(),
-            yes: vec![(p("0.08"), q("300"))],
-            no: vec![(p("0.54"), q("20"))],
+        BookEvent::Snapshot {
+            venue: Venue::Kalshi,
+            book: "FED-23DEC-T3.00".into(),
+            bids: vec![(p("0.08"), q("300"))],
+            asks: vec![(p("0.46"), q("20"))],
         }
     );
     assert_eq!(
         event(&text("ws-orderbook/docs2025-FED-23DEC-T3.00-delta.json")),
-        BookEvent::KalshiDelta { ticker: "FED-23DEC-T3.00".into(), yes: true, price: p("0.96"), delta: -54_000_000 }
+        BookEvent::Delta {
+            venue: Venue::Kalshi,
+            book: "FED-23DEC-T3.00".into(),
+            bid: true,
+            price: p("0.96"),
+            delta: -54_000_000
+        }
     );
     // The integer cents alone read the same.
     let cents = r#"{"type":"orderbook_snapshot","sid":2,"seq":2,"msg":{"market_ticker":"FED-23DEC-T3.00","yes":[[8,300]],"no":[[54,20]]}}"#;
@@ -222,7 +241,12 @@ fn the_2025_form_is_read_not_emptied() {
     let empty = event(&text("ws-orderbook/demo-KXBTCD-empty-snapshot.json"));
     assert_eq!(
         empty,
-        BookEvent::KalshiSnapshot { ticker: "KXBTCD-25AUG2617-T112999.99".into(), yes: vec![], no: vec![] }
+        BookEvent::Snapshot {
+            venue: Venue::Kalshi,
+            book: "KXBTCD-25AUG2617-T112999.99".into(),
+            bids: vec![],
+            asks: vec![]
+        }
     );
 }
 
@@ -231,20 +255,28 @@ fn the_2025_form_is_read_not_emptied() {
 fn current_deltas_keep_sign_side_and_fraction() {
     assert_eq!(
         event(&text("ws-orderbook/kxhighny-20260624-delta.json")),
-        BookEvent::KalshiDelta { ticker: "KXHIGHNY-26JUN24-T82".into(), yes: true, price: p("0.10"), delta: 7_000_000 }
+        BookEvent::Delta {
+            venue: Venue::Kalshi,
+            book: "KXHIGHNY-26JUN24-T82".into(),
+            bid: true,
+            price: p("0.10"),
+            delta: 7_000_000
+        }
     );
     assert_eq!(
         event(&text("ws-orderbook/lip-KXAAAGASD-20260728-delta.json")),
-        BookEvent::KalshiDelta {
-            ticker: "KXAAAGASD-26JUL29-4.095".into(),
-            yes: true,
+        BookEvent::Delta {
+            venue: Venue::Kalshi,
+            book: "KXAAAGASD-26JUL29-4.095".into(),
+            bid: true,
             price: p("0.44"),
             delta: -5_000_000
         }
     );
     let f = frames(&dir().join("ws-orderbook/lip-KXAAAGASD-20260728-subscribed-snapshot.jsonl"));
-    let Body::Event(BookEvent::KalshiSnapshot { yes, no, .. }) = parse(&f[1]).body else { panic!() };
-    assert_eq!((yes, no), (vec![(p("0.01"), q("1003")), (p("0.02"), q("5"))], vec![(p("0.01"), q("1000"))]));
+    let Body::Event(BookEvent::Snapshot { bids, asks, .. }) = parse(&f[1]).body else { panic!() };
+    // The NO bid at 0.01 is a YES ask at 0.99.
+    assert_eq!((bids, asks), (vec![(p("0.01"), q("1003")), (p("0.02"), q("5"))], vec![(p("0.99"), q("1000"))]));
 }
 
 /// REST: finalized markets are resolved (no order can be placed), with their grid; a book of NO
@@ -282,7 +314,8 @@ fn rest_payloads_keep_state_grid_books_and_fees() {
     let (yes, no) = orderbook_bids(&book).unwrap();
     assert!(yes.is_empty());
     assert_eq!((no.len(), no[0]), (15, (p("0.99"), q("5999"))), "best NO bid first");
-    let b = OrderBook::from_kalshi(&yes, &no, chrono::Utc::now());
+    let (bids, asks) = orderbook_levels(&book).unwrap();
+    let b = OrderBook::from_levels(&bids, &asks, chrono::Utc::now());
     assert_eq!(b.asks.best().map(|l| l.price), Some(p("0.01")), "YES ask = 1 − 0.99");
     assert_eq!(b.unusable, None);
     let docs_book: KalshiOrderbookResponse =

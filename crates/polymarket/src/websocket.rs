@@ -140,9 +140,9 @@ fn events_of(i: usize, e: Item<'_>, out: &mut Vec<BookEvent>, notes: &mut Notes)
                 Some(t) => Some(t.parse::<Price>().map_err(|_| format!("[{i}].tick_size: {t}"))?),
                 None => None,
             };
-            out.push(BookEvent::PolySnapshot { token: token.clone(), bids, asks });
+            out.push(BookEvent::Snapshot { venue: Venue::Polymarket, book: token.clone(), bids, asks });
             if let Some(tick) = tick.filter(|t| t.micros() > 0) {
-                out.push(BookEvent::PolyTick { token, tick });
+                out.push(BookEvent::Tick { venue: Venue::Polymarket, book: token, tick });
             }
         }
         Some("price_change") => {
@@ -163,7 +163,7 @@ fn events_of(i: usize, e: Item<'_>, out: &mut Vec<BookEvent>, notes: &mut Notes)
                         "SELL" => false,
                         other => return Err(format!("{}.side: {other}", path())),
                     };
-                    Ok(BookEvent::PolyLevel { token: token.into_owned(), bid, price, size })
+                    Ok(BookEvent::Level { venue: Venue::Polymarket, book: token.into_owned(), bid, price, size })
                 })();
                 match read {
                     Ok(ev) => out.push(ev),
@@ -178,7 +178,7 @@ fn events_of(i: usize, e: Item<'_>, out: &mut Vec<BookEvent>, notes: &mut Notes)
             let token = e.asset_id.ok_or_else(|| format!("[{i}].asset_id missing"))?.into_owned();
             let tick = e.new_tick_size.ok_or_else(|| format!("[{i}].new_tick_size missing"))?;
             let tick = tick.parse().map_err(|_| format!("[{i}].new_tick_size: {tick}"))?;
-            out.push(BookEvent::PolyTick { token, tick });
+            out.push(BookEvent::Tick { venue: Venue::Polymarket, book: token, tick });
         }
         Some("market_resolved") => {
             let tokens: Vec<String> = match (e.assets_ids, e.asset_id) {
@@ -461,9 +461,9 @@ mod tests {
         assert_eq!(notes.skipped, ["last_trade_price"]);
         assert_eq!(out.len(), 3);
         assert!(
-            matches!(&out[1], BookEvent::PolyLevel { token, bid: false, size, .. } if token == "A" && size.is_zero())
+            matches!(&out[1], BookEvent::Level { book: token, bid: false, size, .. } if token == "A" && size.is_zero())
         );
-        assert!(matches!(&out[2], BookEvent::PolyLevel { token, bid: true, .. } if token == "B"));
+        assert!(matches!(&out[2], BookEvent::Level { book: token, bid: true, .. } if token == "B"));
         let bad = parse(
             r#"{"event_type":"price_change","price_changes":[{"asset_id":"A","price":"x","size":"1","side":"BUY"}]}"#,
             &mut out,
@@ -481,7 +481,7 @@ mod tests {
         let mixed = r#"[{"event_type":"new_market","bids":"n/a","asset_id":7},{"event_type":"book","asset_id":"C","bids":[],"asks":[{"price":"0.6","size":"5"}]}]"#;
         let notes = parse(mixed, &mut out);
         assert!(
-            matches!(&out[..], [BookEvent::PolySnapshot { token, bids, asks }] if token == "C" && bids.is_empty() && asks.len() == 1)
+            matches!(&out[..], [BookEvent::Snapshot { book: token, bids, asks, .. }] if token == "C" && bids.is_empty() && asks.len() == 1)
         );
         assert_eq!(notes.skipped, ["new_market"]);
         // A malformed book beside good ones: the good ones are read, the bad one named.
@@ -494,14 +494,16 @@ mod tests {
         out.clear();
         let tick = r#"{"event_type":"tick_size_change","asset_id":"C","market":"0x","old_tick_size":"0.01","new_tick_size":".001"}"#;
         parse(tick, &mut out);
-        assert!(matches!(&out[..], [BookEvent::PolyTick { token, tick }] if token == "C" && tick.micros() == 1_000));
+        assert!(
+            matches!(&out[..], [BookEvent::Tick { book: token, tick, .. }] if token == "C" && tick.micros() == 1_000)
+        );
     }
 
     #[test]
     fn a_book_states_its_tick_and_a_resolution_ends_both_tokens() {
         let mut out = Vec::new();
         parse(r#"{"event_type":"book","asset_id":"A","bids":[],"asks":[],"tick_size":"0.005"}"#, &mut out);
-        assert!(matches!(&out[1], BookEvent::PolyTick { token, tick } if token == "A" && tick.micros() == 5_000));
+        assert!(matches!(&out[1], BookEvent::Tick { book: token, tick, .. } if token == "A" && tick.micros() == 5_000));
         out.clear();
         parse(
             r#"{"event_type":"market_resolved","market":"0x","assets_ids":["A","B"],"winning_asset_id":"A"}"#,

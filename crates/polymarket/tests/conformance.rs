@@ -76,7 +76,8 @@ fn every_market_channel_event_is_read_or_skipped_by_name() {
 #[test]
 fn books_keep_levels_and_their_tick() {
     let (events, _) = read(&text("ws-market/normalizer-0x3b6b68-20260816-book.json"));
-    let [BookEvent::PolySnapshot { token, bids, asks }, BookEvent::PolyTick { token: t2, tick }] = &events[..] else {
+    let [BookEvent::Snapshot { book: token, bids, asks, .. }, BookEvent::Tick { book: t2, tick, .. }] = &events[..]
+    else {
         panic!("{events:?}")
     };
     assert!(token.starts_with("8788924027") && t2 == token);
@@ -91,9 +92,9 @@ fn books_keep_levels_and_their_tick() {
     assert_eq!(book.unusable, None);
 
     let (events, _) = read(&text("ws-market/nautilus-ws_book_snapshot_captured.json"));
-    let BookEvent::PolySnapshot { bids, asks, .. } = &events[0] else { panic!() };
+    let BookEvent::Snapshot { bids, asks, .. } = &events[0] else { panic!() };
     assert_eq!((bids.len(), asks.len()), (7, 57));
-    assert!(matches!(&events[1], BookEvent::PolyTick { tick, .. } if *tick == p("0.01")));
+    assert!(matches!(&events[1], BookEvent::Tick { tick, .. } if *tick == p("0.01")));
     let best_bid = bids.iter().map(|l| l.0).max().unwrap();
     let best_ask = asks.iter().map(|l| l.0).min().unwrap();
     assert_eq!((best_bid, best_ask), (p("0.07"), p("0.08")));
@@ -101,9 +102,9 @@ fn books_keep_levels_and_their_tick() {
     // The SDK's book written the docs' way (".48") and a tick change to 0.001.
     let f = frames("ws-market/rs-clob-client-docs-book+tick_size_change.jsonl");
     let (events, _) = read(&f[0]);
-    assert!(matches!(&events[..], [BookEvent::PolySnapshot { bids, .. }] if bids[0] == (p("0.48"), q("30"))));
+    assert!(matches!(&events[..], [BookEvent::Snapshot { bids, .. }] if bids[0] == (p("0.48"), q("30"))));
     let (events, _) = read(&f[1]);
-    assert!(matches!(&events[..], [BookEvent::PolyTick { tick, .. }] if *tick == p("0.001")));
+    assert!(matches!(&events[..], [BookEvent::Tick { tick, .. }] if *tick == p("0.001")));
 }
 
 /// `price_change`: each entry its own token, `size` the level's new total (BUY = a bid), both
@@ -113,17 +114,14 @@ fn price_changes_set_absolute_sizes_per_token() {
     let (events, _) = read(&text("ws-market/normalizer-0x101ed8-20260816-price_change.json"));
     assert_eq!(events.len(), 2);
     assert!(
-        matches!(&events[0], BookEvent::PolyLevel { token, bid: true, price, size } if token.starts_with("6563786712") && *price == p("0.2") && *size == q("60"))
+        matches!(&events[0], BookEvent::Level { book: token, bid: true, price, size, .. } if token.starts_with("6563786712") && *price == p("0.2") && *size == q("60"))
     );
     assert!(
-        matches!(&events[1], BookEvent::PolyLevel { token, bid: false, price, size } if token.starts_with("1141950420") && *price == p("0.8") && *size == q("60"))
+        matches!(&events[1], BookEvent::Level { book: token, bid: false, price, size, .. } if token.starts_with("1141950420") && *price == p("0.8") && *size == q("60"))
     );
     for f in frames("ws-market/rawlog-0x1fad72-20260527-price_change.jsonl") {
         let (events, _) = read(&f);
-        assert!(matches!(
-            &events[..],
-            [BookEvent::PolyLevel { bid: true, .. }, BookEvent::PolyLevel { bid: false, .. }]
-        ));
+        assert!(matches!(&events[..], [BookEvent::Level { bid: true, .. }, BookEvent::Level { bid: false, .. }]));
     }
     let (events, _) = read(&text("ws-market/docs-migration-guide-20250915-price_change.json"));
     assert_eq!(events.len(), 2);
@@ -134,13 +132,13 @@ fn price_changes_set_absolute_sizes_per_token() {
 fn an_array_dump_then_a_change_to_it() {
     let f = frames("ws-market/pybot-0x1587ee-20260508-book-array+price_change.jsonl");
     let (dump, _) = read(&f[0]);
-    let BookEvent::PolySnapshot { token, asks, .. } = &dump[0] else { panic!("{dump:?}") };
+    let BookEvent::Snapshot { book: token, asks, .. } = &dump[0] else { panic!("{dump:?}") };
     assert_eq!(asks.len(), 85);
     let (changes, _) = read(&f[1]);
     let change = changes
         .iter()
         .find_map(|e| match e {
-            BookEvent::PolyLevel { token: t, bid: false, price, size } if t == token => Some((*price, *size)),
+            BookEvent::Level { book: t, bid: false, price, size, .. } if t == token => Some((*price, *size)),
             _ => None,
         })
         .expect("the change names the dumped book");

@@ -152,7 +152,7 @@ async fn a_socket_down_past_the_limit_makes_health_degraded_under_run() {
     assert!(h["problems"].to_string().contains("polymarket socket down for 40 s"), "{h}");
     assert!(h["streams"].get("kalshi").is_none());
     // The venue's next book frame ends the outage.
-    let book = BookEvent::PolySnapshot { token: "111".into(), bids: vec![], asks: vec![] };
+    let book = BookEvent::Snapshot { venue: Venue::Polymarket, book: "111".into(), bids: vec![], asks: vec![] };
     live().on_event(&book, now);
     assert_eq!(health_of(&later).await["streams"], serde_json::json!({}));
 }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use crossbook_model::book_event::asks_from_no_bids;
 use crossbook_model::{BookEvent, FeeSchedule, MarketState, Price, Qty, Venue};
 use serde_json::Value;
 
@@ -208,34 +209,41 @@ fn kalshi_status(state: MarketState) -> &'static str {
 /// Applies one recorded change to the served books (and tells the sockets).
 async fn apply_event(state: &SimState, e: &BookEvent) {
     match e {
-        BookEvent::KalshiSnapshot { ticker, yes, no } => {
-            for (is_yes, side, new) in [(true, "yes_dollars", yes), (false, "no_dollars", no)] {
+        // Kalshi serves bids only: a YES ask at p is a NO bid at 1 − p.
+        BookEvent::Snapshot { venue: Venue::Kalshi, book: ticker, bids, asks } => {
+            let no = asks_from_no_bids(asks);
+            for (is_yes, side, new) in [(true, "yes_dollars", bids), (false, "no_dollars", &no)] {
                 for (price, size) in changes(&kalshi_levels(state, ticker, side).await, new) {
                     apply(state, set_kalshi(state, ticker, is_yes, price, size).await).await;
                 }
             }
         }
-        BookEvent::KalshiDelta { ticker, yes, price, delta } => {
-            let side = if *yes { "yes_dollars" } else { "no_dollars" };
+        BookEvent::Delta { venue: Venue::Kalshi, book: ticker, bid, price, delta } => {
+            let (side, price) = if *bid { ("yes_dollars", *price) } else { ("no_dollars", price.complement()) };
             let old = kalshi_levels(state, ticker, side)
                 .await
                 .iter()
-                .find(|(p, _)| p == price)
+                .find(|(p, _)| *p == price)
                 .map_or(0, |(_, q)| q.micros());
             let size = Qty::from_micros((old + delta).max(0)).unwrap_or(Qty::ZERO);
-            apply(state, set_kalshi(state, ticker, *yes, *price, size).await).await;
+            apply(state, set_kalshi(state, ticker, *bid, price, size).await).await;
         }
-        BookEvent::PolySnapshot { token, bids, asks } => {
+        BookEvent::Snapshot { venue: Venue::Polymarket, book: token, bids, asks } => {
             for (bid, side, new) in [(true, "bids", bids), (false, "asks", asks)] {
                 for (price, size) in changes(&poly_levels(state, token, side).await, new) {
                     apply(state, set_poly(state, token, bid, price, size).await).await;
                 }
             }
         }
-        BookEvent::PolyLevel { token, bid, price, size } => {
+        BookEvent::Level { venue: Venue::Polymarket, book: token, bid, price, size } => {
             apply(state, set_poly(state, token, *bid, *price, *size).await).await;
         }
-        BookEvent::PolyTick { token, tick } => apply(state, set_poly_tick(state, token, *tick).await).await,
+        BookEvent::Tick { venue: Venue::Polymarket, book: token, tick } => {
+            apply(state, set_poly_tick(state, token, *tick).await).await
+        }
+        // What the venues' streams do not send (Kalshi sends no absolute levels or ticks, nor a
+        // Polymarket delta): nothing a recording holds.
+        BookEvent::Level { .. } | BookEvent::Delta { .. } | BookEvent::Tick { .. } => {}
         BookEvent::MarketState { venue: Venue::Kalshi, book, state: market_state } => {
             state.set_kalshi_status(book, kalshi_status(*market_state)).await;
         }
@@ -253,7 +261,8 @@ async fn apply_event(state: &SimState, e: &BookEvent) {
                 (None, _) => {}
             }
         }
-        BookEvent::KalshiFees { event_ticker, fees } => {
+        BookEvent::Fees { venue: Venue::Polymarket, .. } => {}
+        BookEvent::Fees { venue: Venue::Kalshi, event: event_ticker, fees } => {
             let (fee_type, multiplier) = match fees {
                 None => (None, None),
                 Some(FeeSchedule::KalshiQuadratic { maker_rate, multiplier, .. }) => {
@@ -336,9 +345,10 @@ mod tests {
         let frames: Vec<Frame> = (0..3)
             .map(|i| Frame {
                 t_ms: i * 10,
-                event: Some(BookEvent::KalshiDelta {
-                    ticker: "K".into(),
-                    yes: i % 2 == 0,
+                event: Some(BookEvent::Delta {
+                    venue: Venue::Kalshi,
+                    book: "K".into(),
+                    bid: i % 2 == 0,
                     price: "0.42".parse().unwrap(),
                     delta: -1_000_000,
                 }),

@@ -702,7 +702,7 @@ fn round3(x: f64) -> f64 {
 /// max` while a Polymarket market-socket client listens to every book: the recorded time over
 /// the wall time the replay takes (`ratio_to_real_time`).
 async fn replay_bench(seconds: u64, per_sec: u64) -> anyhow::Result<serde_json::Value> {
-    use crossbook_model::{BookEvent, Price};
+    use crossbook_model::{BookEvent, Price, Venue};
     use crossbook_sim::replay::{Frame, FrameWriter, Speed, load};
     let capture = crossbook_sim::Capture::bundled();
     let best_no = |b: &serde_json::Value| -> Option<Price> {
@@ -724,11 +724,18 @@ async fn replay_bench(seconds: u64, per_sec: u64) -> anyhow::Result<serde_json::
         let event = if rng.bool() {
             let (ticker, price) = &kalshi[rng.usize(0..kalshi.len())];
             let delta = if rng.bool() { 1_000_000 } else { -1_000_000 };
-            BookEvent::KalshiDelta { ticker: ticker.clone(), yes: false, price: *price, delta }
+            // The NO bid at `price` is the YES ask at 1 − price.
+            BookEvent::Delta {
+                venue: Venue::Kalshi,
+                book: ticker.clone(),
+                bid: false,
+                price: price.complement(),
+                delta,
+            }
         } else {
             let (token, price) = &poly[rng.usize(0..poly.len())];
             let size = crossbook_model::Qty::from_whole(rng.i64(1..500))?;
-            BookEvent::PolyLevel { token: token.clone(), bid: false, price: *price, size }
+            BookEvent::Level { venue: Venue::Polymarket, book: token.clone(), bid: false, price: *price, size }
         };
         w.write(&Frame { t_ms, event: Some(event), sport: None })?;
     }

@@ -213,6 +213,13 @@ pub fn parse_market(m: &KalshiMarket, raw: serde_json::Value, fees: FeeSchedule)
 /// Price levels of one book side, as (price, size).
 pub type Levels = Vec<(Price, Qty)>;
 
+/// The market's YES book from its bids-only book: YES bids as they are, each NO bid at `p` as a
+/// YES ask at `1 − p` (buying YES is selling NO).
+pub fn orderbook_levels(r: &KalshiOrderbookResponse) -> Result<(Levels, Levels), ParseError> {
+    let (yes, no) = orderbook_bids(r)?;
+    Ok((yes, crossbook_model::book_event::asks_from_no_bids(&no)))
+}
+
 /// YES bids and NO bids, in either schema, best first (highest price).
 pub fn orderbook_bids(r: &KalshiOrderbookResponse) -> Result<(Levels, Levels), ParseError> {
     fn fp(levels: &Option<Vec<(String, String)>>, field: &'static str) -> Result<Levels, ParseError> {
