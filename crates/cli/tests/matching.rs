@@ -206,6 +206,21 @@ fn review_keeps_a_persons_decision_and_audit_passes() {
         assert!(first.get(key).is_some(), "export lacks {key}");
     }
     assert!(first["polymarket"]["token_id"].is_string() && first["polymarket"]["outcome_index"].is_u64());
+    // The same link as two legs of any two venues, each with its venue's ids and the outcome
+    // that pays when the other leg's does.
+    for l in &links {
+        let legs = l["legs"].as_array().unwrap();
+        assert_eq!(legs.len(), 2, "{l}");
+        assert_eq!((&legs[0]["venue"], &legs[1]["venue"]), (&"kalshi".into(), &"polymarket".into()));
+        assert_eq!(
+            (&legs[0]["ticker"], &legs[0]["book"], &legs[0]["outcome"]),
+            (&l["kalshi"]["ticker"], &l["kalshi"]["ticker"], &"yes".into())
+        );
+        assert_eq!(legs[1]["book"], l["polymarket"]["token_id"]);
+        assert_eq!(legs[1]["outcome"], l["polymarket"]["outcome"]);
+        assert_eq!(legs[1]["outcome_index"], l["polymarket"]["outcome_index"]);
+        assert_eq!(legs[1]["market_id"], l["polymarket"]["market_id"]);
+    }
     // A person rejects an auto-confirmed link; the next pass leaves it rejected.
     let id = first["id"].as_i64().unwrap().to_string();
     assert!(crossbook(dir.path(), &["links", "reject", &id], &env).status.success());

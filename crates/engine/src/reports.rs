@@ -24,6 +24,14 @@ pub fn market_row(m: &Market) -> Value {
 /// One link as `links export --json` shows it.
 pub fn link_row(l: &Link) -> Value {
     let c = &l.candidate;
+    let kalshi = json!({"ticker": c.kalshi_ticker, "event_ticker": c.kalshi_event_ticker});
+    let polymarket = json!({"market_id": c.poly_market_id, "condition_id": c.poly_condition_id,
+                            "token_id": c.poly_token_id, "outcome_index": c.poly_outcome_index, "outcome": c.poly_outcome});
+    let leg = |venue: &str, ids: &Value, book: Value, outcome: Value| {
+        let mut leg = ids.clone();
+        (leg["venue"], leg["book"], leg["outcome"]) = (json!(venue), book, outcome);
+        leg
+    };
     let mut v = json!({
         "id": l.id.0,
         "status": l.status.as_str(),
@@ -32,9 +40,14 @@ pub fn link_row(l: &Link) -> Value {
         "line": c.line,
         "league": c.league.map(|x| x.code()),
         "starts_at": c.starts_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        "kalshi": {"ticker": c.kalshi_ticker, "event_ticker": c.kalshi_event_ticker},
-        "polymarket": {"market_id": c.poly_market_id, "condition_id": c.poly_condition_id, "token_id": c.poly_token_id,
-                       "outcome_index": c.poly_outcome_index, "outcome": c.poly_outcome},
+        "kalshi": kalshi,
+        "polymarket": polymarket,
+        // The same two legs, venue by venue: each names its venue, its ids, the book it
+        // streams and the outcome that pays when the other leg's does.
+        "legs": [
+            leg("kalshi", &kalshi, json!(c.kalshi_ticker), json!("yes")),
+            leg("polymarket", &polymarket, json!(c.poly_token_id), json!(c.poly_outcome)),
+        ],
         "reasons": c.reasons,
         "decided_by": l.decided_by.as_ref().map(ToString::to_string),
     });
