@@ -179,6 +179,9 @@ pub(crate) enum Command {
         /// best opportunity at its clock is measured).
         #[arg(long)]
         data: Option<PathBuf>,
+        /// books: how many linked pairs the desk watches (default 500).
+        #[arg(long)]
+        links: Option<usize>,
     },
 }
 

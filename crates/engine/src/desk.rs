@@ -182,6 +182,16 @@ pub struct WatchSnapshot {
 const MAX_SNAPSHOT_BYTES: u64 = 256 << 20;
 
 impl WatchSnapshot {
+    /// The snapshot of these links, their markets (each with when it was last seen) and their
+    /// Polymarket events (id and payload).
+    pub fn of(
+        links: Vec<Link>,
+        markets: Vec<(Market, DateTime<Utc>)>,
+        events: Vec<(String, serde_json::Value)>,
+    ) -> Self {
+        Self { links, markets, events }
+    }
+
     /// Reads the watched links' parts from the store.
     pub async fn load(store: &dyn Store) -> anyhow::Result<Self> {
         let watch = store.list_watchlist().await?;
@@ -392,6 +402,9 @@ pub struct Desk {
     open: HashMap<LinkId, OpenState>,
     /// Three-way opportunities, filed under the game's draw link.
     open_three: HashMap<LinkId, OpenState>,
+    /// Which open opportunities (link, three-way or not) claim each book: who competes for a
+    /// book's liquidity is found without scanning every open opportunity.
+    claimants: HashMap<u64, Vec<(LinkId, bool)>>,
     /// Soccer games with a watched link on each of their three outcomes: draw link → the three
     /// links; and each of those links → its game's draw link.
     three_way: HashMap<LinkId, [LinkId; 3]>,
@@ -448,6 +461,7 @@ impl Desk {
             books: LiveBooks::default(),
             open: HashMap::new(),
             open_three: HashMap::new(),
+            claimants: HashMap::new(),
             three_way: HashMap::new(),
             three_way_of: HashMap::new(),
             games: HashMap::new(),
@@ -468,17 +482,26 @@ impl Desk {
         }
         for o in open {
             let Some(direction) = direction_name(&o.direction) else { continue };
-            let map = if direction == THREE_WAY { &mut self.open_three } else { &mut self.open };
-            map.entry(o.opportunity.link_id).or_insert(OpenState {
-                direction,
-                first_seen: o.first_seen,
-                last_seen: o.last_seen,
-                peak_edge: o.best_edge,
-                alerted: false,
-                claims: o.opportunity.claims(),
-                profit: o.opportunity.profit,
-                alternative_to: o.opportunity.alternative_to,
-            });
+            let three = direction == THREE_WAY;
+            let map = if three { &mut self.open_three } else { &mut self.open };
+            if map.contains_key(&o.opportunity.link_id) {
+                continue;
+            }
+            let claims = o.opportunity.claims();
+            map.insert(
+                o.opportunity.link_id,
+                OpenState {
+                    direction,
+                    first_seen: o.first_seen,
+                    last_seen: o.last_seen,
+                    peak_edge: o.best_edge,
+                    alerted: false,
+                    claims,
+                    profit: o.opportunity.profit,
+                    alternative_to: o.opportunity.alternative_to,
+                },
+            );
+            self.claim(o.opportunity.link_id, three, claims, None);
         }
     }
 
@@ -896,13 +919,40 @@ impl Desk {
 
     fn close(&mut self, id: LinkId, now: DateTime<Utc>) {
         if let Some(s) = self.open.remove(&id) {
+            self.claim(id, false, Default::default(), Some(s.claims));
             self.closed(id, s, now);
         }
     }
 
     fn close_three(&mut self, id: LinkId, now: DateTime<Utc>) {
         if let Some(s) = self.open_three.remove(&id) {
+            self.claim(id, true, Default::default(), Some(s.claims));
             self.closed(id, s, now);
+        }
+    }
+
+    /// Moves the open opportunity of `id` in the claim index from the books of `old` (if it
+    /// was open) to those of `new` (none: it closed).
+    fn claim(
+        &mut self,
+        id: LinkId,
+        three: bool,
+        new: crossbook_model::opportunity::Claims,
+        old: Option<crossbook_model::opportunity::Claims>,
+    ) {
+        if old == Some(new) {
+            return;
+        }
+        for book in old.iter().flat_map(|c| c.books()) {
+            if let Some(v) = self.claimants.get_mut(&book) {
+                v.retain(|e| *e != (id, three));
+                if v.is_empty() {
+                    self.claimants.remove(&book);
+                }
+            }
+        }
+        for book in new.books() {
+            self.claimants.entry(book).or_default().push((id, three));
         }
     }
 
@@ -927,13 +977,17 @@ impl Desk {
         profit: Money,
     ) -> Option<LinkId> {
         use crossbook_model::Opportunity;
-        self.open
-            .iter()
-            .chain(self.open_three.iter())
-            .filter(|(other, s)| !(**other == id && s.direction == direction))
-            .filter(|(_, s)| s.alternative_to.is_none() && s.claims.share(&claims))
-            .filter(|(other, s)| Opportunity::outranks(s.profit, **other, profit, id))
-            .map(|(other, _)| *other)
+        claims
+            .books()
+            .flat_map(|book| self.claimants.get(&book).into_iter().flatten())
+            .filter_map(|&(other, three)| {
+                let s = if three { self.open_three.get(&other) } else { self.open.get(&other) }?;
+                Some((other, s))
+            })
+            .filter(|(other, s)| !(*other == id && s.direction == direction))
+            .filter(|(_, s)| s.alternative_to.is_none())
+            .filter(|(other, s)| Opportunity::outranks(s.profit, *other, profit, id))
+            .map(|(other, _)| other)
             .min()
     }
 
@@ -970,7 +1024,8 @@ impl Desk {
                 other.copied(),
             ),
         };
-        map.insert(id, state);
+        let old = map.insert(id, state).map(|s| s.claims);
+        self.claim(id, direction == THREE_WAY, claims, old);
         if let Some(prev) = replaced {
             self.closed(id, prev, now);
         }

@@ -155,6 +155,11 @@ impl Claims {
     pub fn share(&self, other: &Claims) -> bool {
         self.0.iter().any(|x| *x != 0 && other.0.contains(x))
     }
+
+    /// The books claimed, hashed (never 0).
+    pub fn books(&self) -> impl Iterator<Item = u64> + '_ {
+        self.0.iter().copied().filter(|x| *x != 0)
+    }
 }
 
 /// Marks which of a set of open opportunities claim liquidity another already claims: the one

@@ -23,7 +23,11 @@ pub(crate) async fn run(
     json: bool,
     slow_store: bool,
     data: Option<&std::path::Path>,
+    links: Option<usize>,
 ) -> anyhow::Result<u8> {
+    if links.is_some() && (name != BenchName::Books || data.is_some()) {
+        anyhow::bail!("--links: only for bench books on generated frames");
+    }
     if slow_store && name != BenchName::E2e {
         anyhow::bail!("--slow-store: only for bench e2e");
     }
@@ -35,7 +39,7 @@ pub(crate) async fn run(
         BenchName::Matching => matching_bench(100_000, 50_000, 2_000)?,
         BenchName::Books => match data {
             Some(dir) => recorded_books_bench(dir).await?,
-            None => books_bench(500, 1_000_000)?,
+            None => books_bench(links.unwrap_or(500), 1_000_000).await?,
         },
         BenchName::E2e => e2e_bench(settings, 200, slow_store, data).await?,
         BenchName::Quotes => quotes_bench(500, 20).await?,
@@ -297,62 +301,64 @@ fn percentile_us(sorted_ns: &[u64], p: f64) -> f64 {
     round3(sorted_ns[i] as f64 / 1000.0)
 }
 
-/// One link of the books benchmark.
-struct BenchLink {
-    link: crossbook_model::Link,
-    other: String,
+/// Resident memory of this process now (Linux `VmRSS`), in bytes.
+fn rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
-/// Real-shaped socket frames (Kalshi `orderbook_delta`, Polymarket `price_change`) for `links`
-/// linked pairs, each parsed, applied to its book and its link re-evaluated, on one thread.
-fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value> {
-    use crossbook_arb::{PairQuotes, evaluate};
-    use crossbook_engine::books::LiveBooks;
+/// The real desk watching `links` linked pairs of a generated universe (matched by the matcher),
+/// fed real-shaped socket frames (Kalshi `orderbook_delta`, Polymarket `price_change`): each
+/// frame parsed by its venue's adapter and handed to the desk, which applies it and re-evaluates
+/// the links on that book, as the runtime does, on one thread.
+async fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value> {
+    use crossbook_engine::desk::{Desk, DeskConfig, LinkSet, WatchSnapshot};
     use crossbook_model::*;
     let now = chrono::Utc::now();
-    let mut books = LiveBooks::default();
-    let mut bench_links = Vec::with_capacity(links);
-    let mut by_book: crossbook_engine::books::ByVenue<usize> = Default::default();
-    let fees = FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 17_500, multiplier: 1_000_000 };
-    for i in 0..links {
-        let (ticker, same, other) = (format!("KXNBAGAME-26JAN09T{i:04}-A"), format!("{i}01"), format!("{i}02"));
-        let snap = format!(
-            r#"{{"type":"orderbook_snapshot","sid":1,"seq":{},"msg":{{"market_ticker":"{ticker}","market_id":"","yes_dollars_fp":[["0.4000","100.00"],["0.4100","150.00"]],"no_dollars_fp":[["0.5500","120.00"],["0.5600","90.00"]]}}}}"#,
-            i + 1
-        );
-        if let crossbook_kalshi::websocket::Body::Event(event) =
-            crossbook_kalshi::websocket::parse_frame(&snap).map_err(anyhow::Error::msg)?.body
-        {
-            books.apply(&event, now)?;
-        }
-        for t in [&same, &other] {
-            let dump = format!(
-                r#"[{{"event_type":"book","asset_id":"{t}","market":"0x1","bids":[{{"price":"0.43","size":"200"}},{{"price":"0.44","size":"300"}}],"asks":[{{"price":"0.47","size":"300"}},{{"price":"0.46","size":"200"}}]}}]"#
-            );
-            let mut ev = Vec::new();
-            crossbook_polymarket::websocket::parse_frame(&dump, &mut ev, &mut Default::default())
-                .map_err(anyhow::Error::msg)?;
-            for e in &ev {
-                books.apply(e, now)?;
-            }
-        }
-        let link = Link {
-            id: LinkId(i as i64),
-            candidate: LinkCandidate {
-                kalshi_ticker: KalshiMarketTicker::new(&ticker)?,
-                kalshi_event_ticker: KalshiEventTicker::new(format!("KXNBAGAME-26JAN09T{i:04}"))?,
-                poly_market_id: PolyMarketId::new(format!("{i}"))?,
-                poly_condition_id: None,
-                poly_token_id: Some(PolyTokenId::new(&same)?),
-                poly_outcome_index: 0,
-                poly_outcome: "A".into(),
-                kind: MarketKind::Moneyline,
-                line: None,
-                league: Some(League::Nba),
-                starts_at: None,
-                score: 1.0,
-                reasons: vec![],
-            },
+    let spec = GenerateSpec {
+        events: (links / 4).max(50),
+        kalshi_markets: links * 2,
+        poly_markets: links * 2,
+        seed: 5,
+        now: now + chrono::Duration::hours(2),
+    };
+    let (events, markets) = universe(&spec)?;
+    let output = crossbook_matcher::match_all(
+        &events,
+        &markets,
+        crossbook_taxonomy::Registry::bundled(),
+        &crossbook_matcher::MatchConfig::default(),
+    );
+    let mut seen = std::collections::HashSet::new();
+    let chosen: Vec<LinkCandidate> = output
+        .candidates
+        .into_iter()
+        .map(|c| c.link)
+        .filter(|c| c.poly_token_id.is_some() && seen.insert(c.kalshi_ticker.to_string()))
+        .take(links)
+        .collect();
+    anyhow::ensure!(chosen.len() == links, "the generated universe links {} pairs, not {links}", chosen.len());
+    let wanted: std::collections::HashSet<(Venue, String)> = chosen
+        .iter()
+        .flat_map(|c| [(Venue::Kalshi, c.kalshi_ticker.to_string()), (Venue::Polymarket, c.poly_market_id.to_string())])
+        .collect();
+    let parts: Vec<Market> =
+        markets.into_iter().filter(|m| wanted.contains(&(m.venue(), m.id().to_string()))).collect();
+    drop(events);
+    // The links and their markets are stored, as `run` has them (the desk's records refer to them).
+    let scratch = crossbook_store::scratch::Scratch::sqlite().await?;
+    let store = scratch.store.clone();
+    store.upsert_markets(&parts, now).await?;
+    let mut watched = Vec::with_capacity(links);
+    for candidate in chosen {
+        let id = match store.upsert_link_candidate(&candidate, now).await? {
+            crossbook_store::LinkUpsert::Inserted(id) | crossbook_store::LinkUpsert::Updated(id) => id,
+            crossbook_store::LinkUpsert::Conflict { .. } => anyhow::bail!("{} linked twice", candidate.kalshi_ticker),
+        };
+        watched.push(Link {
+            id,
+            candidate,
             status: LinkStatus::Confirmed,
             decided_by: None,
             decided_at: None,
@@ -360,26 +366,66 @@ fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value
             rule_reasons: vec![],
             created_at: now,
             updated_at: now,
-        };
-        for (venue, b) in [(Venue::Kalshi, &ticker), (Venue::Polymarket, &same), (Venue::Polymarket, &other)] {
-            by_book.insert(venue, b, i);
-        }
-        bench_links.push(BenchLink { link, other });
+        });
     }
-    // The frames, made before timing: sizes move on both venues' books.
+    let snapshot = WatchSnapshot::of(watched, parts.into_iter().map(|m| (m, now)).collect(), Vec::new());
+    let writer = crossbook_engine::writer::Writer::start(store);
+    let cfg = DeskConfig {
+        stale_after: chrono::Duration::seconds(30),
+        live_threshold: chrono::Duration::minutes(15),
+        allow_in_play: false,
+        precision: Default::default(),
+        alerts: Default::default(),
+    };
+    let mut desk = Desk::new(cfg, writer, None, Default::default());
+    desk.set_links(LinkSet::from_snapshot(&snapshot), now);
+    let (tickers, tokens) = desk.links().books_of(None);
+    // Every watched book from its venue's snapshot frame, through the adapters; the memory the
+    // books take is what the process grows by meanwhile.
+    let before = rss_bytes();
+    for (i, ticker) in tickers.iter().enumerate() {
+        let snap = format!(
+            r#"{{"type":"orderbook_snapshot","sid":1,"seq":{},"msg":{{"market_ticker":"{ticker}","market_id":"","yes_dollars_fp":[["0.4000","100000.00"],["0.4100","150000.00"]],"no_dollars_fp":[["0.5500","120000.00"],["0.5600","90000.00"]]}}}}"#,
+            i + 1
+        );
+        if let crossbook_kalshi::websocket::Body::Event(e) =
+            crossbook_kalshi::websocket::parse_frame(&snap).map_err(anyhow::Error::msg)?.body
+        {
+            desk.on_event(&e, now);
+        }
+    }
+    let mut events = Vec::new();
+    for t in &tokens {
+        let dump = format!(
+            r#"[{{"event_type":"book","asset_id":"{t}","market":"0x1","bids":[{{"price":"0.43","size":"200"}},{{"price":"0.44","size":"300"}}],"asks":[{{"price":"0.47","size":"300"}},{{"price":"0.46","size":"200"}}],"tick_size":"0.01"}}]"#
+        );
+        events.clear();
+        crossbook_polymarket::websocket::parse_frame(&dump, &mut events, &mut Default::default())
+            .map_err(anyhow::Error::msg)?;
+        for e in &events {
+            desk.on_event(e, now);
+        }
+    }
+    let books = desk.books.len();
+    let book_bytes = match (before, rss_bytes()) {
+        (Some(a), Some(b)) if books > 0 => Some(b.saturating_sub(a) / books as u64),
+        _ => None,
+    };
+    anyhow::ensure!(books == tickers.len() + tokens.len(), "{books} of {} books built", tickers.len() + tokens.len());
+    // The frames, made before timing: sizes move on both venues' watched books.
     let mut rng = fastrand::Rng::with_seed(3);
     let frames: Vec<(bool, String)> = (0..updates)
         .map(|n| {
-            let i = rng.usize(0..links);
             if rng.bool() {
+                let ticker = &tickers[rng.usize(0..tickers.len())];
                 let (side, price) = if rng.bool() { ("yes", "0.4100") } else { ("no", "0.5600") };
                 let delta = if rng.bool() { "5.00" } else { "-5.00" };
                 (true, format!(
-                    r#"{{"type":"orderbook_delta","sid":1,"seq":{},"msg":{{"market_ticker":"KXNBAGAME-26JAN09T{i:04}-A","market_id":"","price_dollars":"{price}","delta_fp":"{delta}","side":"{side}","ts_ms":1768002600000}}}}"#,
-                    n + links + 1
+                    r#"{{"type":"orderbook_delta","sid":1,"seq":{},"msg":{{"market_ticker":"{ticker}","market_id":"","price_dollars":"{price}","delta_fp":"{delta}","side":"{side}","ts_ms":1768002600000}}}}"#,
+                    n + tickers.len() + 1
                 ))
             } else {
-                let token = format!("{i}0{}", 1 + rng.u8(0..2));
+                let token = &tokens[rng.usize(0..tokens.len())];
                 let size = 100 + rng.u32(0..400);
                 (false, format!(
                     r#"{{"event_type":"price_change","market":"0x1","timestamp":"1768002600000","price_changes":[{{"asset_id":"{token}","price":"0.46","size":"{size}","side":"SELL","hash":"h","best_bid":"0.44","best_ask":"0.46"}}]}}"#
@@ -387,11 +433,8 @@ fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value
             }
         })
         .collect();
-    let stale = chrono::Duration::seconds(30);
-    let (kalshi_rules, poly_rules) = (OrderRules::default(), OrderRules::default());
-    let mut samples = Vec::with_capacity(updates);
-    let mut opportunities = 0usize;
-    let mut events = Vec::new();
+    let mut samples = Vec::with_capacity(updates / 4 + 1);
+    let mut evaluated = 0usize;
     let mut notes = crossbook_polymarket::websocket::Notes::default();
     let started = Instant::now();
     for (n, (kalshi, text)) in frames.iter().enumerate() {
@@ -411,33 +454,7 @@ fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value
             let _ = crossbook_polymarket::websocket::parse_frame(text, &mut events, &mut notes);
         }
         for e in &events {
-            if let Ok(Some((venue, id))) = books.apply(e, now)
-                && let Some(&i) = by_book.get(venue, id)
-            {
-                let bl = &bench_links[i];
-                let c = &bl.link.candidate;
-                if let (Some(kalshi), Some(same)) = (
-                    books.get(Venue::Kalshi, c.kalshi_ticker.as_str()),
-                    books.get(Venue::Polymarket, c.poly_token_id.as_ref().map(|t| t.as_str()).unwrap_or("")),
-                ) {
-                    let q = PairQuotes {
-                        kalshi,
-                        kalshi_fees: fees,
-                        poly_same: same,
-                        poly_other: books.get(Venue::Polymarket, &bl.other),
-                        poly_fees: FeeSchedule::Free,
-                        poly_other_token: Some(&bl.other),
-                        poly_other_name: Some("B"),
-                        kalshi_rules: &kalshi_rules,
-                        poly_rules: &poly_rules,
-                        precision: crossbook_arb::BalancePrecision::Cent,
-                        in_play: false,
-                    };
-                    if evaluate(&bl.link, &q, now, stale).is_some() {
-                        opportunities += 1;
-                    }
-                }
-            }
+            evaluated += desk.on_event(e, now).evaluated;
         }
         if let Some(t0) = t0 {
             samples.push(t0.elapsed().as_nanos() as u64);
@@ -465,7 +482,11 @@ fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json::Value
         "json_parse_ns_per_frame": parse_ns.round(),
         "ratio_to_json_parse": round3(pipeline_ns / parse_ns),
         "links": links,
-        "opportunities_seen": opportunities,
+        "books": books,
+        "bytes_per_book": book_bytes,
+        "links_evaluated": evaluated,
+        "opportunities_open": desk.open().len(),
+        "path": "desk",
     }))
 }
 

@@ -63,8 +63,8 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Teams(TeamsCommand::Block(a)) => registry::put(&settings, &a, true).await,
         Command::Teams(TeamsCommand::Remove(a)) => registry::remove(&settings, &a).await,
         Command::Sim(args) => sim::run(args).await,
-        Command::Bench { name, json, slow_store, data } => {
-            bench::run(&settings, name, json, slow_store, data.as_deref()).await
+        Command::Bench { name, json, slow_store, data, links } => {
+            bench::run(&settings, name, json, slow_store, data.as_deref(), links).await
         }
         Command::Match { topics } => links::run_match(&settings, &topics).await,
         Command::Links(LinksCommand::List { json }) => links::list(&settings, json).await,
