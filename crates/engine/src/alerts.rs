@@ -278,7 +278,7 @@ impl Alerter {
             if now - at >= self.cooldown {
                 continue;
             }
-            let Some(direction) = crate::desk::direction_name(&direction) else { continue };
+            let Some(direction) = crate::direction::direction_name(&direction) else { continue };
             let t = last.entry((link, direction)).or_insert((at, None));
             t.0 = t.0.max(at);
             taken += 1;

@@ -17,8 +17,9 @@ use crossbook_store::{MarketFilter, Store};
 
 use crate::alerts::Alerter;
 use crate::books::{ByVenue, LiveBooks};
+use crate::direction::{THREE_WAY, direction_name};
 use crate::game::GameState;
-use crate::runtime::StreamStatus;
+use crate::stream_status::StreamStatus;
 use crate::writer::{Write, Writer};
 
 /// The desk's knobs.
@@ -1207,14 +1208,6 @@ impl Desk {
         }
         d
     }
-}
-
-/// The direction a three-way opportunity is recorded under.
-const THREE_WAY: &str = "three_way";
-
-/// A stored direction as the desk names it (`kalshi_yes`, `kalshi_no`, `three_way`).
-pub fn direction_name(stored: &str) -> Option<&'static str> {
-    ["kalshi_yes", "kalshi_no", THREE_WAY].into_iter().find(|d| *d == stored)
 }
 
 /// Soccer games whose three outcomes (two moneyline links and the draw's) are all watched, each

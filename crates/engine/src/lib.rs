@@ -12,6 +12,8 @@ pub mod books;
 pub mod clock;
 /// Every decision in memory.
 pub mod desk;
+/// The directions an opportunity is recorded under.
+pub mod direction;
 /// Scoring the matcher against labels.
 pub mod eval;
 /// The game-status gate.
@@ -36,7 +38,7 @@ pub mod quotes;
 pub mod reports;
 /// The matching pass and link review.
 pub mod review;
-/// The sockets feeding the desk, and their state.
+/// The sockets feeding the desk.
 pub mod runtime;
 /// Typed settings.
 pub mod settings;
@@ -44,6 +46,10 @@ pub mod settings;
 pub mod sharp;
 /// The writer's write-ahead spool (writes survive a kill while the database is away).
 pub mod spool;
+/// The shared state of a running process.
+pub mod state;
+/// The sockets' state and the decisions' latencies.
+pub mod stream_status;
 /// Supervision of `run`'s services.
 pub mod supervisor;
 /// Asking each venue once for drift.

@@ -4,36 +4,11 @@
 
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
-use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
 use crossbook_model::PerVenue;
 
-use crate::runtime::RuntimeState;
-
-/// Latencies of the decision path, in seconds.
-#[derive(Debug)]
-pub struct Latencies {
-    /// A socket frame taken off its queue to the desk's decision on it.
-    pub frame_decision: Histogram,
-    /// A decision to raise an alert to the sink's acceptance of it.
-    pub decision_alert: Histogram,
-    /// The age of each venue's quote an opportunity was decided on.
-    pub quote_age: PerVenue<Histogram>,
-    /// Frames waiting on the stream queue when one is taken (backlog).
-    pub frame_backlog: Histogram,
-}
-
-impl Default for Latencies {
-    fn default() -> Self {
-        Self {
-            frame_decision: Histogram::new(exponential_buckets(0.000_005, 2.0, 18)),
-            decision_alert: Histogram::new(exponential_buckets(0.000_1, 2.0, 18)),
-            quote_age: PerVenue::from_fn(|_| Histogram::new(exponential_buckets(0.01, 2.0, 14))),
-            frame_backlog: Histogram::new(exponential_buckets(1.0, 2.0, 14)),
-        }
-    }
-}
+use crate::state::RuntimeState;
 
 /// Registers this process's metrics: the decision path, the sockets, the writer, and each
 /// venue client's requests (by `api`).
@@ -138,6 +113,7 @@ impl<M: EncodeMetric + std::fmt::Debug + Send + Sync + 'static> Collector for La
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stream_status::Latencies;
     use crossbook_model::Venue;
 
     /// A labelled family is described once, with a series per label value.

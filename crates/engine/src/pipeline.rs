@@ -14,7 +14,8 @@ use crate::ingest::{self, IngestOptions, IngestReport, Mode, Progress};
 use crate::monitor::{MonitorReport, monitor_once};
 use crate::quotes::{QuotesConfig, QuotesReport, poll};
 use crate::review::{MatchReport, ReviewConfig, run_matching};
-use crate::runtime::{StreamStatus, Streams};
+use crate::runtime::Streams;
+use crate::stream_status::StreamStatus;
 use crate::watchlist::{WatchConfig, sync_watchlist};
 use crate::writer::Writer;
 use crate::{Clock, Settings, Venues};
@@ -41,7 +42,7 @@ pub struct Pipeline {
     /// The sockets' state.
     pub streams: Arc<StreamStatus>,
     /// What the watchdog finds wrong with the process.
-    pub conditions: crate::watchdog::Conditions,
+    pub conditions: crate::state::Conditions,
     /// Requests, 429s and book ages over the last day.
     pub ops: crate::ops_history::OpsHistory,
     /// Bumped by every watchlist rebuild: the quotes service restarts its sockets on it.
@@ -138,7 +139,7 @@ impl Pipeline {
             writer,
             streams,
             watch_generation: tokio::sync::watch::channel(0).0,
-            conditions: crate::watchdog::Conditions::default(),
+            conditions: crate::state::Conditions::default(),
             ops: crate::ops_history::OpsHistory::default(),
             snapshot,
             spool: None,
@@ -224,8 +225,8 @@ impl Pipeline {
     }
 
     /// The state the HTTP server shows (sockets, writer).
-    pub fn runtime(&self) -> crate::runtime::RuntimeState {
-        crate::runtime::RuntimeState {
+    pub fn runtime(&self) -> crate::state::RuntimeState {
+        crate::state::RuntimeState {
             streams: self.streams.clone(),
             writer: self.writer.clone(),
             desk: self.desk.clone(),

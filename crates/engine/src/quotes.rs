@@ -14,7 +14,7 @@ use crossbook_store::{Priority, Store, WatchEntry};
 use crate::Venues;
 use crate::books::snapshot;
 use crate::desk::{Desk, DeskConfig, SharedDesk, lock, refresh};
-use crate::runtime::StreamStatus;
+use crate::stream_status::StreamStatus;
 use crate::writer::{Write, Writer};
 
 /// Quote-pass knobs.

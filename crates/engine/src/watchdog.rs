@@ -4,11 +4,10 @@
 //! when it starts and when it clears, and `/health` lists the ones present.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::runtime::RuntimeState;
+use crate::state::{Conditions, RuntimeState};
 use crate::supervisor::Board;
 
 /// Rate-limited (429) answers from one venue API within [`WINDOW`] that make a storm.
@@ -20,17 +19,6 @@ pub const FAILING: u64 = 20;
 pub const WINDOW: Duration = Duration::minutes(2);
 /// How long a socket may be down or writes fail before it is a condition.
 pub const GRACE: Duration = Duration::seconds(60);
-
-/// The process's operational conditions now: condition key → what a person reads.
-#[derive(Debug, Clone, Default)]
-pub struct Conditions(Arc<Mutex<BTreeMap<String, String>>>);
-
-impl Conditions {
-    /// What is wrong now, in key order.
-    pub fn list(&self) -> Vec<String> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect()
-    }
-}
 
 /// Counters of one venue API at one time.
 #[derive(Debug, Clone, Copy)]

@@ -407,19 +407,19 @@ fn replayed(e: Entry, next_uid: &mut u64) -> Vec<Write> {
     let known_status = |s: &str| ["pending", "sent", "failed", "logged"].into_iter().find(|k| *k == s);
     match e {
         Entry::Opportunity { o, direction, first_seen, last_seen } => {
-            let Some(direction) = crate::desk::direction_name(&direction) else { return Vec::new() };
+            let Some(direction) = crate::direction::direction_name(&direction) else { return Vec::new() };
             vec![Write::ReplayedOpportunity { o, direction, first_seen, last_seen }]
         }
         Entry::CloseLink { link, direction, at } => match direction {
             None => vec![Write::CloseLink { link, direction: None, at }],
-            Some(d) => crate::desk::direction_name(&d)
+            Some(d) => crate::direction::direction_name(&d)
                 .map(|d| vec![Write::CloseLink { link, direction: Some(d), at }])
                 .unwrap_or_default(),
         },
         Entry::CloseUnseen { seen_since, at } => vec![Write::CloseUnseen { seen_since, at }],
         Entry::MarketState { venue, market, state } => vec![Write::MarketState { venue, market, state }],
         Entry::Alert { record, about } => {
-            let about = about.and_then(|(l, d)| Some((l, crate::desk::direction_name(&d)?)));
+            let about = about.and_then(|(l, d)| Some((l, crate::direction::direction_name(&d)?)));
             vec![Write::Alert { uid: uid(), record, about }]
         }
         Entry::AlertOutcome { record, status, attempts, error, sent_at } => {

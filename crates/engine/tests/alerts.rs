@@ -243,7 +243,7 @@ async fn re_alerts_follow_the_policy_settings() {
     use crossbook_engine::alerts::{AlertConfig, Alerter};
     let db = crossbook_store::testing::TestDb::sqlite().await;
     let writer = crossbook_engine::writer::Writer::start(db.store.clone());
-    let streams = crossbook_engine::runtime::StreamStatus::default();
+    let streams = crossbook_engine::stream_status::StreamStatus::default();
     let defaults = crossbook_engine::Settings::from_lookup(&|_| None).unwrap();
     let start = |reopen: bool| {
         let cfg = AlertConfig { url: None, realert_on_reopen: reopen, ..AlertConfig::from_settings(&defaults) };
@@ -285,7 +285,7 @@ async fn processes_sharing_the_database_deliver_each_event_once() {
     use crossbook_engine::alerts::{AlertConfig, Alerter};
     let db = crossbook_store::testing::TestDb::postgres().await;
     let (base, got) = receiver().await;
-    let streams = crossbook_engine::runtime::StreamStatus::default();
+    let streams = crossbook_engine::stream_status::StreamStatus::default();
     let process = || {
         let writer = crossbook_engine::writer::Writer::start(db.store.clone());
         let cfg = AlertConfig {

@@ -262,7 +262,7 @@ async fn without_a_kalshi_key_kalshi_books_come_from_rest_and_ticks_reach_the_de
     let d = common::desk(&s, None, 30);
     crossbook_engine::desk::refresh(&d.desk, &*s.db.store, s.clock.now()).await.unwrap();
     let _tasks = crossbook_engine::runtime::Streams::start(&settings, &s.venues, d.desk.clone(), s.clock);
-    assert_eq!(d.streams.off(Venue::Kalshi), Some(crossbook_engine::runtime::KALSHI_SOCKET_NEEDS_KEY));
+    assert_eq!(d.streams.off(Venue::Kalshi), Some(crossbook_engine::stream_status::KALSHI_SOCKET_NEEDS_KEY));
     assert_eq!(d.streams.off(Venue::Polymarket), None);
     // Polymarket's socket delivers the dump, then the tick change.
     let lakers = token(&capture, "nba-mil-lal-2026-01-09", 1);

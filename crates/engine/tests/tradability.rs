@@ -64,7 +64,7 @@ async fn markets_that_stop_taking_orders_close_their_opportunities_and_nothing_e
     assert!(venues.kalshi_signer.is_some());
     let (hook, got) = receiver().await;
     let writer = crossbook_engine::writer::Writer::start(s.db.store.clone());
-    let streams = Arc::new(crossbook_engine::runtime::StreamStatus::default());
+    let streams = Arc::new(crossbook_engine::stream_status::StreamStatus::default());
     let alerter = crossbook_engine::alerts::Alerter::start(
         writer.clone(),
         alert_config(format!("{hook}/alerts")),

@@ -42,7 +42,7 @@ pub struct AppState {
     /// This process's venue clients (under `run`), for request, 429 and retry counters.
     pub venues: Option<crossbook_engine::Venues>,
     /// This process's sockets and writer (under `run`), for health and metrics.
-    pub runtime: Option<crossbook_engine::runtime::RuntimeState>,
+    pub runtime: Option<crossbook_engine::state::RuntimeState>,
     /// The trader's time zone (`TIME_ZONE`): the dashboard and the report show times in it.
     pub time_zone: chrono_tz::Tz,
 }

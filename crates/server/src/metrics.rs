@@ -132,7 +132,7 @@ pub async fn render(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<Str
 pub fn render_process(
     out: &mut String,
     venues: Option<&crossbook_engine::Venues>,
-    runtime: Option<&crossbook_engine::runtime::RuntimeState>,
+    runtime: Option<&crossbook_engine::state::RuntimeState>,
 ) {
     let mut registry = prometheus_client::registry::Registry::default();
     crossbook_engine::metrics::register(&mut registry, runtime, venues);

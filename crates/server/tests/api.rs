@@ -85,7 +85,7 @@ async fn off_loopback_changes_need_the_token_and_bodies_are_bounded() {
 async fn run_server(
     db: &TestDb,
     at: chrono::DateTime<Utc>,
-    runtime: &crossbook_engine::runtime::RuntimeState,
+    runtime: &crossbook_engine::state::RuntimeState,
 ) -> crossbook_server::ServerHandle {
     let state = AppState {
         store: db.store.clone(),
@@ -102,10 +102,10 @@ async fn run_server(
 }
 
 /// A desk with its runtime state, as `run` holds them.
-fn desk(db: &TestDb) -> (crossbook_engine::desk::SharedDesk, crossbook_engine::runtime::RuntimeState) {
+fn desk(db: &TestDb) -> (crossbook_engine::desk::SharedDesk, crossbook_engine::state::RuntimeState) {
     use crossbook_engine::desk::{Desk, DeskConfig};
     let writer = crossbook_engine::writer::Writer::start(db.store.clone());
-    let streams = std::sync::Arc::new(crossbook_engine::runtime::StreamStatus::default());
+    let streams = std::sync::Arc::new(crossbook_engine::stream_status::StreamStatus::default());
     let cfg = DeskConfig {
         stale_after: chrono::Duration::seconds(30),
         live_threshold: chrono::Duration::minutes(15),
@@ -116,7 +116,7 @@ fn desk(db: &TestDb) -> (crossbook_engine::desk::SharedDesk, crossbook_engine::r
     let desk = std::sync::Arc::new(std::sync::Mutex::new(Desk::new(cfg, writer.clone(), None, streams.clone())));
     (
         desk.clone(),
-        crossbook_engine::runtime::RuntimeState {
+        crossbook_engine::state::RuntimeState {
             streams,
             writer,
             desk,

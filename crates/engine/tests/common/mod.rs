@@ -82,7 +82,7 @@ pub struct Desked {
     pub writer: crossbook_engine::writer::Writer,
     pub desk: crossbook_engine::desk::SharedDesk,
     pub alerter: Option<crossbook_engine::alerts::Alerter>,
-    pub streams: Arc<crossbook_engine::runtime::StreamStatus>,
+    pub streams: Arc<crossbook_engine::stream_status::StreamStatus>,
 }
 
 impl Desked {
@@ -98,7 +98,7 @@ impl Desked {
 pub fn desk(s: &Setup, alerts: Option<crossbook_engine::alerts::AlertConfig>, stale_s: i64) -> Desked {
     use crossbook_engine::desk::{Desk, DeskConfig};
     let writer = crossbook_engine::writer::Writer::start(s.db.store.clone());
-    let streams = Arc::new(crossbook_engine::runtime::StreamStatus::default());
+    let streams = Arc::new(crossbook_engine::stream_status::StreamStatus::default());
     let alerter = alerts.map(|a| {
         crossbook_engine::alerts::Alerter::start(writer.clone(), a, streams.latencies.decision_alert.clone()).unwrap()
     });
