@@ -1,10 +1,11 @@
 //! The quote runtime: the venues' sockets for every watched book feeding the desk (their state
 //! is kept in [`crate::stream_status`]).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crossbook_model::Venue;
-use crossbook_net::session::Pool;
+use crossbook_net::session::{Pool, Subscriptions};
 
 use crate::desk::{SharedDesk, lock};
 use crate::stream_status::{KALSHI_SOCKET_NEEDS_KEY, StreamStatus};
@@ -28,9 +29,10 @@ impl Drop for AbortOnDrop {
 pub struct Streams {
     desk: SharedDesk,
     status: Arc<StreamStatus>,
-    /// Kalshi's sockets, when they can run (its order-book channel needs a key).
-    kalshi: Option<Pool<crossbook_kalshi::websocket::BookStream>>,
-    polymarket: Pool<crossbook_polymarket::websocket::MarketStream>,
+    /// Each venue's book sockets.
+    sockets: BTreeMap<Venue, Box<dyn Subscriptions>>,
+    /// Why a venue's book sockets are not run (its books then come from REST polling).
+    off: BTreeMap<Venue, &'static str>,
     _tasks: Vec<AbortOnDrop>,
 }
 
@@ -41,17 +43,26 @@ impl Streams {
         let (game_tx, mut games) = tokio::sync::mpsc::channel(1024);
         let (tx, mut rx) = tokio::sync::mpsc::channel(8192);
         let cfg = crossbook_net::ws::StreamConfig::default();
-        let kalshi = venues.kalshi_signer.clone().map(|signer| {
-            Pool::new(
-                settings.endpoints.kalshi_ws.clone(),
-                cfg,
-                status.frames[Venue::Kalshi].clone(),
-                tx.clone(),
-                usize::MAX,
-                move |tickers| crossbook_kalshi::websocket::BookStream::new(Some(signer.clone()), tickers),
-            )
-        });
-        let polymarket = Pool::new(
+        let mut sockets: BTreeMap<Venue, Box<dyn Subscriptions>> = BTreeMap::new();
+        let mut off = BTreeMap::new();
+        // Kalshi's order-book channel refuses unauthenticated connections.
+        match venues.kalshi_signer.clone() {
+            Some(signer) => {
+                let pool = Pool::new(
+                    settings.endpoints.kalshi_ws.clone(),
+                    cfg,
+                    status.frames[Venue::Kalshi].clone(),
+                    tx.clone(),
+                    usize::MAX,
+                    move |tickers| crossbook_kalshi::websocket::BookStream::new(Some(signer.clone()), tickers),
+                );
+                sockets.insert(Venue::Kalshi, Box::new(pool));
+            }
+            None => {
+                off.insert(Venue::Kalshi, KALSHI_SOCKET_NEEDS_KEY);
+            }
+        }
+        let pool = Pool::new(
             settings.endpoints.polymarket_ws.clone(),
             cfg,
             status.frames[Venue::Polymarket].clone(),
@@ -59,6 +70,7 @@ impl Streams {
             crossbook_polymarket::websocket::MAX_ASSETS,
             crossbook_polymarket::websocket::MarketStream::new,
         );
+        sockets.insert(Venue::Polymarket, Box::new(pool));
         let sports = AbortOnDrop(tokio::spawn(crossbook_polymarket::websocket::run_sports_stream(
             settings.endpoints.polymarket_sports_ws.clone(),
             game_tx,
@@ -87,7 +99,7 @@ impl Streams {
                 }
             }
         }));
-        let mut streams = Self { desk, status, kalshi, polymarket, _tasks: vec![sports, decide] };
+        let mut streams = Self { desk, status, sockets, off, _tasks: vec![sports, decide] };
         streams.follow();
         streams
     }
@@ -95,26 +107,22 @@ impl Streams {
     /// Subscribes the sockets to the books the desk watches now, in place.
     pub fn follow(&mut self) {
         let (tickers, tokens) = lock(&self.desk).links().books_of(None);
-        match &mut self.kalshi {
-            Some(pool) => pool.set(&tickers.into_iter().collect()),
-            // Kalshi's order-book channel refuses unauthenticated connections: say so once and
-            // leave its books to the REST passes rather than reconnecting forever.
-            None if !tickers.is_empty() => {
-                if self.status.off(Venue::Kalshi).is_none() {
-                    tracing::warn!(venue = "kalshi", "{KALSHI_SOCKET_NEEDS_KEY}");
+        for (venue, books) in [(Venue::Kalshi, tickers), (Venue::Polymarket, tokens)] {
+            if let Some(sockets) = self.sockets.get_mut(&venue) {
+                sockets.set(&books.into_iter().collect());
+            } else if let Some(reason) = self.off.get(&venue).filter(|_| !books.is_empty()) {
+                // Said once, and the books left to the REST passes rather than reconnecting
+                // forever.
+                if self.status.off(venue).is_none() {
+                    tracing::warn!(venue = venue.as_str(), "{reason}");
                 }
-                self.status.set_off(Venue::Kalshi, KALSHI_SOCKET_NEEDS_KEY);
+                self.status.set_off(venue, reason);
             }
-            None => {}
         }
-        self.polymarket.set(&tokens.into_iter().collect());
     }
 
     /// How many sockets are open for books, per venue.
     pub fn sessions(&self, venue: Venue) -> usize {
-        match venue {
-            Venue::Kalshi => self.kalshi.as_ref().map_or(0, Pool::sessions),
-            Venue::Polymarket => self.polymarket.sessions(),
-        }
+        self.sockets.get(&venue).map_or(0, |s| s.sessions())
     }
 }

@@ -194,6 +194,25 @@ pub async fn run_fixed<P: Protocol>(
     run(url, protocol, tx, cfg, counts, changes).await;
 }
 
+/// A venue's book subscriptions over its sockets, whatever its protocol: moved to a new set of
+/// books in place.
+pub trait Subscriptions: Send + std::fmt::Debug {
+    /// Subscribes to exactly `wanted`.
+    fn set(&mut self, wanted: &HashSet<String>);
+    /// How many sockets are open.
+    fn sessions(&self) -> usize;
+}
+
+impl<P: Protocol> Subscriptions for Pool<P> {
+    fn set(&mut self, wanted: &HashSet<String>) {
+        Pool::set(self, wanted);
+    }
+
+    fn sessions(&self) -> usize {
+        Pool::sessions(self)
+    }
+}
+
 /// One session of a pool: its task, its change channel and the books it holds.
 #[derive(Debug)]
 struct Member {
