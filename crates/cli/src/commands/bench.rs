@@ -43,7 +43,11 @@ pub(crate) async fn run(
         },
         BenchName::E2e => e2e_bench(settings, 200, slow_store, data).await?,
         BenchName::Quotes => quotes_bench(500, 20).await?,
-        BenchName::Replay => replay_bench(3600, 50).await?,
+        BenchName::Replay => {
+            let mut figures = replay_bench(3600, 50).await?;
+            figures["books"] = replay_books_bench(5_000, 600, 200, 10.0).await?;
+            figures
+        }
     };
     if !json {
         for (k, v) in figures.as_object().into_iter().flatten() {
@@ -799,6 +803,152 @@ async fn replay_bench(seconds: u64, per_sec: u64) -> anyhow::Result<serde_json::
         "replay_wall_s": (wall * 1000.0).round() / 1000.0,
         "ratio_to_real_time": (seconds as f64 / wall).round(),
         "socket_events_heard": heard.load(std::sync::atomic::Ordering::Relaxed),
+    }))
+}
+
+/// A histogram's bucket counts as the exposition writes them: `(upper bound, count)`, cumulative.
+fn buckets(h: &prometheus_client::metrics::histogram::Histogram) -> anyhow::Result<Vec<(f64, u64)>> {
+    let mut registry = prometheus_client::registry::Registry::default();
+    registry.register("h", "h", h.clone());
+    let mut text = String::new();
+    prometheus_client::encoding::text::encode(&mut text, &registry)?;
+    Ok(text
+        .lines()
+        .filter_map(|l| {
+            let rest = l.strip_prefix("h_bucket{le=\"")?;
+            let (le, n) = rest.split_once("\"} ")?;
+            Some((if le == "+Inf" { f64::INFINITY } else { le.parse().ok()? }, n.trim().parse().ok()?))
+        })
+        .collect())
+}
+
+/// The least bucket bound at or under which a share `q` of the observations fall.
+fn bucket_quantile(buckets: &[(f64, u64)], q: f64) -> Option<f64> {
+    let total = buckets.last()?.1;
+    let need = (total as f64 * q).ceil() as u64;
+    buckets.iter().find(|(_, n)| *n >= need.max(1)).map(|(le, _)| *le)
+}
+
+/// The runtime as `run` builds it (ingest, match, watchlist, the sockets and the desk) over a
+/// generated capture of about `books` Polymarket books, while a recording of `seconds` (`per_sec`
+/// level changes a second across the watched books, written and read back through the recording
+/// files) is played into the simulator `speed` times its pace: the frame backlog and the time
+/// from a frame off the queue to the desk's decision, from the runtime's own histograms.
+async fn replay_books_bench(books: usize, seconds: u64, per_sec: u64, speed: f64) -> anyhow::Result<serde_json::Value> {
+    use crossbook_model::{BookEvent, Price, Qty, Venue};
+    use crossbook_sim::replay::{Frame, FrameWriter, load};
+    let now = chrono::Utc::now();
+    let spec = GenerateSpec {
+        events: (books / 8).max(10),
+        kalshi_markets: books + books / 4,
+        poly_markets: books + books / 4,
+        seed: 23,
+        now: now + chrono::Duration::hours(3),
+    };
+    let mut capture = crossbook_sim::generate::generate(&spec);
+    crossbook_sim::generate::with_books(&mut capture);
+    let sim =
+        crossbook_sim::start(&capture, SimConfig { unlimited: true, ..SimConfig::default() }, "127.0.0.1:0".parse()?)
+            .await?;
+    let env: std::collections::BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    let settings = Settings::from_lookup(&|k| match k {
+        "QUOTES_WATCHLIST_LIMIT" => Some(books.to_string()),
+        "LOG_LEVEL" => Some("warn".into()),
+        other => env.get(other).cloned(),
+    })?;
+    let db = crossbook_store::scratch::Scratch::sqlite().await?;
+    let p = crossbook_engine::pipeline::Pipeline::new(&settings, db.store.clone()).await?;
+    for v in Venue::ALL {
+        p.ingest(v, Arc::new(LogProgress)).await?;
+    }
+    p.match_pass().await?;
+    // The generated teams are in no registry: the pass suggests every pair; a person confirms
+    // them here.
+    let by = crossbook_model::Decider::Human("bench".into());
+    for l in db.store.list_links(Some(crossbook_model::LinkStatus::Suggested)).await? {
+        db.store.decide_link(l.id, crossbook_model::LinkStatus::Confirmed, &by, "bench replay", now).await?;
+    }
+    p.watchlist().await?;
+    let mut streams = None;
+    p.streams(&mut streams).await?;
+    let (_, tokens) = crossbook_engine::desk::lock(&p.desk).links().books_of(None);
+    anyhow::ensure!(tokens.len() >= books, "bench replay: {} books watched, not {books}", tokens.len());
+    // Every watched book's dump arrives before the recording plays.
+    let started = Instant::now();
+    loop {
+        let have = {
+            let d = crossbook_engine::desk::lock(&p.desk);
+            tokens.iter().filter(|t| d.books.get(Venue::Polymarket, t).is_some()).count()
+        };
+        if have == tokens.len() {
+            break;
+        }
+        anyhow::ensure!(
+            started.elapsed().as_secs() < 120,
+            "bench replay: {have} of {} books after 120 s",
+            tokens.len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // The recording: level changes on the watched books' best asks.
+    let dir = tempfile::tempdir()?;
+    let mut w = FrameWriter::new(dir.path())?;
+    let mut rng = fastrand::Rng::with_seed(29);
+    let total = seconds * per_sec;
+    for i in 0..total {
+        let token = &tokens[rng.usize(0..tokens.len())];
+        // Above every generated bid (0.49 at best): the books stay possible.
+        let price = Price::from_cents(rng.i64(50..60))?;
+        let event = BookEvent::Level {
+            venue: Venue::Polymarket,
+            book: token.clone(),
+            bid: false,
+            price,
+            size: Qty::from_whole(rng.i64(1..500))?,
+        };
+        w.write(&Frame { t_ms: i * 1000 / per_sec, event: Some(event), sport: None })?;
+    }
+    w.close()?;
+    let frames = load(dir.path())?;
+    let status = p.streams.clone();
+    // The replay's own observations: the histograms' counts now are taken off at the end.
+    let (decision_before, backlog_before) =
+        (buckets(&status.latencies.frame_decision)?, buckets(&status.latencies.frame_backlog)?);
+    let heard_before = status.quote_updates.get();
+    let started = tokio::time::Instant::now();
+    for f in &frames {
+        let at = std::time::Duration::from_secs_f64(f.t_ms as f64 / 1000.0 / speed);
+        tokio::time::sleep_until(started + at).await;
+        if let Some(BookEvent::Level { book, price, size, .. }) = &f.event {
+            sim.state.set_level(Venue::Polymarket, book, "ask", *price, *size).await;
+        }
+    }
+    let played = started.elapsed().as_secs_f64();
+    // The last changes still on their way.
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    while status.quote_updates.get() - heard_before < total && Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let heard = status.quote_updates.get() - heard_before;
+    let since = |now: Vec<(f64, u64)>, before: &[(f64, u64)]| -> Vec<(f64, u64)> {
+        now.into_iter().zip(before).map(|((le, n), (_, b))| (le, n - b)).collect()
+    };
+    let decision = since(buckets(&status.latencies.frame_decision)?, &decision_before);
+    let backlog = since(buckets(&status.latencies.frame_backlog)?, &backlog_before);
+    let decided = decision.last().map_or(0, |l| l.1);
+    drop(streams);
+    sim.stop().await;
+    Ok(json!({
+        "books": tokens.len(),
+        "speed": speed,
+        "recorded_s": seconds,
+        "changes": total,
+        "played_s": round3(played),
+        "frames_heard": heard,
+        "decisions": decided,
+        "frame_decision_p99_ms_at_most": bucket_quantile(&decision, 0.99).map(|s| round3(s * 1000.0)),
+        "frame_backlog_p99_at_most": bucket_quantile(&backlog, 0.99),
+        "frame_backlog_max_at_most": backlog.iter().find(|(_, n)| Some(*n) == backlog.last().map(|l| l.1)).map(|(le, _)| *le),
     }))
 }
 
