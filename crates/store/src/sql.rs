@@ -667,6 +667,8 @@ macro_rules! impl_store {
                             .fetch_optional(&mut *tx)
                             .await?;
                     if let Some(existing) = live {
+                        // Ended here, not left to the drop: the connection goes back clean.
+                        tx.rollback().await?;
                         return Ok(LinkUpsert::Conflict { existing: LinkId(existing) });
                     }
                     let id: Result<i64, sqlx::Error> = sqlx::query_scalar(
@@ -728,10 +730,14 @@ macro_rules! impl_store {
                     let from: LinkStatus = parse("status", &row.try_get::<String, _>("status")?)?;
                     let current = parse_decider(row.try_get("decided_by")?)?;
                     let ticker: String = row.try_get("kalshi_ticker")?;
+                    // Nothing to write: the transaction ends here, not at its drop, so the
+                    // connection goes back to the pool clean instead of being closed.
                     if !by.is_human() && current.as_ref().is_some_and(Decider::is_human) {
+                        tx.rollback().await?;
                         return Ok(Decision::KeptHumanDecision);
                     }
                     if from == to && (current.as_ref() == Some(by) || !by.is_human()) {
+                        tx.rollback().await?;
                         return Ok(Decision::Unchanged);
                     }
                     if to != LinkStatus::Rejected {
