@@ -1,5 +1,5 @@
 //! Venue-agnostic plumbing shared by the adapters: the REST client, token-bucket limiter,
-//! backoff, and classified errors.
+//! backoff, classified errors, and the reconnecting socket session every venue's stream runs on.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
