@@ -113,12 +113,32 @@ async fn ingest_bench(total: usize) -> anyhow::Result<serde_json::Value> {
     }))
 }
 
+/// Ingests a generated capture from the simulator, matches it, confirms every suggested pair as
+/// a reviewer would (the generated teams are in no registry, so the pass only suggests) and
+/// builds the watchlist.
+async fn watch_generated(
+    p: &crossbook_engine::pipeline::Pipeline,
+    store: &dyn crossbook_store::Store,
+    now: chrono::DateTime<chrono::Utc>,
+    why: &str,
+) -> anyhow::Result<()> {
+    for v in crossbook_model::Venue::ALL {
+        p.ingest(v, Arc::new(LogProgress)).await?;
+    }
+    p.match_pass().await?;
+    let reviewer = crossbook_model::Decider::Human("bench".into());
+    for l in store.list_links(Some(crossbook_model::LinkStatus::Suggested)).await? {
+        store.decide_link(l.id, crossbook_model::LinkStatus::Confirmed, &reviewer, why, now).await?;
+    }
+    p.watchlist().await?;
+    Ok(())
+}
+
 /// REST quote passes over a watchlist of `links` links made from a generated capture (ingested
 /// and matched through the simulator, limits enforced), back to back: the time of one pass in
 /// the steady state against the least time the venues' published limits allow for its
 /// requests (each venue's books through its tightest bucket, venues in parallel).
 async fn quotes_bench(links: usize, passes: usize) -> anyhow::Result<serde_json::Value> {
-    use crossbook_model::Venue;
     let now = chrono::Utc::now();
     let mut capture = generate(&GenerateSpec::with_total(links * 12, 11, now));
     crossbook_sim::generate::with_books(&mut capture);
@@ -130,16 +150,7 @@ async fn quotes_bench(links: usize, passes: usize) -> anyhow::Result<serde_json:
         other => env.get(other).cloned(),
     })?;
     let p = crossbook_engine::pipeline::Pipeline::new(&settings, db.store.clone()).await?;
-    for v in Venue::ALL {
-        p.ingest(v, Arc::new(LogProgress)).await?;
-    }
-    p.match_pass().await?;
-    // The generated teams are in no registry: the matcher only suggests; confirm as a reviewer.
-    let reviewer = crossbook_model::Decider::Human("bench".into());
-    for l in db.store.list_links(Some(crossbook_model::LinkStatus::Suggested)).await? {
-        db.store.decide_link(l.id, crossbook_model::LinkStatus::Confirmed, &reviewer, "bench quotes", now).await?;
-    }
-    p.watchlist().await?;
+    watch_generated(&p, &*db.store, now, "bench quotes").await?;
     let watched: std::collections::HashSet<crossbook_model::LinkId> =
         db.store.list_watchlist().await?.into_iter().take(links).map(|w| w.link_id).collect();
     anyhow::ensure!(watched.len() == links, "bench quotes: {} links watched of {links}", watched.len());
@@ -858,17 +869,7 @@ async fn replay_books_bench(books: usize, seconds: u64, per_sec: u64, speed: f64
     })?;
     let db = crossbook_store::scratch::Scratch::sqlite().await?;
     let p = crossbook_engine::pipeline::Pipeline::new(&settings, db.store.clone()).await?;
-    for v in Venue::ALL {
-        p.ingest(v, Arc::new(LogProgress)).await?;
-    }
-    p.match_pass().await?;
-    // The generated teams are in no registry: the pass suggests every pair; a person confirms
-    // them here.
-    let by = crossbook_model::Decider::Human("bench".into());
-    for l in db.store.list_links(Some(crossbook_model::LinkStatus::Suggested)).await? {
-        db.store.decide_link(l.id, crossbook_model::LinkStatus::Confirmed, &by, "bench replay", now).await?;
-    }
-    p.watchlist().await?;
+    watch_generated(&p, &*db.store, now, "bench replay").await?;
     let mut streams = None;
     p.streams(&mut streams).await?;
     let (_, tokens) = crossbook_engine::desk::lock(&p.desk).links().books_of(None);
@@ -948,7 +949,7 @@ async fn replay_books_bench(books: usize, seconds: u64, per_sec: u64, speed: f64
         "decisions": decided,
         "frame_decision_p99_ms_at_most": bucket_quantile(&decision, 0.99).map(|s| round3(s * 1000.0)),
         "frame_backlog_p99_at_most": bucket_quantile(&backlog, 0.99),
-        "frame_backlog_max_at_most": backlog.iter().find(|(_, n)| Some(*n) == backlog.last().map(|l| l.1)).map(|(le, _)| *le),
+        "frame_backlog_max_at_most": bucket_quantile(&backlog, 1.0),
     }))
 }
 
