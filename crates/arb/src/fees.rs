@@ -8,6 +8,11 @@
 //!
 //! Polymarket, takers only: `C × rate × (P × (1 − P))^exponent` per fill; the order's fee to
 //! 5 decimal places (the venue rounds fees to 5 decimals; rounding up never understates it).
+//!
+//! Polymarket US, per trade: the taker pays `Θ × C × P × (1 − P)` (Θ the market's
+//! `feeCoefficient`), each trade's fee rounded to the nearest cent, half to even
+//! (docs.polymarket.us fees). How an order splits into trades is not known before it fills:
+//! the order's exact fee is rounded up to the cent.
 
 use crossbook_model::{FeeSchedule, Money, Price, Qty};
 
@@ -55,7 +60,7 @@ pub struct OrderFee {
     accumulated: i64,
     /// Kalshi: net fee so far, millionths.
     kalshi: i64,
-    /// Polymarket: Σ fees in 1e-24 dollars.
+    /// Polymarket and Polymarket US: Σ exact fees in 1e-24 dollars.
     poly: i128,
 }
 
@@ -95,6 +100,9 @@ impl OrderFee {
                 }
                 self.poly += c * rate as i128 * pow;
             }
+            FeeSchedule::PolymarketUsCurve { taker_rate, .. } => {
+                self.poly += c * taker_rate as i128 * p * (M - p);
+            }
         }
     }
 
@@ -107,6 +115,10 @@ impl OrderFee {
             // 1e-24 dollars → up to $0.00001 (1e19 of them) → millionths.
             FeeSchedule::PolymarketCurve { .. } => {
                 i64::try_from(ceil_div(self.poly, 10_i128.pow(19)) * 10).unwrap_or(i64::MAX / 4)
+            }
+            // 1e-24 dollars → up to a cent (1e22 of them) → millionths.
+            FeeSchedule::PolymarketUsCurve { .. } => {
+                i64::try_from(ceil_div(self.poly, 10_i128.pow(22)) * 10_000).unwrap_or(i64::MAX / 4)
             }
         };
         Money::from_micros(micros).unwrap_or(Money::ZERO)
@@ -142,6 +154,7 @@ pub fn marginal_fee_micros(schedule: &FeeSchedule, price: Price) -> i64 {
             }
             rate as i128 * x / M
         }
+        FeeSchedule::PolymarketUsCurve { taker_rate, .. } => taker_rate as i128 * pq / M,
     };
     i64::try_from(v).unwrap_or(i64::MAX)
 }
@@ -225,5 +238,20 @@ mod tests {
         assert_eq!(marginal_fee_micros(&squared, "0.4".parse().unwrap()), 14_400);
         assert_eq!(marginal_fee_micros(&kalshi(1_000_000), "0.5".parse().unwrap()), 17_500);
         assert_eq!(marginal_fee_micros(&FeeSchedule::Unpriced, "0.5".parse().unwrap()), 1_000_000);
+    }
+
+    #[test]
+    fn polymarket_us_fees_at_the_markets_coefficient_rounded_up_to_the_cent() {
+        // Θ = 0.0695 (from 2026-09-25): 0.0695 × 100 × 0.5 × 0.5 = 1.7375 → 1.74.
+        let s = FeeSchedule::PolymarketUsCurve { taker_rate: 69_500, maker_rebate: 12_500 };
+        assert_eq!(fee(&s, BalancePrecision::Cent, &[("0.50", "100")]), "1.74");
+        // Half-cent ticks: 0.0695 × 10 × 0.635 × 0.365 = 0.16108… → 0.17.
+        assert_eq!(fee(&s, BalancePrecision::Cent, &[("0.635", "10")]), "0.17");
+        // Θ = 0.06 (the September 2026 payloads): 0.06 × 50 × 0.4 × 0.6 = 0.72, exact.
+        let sept = FeeSchedule::PolymarketUsCurve { taker_rate: 60_000, maker_rebate: 0 };
+        assert_eq!(fee(&sept, BalancePrecision::Cent, &[("0.40", "50")]), "0.72");
+        // Two fills, one rounding: 0.06 × (10 × 0.24 + 10 × 0.2475) = 0.2925 → 0.30.
+        assert_eq!(fee(&sept, BalancePrecision::Cent, &[("0.40", "10"), ("0.45", "10")]), "0.3");
+        assert_eq!(marginal_fee_micros(&s, "0.5".parse().unwrap()), 17_375);
     }
 }

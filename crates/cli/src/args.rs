@@ -37,6 +37,9 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum VenueArg {
     Kalshi,
     Polymarket,
+    #[value(name = "polymarket_us", alias = "polymarket-us")]
+    PolymarketUs,
+    /// The enabled venues (`VENUES`).
     All,
 }
 

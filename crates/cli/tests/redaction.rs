@@ -40,7 +40,7 @@ fn planted_secrets_appear_in_no_output() {
     {
         use std::io::BufRead;
         let mut lines = std::io::BufReader::new(sim.stdout.take().unwrap()).lines();
-        for _ in 0..6 {
+        for _ in 0..7 {
             env_text.push_str(&lines.next().unwrap().unwrap());
             env_text.push('\n');
         }

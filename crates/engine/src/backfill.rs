@@ -28,6 +28,8 @@ pub async fn backfill(store: &dyn Store, venue: Venue) -> anyhow::Result<Backfil
         match venue {
             Venue::Kalshi => classify_kalshi_event(e, tickers.get(&e.id).map(Vec::as_slice).unwrap_or_default()),
             Venue::Polymarket => classify_poly_event(e, e.league),
+            // Classified by its adapter from typed fields when it was parsed.
+            Venue::PolymarketUs => {}
         }
     }
     let by_id: HashMap<&str, &Event> = events.iter().map(|e| (e.id.as_str(), e)).collect();

@@ -59,7 +59,7 @@ impl<T> ByVenue<T> {
     }
 
     pub fn clear(&mut self) {
-        self.0.values_mut().for_each(hashbrown::HashMap::clear);
+        self.0.iter_mut().for_each(|(_, books)| books.clear());
     }
 
     pub fn len(&self) -> usize {

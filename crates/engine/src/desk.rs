@@ -118,6 +118,34 @@ struct Watched {
 }
 
 impl Watched {
+    /// The market of this link's leg on `venue` (a link has a Kalshi and a Polymarket leg).
+    fn market_on(&self, venue: Venue) -> Option<String> {
+        let c = &self.link.candidate;
+        match venue {
+            Venue::Kalshi => Some(c.kalshi_ticker.to_string()),
+            Venue::Polymarket => Some(c.poly_market_id.to_string()),
+            Venue::PolymarketUs => None,
+        }
+    }
+
+    /// Whether the leg's market on `venue` takes orders, as stored.
+    fn state_on(&self, venue: Venue) -> Option<MarketState> {
+        match venue {
+            Venue::Kalshi => Some(self.kalshi_state.0),
+            Venue::Polymarket => Some(self.poly_state.0),
+            Venue::PolymarketUs => None,
+        }
+    }
+
+    /// The order rules of the leg on `venue`.
+    fn rules_on(&mut self, venue: Venue) -> Option<&mut OrderRules> {
+        match venue {
+            Venue::Kalshi => Some(&mut self.kalshi_rules),
+            Venue::Polymarket => Some(&mut self.poly_rules),
+            Venue::PolymarketUs => None,
+        }
+    }
+
     /// Puts the game and the venues' titles and lines on `o`'s legs of this link's markets.
     fn name(&self, o: &mut crossbook_model::Opportunity) {
         let (c, w) = (&self.link.candidate, &self.words);
@@ -733,11 +761,7 @@ impl Desk {
     fn on_market_state(&mut self, venue: Venue, book: &str, state: MarketState, now: DateTime<Utc>) -> Decisions {
         let Some(ids) = self.by_book.get(venue, book).cloned() else { return Decisions::default() };
         self.states.insert(venue, book, (state, now));
-        if let Some(w) = ids.first().and_then(|id| self.links.links.get(id)) {
-            let market = match venue {
-                Venue::Kalshi => w.link.candidate.kalshi_ticker.to_string(),
-                Venue::Polymarket => w.link.candidate.poly_market_id.to_string(),
-            };
+        if let Some(market) = ids.first().and_then(|id| self.links.links.get(id)).and_then(|w| w.market_on(venue)) {
             tracing::info!(venue = venue.as_str(), %market, state = state.as_str(), "market state changed");
             self.writer.send(Write::MarketState { venue, market, state });
         }
@@ -751,7 +775,7 @@ impl Desk {
         let mut d = Decisions::default();
         for (venue, market, state) in states {
             let books: Vec<String> = match venue {
-                Venue::Kalshi => vec![market.clone()],
+                Venue::Kalshi | Venue::PolymarketUs => vec![market.clone()],
                 Venue::Polymarket => self
                     .links
                     .links
@@ -773,10 +797,7 @@ impl Desk {
                     .get(*venue, &book)
                     .and_then(|ids| ids.first())
                     .and_then(|id| self.links.links.get(id))
-                    .map(|w| match venue {
-                        Venue::Kalshi => w.kalshi_state.0,
-                        Venue::Polymarket => w.poly_state.0,
-                    });
+                    .and_then(|w| w.state_on(*venue));
                 let current = self.states.get(*venue, &book).map(|(s, _)| *s).or(stored);
                 if current.is_some_and(|c| c != *state) {
                     let r = self.on_market_state(*venue, &book, *state, now);
@@ -801,11 +822,7 @@ impl Desk {
         self.ticks.insert(venue, book, tick);
         let Some(ids) = self.by_book.get(venue, book) else { return };
         for id in ids {
-            if let Some(w) = self.links.links.get_mut(id) {
-                let rules = match venue {
-                    Venue::Kalshi => &mut w.kalshi_rules,
-                    Venue::Polymarket => &mut w.poly_rules,
-                };
+            if let Some(rules) = self.links.links.get_mut(id).and_then(|w| w.rules_on(venue)) {
                 rules.grid = crossbook_model::PriceGrid::uniform(tick.micros());
             }
         }

@@ -179,14 +179,24 @@ pub const DATABASE_DEADLINE: std::time::Duration = std::time::Duration::from_sec
 
 /// Reads the report from the store, at `now`, with urgency measured by `live_threshold`. A
 /// database that does not answer within [`DATABASE_DEADLINE`] is reported down.
-pub async fn check(store: &dyn Store, now: DateTime<Utc>, live_threshold: chrono::Duration) -> HealthReport {
-    match tokio::time::timeout(DATABASE_DEADLINE, read(store, now, live_threshold)).await {
+pub async fn check(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    live_threshold: chrono::Duration,
+    venues: &[Venue],
+) -> HealthReport {
+    match tokio::time::timeout(DATABASE_DEADLINE, read(store, now, live_threshold, venues)).await {
         Ok(report) => report,
         Err(_) => HealthReport::database_down(&format!("database: no answer within {DATABASE_DEADLINE:?}")),
     }
 }
 
-async fn read(store: &dyn Store, now: DateTime<Utc>, live_threshold: chrono::Duration) -> HealthReport {
+async fn read(
+    store: &dyn Store,
+    now: DateTime<Utc>,
+    live_threshold: chrono::Duration,
+    venues: &[Venue],
+) -> HealthReport {
     if let Err(e) = store.ping().await {
         return HealthReport::database_down(&e.to_string());
     }
@@ -199,7 +209,7 @@ async fn read(store: &dyn Store, now: DateTime<Utc>, live_threshold: chrono::Dur
     });
     let mut ingestion = BTreeMap::new();
     let mut status = database;
-    for venue in Venue::ALL {
+    for &venue in venues {
         let entry = match runs.iter().find(|r| r.venue == venue) {
             Some(r) => {
                 if r.status == RunStatus::Failed {
@@ -300,14 +310,16 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn fresh_database_is_degraded_until_both_venues_ingested() {
+    async fn fresh_database_is_degraded_until_every_enabled_venue_ingested() {
         let db = TestDb::sqlite().await;
-        let report = check(&*db.store, Utc::now(), chrono::Duration::minutes(15)).await;
+        let enabled = [Venue::Kalshi, Venue::Polymarket];
+        let report = check(&*db.store, Utc::now(), chrono::Duration::minutes(15), &enabled).await;
         assert_eq!((report.database, report.status), (Level::Healthy, Level::Degraded));
         assert_eq!(report.ingestion["kalshi"].status, "never");
+        assert!(!report.ingestion.contains_key("polymarket_us"), "a venue not enabled is not reported");
 
         let now = Utc::now();
-        for venue in Venue::ALL {
+        for venue in enabled {
             let id = db.store.start_ingestion_run(venue, "split", now).await.unwrap();
             let summary = RunSummary {
                 finished_at: now,
@@ -320,8 +332,10 @@ mod tests {
             };
             db.store.finish_ingestion_run(id, &summary).await.unwrap();
         }
-        let report = check(&*db.store, Utc::now(), chrono::Duration::minutes(15)).await;
+        let report = check(&*db.store, Utc::now(), chrono::Duration::minutes(15), &enabled).await;
         assert_eq!(report.status, Level::Healthy, "{:?}", report.problems);
+        let with_us = check(&*db.store, Utc::now(), chrono::Duration::minutes(15), &Venue::ALL).await;
+        assert_eq!((with_us.status, with_us.ingestion["polymarket_us"].status.as_str()), (Level::Degraded, "never"));
         assert_eq!(report.ingestion["polymarket"].stored, 10);
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["ingestion"]["kalshi"]["status"], "ok");

@@ -35,6 +35,8 @@ pub async fn unknown_leagues(store: &dyn Store) -> anyhow::Result<Vec<UnknownLea
                 let slug = m.raw.get("slug").and_then(|v| v.as_str()).unwrap_or("");
                 slug.split('-').next().unwrap_or("").to_string()
             }
+            // Its event slug starts with the league (`mlb-sd-col-2026-09-16`).
+            Venue::PolymarketUs => m.event_id().split('-').next().unwrap_or("").to_string(),
         };
         let g = groups.entry((m.venue(), key)).or_default();
         g.0.insert(m.event_id().to_string());

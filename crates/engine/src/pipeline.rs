@@ -187,15 +187,13 @@ impl Pipeline {
         self
     }
 
+    /// The venues this deployment ingests (`VENUES`).
+    pub fn enabled_venues(&self) -> &[Venue] {
+        &self.settings.venues
+    }
+
     pub async fn ingest(&self, venue: Venue, progress: Arc<dyn Progress>) -> anyhow::Result<IngestReport> {
-        match venue {
-            Venue::Kalshi => {
-                ingest::ingest_kalshi(self.store.clone(), &self.venues.kalshi, &self.ingest, progress).await
-            }
-            Venue::Polymarket => {
-                ingest::ingest_polymarket(self.store.clone(), &self.venues.gamma, &self.ingest, progress).await
-            }
-        }
+        ingest::ingest_venue(self.store.clone(), &self.venues, venue, &self.ingest, progress).await
     }
 
     pub async fn match_pass(&self) -> anyhow::Result<MatchReport> {

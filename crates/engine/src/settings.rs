@@ -52,6 +52,8 @@ pub struct Endpoints {
     pub polymarket_ws: String,
     /// Polymarket's sports (live scores) socket.
     pub polymarket_sports_ws: String,
+    /// Polymarket US's public gateway (events, markets, books; no key).
+    pub polymarket_us_api: String,
 }
 
 /// Every setting, typed.
@@ -120,6 +122,9 @@ pub struct Settings {
     /// none for an in-memory database.
     pub state_dir: Option<PathBuf>,
     pub endpoints: Endpoints,
+    /// The venues ingested, matched and watched (`VENUES`, comma-separated; default
+    /// `kalshi,polymarket`; `polymarket_us` is the third).
+    pub venues: Vec<crossbook_model::Venue>,
     /// Pinned clock for replays (`CROSSBOOK_NOW`).
     pub now: Option<DateTime<Utc>>,
 }
@@ -171,6 +176,8 @@ pub const NAMES: &[&str] = &[
     "POLYMARKET_CLOB_URL",
     "POLYMARKET_WS_URL",
     "POLYMARKET_SPORTS_WS_URL",
+    "POLYMARKET_US_API_URL",
+    "VENUES",
     "CROSSBOOK_NOW",
 ];
 
@@ -330,6 +337,30 @@ impl Settings {
                 "wss://sports-api.polymarket.com/ws",
                 &["ws", "wss"],
             )?,
+            polymarket_us_api: r.url(
+                "POLYMARKET_US_API_URL",
+                "https://gateway.polymarket.us/v1",
+                &["http", "https"],
+            )?,
+        };
+        let venues = match r.raw("VENUES") {
+            None => vec![crossbook_model::Venue::Kalshi, crossbook_model::Venue::Polymarket],
+            Some(v) => {
+                let mut venues = Vec::new();
+                for name in v.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+                    let venue = name
+                        .parse::<crossbook_model::Venue>()
+                        .map_err(|reason| SettingError { name: "VENUES", reason })?;
+                    if !venues.contains(&venue) {
+                        venues.push(venue);
+                    }
+                }
+                if venues.is_empty() {
+                    return Err(SettingError { name: "VENUES", reason: "names no venue".into() });
+                }
+                venues.sort();
+                venues
+            }
         };
         let http_proxy = match r.raw("HTTP_PROXY") {
             None => None,
@@ -444,6 +475,7 @@ impl Settings {
             log_format,
             state_dir,
             endpoints,
+            venues,
             now,
         })
     }
@@ -561,6 +593,10 @@ mod tests {
         assert_eq!(s.endpoints.kalshi_ws, "wss://external-api-ws.kalshi.com/trade-api/ws/v2");
         assert_eq!(s.kalshi_tier, crossbook_kalshi::KalshiTier::Basic);
         assert_eq!(s.endpoints.polymarket_gamma, "https://gamma-api.polymarket.com");
+        assert_eq!(s.endpoints.polymarket_us_api, "https://gateway.polymarket.us/v1");
+        assert_eq!(s.venues, [crossbook_model::Venue::Kalshi, crossbook_model::Venue::Polymarket]);
+        let three = with(&[("VENUES", "polymarket_us, kalshi,polymarket")]).unwrap();
+        assert_eq!(three.venues, crossbook_model::Venue::ALL);
         assert_eq!(s.now, None);
     }
 
@@ -580,6 +616,9 @@ mod tests {
             ("LOG_LEVEL", "loud"),
             ("LOG_FORMAT", "xml"),
             ("ALERT_WEBHOOK_URL", "discord"),
+            ("VENUES", "kalshi,betfair"),
+            ("VENUES", ","),
+            ("POLYMARKET_US_API_URL", "wss://x"),
         ];
         for (name, value) in cases {
             let err = with(&[(name, value)]).unwrap_err();

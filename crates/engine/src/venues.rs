@@ -15,6 +15,7 @@ pub struct Venues {
     pub kalshi: KalshiClient,
     pub gamma: GammaClient,
     pub clob: ClobClient,
+    pub polymarket_us: crossbook_polymarket_us::UsClient,
     /// The Kalshi signer, when a key is configured (the WebSocket needs it too).
     pub kalshi_signer: Option<Arc<KalshiSigner>>,
 }
@@ -34,7 +35,9 @@ impl Venues {
             kalshi: KalshiClient::with_tier(&s.endpoints.kalshi_api, signer.clone(), proxy.clone(), s.kalshi_tier)
                 .context("Kalshi client")?,
             gamma: GammaClient::new(&s.endpoints.polymarket_gamma, proxy.clone()).context("Gamma client")?,
-            clob: ClobClient::new(&s.endpoints.polymarket_clob, proxy).context("CLOB client")?,
+            clob: ClobClient::new(&s.endpoints.polymarket_clob, proxy.clone()).context("CLOB client")?,
+            polymarket_us: crossbook_polymarket_us::UsClient::new(&s.endpoints.polymarket_us_api, proxy)
+                .context("Polymarket US client")?,
             kalshi_signer: signer,
         })
     }

@@ -84,7 +84,8 @@ pub(crate) fn games<'a>(venue: Venue, events: &'a [Event], markets: &'a [Market]
                 Some(t) => (t.game.to_string(), Some(t)),
                 None => continue,
             },
-            Venue::Polymarket => {
+            // Both write the game in the event's slug (`mlb-sd-col-2026-09-16`).
+            Venue::Polymarket | Venue::PolymarketUs => {
                 let slug = event.and_then(|e| e.raw.get("slug")).and_then(|s| s.as_str());
                 (poly_key(slug, event.and_then(|e| e.starts_at), m.event_id()), None)
             }

@@ -110,6 +110,15 @@ venue_id!(
     /// Polymarket CLOB token id (one per outcome).
     PolyTokenId, "Polymarket token id"
 );
+venue_id!(
+    /// Polymarket US market slug, e.g. `aec-mlb-sd-col-2026-09-16`: its books, orders and page
+    /// are addressed by it.
+    UsMarketSlug, "Polymarket US market slug"
+);
+venue_id!(
+    /// Polymarket US event slug, e.g. `mlb-sd-col-2026-09-16`.
+    UsEventSlug, "Polymarket US event slug"
+);
 
 impl KalshiMarketTicker {
     /// The series prefix of the ticker (`KXNBAGAME-…` → `KXNBAGAME`). Kalshi's Market object

@@ -6,7 +6,10 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{KalshiEventTicker, KalshiMarketTicker, PolyConditionId, PolyEventId, PolyMarketId, PolyTokenId};
+use crate::ids::{
+    KalshiEventTicker, KalshiMarketTicker, PolyConditionId, PolyEventId, PolyMarketId, PolyTokenId, UsEventSlug,
+    UsMarketSlug,
+};
 use crate::league::{League, Topic};
 use crate::money::Price;
 use crate::venue::Venue;
@@ -323,10 +326,23 @@ impl fmt::Display for MarketState {
 
 /// The venue-specific identity of a market.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "venue", rename_all = "lowercase")]
+#[serde(tag = "venue", rename_all = "snake_case")]
 pub enum MarketRef {
-    Kalshi { ticker: KalshiMarketTicker, event_ticker: KalshiEventTicker },
-    Polymarket { market_id: PolyMarketId, event_id: PolyEventId, condition_id: Option<PolyConditionId> },
+    Kalshi {
+        ticker: KalshiMarketTicker,
+        event_ticker: KalshiEventTicker,
+    },
+    Polymarket {
+        market_id: PolyMarketId,
+        event_id: PolyEventId,
+        condition_id: Option<PolyConditionId>,
+    },
+    /// Polymarket US names markets and events by slug (its numeric ids are not what its books,
+    /// orders and pages take).
+    PolymarketUs {
+        slug: UsMarketSlug,
+        event_slug: UsEventSlug,
+    },
 }
 
 impl MarketRef {
@@ -334,22 +350,25 @@ impl MarketRef {
         match self {
             MarketRef::Kalshi { .. } => Venue::Kalshi,
             MarketRef::Polymarket { .. } => Venue::Polymarket,
+            MarketRef::PolymarketUs { .. } => Venue::PolymarketUs,
         }
     }
 
-    /// The Kalshi market ticker or the Polymarket market id.
+    /// The Kalshi market ticker, the Polymarket market id or the Polymarket US market slug.
     pub fn id(&self) -> &str {
         match self {
             MarketRef::Kalshi { ticker, .. } => ticker.as_str(),
             MarketRef::Polymarket { market_id, .. } => market_id.as_str(),
+            MarketRef::PolymarketUs { slug, .. } => slug.as_str(),
         }
     }
 
-    /// The Kalshi event ticker or the Polymarket event id.
+    /// The Kalshi event ticker, the Polymarket event id or the Polymarket US event slug.
     pub fn event_id(&self) -> &str {
         match self {
             MarketRef::Kalshi { event_ticker, .. } => event_ticker.as_str(),
             MarketRef::Polymarket { event_id, .. } => event_id.as_str(),
+            MarketRef::PolymarketUs { event_slug, .. } => event_slug.as_str(),
         }
     }
 }
@@ -485,6 +504,9 @@ pub enum FeeSchedule {
     KalshiQuadratic { taker_rate: i64, maker_rate: i64, multiplier: i64 },
     /// Polymarket: C × rate × (P × (1 − P))^exponent, takers only; rate in millionths.
     PolymarketCurve { rate: i64, exponent: u32 },
+    /// Polymarket US: the taker pays Θ × C × P × (1 − P) (Θ is the market's `feeCoefficient`),
+    /// the maker earns `maker_rebate` × C × P × (1 − P); rates in millionths (0.0695 → 69_500).
+    PolymarketUsCurve { taker_rate: i64, maker_rebate: i64 },
     /// A schedule crossbook cannot price exactly (Kalshi `flat`, or a type it does not know):
     /// no opportunity is built on it.
     Unpriced,

@@ -9,7 +9,8 @@ use crate::market::MarketKind;
 use crate::money::{Money, Price, Qty};
 use crate::venue::Venue;
 
-/// Which side of a Kalshi market is bought.
+/// Which side of a binary market is bought: a Kalshi market's YES or NO, a Polymarket US
+/// market's long (`yes`) or short (`no`) side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
@@ -21,10 +22,10 @@ pub enum Side {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Leg {
     pub venue: Venue,
-    /// Kalshi market ticker (Kalshi legs).
+    /// Kalshi market ticker (Kalshi legs); Polymarket US market slug (its legs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticker: Option<String>,
-    /// Kalshi side (Kalshi legs).
+    /// The side bought (Kalshi and Polymarket US legs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side: Option<Side>,
     /// Polymarket token (Polymarket legs).
@@ -118,7 +119,7 @@ impl Leg {
     /// The book this leg buys from: its venue, instrument and side.
     pub fn book(&self) -> (Venue, &str, Option<Side>) {
         let id = match self.venue {
-            Venue::Kalshi => self.ticker.as_deref(),
+            Venue::Kalshi | Venue::PolymarketUs => self.ticker.as_deref(),
             Venue::Polymarket => self.token_id.as_deref(),
         };
         (self.venue, id.unwrap_or(""), self.side)

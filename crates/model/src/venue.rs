@@ -1,4 +1,4 @@
-//! The two venues.
+//! The venues.
 
 use std::fmt;
 use std::str::FromStr;
@@ -7,17 +7,19 @@ use serde::{Deserialize, Serialize};
 
 /// A prediction-market venue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Venue {
     Kalshi,
     Polymarket,
+    /// Polymarket US, the CFTC-regulated exchange (sports only); its own books, fees and rules.
+    PolymarketUs,
 }
 
 impl Venue {
     /// How many venues there are.
-    pub const COUNT: usize = 2;
+    pub const COUNT: usize = 3;
     /// Every venue, each at its [`Venue::index`].
-    pub const ALL: [Venue; Venue::COUNT] = [Venue::Kalshi, Venue::Polymarket];
+    pub const ALL: [Venue; Venue::COUNT] = [Venue::Kalshi, Venue::Polymarket, Venue::PolymarketUs];
 
     /// The venue's place in [`Venue::ALL`] and in a [`PerVenue`] (a new venue gets its own: the
     /// match is exhaustive, and the test below checks every place is its own).
@@ -25,6 +27,7 @@ impl Venue {
         match self {
             Venue::Kalshi => 0,
             Venue::Polymarket => 1,
+            Venue::PolymarketUs => 2,
         }
     }
 
@@ -32,6 +35,7 @@ impl Venue {
         match self {
             Venue::Kalshi => "kalshi",
             Venue::Polymarket => "polymarket",
+            Venue::PolymarketUs => "polymarket_us",
         }
     }
 }
@@ -42,7 +46,8 @@ impl FromStr for Venue {
         match s.trim().to_ascii_lowercase().as_str() {
             "kalshi" => Ok(Venue::Kalshi),
             "polymarket" | "poly" => Ok(Venue::Polymarket),
-            _ => Err(format!("unknown venue {s:?} (expected kalshi or polymarket)")),
+            "polymarket_us" | "polymarket-us" => Ok(Venue::PolymarketUs),
+            _ => Err(format!("unknown venue {s:?} (expected kalshi, polymarket or polymarket_us)")),
         }
     }
 }
@@ -62,9 +67,9 @@ impl<T> PerVenue<T> {
         Venue::ALL.into_iter().zip(self.0.iter())
     }
 
-    /// Every value, mutably.
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut T> {
-        self.0.iter_mut()
+    /// Each venue with its value, mutably.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (Venue, &mut T)> {
+        Venue::ALL.into_iter().zip(self.0.iter_mut())
     }
 }
 
@@ -105,6 +110,13 @@ mod tests {
         let mut per: PerVenue<u32> = PerVenue::default();
         per[Venue::Polymarket] += 2;
         per[Venue::Kalshi] += 1;
-        assert_eq!(per.iter().map(|(v, n)| (v, *n)).collect::<Vec<_>>(), [(Venue::Kalshi, 1), (Venue::Polymarket, 2)]);
+        assert_eq!(
+            per.iter().map(|(v, n)| (v, *n)).collect::<Vec<_>>(),
+            [(Venue::Kalshi, 1), (Venue::Polymarket, 2), (Venue::PolymarketUs, 0)]
+        );
+        for v in Venue::ALL {
+            assert_eq!(v.as_str().parse::<Venue>(), Ok(v));
+            assert_eq!(serde_json::to_value(v).unwrap(), v.as_str());
+        }
     }
 }

@@ -179,6 +179,15 @@ pub fn policy(venue: Venue, sport: Sport) -> RuleFacts {
             cancellation: Some(Cancellation::FiftyFifty),
             retirement: (sport == Sport::Tennis).then_some(Retirement::AdvancingWins),
         },
+        // Its market texts (Sept 2026): "not rescheduled to a date within two weeks … will
+        // settle to the last fair market price"; soccer on regulation time. Its retirement
+        // rule is not published: only a market's own text says it.
+        Venue::PolymarketUs => RuleFacts {
+            after_regulation,
+            postponement: Some(Postponement::Waits(Some(14))),
+            cancellation: Some(Cancellation::FairPrice),
+            retirement: None,
+        },
     }
 }
 

@@ -45,6 +45,8 @@ pub struct AppState {
     pub runtime: Option<crossbook_engine::state::RuntimeState>,
     /// The trader's time zone (`TIME_ZONE`): the dashboard and the report show times in it.
     pub time_zone: chrono_tz::Tz,
+    /// The venues this deployment ingests (`VENUES`): health reports each.
+    pub venues_enabled: Vec<Venue>,
 }
 
 /// The dashboard, told the trader's time zone.
@@ -216,7 +218,8 @@ impl HealthCache {
         {
             return r.clone();
         }
-        let fresh = crossbook_engine::health::check(&*s.store, s.clock.now(), s.live_threshold).await;
+        let fresh =
+            crossbook_engine::health::check(&*s.store, s.clock.now(), s.live_threshold, &s.venues_enabled).await;
         // Under `run`, a read that found no free connection while the writer's writes succeed
         // means a busy pool, not a database down: the last good read stands.
         let writes_ok = s

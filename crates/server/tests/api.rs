@@ -36,6 +36,7 @@ async fn start(db: &TestDb, loopback: bool, token: Option<&str>) -> crossbook_se
         venues: None,
         runtime: None,
         time_zone: chrono_tz::Tz::UTC,
+        venues_enabled: crossbook_model::Venue::ALL[..2].to_vec(),
     };
     serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
@@ -97,6 +98,7 @@ async fn run_server(
         venues: None,
         runtime: Some(runtime.clone()),
         time_zone: chrono_tz::Tz::UTC,
+        venues_enabled: crossbook_model::Venue::ALL[..2].to_vec(),
     };
     serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
@@ -174,6 +176,7 @@ async fn the_dashboards_metrics_are_all_served() {
         venues: Some(crossbook_engine::Venues::from_settings(&settings).unwrap()),
         runtime: Some(rt.clone()),
         time_zone: chrono_tz::Tz::UTC,
+        venues_enabled: crossbook_model::Venue::ALL[..2].to_vec(),
     };
     let server = serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let r = reqwest::get(format!("http://{}/metrics", server.addr)).await.unwrap();
@@ -380,6 +383,7 @@ async fn health_answers_past_the_connection_limit() {
         venues: None,
         runtime: None,
         time_zone: chrono_tz::Tz::UTC,
+        venues_enabled: crossbook_model::Venue::ALL[..2].to_vec(),
     };
     let server = crossbook_server::serve_with(state, "127.0.0.1:0".parse().unwrap(), limits).await.unwrap();
     let mut stalled = Vec::new();

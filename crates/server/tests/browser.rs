@@ -95,6 +95,7 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         runtime: None,
         // The trader is in New York: every time on the page is in Eastern time.
         time_zone: chrono_tz::America::New_York,
+        venues_enabled: crossbook_model::Venue::ALL[..2].to_vec(),
     };
     let server = serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
 

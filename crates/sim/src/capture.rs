@@ -56,6 +56,10 @@ pub struct Capture {
     /// Each with its `markets`.
     pub poly_events: Vec<Value>,
     pub poly_books: BTreeMap<String, Value>,
+    /// Polymarket US events, each with its `markets` (`polymarket_us/events.json`, optional).
+    pub us_events: Vec<Value>,
+    /// Polymarket US books by market slug (`polymarket_us/books/SLUG.json`).
+    pub us_books: BTreeMap<String, Value>,
 }
 
 fn parse(file: &str, text: &str) -> Result<Value, CaptureError> {
@@ -140,6 +144,16 @@ impl Capture {
         let mut c = Self::from_texts(&files)?;
         c.kalshi_orderbooks = read_dir_json(&dir.join("kalshi/orderbooks"))?;
         c.poly_books = read_dir_json(&dir.join("polymarket/books"))?;
+        if let Some((name, text)) = texts("polymarket_us/events.json", true)? {
+            let v = parse(&name, &text)?;
+            c.us_events = field_array(&name, &v, Some("events"))?;
+            require_ids(&name, &c.us_events, "$.events", "slug")?;
+            for (i, e) in c.us_events.iter().enumerate() {
+                let markets = e.get("markets").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+                require_ids(&name, markets, &format!("$.events[{i}].markets"), "slug")?;
+            }
+        }
+        c.us_books = read_dir_json(&dir.join("polymarket_us/books"))?;
         Ok(c)
     }
 
@@ -230,12 +244,18 @@ impl Capture {
         put("polymarket/sports.json", &Value::Array(self.poly_sports.clone()))?;
         put("polymarket/teams.json", &Value::Array(self.poly_teams.clone()))?;
         put("polymarket/events.json", &Value::Array(self.poly_events.clone()))?;
+        if !self.us_events.is_empty() {
+            put("polymarket_us/events.json", &serde_json::json!({"events": self.us_events}))?;
+        }
         // A book's file is named by its ticker or token, which come from the venue: a name
         // that is not a plain file name (`../x`, a slash, a leading dot) is refused, never
         // followed out of `dir`.
         let mut refused = Vec::new();
-        for (folder, books) in [("kalshi/orderbooks", &self.kalshi_orderbooks), ("polymarket/books", &self.poly_books)]
-        {
+        for (folder, books) in [
+            ("kalshi/orderbooks", &self.kalshi_orderbooks),
+            ("polymarket/books", &self.poly_books),
+            ("polymarket_us/books", &self.us_books),
+        ] {
             for (id, b) in books {
                 if is_file_name(id) {
                     put(&format!("{folder}/{id}.json"), b)?;

@@ -54,13 +54,15 @@ fn money(micros: u64) -> String {
 /// Builds the capture.
 pub fn generate(spec: &GenerateSpec) -> Capture {
     let mut c = Capture { now: Some(spec.now), ..Default::default() };
-    let (mut kalshi, mut poly) = (Vec::new(), Vec::new());
+    let (mut kalshi, mut poly, mut us) = (Vec::new(), Vec::new(), Vec::new());
     generate_each(spec, &mut c, &mut |venue, event| match venue {
         Venue::Kalshi => kalshi.push(event),
         Venue::Polymarket => poly.push(event),
+        Venue::PolymarketUs => us.push(event),
     });
     c.kalshi_events = kalshi;
     c.poly_events = poly;
+    c.us_events = us;
     c
 }
 

@@ -27,6 +27,8 @@ pub mod proxy;
 pub mod replay;
 /// Kalshi's two payload schemas.
 pub mod schema;
+/// Polymarket US.
+mod us_api;
 /// The venues' sockets.
 mod ws;
 
@@ -82,6 +84,7 @@ pub struct SimStats {
     pub kalshi_requests: AtomicU64,
     pub gamma_requests: AtomicU64,
     pub clob_requests: AtomicU64,
+    pub us_requests: AtomicU64,
     /// 429s because a limit was exceeded.
     pub limited: AtomicU64,
     /// Faults injected, by kind.
@@ -102,7 +105,8 @@ impl SimStats {
     pub fn snapshot(&self) -> serde_json::Value {
         let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
         serde_json::json!({
-            "requests": {"kalshi": g(&self.kalshi_requests), "gamma": g(&self.gamma_requests), "clob": g(&self.clob_requests)},
+            "requests": {"kalshi": g(&self.kalshi_requests), "gamma": g(&self.gamma_requests), "clob": g(&self.clob_requests),
+                         "polymarket_us": g(&self.us_requests)},
             "limited": g(&self.limited),
             "injected": {"429": g(&self.injected_429), "5xx": g(&self.injected_5xx), "slow": g(&self.injected_slow),
                          "malformed": g(&self.injected_malformed)},
@@ -113,11 +117,13 @@ impl SimStats {
     }
 }
 
-/// Every book the simulator serves now: `{"kalshi": {ticker: book}, "polymarket": {token: book}}`.
+/// Every book the simulator serves now: `{"kalshi": {ticker: book}, "polymarket": {token: book},
+/// "polymarket_us": {slug: book}}`.
 async fn served_books(State(s): State<Arc<SimState>>) -> axum::Json<serde_json::Value> {
     let kalshi = serde_json::to_value(&s.kalshi.read().await.books).unwrap_or_default();
     let poly = serde_json::to_value(&*s.clob.read().await).unwrap_or_default();
-    axum::Json(serde_json::json!({"kalshi": kalshi, "polymarket": poly}))
+    let us = serde_json::to_value(&s.us.read().await.books).unwrap_or_default();
+    axum::Json(serde_json::json!({"kalshi": kalshi, "polymarket": poly, "polymarket_us": us}))
 }
 
 /// The venues' limits, as token buckets checked without waiting.
@@ -131,6 +137,8 @@ struct Limits {
     clob: TokenBucket,
     clob_book: TokenBucket,
     clob_books: TokenBucket,
+    /// Polymarket US: 20 requests a second.
+    us: TokenBucket,
 }
 
 impl Limits {
@@ -149,6 +157,7 @@ impl Limits {
             clob: TokenBucket::per_window("clob", 9000, ten, 9000),
             clob_book: TokenBucket::per_window("clob-book", 1500, ten, 1500),
             clob_books: TokenBucket::per_window("clob-books", 500, ten, 500),
+            us: TokenBucket::per_window("polymarket_us", 20, Duration::from_secs(1), 20),
         }
     }
 
@@ -156,6 +165,8 @@ impl Limits {
     fn for_path(&self, path: &str) -> Vec<&TokenBucket> {
         if path.starts_with("/trade-api/v2") {
             vec![&self.kalshi_read]
+        } else if path.starts_with("/polymarket_us") {
+            vec![&self.us]
         } else if path.starts_with("/gamma/events") {
             vec![&self.gamma, &self.gamma_events, &self.gamma_listing]
         } else if path.starts_with("/gamma/markets") {
@@ -181,6 +192,7 @@ pub struct SimState {
     kalshi: RwLock<kalshi_api::KalshiData>,
     gamma: RwLock<gamma_api::GammaData>,
     clob: RwLock<clob_api::ClobData>,
+    us: RwLock<us_api::UsData>,
     limits: Limits,
     pub faults: FaultPlan,
     pub stats: SimStats,
@@ -235,6 +247,11 @@ impl SimState {
         let event = match venue {
             crossbook_model::Venue::Kalshi => books::set_kalshi(self, book, side == "yes", price, size).await,
             crossbook_model::Venue::Polymarket => books::set_poly(self, book, side == "bid", price, size).await,
+            // Its books are served over REST only: nothing to announce.
+            crossbook_model::Venue::PolymarketUs => {
+                self.us.write().await.set_level(book, side == "bid", price, size);
+                return;
+            }
         };
         books::apply(self, event).await;
     }
@@ -309,7 +326,7 @@ pub struct SimHandle {
 
 impl SimHandle {
     /// The endpoint settings pointing at this simulator, as `NAME=value` lines: the contract's
-    /// five, then the sports socket.
+    /// five, then the sports socket and Polymarket US.
     pub fn env_lines(&self) -> Vec<(String, String)> {
         let a = self.addr;
         vec![
@@ -319,6 +336,7 @@ impl SimHandle {
             ("POLYMARKET_CLOB_URL".into(), format!("http://{a}/clob")),
             ("POLYMARKET_WS_URL".into(), format!("ws://{a}/clob/ws/market")),
             ("POLYMARKET_SPORTS_WS_URL".into(), format!("ws://{a}/sports/ws")),
+            ("POLYMARKET_US_API_URL".into(), format!("http://{a}/polymarket_us/v1")),
         ]
     }
 
@@ -337,6 +355,7 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         kalshi: RwLock::new(kalshi_api::KalshiData::new(capture)),
         gamma: RwLock::new(gamma_api::GammaData::new(capture)),
         clob: RwLock::new(capture.poly_books.clone()),
+        us: RwLock::new(us_api::UsData::new(capture)),
         limits: Limits::published(),
         faults: FaultPlan::new(config.faults, config.seed),
         stats: SimStats::default(),
@@ -369,10 +388,13 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         .route("/book", get(clob_api::book))
         .route("/books", post(clob_api::books))
         .route("/price", get(clob_api::price));
+    let polymarket_us =
+        Router::new().route("/v1/events", get(us_api::events)).route("/v1/markets/{slug}/book", get(us_api::book));
     let venues = Router::new()
         .nest("/trade-api/v2", kalshi)
         .nest("/gamma", gamma)
         .nest("/clob", clob)
+        .nest("/polymarket_us", polymarket_us)
         .layer(middleware::from_fn_with_state(state.clone(), venue_gate));
     let app = venues
         .route("/sim/stats", get(|State(s): State<Arc<SimState>>| async move { axum::Json(s.stats.snapshot()) }))
@@ -530,6 +552,8 @@ async fn venue_gate(State(s): State<Arc<SimState>>, req: Request, next: Next) ->
         &s.stats.kalshi_requests
     } else if path.starts_with("/gamma") {
         &s.stats.gamma_requests
+    } else if path.starts_with("/polymarket_us") {
+        &s.stats.us_requests
     } else {
         &s.stats.clob_requests
     };

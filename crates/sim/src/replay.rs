@@ -274,6 +274,18 @@ async fn apply_event(state: &SimState, e: &BookEvent) {
             };
             state.set_kalshi_fee_override(event_ticker, fee_type, multiplier).await;
         }
+        // A Polymarket US book as polled: its levels replace the served ones.
+        BookEvent::Snapshot { venue: Venue::PolymarketUs, book: slug, bids, asks } => {
+            let mut us = state.us.write().await;
+            for (bid, levels) in [(true, bids), (false, asks)] {
+                for (price, size) in levels {
+                    us.set_level(slug, bid, *price, *size);
+                }
+            }
+        }
+        // Its state and fees come from its REST listing, which a recording does not change.
+        BookEvent::MarketState { venue: Venue::PolymarketUs, .. }
+        | BookEvent::Fees { venue: Venue::PolymarketUs, .. } => {}
         // The recorder's own connection broke: nothing the venue's books did.
         BookEvent::Invalidated { .. } => {}
     }

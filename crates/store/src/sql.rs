@@ -103,7 +103,7 @@ macro_rules! impl_store {
                 Decider, Event, FeeSchedule, KalshiEventTicker, KalshiMarketTicker, League, Line, Link,
                 LinkCandidate, LinkDecision, LinkId, LinkStatus, Market, MarketKind, MarketRef, MarketState, MarketStatus,
                 Outcome, Participant, PolyConditionId, PolyEventId, PolyMarketId, PolyTokenId, RuleRisk, Subject,
-                TeamAlias, Topic, Venue,
+                TeamAlias, Topic, UsEventSlug, UsMarketSlug, Venue,
             };
             use sqlx::types::Json;
             use sqlx::{QueryBuilder, Row};
@@ -138,6 +138,10 @@ macro_rules! impl_store {
                             .map(PolyConditionId::new)
                             .transpose()
                             .map_err(|e| corrupt("condition_id", e))?,
+                    },
+                    Venue::PolymarketUs => MarketRef::PolymarketUs {
+                        slug: UsMarketSlug::new(id).map_err(|e| corrupt("market_id", e))?,
+                        event_slug: UsEventSlug::new(event_id).map_err(|e| corrupt("event_id", e))?,
                     },
                 };
                 let raw: String = row.try_get("raw")?;
@@ -425,11 +429,11 @@ macro_rules! impl_store {
                         qb.push_values(chunk, |mut b, m| {
                             let kalshi_event = match &m.key {
                                 MarketRef::Kalshi { event_ticker, .. } => Some(event_ticker.as_str()),
-                                MarketRef::Polymarket { .. } => None,
+                                MarketRef::Polymarket { .. } | MarketRef::PolymarketUs { .. } => None,
                             };
                             let condition = match &m.key {
                                 MarketRef::Polymarket { condition_id, .. } => condition_id.as_ref().map(|c| c.as_str()),
-                                MarketRef::Kalshi { .. } => None,
+                                MarketRef::Kalshi { .. } | MarketRef::PolymarketUs { .. } => None,
                             };
                             b.push_bind(m.venue().as_str())
                                 .push_bind(m.id())

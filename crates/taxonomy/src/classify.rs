@@ -409,11 +409,13 @@ fn poly_yes_no_subject(m: &Market) -> Option<Subject> {
     }
 }
 
-/// Dispatches on the venue.
+/// Dispatches on the venue. Polymarket US states topic, league, kind, line and sides in typed
+/// fields: its adapter fills them when it parses, and nothing here re-reads them.
 pub fn classify_market(m: &mut Market, event: Option<&Event>) {
     match m.venue() {
         Venue::Kalshi => classify_kalshi_market(m, event),
         Venue::Polymarket => classify_poly_market(m, event),
+        Venue::PolymarketUs => {}
     }
 }
 
@@ -447,7 +449,7 @@ mod tests {
         Market {
             series: match &key {
                 MarketRef::Kalshi { ticker, .. } => Some(ticker.series_prefix().into()),
-                MarketRef::Polymarket { .. } => None,
+                MarketRef::Polymarket { .. } | MarketRef::PolymarketUs { .. } => None,
             },
             key,
             title: title.into(),

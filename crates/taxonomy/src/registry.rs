@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crossbook_model::{AliasKind, AliasSource, League, Participant, TeamAlias, Venue};
+use crossbook_model::{AliasKind, AliasSource, League, Participant, PerVenue, TeamAlias, Venue};
 
 use crate::names::normalize;
 
@@ -36,26 +36,23 @@ const FILES: &[(&str, &str)] = &[
 /// One league's lookups.
 #[derive(Debug, Clone, Default)]
 struct Book {
-    kalshi_codes: HashMap<String, String>,
-    poly_codes: HashMap<String, String>,
+    /// Each venue's codes (upper-cased) → ids; a code without a venue is every venue's.
+    codes: PerVenue<HashMap<String, String>>,
     /// Normalized name → ids (more than one: the name is ambiguous and identifies no one).
     names: HashMap<String, Vec<String>>,
 }
 
 impl Book {
     fn add(&mut self, a: &TeamAlias) {
-        match (a.kind, a.venue) {
-            (AliasKind::Code, Some(Venue::Kalshi)) => {
-                self.kalshi_codes.insert(a.value.to_ascii_uppercase(), a.team.clone());
+        match a.kind {
+            AliasKind::Code => {
+                for (venue, codes) in self.codes.iter_mut() {
+                    if a.venue.is_none_or(|v| v == venue) {
+                        codes.insert(a.value.to_ascii_uppercase(), a.team.clone());
+                    }
+                }
             }
-            (AliasKind::Code, Some(Venue::Polymarket)) => {
-                self.poly_codes.insert(a.value.to_ascii_lowercase(), a.team.clone());
-            }
-            (AliasKind::Code, None) => {
-                self.kalshi_codes.insert(a.value.to_ascii_uppercase(), a.team.clone());
-                self.poly_codes.insert(a.value.to_ascii_lowercase(), a.team.clone());
-            }
-            (AliasKind::Name, _) => {
+            AliasKind::Name => {
                 let ids = self.names.entry(normalize(&a.value)).or_default();
                 if !ids.contains(&a.team) {
                     ids.push(a.team.clone());
@@ -67,11 +64,10 @@ impl Book {
     fn remove(&mut self, a: &TeamAlias) {
         match a.kind {
             AliasKind::Code => {
-                if a.venue != Some(Venue::Polymarket) {
-                    self.kalshi_codes.remove(&a.value.to_ascii_uppercase());
-                }
-                if a.venue != Some(Venue::Kalshi) {
-                    self.poly_codes.remove(&a.value.to_ascii_lowercase());
+                for (venue, codes) in self.codes.iter_mut() {
+                    if a.venue.is_none_or(|v| v == venue) {
+                        codes.remove(&a.value.to_ascii_uppercase());
+                    }
                 }
             }
             AliasKind::Name => {
@@ -150,10 +146,13 @@ impl Registry {
     pub fn identify(&self, league: League, venue: Venue, p: &Participant) -> Option<&str> {
         let book = self.books.get(&league)?;
         if let Some(code) = &p.code {
-            let hit = match venue {
-                Venue::Kalshi => book.kalshi_codes.get(&code.to_ascii_uppercase()),
-                Venue::Polymarket => book.poly_codes.get(&code.to_ascii_lowercase()),
-            };
+            let code = code.to_ascii_uppercase();
+            let hit = book.codes[venue].get(&code).or_else(|| match venue {
+                // Polymarket US writes the codes of Polymarket's slugs (`mlb-sd-col-2026-09-16`
+                // on both, team abbreviations `sd`, `col`).
+                Venue::PolymarketUs => book.codes[Venue::Polymarket].get(&code),
+                _ => None,
+            });
             if let Some(id) = hit {
                 return Some(id);
             }
@@ -168,8 +167,7 @@ impl Registry {
     pub fn has(&self, a: &TeamAlias) -> bool {
         let Some(book) = self.books.get(&a.league) else { return false };
         let hit = match (a.kind, a.venue) {
-            (AliasKind::Code, Some(Venue::Polymarket)) => book.poly_codes.get(&a.value.to_ascii_lowercase()),
-            (AliasKind::Code, _) => book.kalshi_codes.get(&a.value.to_ascii_uppercase()),
+            (AliasKind::Code, venue) => book.codes[venue.unwrap_or(Venue::Kalshi)].get(&a.value.to_ascii_uppercase()),
             (AliasKind::Name, _) => {
                 return book.names.get(&normalize(&a.value)).is_some_and(|ids| ids.contains(&a.team));
             }

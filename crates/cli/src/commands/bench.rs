@@ -122,7 +122,7 @@ async fn watch_generated(
     now: chrono::DateTime<chrono::Utc>,
     why: &str,
 ) -> anyhow::Result<()> {
-    for v in crossbook_model::Venue::ALL {
+    for &v in p.enabled_venues() {
         p.ingest(v, Arc::new(LogProgress)).await?;
     }
     p.match_pass().await?;
@@ -230,6 +230,7 @@ fn universe(spec: &GenerateSpec) -> anyhow::Result<(Vec<crossbook_model::Event>,
                 }
                 events.push(ev);
             }
+            Venue::PolymarketUs => anyhow::bail!("the generated universe has no Polymarket US events"),
         }
         Ok(())
     };
@@ -587,7 +588,7 @@ async fn e2e_bench(
     })?;
     let store = db.store.clone();
     let p = crossbook_engine::pipeline::Pipeline::new(&settings, store.clone()).await?;
-    for v in Venue::ALL {
+    for &v in p.enabled_venues() {
         p.ingest(v, Arc::new(LogProgress)).await?;
     }
     p.match_pass().await?;
@@ -957,7 +958,6 @@ async fn replay_books_bench(books: usize, seconds: u64, per_sec: u64, speed: f64
 /// REST state served by the simulator, ingested, matched and quoted first), beside reading each
 /// recorded line into `serde_json::Value` (`ratio_to_json_parse`).
 async fn recorded_books_bench(dir: &std::path::Path) -> anyhow::Result<serde_json::Value> {
-    use crossbook_model::Venue;
     let capture = crossbook_sim::Capture::load(dir).map_err(|e| anyhow::anyhow!("--data {}: {e}", dir.display()))?;
     let frames = crossbook_sim::replay::load(dir).map_err(|e| anyhow::anyhow!("--data {}: {e}", dir.display()))?;
     let events: Vec<crossbook_model::BookEvent> = frames.iter().filter_map(|f| f.event.clone()).collect();
@@ -977,7 +977,7 @@ async fn recorded_books_bench(dir: &std::path::Path) -> anyhow::Result<serde_jso
         format!("sqlite://{}", scratch.path().join("bench.db").display()).parse()?;
     let store = crossbook_store::open(&url).await?;
     let p = crossbook_engine::pipeline::Pipeline::new(&settings, store).await?;
-    for v in Venue::ALL {
+    for &v in p.enabled_venues() {
         p.ingest(v, Arc::new(LogProgress)).await?;
     }
     p.match_pass().await?;

@@ -68,7 +68,7 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
         sim.addr, server.addr, duration
     ));
     let p = Pipeline::new(&settings, store.clone()).await?;
-    for v in Venue::ALL {
+    for &v in p.enabled_venues() {
         let r = p.ingest(v, Arc::new(LogProgress)).await?;
         say(format!("ingested {v}: {} markets stored ({} fetched, skipped {:?})", r.stored, r.fetched, r.skipped));
     }

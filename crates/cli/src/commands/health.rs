@@ -13,7 +13,7 @@ pub(crate) async fn run(settings: &Settings, json: bool) -> anyhow::Result<u8> {
             let now = crossbook_engine::Clock::from_setting(settings.now).now();
             let threshold =
                 chrono::Duration::from_std(settings.live_event_threshold).unwrap_or(chrono::Duration::minutes(15));
-            health::check(&*store, now, threshold).await
+            health::check(&*store, now, threshold, &settings.venues).await
         }
         Err(e) => HealthReport::database_down(&format!("{e:#}")),
     };

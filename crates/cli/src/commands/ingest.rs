@@ -11,11 +11,13 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::args::{IngestMode, VenueArg};
 
-fn venues_of(v: VenueArg) -> Vec<Venue> {
+/// The venues a command names; `all` is the enabled ones (`VENUES`).
+pub(crate) fn venues_of(v: VenueArg, settings: &Settings) -> Vec<Venue> {
     match v {
         VenueArg::Kalshi => vec![Venue::Kalshi],
         VenueArg::Polymarket => vec![Venue::Polymarket],
-        VenueArg::All => Venue::ALL.to_vec(),
+        VenueArg::PolymarketUs => vec![Venue::PolymarketUs],
+        VenueArg::All => settings.venues.clone(),
     }
 }
 
@@ -31,8 +33,7 @@ pub(crate) fn options(settings: &Settings, mode: Mode) -> IngestOptions {
 
 /// A spinner per venue on a terminal.
 struct BarProgress {
-    kalshi: ProgressBar,
-    polymarket: ProgressBar,
+    bars: crossbook_model::PerVenue<ProgressBar>,
 }
 
 impl BarProgress {
@@ -46,13 +47,13 @@ impl BarProgress {
             b.set_prefix(name);
             b
         };
-        Self { kalshi: bar("kalshi"), polymarket: bar("polymarket") }
+        Self { bars: crossbook_model::PerVenue::from_fn(|v| bar(v.as_str())) }
     }
 }
 
 impl Progress for BarProgress {
     fn update(&self, venue: Venue, pages: u64, fetched: u64, stored: u64) {
-        let bar = if venue == Venue::Kalshi { &self.kalshi } else { &self.polymarket };
+        let bar = &self.bars[venue];
         bar.set_message(format!("{pages} pages, {fetched} markets fetched, {stored} stored"));
         bar.tick();
     }
@@ -87,11 +88,8 @@ pub(crate) async fn ingest(settings: &Settings, venue: VenueArg, mode: IngestMod
     let opts = options(settings, mode);
     let progress = progress();
     let mut code = 0;
-    for v in venues_of(venue) {
-        let result = match v {
-            Venue::Kalshi => ingest::ingest_kalshi(store.clone(), &venues.kalshi, &opts, progress.clone()).await,
-            Venue::Polymarket => ingest::ingest_polymarket(store.clone(), &venues.gamma, &opts, progress.clone()).await,
-        };
+    for v in venues_of(venue, settings) {
+        let result = ingest::ingest_venue(store.clone(), &venues, v, &opts, progress.clone()).await;
         match result {
             Ok(r) => {
                 print_report(&r);
@@ -122,7 +120,7 @@ pub(crate) async fn events_sync(settings: &Settings, venue: VenueArg, non_mve: b
 
 pub(crate) async fn backfill(settings: &Settings, venue: VenueArg) -> anyhow::Result<u8> {
     let store = super::open_store(settings).await?;
-    for v in venues_of(venue) {
+    for v in venues_of(venue, settings) {
         let r = crossbook_engine::backfill::backfill(&*store, v).await?;
         println!("{v}: {} events and {} markets reclassified, {} markets changed", r.events, r.markets, r.changed);
     }

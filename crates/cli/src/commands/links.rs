@@ -107,7 +107,9 @@ pub(crate) async fn audit_mve(settings: &Settings) -> anyhow::Result<u8> {
                     &m.raw,
                 )
                 .is_some(),
-                crossbook_model::MarketRef::Polymarket { .. } => false,
+                crossbook_model::MarketRef::Polymarket { .. } | crossbook_model::MarketRef::PolymarketUs { .. } => {
+                    false
+                }
             }
     };
     let mve: Vec<&crossbook_model::Market> = all.iter().map(|m| &m.market).filter(|m| is_mve(m)).collect();

@@ -11,6 +11,7 @@ pub(crate) async fn list(settings: &Settings, venue: Option<VenueArg>, json: boo
     let venue = match venue {
         Some(VenueArg::Kalshi) => Some(Venue::Kalshi),
         Some(VenueArg::Polymarket) => Some(Venue::Polymarket),
+        Some(VenueArg::PolymarketUs) => Some(Venue::PolymarketUs),
         Some(VenueArg::All) | None => None,
     };
     let markets: Vec<StoredMarket> = store.list_markets(&MarketFilter { venue, ..Default::default() }).await?;

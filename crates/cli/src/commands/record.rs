@@ -50,7 +50,7 @@ pub(crate) async fn record(
     }
     let started = p.clock.now();
     eprintln!("recording: REST state (ingestion, matching, one quote pass)");
-    for v in Venue::ALL {
+    for &v in p.enabled_venues() {
         p.ingest(v, Arc::new(LogProgress)).await?;
     }
     p.match_pass().await?;

@@ -14,7 +14,6 @@ use crossbook_engine::health::HEARTBEAT_EVERY;
 use crossbook_engine::ingest::LogProgress;
 use crossbook_engine::pipeline::Pipeline;
 use crossbook_engine::supervisor::{Board, pause, supervise};
-use crossbook_model::Venue;
 use crossbook_net::Backoff;
 use crossbook_store::Store;
 use tokio::sync::watch;
@@ -117,7 +116,7 @@ pub(crate) async fn run(
                 loop {
                     let ttl = chrono::Duration::from_std(ops_every * 2).unwrap_or(chrono::Duration::minutes(20));
                     if lease(&*store, "ops", &holder, &p, ttl).await? {
-                        for v in Venue::ALL {
+                        for &v in p.enabled_venues() {
                             ingesting.store(true, std::sync::atomic::Ordering::Relaxed);
                             let r = p.ingest(v, Arc::new(LogProgress)).await;
                             ingesting.store(false, std::sync::atomic::Ordering::Relaxed);

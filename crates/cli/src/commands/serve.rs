@@ -16,6 +16,7 @@ pub(crate) fn app_state(settings: &Settings, store: std::sync::Arc<dyn crossbook
         venues: None,
         runtime: None,
         time_zone: settings.time_zone,
+        venues_enabled: settings.venues.clone(),
     }
 }
 

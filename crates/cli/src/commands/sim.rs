@@ -55,11 +55,13 @@ pub(crate) async fn run(a: SimArgs) -> anyhow::Result<u8> {
     };
     let bind = a.bind.parse().with_context(|| format!("--bind {}", a.bind))?;
     let handle = crossbook_sim::start(&capture, config, bind).await?;
+    // One write: a reader that takes the lines it needs and closes the pipe leaves the
+    // simulator serving (a broken pipe is said, not fatal).
+    let lines: String = handle.env_lines().into_iter().map(|(k, v)| format!("{k}={v}\n")).collect();
     let mut out = std::io::stdout().lock();
-    for (k, v) in handle.env_lines() {
-        writeln!(out, "{k}={v}")?;
+    if let Err(e) = out.write_all(lines.as_bytes()).and_then(|()| out.flush()) {
+        tracing::warn!(error = %e, "could not print the endpoint settings; serving on");
     }
-    out.flush()?;
     drop(out);
     tracing::info!(addr = %handle.addr, "simulator serving; Ctrl-C stops it");
     tokio::signal::ctrl_c().await?;

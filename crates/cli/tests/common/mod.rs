@@ -82,7 +82,7 @@ pub(crate) fn sim() -> (Kill, Vec<(String, String)>) {
     sim_with(&["--kalshi-public-key", &test_key("test_key_pub.pem")])
 }
 
-/// `crossbook sim ARGS…`: its process and the six endpoint settings it prints.
+/// `crossbook sim ARGS…`: its process and the seven endpoint settings it prints.
 pub(crate) fn sim_with(args: &[&str]) -> (Kill, Vec<(String, String)>) {
     use std::io::BufRead;
     let mut child = Command::new(env!("CARGO_BIN_EXE_crossbook"))
@@ -93,7 +93,7 @@ pub(crate) fn sim_with(args: &[&str]) -> (Kill, Vec<(String, String)>) {
         .spawn()
         .unwrap();
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let env = (0..6)
+    let env = (0..7)
         .filter_map(|_| lines.next()?.ok())
         .filter_map(|l| l.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
         .collect();

@@ -7,6 +7,8 @@
 mod kalshi;
 /// Polymarket passes.
 mod polymarket;
+/// Polymarket US passes.
+mod polymarket_us;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -19,6 +21,22 @@ use crate::Clock;
 
 pub use kalshi::{ingest_kalshi, sync_kalshi_events};
 pub use polymarket::ingest_polymarket;
+pub use polymarket_us::ingest_polymarket_us;
+
+/// One pass over `venue`, by its adapter's scan.
+pub async fn ingest_venue(
+    store: Arc<dyn Store>,
+    venues: &crate::Venues,
+    venue: Venue,
+    opts: &IngestOptions,
+    progress: Arc<dyn Progress>,
+) -> anyhow::Result<IngestReport> {
+    match venue {
+        Venue::Kalshi => ingest_kalshi(store, &venues.kalshi, opts, progress).await,
+        Venue::Polymarket => ingest_polymarket(store, &venues.gamma, opts, progress).await,
+        Venue::PolymarketUs => ingest_polymarket_us(store, &venues.polymarket_us, opts, progress).await,
+    }
+}
 
 /// Split: events first, then their markets. Full: a flat market scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,72 @@
+//! Polymarket US ingestion over loopback against the simulator, into SQLite and PostgreSQL:
+//! the real payload's event, paged by offset past one page, with a malformed event and a
+//! malformed market counted, skipped and the rest stored.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crossbook_engine::Clock;
+use crossbook_engine::ingest::{IngestOptions, LogProgress, Mode, ingest_polymarket_us};
+use crossbook_model::{League, MarketKind, MarketState, Topic, Venue};
+use crossbook_polymarket_us::UsClient;
+use crossbook_sim::{Capture, SimConfig};
+use crossbook_store::testing::TestDb;
+use crossbook_store::{MarketFilter, RunStatus};
+use serde_json::{Value, json};
+
+/// The real event (SD at COL, 2026-09-16), and `copies` more of it on other dates.
+fn capture(copies: usize) -> Capture {
+    let page: Value = serde_json::from_str(include_str!("../../polymarket_us/tests/data/events.json")).unwrap();
+    let real = page["events"][0].clone();
+    let mut events = vec![real.clone()];
+    for i in 0..copies {
+        let text = serde_json::to_string(&real).unwrap().replace("2026-09-16", &format!("2027-01-{:02}", 1 + i % 28));
+        let mut e: Value = serde_json::from_str(&text.replace("mlb-sd-col-", &format!("mlb-sd-col-g{i}-"))).unwrap();
+        e["id"] = json!(format!("{}", 200_000 + i));
+        events.push(e);
+    }
+    // One event that is not an event (no slug) and one market whose fee is not a number.
+    events.push(json!({"title": "no slug", "markets": []}));
+    events[1]["markets"][0]["feeCoefficient"] = json!("lots");
+    Capture { us_events: events, ..Default::default() }
+}
+
+#[tokio::test]
+async fn polymarket_us_is_ingested_page_by_page_with_bad_items_skipped() {
+    for db in [TestDb::sqlite().await, TestDb::postgres().await] {
+        let copies = 120;
+        let sim =
+            crossbook_sim::start(&capture(copies), SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+        let client = UsClient::new(&env["POLYMARKET_US_API_URL"], None).unwrap();
+        let opts = IngestOptions {
+            mode: Mode::Split,
+            topics: vec![Topic::Sports],
+            exclude_mve: true,
+            clock: Clock::from_setting(Some("2026-09-14T17:13:39Z".parse().unwrap())),
+            concurrency: 4,
+        };
+        let r = ingest_polymarket_us(db.store.clone(), &client, &opts, Arc::new(LogProgress)).await.unwrap();
+        // 122 items over two pages of 100 and one short page (the third).
+        assert_eq!(r.pages, 2, "{r:?}");
+        assert_eq!(r.fetched, 3 * (copies as u64 + 1));
+        assert_eq!(r.skipped.get("malformed"), Some(&2), "{r:?}");
+        assert_eq!(r.stored, 3 * (copies as u64 + 1) - 1);
+        assert_eq!(r.status, RunStatus::Partial);
+
+        let filter = MarketFilter { venue: Some(Venue::PolymarketUs), ..Default::default() };
+        let stored = db.store.list_markets(&filter).await.unwrap();
+        let ml = stored.iter().map(|s| &s.market).find(|m| m.id() == "aec-mlb-sd-col-2026-09-16").unwrap();
+        assert_eq!((ml.kind, ml.league, ml.state), (MarketKind::Moneyline, Some(League::Mlb), MarketState::Open));
+        assert_eq!(ml.event_id(), "mlb-sd-col-2026-09-16");
+        assert_eq!(ml.outcomes.iter().map(|o| o.side).collect::<Vec<_>>(), [Some(0), Some(1)]);
+        let spread = stored.iter().map(|s| &s.market).find(|m| m.id() == "asc-mlb-sd-col-2026-09-16-neg-2pt5").unwrap();
+        assert_eq!(spread.line.map(|l| l.hundredths()), Some(-250), "read back as stored");
+        let events = db.store.list_events(Some(Venue::PolymarketUs)).await.unwrap();
+        assert_eq!(events.len(), copies + 1);
+        assert_eq!(events.iter().find(|e| e.id == "mlb-sd-col-2026-09-16").unwrap().participants.len(), 2);
+        let served: Value = reqwest::get(format!("http://{}/sim/stats", sim.addr)).await.unwrap().json().await.unwrap();
+        assert_eq!(served["requests"]["polymarket_us"], 2);
+        sim.stop().await;
+    }
+}
