@@ -1,6 +1,8 @@
-//! Arbitrage, pure. A set of legs of which exactly one pays a dollar — Kalshi YES with the
-//! opposite Polymarket outcome, Kalshi NO with the same outcome, or the three outcomes of a
-//! soccer game bought wherever each is cheapest — is bought together. All books are walked
+//! Arbitrage, pure. A set of legs of which exactly one pays a dollar — a binary market's YES
+//! with the opposite outcome on another venue, its NO with the same outcome, or the three
+//! outcomes of a soccer game bought wherever each is cheapest — is bought together. A leg is a
+//! side of a binary market (Kalshi, Polymarket US) or an outcome token (Polymarket), whichever
+//! venue lists it ([`evaluate_legs`] prices any two). All books are walked
 //! level by level while one more set still earns more than it costs after every venue's taker
 //! fee; the result is sized in whole contracts, raised to what every venue accepts (its
 //! minimum size and notional), priced on each market's grid, with fees charged as the venues
@@ -21,20 +23,20 @@ use crossbook_model::{
 pub use fees::BalancePrecision;
 use fees::{OrderFee, marginal_fee_micros};
 
-/// What one leg buys, where.
+/// What one leg buys, where: the two shapes of market the venues list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Instrument<'a> {
-    /// A side of a Kalshi market (NO is bought from the YES bids, at `1 − bid`).
-    Kalshi { ticker: &'a str, side: Side },
-    /// An outcome token of a Polymarket market.
-    Polymarket { token: &'a str, outcome: &'a str },
+    /// A side of a binary market with one book (a Kalshi market, a Polymarket US market): YES
+    /// (long) is bought from the asks, NO (short) from the bids, at `1 − bid`.
+    Binary { venue: Venue, market: &'a str, side: Side },
+    /// An outcome token with a book of its own (Polymarket).
+    Token { venue: Venue, token: &'a str, outcome: &'a str },
 }
 
 impl Instrument<'_> {
     fn venue(&self) -> Venue {
         match self {
-            Instrument::Kalshi { .. } => Venue::Kalshi,
-            Instrument::Polymarket { .. } => Venue::Polymarket,
+            Instrument::Binary { venue, .. } | Instrument::Token { venue, .. } => *venue,
         }
     }
 }
@@ -43,7 +45,7 @@ impl Instrument<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct LegQuote<'a> {
     pub instrument: Instrument<'a>,
-    /// The Kalshi market's YES book, or the Polymarket token's book.
+    /// The binary market's YES (long) book, or the token's book.
     pub book: &'a OrderBook,
     pub fees: FeeSchedule,
     pub rules: &'a OrderRules,
@@ -53,7 +55,7 @@ impl<'a> LegQuote<'a> {
     /// The levels to buy from, best first, without copying them.
     fn asks(&self) -> Asks<'a> {
         match self.instrument {
-            Instrument::Kalshi { side: Side::No, .. } => {
+            Instrument::Binary { side: Side::No, .. } => {
                 Asks { levels: self.book.bids.levels(), complement: true, rules: self.rules }
             }
             _ => Asks { levels: self.book.asks.levels(), complement: false, rules: self.rules },
@@ -264,15 +266,11 @@ fn opportunity(
         cost += per(f.cost);
         fees += per(f.fee);
         let age = leg.book.age_ms(now);
+        capital.add(leg.instrument.venue(), f.cost + f.fee);
+        ages.note(leg.instrument.venue(), age);
         let (ticker, side, token_id, outcome) = match leg.instrument {
-            Instrument::Kalshi { ticker, side } => {
-                capital.kalshi += f.cost + f.fee;
-                ages.kalshi = ages.kalshi.max(age);
-                (Some(ticker.to_string()), Some(side), None, None)
-            }
-            Instrument::Polymarket { token, outcome } => {
-                capital.polymarket += f.cost + f.fee;
-                ages.polymarket = ages.polymarket.max(age);
+            Instrument::Binary { market, side, .. } => (Some(market.to_string()), Some(side), None, None),
+            Instrument::Token { token, outcome, .. } => {
                 (None, None, Some(token.to_string()), Some(outcome.to_string()))
             }
         };
@@ -292,7 +290,7 @@ fn opportunity(
     }
     let c = &link.candidate;
     let flagged = link.rule_risk.filter(|r| *r != crossbook_model::RuleRisk::Equivalent);
-    let spent = capital.kalshi + capital.polymarket;
+    let spent = capital.total();
     let roi = if spent.is_positive() {
         Money::from_micros(
             i64::try_from(p.profit.micros() as i128 * SCALE as i128 / spent.micros() as i128).unwrap_or(0),
@@ -340,37 +338,71 @@ pub fn evaluate(
     }
     let c = &link.candidate;
     let kalshi = |side| LegQuote {
-        instrument: Instrument::Kalshi { ticker: c.kalshi_ticker.as_str(), side },
+        instrument: Instrument::Binary { venue: Venue::Kalshi, market: c.kalshi_ticker.as_str(), side },
         book: q.kalshi,
         fees: q.kalshi_fees,
         rules: q.kalshi_rules,
     };
     let poly = |book, token, outcome| LegQuote {
-        instrument: Instrument::Polymarket { token, outcome },
+        instrument: Instrument::Token { venue: Venue::Polymarket, token, outcome },
         book,
         fees: q.poly_fees,
         rules: q.poly_rules,
     };
-    let mut best: Option<(Direction, [LegQuote<'_>; 2], Priced)> = None;
     let same_token = c.poly_token_id.as_ref().map(|t| t.as_str());
     let candidates = [
         (Direction::YesOther, q.poly_other.zip(q.poly_other_token).zip(q.poly_other_name), Side::Yes),
         (Direction::NoSame, same_token.map(|t| ((q.poly_same, t), c.poly_outcome.as_str())), Side::No),
     ];
-    for (d, poly_leg, side) in candidates {
-        let Some(((book, token), outcome)) = poly_leg else { continue };
-        if !fresh(book, now, stale_after) {
+    // No allocation: this runs on every book change.
+    let pairs = candidates.map(|(d, poly_leg, side)| {
+        let ((book, token), outcome) = poly_leg?;
+        Some((d, [kalshi(side), poly(book, token, outcome)]))
+    });
+    let (i, p) = best_pair(pairs.iter().flatten().map(|(_, legs)| legs), q.precision, now, stale_after)?;
+    let (d, legs) = pairs.iter().flatten().nth(i)?;
+    Some((*d, opportunity(link, legs, &p, q.in_play, now)?))
+}
+
+/// Which of `directions` earns the most (its place and pricing), of those whose books are
+/// fresh.
+fn best_pair<'b, 'a: 'b>(
+    directions: impl Iterator<Item = &'b [LegQuote<'a>; 2]>,
+    precision: BalancePrecision,
+    now: DateTime<Utc>,
+    stale_after: Duration,
+) -> Option<(usize, Priced)> {
+    let mut best: Option<(usize, Priced)> = None;
+    for (i, legs) in directions.enumerate() {
+        if legs.iter().any(|l| !fresh(l.book, now, stale_after)) {
             continue;
         }
-        let legs = [kalshi(side), poly(book, token, outcome)];
-        if let Some(p) = price(&legs, q.precision)
-            && best.as_ref().is_none_or(|(_, _, b)| p.profit > b.profit)
+        if let Some(p) = price(legs, precision)
+            && best.as_ref().is_none_or(|(_, b)| p.profit > b.profit)
         {
-            best = Some((d, legs, p));
+            best = Some((i, p));
         }
     }
-    let (d, legs, p) = best?;
-    Some((d, opportunity(link, &legs, &p, q.in_play, now)?))
+    best
+}
+
+/// The more profitable of `directions` (each a pair of legs of which exactly one pays, on two
+/// venues), or `None`: no edge after fees at a size both venues accept, a book that is stale or
+/// impossible, or markets whose rules can settle them differently. The pricing of any two
+/// legs, whichever venues they are on.
+pub fn evaluate_legs<'a>(
+    link: &Link,
+    directions: &[[LegQuote<'a>; 2]],
+    precision: BalancePrecision,
+    in_play: bool,
+    now: DateTime<Utc>,
+    stale_after: Duration,
+) -> Option<Opportunity> {
+    if link.rule_risk == Some(crossbook_model::RuleRisk::Incompatible) {
+        return None;
+    }
+    let (i, p) = best_pair(directions.iter(), precision, now, stale_after)?;
+    opportunity(link, &directions[i], &p, in_play, now)
 }
 
 /// A soccer game's three outcomes (home, draw, away), each quotable on either venue: buys each

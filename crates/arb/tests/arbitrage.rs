@@ -304,8 +304,8 @@ fn three_way_soccer_buys_each_outcome_where_it_is_cheapest() {
     ) -> LegQuote<'a> {
         LegQuote { instrument, book, fees, rules }
     }
-    let kalshi = |ticker| Instrument::Kalshi { ticker, side: Side::Yes };
-    let poly = |token| Instrument::Polymarket { token, outcome: "Yes" };
+    let kalshi = |market| Instrument::Binary { venue: Venue::Kalshi, market, side: Side::Yes };
+    let poly = |token| Instrument::Token { venue: Venue::Polymarket, token, outcome: "Yes" };
     let outcomes = [
         vec![
             leg(kalshi("KXEPLGAME-26FEB01ARSCHE-ARS"), &k_home, KALSHI, &kr),
@@ -334,4 +334,84 @@ fn three_way_soccer_buys_each_outcome_where_it_is_cheapest() {
         ("100".into(), "0.95".into(), "3.32".into())
     );
     assert_eq!((o.capital.kalshi.to_string(), o.capital.polymarket.to_string()), ("41.68".into(), "55".into()));
+}
+
+/// The same pricing for any two venues' legs: Kalshi YES with the short side of a Polymarket US
+/// yes/no market (bought at one minus its long bid), and a Polymarket token with it.
+#[test]
+fn legs_on_polymarket_us_price_against_kalshi_and_polymarket() {
+    use crossbook_arb::evaluate_legs;
+    // Polymarket US: half-cent ticks, 0.01 contracts at least, Θ = 0.0695.
+    let us_rules = OrderRules {
+        min_size: "0.01".parse().unwrap(),
+        min_notional: Money::ZERO,
+        grid: PriceGrid::uniform(5_000),
+        in_play_delay_s: 0,
+    };
+    let us_fees = FeeSchedule::PolymarketUsCurve { taker_rate: 69_500, maker_rebate: 12_500 };
+    let us_book = book(&[lv("0.50", "60")], &[lv("0.515", "80")], 2);
+    let us_short = LegQuote {
+        instrument: Instrument::Binary {
+            venue: Venue::PolymarketUs,
+            market: "atc-epl-ars-che-2026-10-17-ars",
+            side: Side::No,
+        },
+        book: &us_book,
+        fees: us_fees,
+        rules: &us_rules,
+    };
+    let kr = kalshi_rules();
+    let k_book = book(&[], &[lv("0.40", "100")], 1);
+    let kalshi_yes = LegQuote {
+        instrument: Instrument::Binary { venue: Venue::Kalshi, market: "KXEPLGAME-26OCT17ARSCHE-ARS", side: Side::Yes },
+        book: &k_book,
+        fees: KALSHI,
+        rules: &kr,
+    };
+    // 60 sets (the US bid's depth): Kalshi 60 × 0.40 = 24.00, its fee 0.07 × 60 × 0.40 × 0.60 =
+    // 1.008, and the cent balance rounds −25.008 to −25.01: 1.01. Polymarket US short at
+    // 1 − 0.50 = 0.50: 30.00, its fee 0.0695 × 60 × 0.50 × 0.50 = 1.0425 → 1.05. Profit
+    // 60 − 24 − 30 − 1.01 − 1.05 = 3.94.
+    let o =
+        evaluate_legs(&link(), &[[kalshi_yes, us_short]], BalancePrecision::Cent, false, now(), Duration::seconds(30))
+            .unwrap();
+    assert_eq!(
+        (o.max_size.to_string(), o.cost.to_string(), o.profit.to_string()),
+        ("60".into(), "0.9".into(), "3.94".into())
+    );
+    let us_leg = &o.legs[1];
+    assert_eq!(
+        (us_leg.venue, us_leg.ticker.as_deref(), us_leg.side),
+        (Venue::PolymarketUs, Some("atc-epl-ars-che-2026-10-17-ars"), Some(Side::No))
+    );
+    assert_eq!((us_leg.price.to_string(), us_leg.fee.unwrap().to_string()), ("0.5".into(), "1.05".into()));
+    assert_eq!((o.capital.kalshi.to_string(), o.capital.polymarket_us.to_string()), ("25.01".into(), "31.05".into()));
+    assert_eq!(o.quote_age_ms.polymarket_us, 2000);
+
+    // Polymarket's Yes token at 0.40 (0.05 sports rate: 0.05 × 60 × 0.40 × 0.60 = 0.72) with the
+    // same short side: 60 − 24 − 30 − 0.72 − 1.05 = 4.23.
+    let pr = poly_rules();
+    let p_book = book(&[], &[lv("0.40", "100")], 1);
+    let poly_yes = LegQuote {
+        instrument: Instrument::Token { venue: Venue::Polymarket, token: "ars-yes", outcome: "Yes" },
+        book: &p_book,
+        fees: FeeSchedule::PolymarketCurve { rate: 50_000, exponent: 1 },
+        rules: &pr,
+    };
+    let o =
+        evaluate_legs(&link(), &[[poly_yes, us_short]], BalancePrecision::Cent, false, now(), Duration::seconds(30))
+            .unwrap();
+    assert_eq!((o.max_size.to_string(), o.profit.to_string()), ("60".into(), "4.23".into()));
+    assert_eq!(
+        (o.capital.polymarket.to_string(), o.capital.polymarket_us.to_string()),
+        ("24.72".into(), "31.05".into())
+    );
+
+    // A US book older than the limit prices nothing.
+    let stale = book(&[lv("0.50", "60")], &[], 31);
+    let us_stale = LegQuote { book: &stale, ..us_short };
+    assert!(
+        evaluate_legs(&link(), &[[kalshi_yes, us_stale]], BalancePrecision::Cent, false, now(), Duration::seconds(30))
+            .is_none()
+    );
 }

@@ -1089,8 +1089,9 @@ impl Desk {
                     .filter(|_| open(Venue::Kalshi, c.kalshi_ticker.as_str(), w.kalshi_state.0))
                 {
                     outcomes[k].push(crossbook_arb::LegQuote {
-                        instrument: crossbook_arb::Instrument::Kalshi {
-                            ticker: c.kalshi_ticker.as_str(),
+                        instrument: crossbook_arb::Instrument::Binary {
+                            venue: Venue::Kalshi,
+                            market: c.kalshi_ticker.as_str(),
                             side: crossbook_model::Side::Yes,
                         },
                         book,
@@ -1103,7 +1104,8 @@ impl Desk {
                     && let Some(book) = self.books.get(Venue::Polymarket, token.as_str())
                 {
                     outcomes[k].push(crossbook_arb::LegQuote {
-                        instrument: crossbook_arb::Instrument::Polymarket {
+                        instrument: crossbook_arb::Instrument::Token {
+                            venue: Venue::Polymarket,
                             token: token.as_str(),
                             outcome: c.poly_outcome.as_str(),
                         },

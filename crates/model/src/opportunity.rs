@@ -57,6 +57,24 @@ pub struct Leg {
 pub struct Capital {
     pub kalshi: Money,
     pub polymarket: Money,
+    #[serde(default, skip_serializing_if = "no_money")]
+    pub polymarket_us: Money,
+}
+
+impl Capital {
+    /// Adds what a leg on `venue` needs.
+    pub fn add(&mut self, venue: Venue, m: Money) {
+        match venue {
+            Venue::Kalshi => self.kalshi += m,
+            Venue::Polymarket => self.polymarket += m,
+            Venue::PolymarketUs => self.polymarket_us += m,
+        }
+    }
+
+    /// What every venue needs together.
+    pub fn total(&self) -> Money {
+        self.kalshi + self.polymarket + self.polymarket_us
+    }
 }
 
 /// Quote ages at detection, per venue.
@@ -64,6 +82,28 @@ pub struct Capital {
 pub struct QuoteAges {
     pub kalshi: u64,
     pub polymarket: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub polymarket_us: u64,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
+}
+
+fn no_money(m: &Money) -> bool {
+    *m == Money::ZERO
+}
+
+impl QuoteAges {
+    /// Keeps the oldest age of `venue`'s books.
+    pub fn note(&mut self, venue: Venue, age_ms: u64) {
+        let slot = match venue {
+            Venue::Kalshi => &mut self.kalshi,
+            Venue::Polymarket => &mut self.polymarket,
+            Venue::PolymarketUs => &mut self.polymarket_us,
+        };
+        *slot = (*slot).max(age_ms);
+    }
 }
 
 /// Buying every leg costs less than the payout after fees.
