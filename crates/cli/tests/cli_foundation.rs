@@ -27,14 +27,14 @@ fn migrate_on_a_fresh_sqlite_file_then_changes_nothing() {
     let first = crossbook(dir.path(), &["db", "migrate"], &[]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(
-        text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"),
+        text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"),
         "{}",
         text(&first.stdout)
     );
     assert!(dir.path().join("crossbook.db").exists(), "default DATABASE_URL is sqlite://crossbook.db");
     let second = crossbook(dir.path(), &["db", "migrate"], &[]);
     assert!(second.status.success());
-    assert!(text(&second.stdout).contains("up to date (schema version 10)"), "{}", text(&second.stdout));
+    assert!(text(&second.stdout).contains("up to date (schema version 11)"), "{}", text(&second.stdout));
 }
 
 #[tokio::test]
@@ -53,7 +53,7 @@ async fn migrate_on_a_fresh_postgres_database_then_changes_nothing() {
     let first = crossbook(dir.path(), &["db", "migrate"], &[("DATABASE_URL", &empty)]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(
-        text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"),
+        text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"),
         "{}",
         text(&first.stdout)
     );
@@ -164,6 +164,7 @@ async fn links_list_lines_up_under_its_header() {
         let c = LinkCandidate {
             kalshi_ticker: KalshiMarketTicker::new(ticker).unwrap(),
             kalshi_event_ticker: KalshiEventTicker::new("KXNBAGAME-26JAN09MILLAL").unwrap(),
+            poly_venue: crossbook_model::Venue::Polymarket,
             poly_market_id: PolyMarketId::new("1096983").unwrap(),
             poly_condition_id: None,
             poly_token_id: Some(PolyTokenId::new("111").unwrap()),

@@ -25,8 +25,22 @@ pub fn market_row(m: &Market) -> Value {
 pub fn link_row(l: &Link) -> Value {
     let c = &l.candidate;
     let kalshi = json!({"ticker": c.kalshi_ticker, "event_ticker": c.kalshi_event_ticker});
-    let polymarket = json!({"market_id": c.poly_market_id, "condition_id": c.poly_condition_id,
-                            "token_id": c.poly_token_id, "outcome_index": c.poly_outcome_index, "outcome": c.poly_outcome});
+    // The second leg in its venue's terms: a Polymarket market and token, or a Polymarket US
+    // market slug and side (its book is the slug's; outcome 0 is the long side).
+    let (second, second_ids, second_book) = match c.poly_venue {
+        Venue::PolymarketUs => (
+            "polymarket_us",
+            json!({"slug": c.poly_market_id, "outcome_index": c.poly_outcome_index, "outcome": c.poly_outcome,
+                   "side": if c.poly_outcome_index == 0 { "long" } else { "short" }}),
+            json!(c.poly_market_id),
+        ),
+        _ => (
+            "polymarket",
+            json!({"market_id": c.poly_market_id, "condition_id": c.poly_condition_id,
+                   "token_id": c.poly_token_id, "outcome_index": c.poly_outcome_index, "outcome": c.poly_outcome}),
+            json!(c.poly_token_id),
+        ),
+    };
     let leg = |venue: &str, ids: &Value, book: Value, outcome: Value| {
         let mut leg = ids.clone();
         (leg["venue"], leg["book"], leg["outcome"]) = (json!(venue), book, outcome);
@@ -41,12 +55,12 @@ pub fn link_row(l: &Link) -> Value {
         "league": c.league.map(|x| x.code()),
         "starts_at": c.starts_at.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         "kalshi": kalshi,
-        "polymarket": polymarket,
+        second: second_ids,
         // The same two legs, venue by venue: each names its venue, its ids, the book it
         // streams and the outcome that pays when the other leg's does.
         "legs": [
             leg("kalshi", &kalshi, json!(c.kalshi_ticker), json!("yes")),
-            leg("polymarket", &polymarket, json!(c.poly_token_id), json!(c.poly_outcome)),
+            leg(second, &second_ids, second_book, json!(c.poly_outcome)),
         ],
         "reasons": c.reasons,
         "decided_by": l.decided_by.as_ref().map(ToString::to_string),
@@ -77,7 +91,7 @@ pub async fn market_states(
 /// Why a link's legs cannot be traded, from its markets' stored states (none: it can be).
 pub fn tradable_reasons(l: &Link, states: &HashMap<(Venue, String), MarketState>) -> Vec<String> {
     let c = &l.candidate;
-    [(Venue::Kalshi, c.kalshi_ticker.as_str()), (Venue::Polymarket, c.poly_market_id.as_str())]
+    [(Venue::Kalshi, c.kalshi_ticker.as_str()), (c.poly_venue, c.poly_market_id.as_str())]
         .into_iter()
         .filter_map(|(venue, id)| {
             let why = states.get(&(venue, id.to_string()))?.reason(venue)?;
@@ -208,5 +222,54 @@ mod tests {
         assert_eq!(cents(m("0.0158")), "1.58¢");
         assert_eq!(percent(m("0.008593")), "0.86 %");
         assert_eq!(percent(m("0.25")), "25.00 %");
+    }
+
+    /// A Polymarket US link exports its slug and side under `polymarket_us` and as its second
+    /// leg; a Polymarket link keeps its `polymarket` object.
+    #[test]
+    fn a_link_exports_its_second_venue() {
+        use crossbook_model::*;
+        let candidate = LinkCandidate {
+            kalshi_ticker: KalshiMarketTicker::new("KXMLBGAME-26SEP162040SDCOL-COL").unwrap(),
+            kalshi_event_ticker: KalshiEventTicker::new("KXMLBGAME-26SEP162040SDCOL").unwrap(),
+            poly_venue: Venue::PolymarketUs,
+            poly_market_id: PolyMarketId::new("aec-mlb-sd-col-2026-09-16").unwrap(),
+            poly_condition_id: None,
+            poly_token_id: None,
+            poly_outcome_index: 1,
+            poly_outcome: "Colorado Rockies".into(),
+            kind: MarketKind::Moneyline,
+            line: None,
+            league: Some(League::Mlb),
+            starts_at: None,
+            score: 1.0,
+            reasons: vec![],
+        };
+        let now = chrono::Utc::now();
+        let link = Link {
+            id: LinkId(3),
+            candidate,
+            status: LinkStatus::Confirmed,
+            decided_by: None,
+            decided_at: None,
+            rule_risk: None,
+            rule_reasons: vec![],
+            created_at: now,
+            updated_at: now,
+        };
+        let row = link_row(&link);
+        assert_eq!(row["polymarket_us"]["slug"], "aec-mlb-sd-col-2026-09-16");
+        assert_eq!(row["polymarket_us"]["side"], "short");
+        assert!(row.get("polymarket").is_none() && row.get("second").is_none(), "{row}");
+        assert_eq!(row["legs"][1]["venue"], "polymarket_us");
+        assert_eq!(row["legs"][1]["book"], "aec-mlb-sd-col-2026-09-16");
+        let mut poly = link.clone();
+        poly.candidate.poly_venue = Venue::Polymarket;
+        poly.candidate.poly_token_id = Some(PolyTokenId::new("111").unwrap());
+        let row = link_row(&poly);
+        assert_eq!(
+            (row["polymarket"]["token_id"].as_str(), row["legs"][1]["book"].as_str()),
+            (Some("111"), Some("111"))
+        );
     }
 }

@@ -104,11 +104,12 @@ pub async fn run_matching(store: &dyn Store, cfg: &ReviewConfig, now: DateTime<U
         };
         // Settlement rules: an incompatible pair is never confirmed automatically.
         let kalshi_text = by_id.get(&(Venue::Kalshi, c.link.kalshi_ticker.as_str())).and_then(|m| m.rules.as_deref());
-        let poly_market = by_id.get(&(Venue::Polymarket, c.link.poly_market_id.as_str()));
+        let poly_market = by_id.get(&(c.link.poly_venue, c.link.poly_market_id.as_str()));
         let poly_text = poly_market.and_then(|m| {
             m.rules.as_deref().filter(|t| !t.is_empty()).or_else(|| event_text.get(m.event_id()).copied())
         });
-        let (risk, rule_reasons) = crossbook_rules::classify(c.link.league, c.link.kind, kalshi_text, poly_text);
+        let (risk, rule_reasons) =
+            crossbook_rules::classify(c.link.league, c.link.kind, kalshi_text, c.link.poly_venue, poly_text);
         store.set_rule_risk(id, risk, &rule_reasons).await?;
         let verdict =
             if risk == RuleRisk::Incompatible && c.verdict == Verdict::Confirm { Verdict::Suggest } else { c.verdict };
@@ -135,7 +136,7 @@ pub async fn run_matching(store: &dyn Store, cfg: &ReviewConfig, now: DateTime<U
         }
         let (Some(k), Some(p)) = (
             by_id.get(&(Venue::Kalshi, c.kalshi_ticker.as_str())),
-            by_id.get(&(Venue::Polymarket, c.poly_market_id.as_str())),
+            by_id.get(&(c.poly_venue, c.poly_market_id.as_str())),
         ) else {
             continue; // no longer eligible: left as it is
         };

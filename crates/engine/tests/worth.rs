@@ -15,6 +15,7 @@ fn link(ticker: &str, market: &str, league: League, kind: MarketKind) -> LinkCan
     LinkCandidate {
         kalshi_ticker: KalshiMarketTicker::new(ticker).unwrap(),
         kalshi_event_ticker: KalshiEventTicker::new(ticker.rsplit_once('-').unwrap().0).unwrap(),
+        poly_venue: crossbook_model::Venue::Polymarket,
         poly_market_id: PolyMarketId::new(market).unwrap(),
         poly_condition_id: None,
         poly_token_id: Some(PolyTokenId::new(format!("{market}1")).unwrap()),

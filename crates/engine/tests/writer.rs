@@ -194,6 +194,7 @@ fn candidate() -> crossbook_model::LinkCandidate {
     LinkCandidate {
         kalshi_ticker: KalshiMarketTicker::new("KXNBAGAME-26JAN09MILLAL-MIL").unwrap(),
         kalshi_event_ticker: KalshiEventTicker::new("KXNBAGAME-26JAN09MILLAL").unwrap(),
+        poly_venue: crossbook_model::Venue::Polymarket,
         poly_market_id: PolyMarketId::new("1096983").unwrap(),
         poly_condition_id: None,
         poly_token_id: Some(PolyTokenId::new("111").unwrap()),

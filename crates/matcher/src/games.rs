@@ -15,6 +15,7 @@ use crossbook_taxonomy::kalshi_ticker::parse_event_ticker;
 /// One game on one venue.
 #[derive(Debug)]
 pub(crate) struct Game<'a> {
+    pub(crate) venue: Venue,
     pub(crate) league: League,
     pub(crate) key: String,
     /// Kalshi: the date its ticker carries (US Eastern). Polymarket: the US Eastern date of its
@@ -92,6 +93,7 @@ pub(crate) fn games<'a>(venue: Venue, events: &'a [Event], markets: &'a [Market]
         };
         let i = *index.entry((league, key.clone())).or_insert_with(|| {
             out.push(Game {
+                venue,
                 league,
                 key,
                 date: ticker.as_ref().map(|t| t.date),
@@ -118,7 +120,7 @@ pub(crate) fn games<'a>(venue: Venue, events: &'a [Event], markets: &'a [Market]
         }
         g.markets.push(m);
     }
-    if venue == Venue::Polymarket {
+    if venue != Venue::Kalshi {
         for g in &mut out {
             g.date = g.start.map(eastern_date);
         }

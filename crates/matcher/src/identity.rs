@@ -56,9 +56,15 @@ impl Evidence {
     }
 }
 
-/// The evidence that Kalshi side `k` is Polymarket side `p`.
-pub(crate) fn side_evidence(reg: &Registry, league: League, k: &Participant, p: &Participant) -> Evidence {
-    let (kid, pid) = (reg.identify(league, Venue::Kalshi, k), reg.identify(league, Venue::Polymarket, p));
+/// The evidence that Kalshi side `k` is side `p` of a game on `p_venue`.
+pub(crate) fn side_evidence(
+    reg: &Registry,
+    league: League,
+    k: &Participant,
+    p: &Participant,
+    p_venue: Venue,
+) -> Evidence {
+    let (kid, pid) = (reg.identify(league, Venue::Kalshi, k), reg.identify(league, p_venue, p));
     if let (Some(a), Some(b)) = (kid, pid) {
         return if a == b {
             Evidence::Registry(a.to_string())
@@ -175,6 +181,7 @@ pub(crate) fn identify(
     k: &[Participant],
     ticker_sides: Option<&str>,
     p: &[Participant],
+    p_venue: Venue,
     fuzzy_min: f64,
 ) -> Option<Identity> {
     if k.len() != 2 || p.len() != 2 {
@@ -191,7 +198,7 @@ pub(crate) fn identify(
         k_owned = untrusted(k);
         &k_owned[..]
     };
-    let p = if codes_trusted(reg, league, Venue::Polymarket, p) {
+    let p = if codes_trusted(reg, league, p_venue, p) {
         p
     } else {
         p_owned = untrusted(p);
@@ -202,7 +209,7 @@ pub(crate) fn identify(
         if codes_run_together(ticker_sides, p0, p1) && k.iter().all(|s| s.code.is_none()) {
             return [Evidence::Code, Evidence::Code];
         }
-        [side_evidence(reg, league, &k[0], p0), side_evidence(reg, league, &k[1], p1)]
+        [side_evidence(reg, league, &k[0], p0, p_venue), side_evidence(reg, league, &k[1], p1, p_venue)]
     };
     let rank = |e: &[Evidence; 2]| {
         let (a, b) = (e[0].level(fuzzy_min), e[1].level(fuzzy_min));
@@ -301,7 +308,7 @@ mod tests {
             ),
         ];
         for (league, k, pm, certain, crossed) in cases {
-            let id = identify(reg, league, &k, None, &pm, 0.88).unwrap_or_else(|| panic!("{k:?}"));
+            let id = identify(reg, league, &k, None, &pm, Venue::Polymarket, 0.88).unwrap_or_else(|| panic!("{k:?}"));
             assert_eq!((id.certain, id.map == [1, 0]), (certain, crossed), "{k:?} / {pm:?}: {id:?}");
         }
     }
@@ -313,12 +320,12 @@ mod tests {
         // first: the codes are not used, the names decide.
         let k = [p("LA", &["Los Angeles R"]), p("CAR", &["Carolina"])];
         let pm = [p("la", &["Panthers"]), p("car", &["Rams"])];
-        let id = identify(reg, League::Nfl, &k, None, &pm, 0.88).unwrap();
+        let id = identify(reg, League::Nfl, &k, None, &pm, Venue::Polymarket, 0.88).unwrap();
         assert_eq!((id.map, id.certain), ([1, 0], true), "{id:?}");
         // Without a registry, the codes' letters tell.
         let k = [p("VER", &["Verona"]), p("ACM", &["Milan"])];
         let pm = [p("ver", &["AC Milan"]), p("acm", &["Hellas Verona FC"])];
-        let id = identify(reg, League::SerieA, &k, None, &pm, 0.88).unwrap();
+        let id = identify(reg, League::SerieA, &k, None, &pm, Venue::Polymarket, 0.88).unwrap();
         assert_eq!((id.map, id.certain), ([1, 0], true), "{id:?}");
         assert!(abbreviates("mad", "Club Atlético de Madrid") && !abbreviates("la", "Panthers"));
     }
@@ -328,25 +335,54 @@ mod tests {
         let reg = Registry::bundled();
         let k = [p("DUN", &["Dundee"]), p("DUU", &["Dundee United"])];
         let pm = [p("dun", &["Dundee FC"]), p("duu", &["Dundee United FC"])];
-        let id = identify(reg, League::ScottishPrem, &k, None, &pm, 0.88).unwrap();
+        let id = identify(reg, League::ScottishPrem, &k, None, &pm, Venue::Polymarket, 0.88).unwrap();
         assert_eq!((id.map, id.certain), ([0, 1], true));
         // Only "Paris" on Kalshi, for both sides: nothing certain.
         let k = [p("", &["Paris"]), p("", &["Paris"])];
         let pm = [p("", &["Paris Saint-Germain"]), p("", &["Paris FC"])];
-        assert!(!identify(reg, League::Ligue1, &k, None, &pm, 0.88).is_some_and(|id| id.certain));
+        assert!(!identify(reg, League::Ligue1, &k, None, &pm, Venue::Polymarket, 0.88).is_some_and(|id| id.certain));
     }
 
     #[test]
     fn different_or_unknown_sides() {
         let reg = Registry::bundled();
         let k = [p("MIL", &["Milwaukee"]), p("LAL", &["Los Angeles L"])];
-        assert!(identify(reg, League::Nba, &k, None, &[p("mil", &["Bucks"]), p("lac", &["Clippers"])], 0.88).is_none());
+        assert!(
+            identify(
+                reg,
+                League::Nba,
+                &k,
+                None,
+                &[p("mil", &["Bucks"]), p("lac", &["Clippers"])],
+                Venue::Polymarket,
+                0.88
+            )
+            .is_none()
+        );
         // Names alike only: a suggestion at most.
         let k = [p("", &["Natus Vincere"]), p("", &["FaZe Clan"])];
-        let id = identify(reg, League::Cs2, &k, None, &[p("", &["FaZe"]), p("", &["Natus Vincere"])], 0.88).unwrap();
+        let id = identify(
+            reg,
+            League::Cs2,
+            &k,
+            None,
+            &[p("", &["FaZe"]), p("", &["Natus Vincere"])],
+            Venue::Polymarket,
+            0.88,
+        )
+        .unwrap();
         assert_eq!((id.certain, id.map), (true, [1, 0]), "same names after normalization");
         let k = [p("", &["Natus Vincere"]), p("", &["FaZe Clan"])];
-        let id = identify(reg, League::Cs2, &k, None, &[p("", &["Natus Vinsere"]), p("", &["Fazer"])], 0.88).unwrap();
+        let id = identify(
+            reg,
+            League::Cs2,
+            &k,
+            None,
+            &[p("", &["Natus Vinsere"]), p("", &["Fazer"])],
+            Venue::Polymarket,
+            0.88,
+        )
+        .unwrap();
         assert!(!id.certain, "{id:?}");
     }
 }

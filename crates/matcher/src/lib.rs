@@ -19,7 +19,8 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use crossbook_model::{
-    AliasKind, AliasSource, Event, League, LinkCandidate, Market, MarketRef, Participant, TeamAlias, Venue,
+    AliasKind, AliasSource, Event, League, LinkCandidate, Market, MarketRef, Participant, PolyMarketId, TeamAlias,
+    Venue,
 };
 use crossbook_taxonomy::Registry;
 
@@ -100,18 +101,35 @@ impl Option_<'_, '_> {
     }
 }
 
-/// Matches every eligible market of both venues. `markets` and `events` hold both venues;
-/// the caller has filtered them to eligible sports markets (no MVE).
+/// The venues a Kalshi market is matched with: those whose markets name their outcomes.
+pub const OUTCOME_VENUES: [Venue; 2] = [Venue::Polymarket, Venue::PolymarketUs];
+
+/// Matches every eligible Kalshi market with each venue of [`OUTCOME_VENUES`] that `markets`
+/// hold. `markets` and `events` hold every venue; the caller has filtered them to eligible
+/// sports markets (no MVE).
 pub fn match_all(events: &[Event], markets: &[Market], registry: &Registry, cfg: &MatchConfig) -> MatchOutput {
     let kalshi = games(Venue::Kalshi, events, markets);
-    let poly = games(Venue::Polymarket, events, markets);
+    let mut out = MatchOutput::default();
+    for venue in OUTCOME_VENUES {
+        let other = games(venue, events, markets);
+        if !other.is_empty() {
+            let o = match_with(&kalshi, &other, registry, cfg);
+            out.candidates.extend(o.candidates);
+            out.learned.extend(o.learned);
+        }
+    }
+    out
+}
+
+/// Matches Kalshi's games with one other venue's.
+fn match_with(kalshi: &[Game<'_>], poly: &[Game<'_>], registry: &Registry, cfg: &MatchConfig) -> MatchOutput {
     let mut by_league: HashMap<League, Vec<usize>> = HashMap::new();
     for (i, g) in poly.iter().enumerate() {
         by_league.entry(g.league).or_default().push(i);
     }
     // Each Kalshi game's best Polymarket game, and whether another was as good.
     let mut chosen: Vec<(&Game<'_>, Option_<'_, '_>, bool)> = Vec::new();
-    for k in &kalshi {
+    for k in kalshi {
         let mut options: Vec<Option_<'_, '_>> = by_league
             .get(&k.league)
             .into_iter()
@@ -122,8 +140,15 @@ pub fn match_all(events: &[Event], markets: &[Market], registry: &Registry, cfg:
                 if matches!(t, Timing::Apart(_)) {
                     return None;
                 }
-                let identity =
-                    identify(registry, k.league, &k.sides, k.ticker_sides.as_deref(), &p.sides, cfg.fuzzy_min)?;
+                let identity = identify(
+                    registry,
+                    k.league,
+                    &k.sides,
+                    k.ticker_sides.as_deref(),
+                    &p.sides,
+                    p.venue,
+                    cfg.fuzzy_min,
+                )?;
                 Some(Option_ { p, identity, timing: t })
             })
             .collect();
@@ -175,7 +200,7 @@ pub fn evaluate(
 ) -> Option<Candidate> {
     let both = [kalshi.clone(), poly.clone()];
     let kg = games(Venue::Kalshi, events, &both[..1]);
-    let pg = games(Venue::Polymarket, events, &both[1..]);
+    let pg = games(poly.venue(), events, &both[1..]);
     let conflict = |why: &str| -> Option<Candidate> {
         let mut link = base_link(kalshi, poly, outcome, None)?;
         link.reasons = vec![format!("conflict: {why}")];
@@ -189,7 +214,8 @@ pub fn evaluate(
     if let Timing::Apart(why) = &t {
         return conflict(why);
     }
-    let Some(identity) = identify(registry, k.league, &k.sides, k.ticker_sides.as_deref(), &p.sides, cfg.fuzzy_min)
+    let Some(identity) =
+        identify(registry, k.league, &k.sides, k.ticker_sides.as_deref(), &p.sides, p.venue, cfg.fuzzy_min)
     else {
         return conflict("participants differ");
     };
@@ -201,16 +227,22 @@ pub fn evaluate(
     }
 }
 
-/// The link fields of a (Kalshi, Polymarket) pair; `None` when the venues are not those.
+/// The link fields of a (Kalshi, outcome venue) pair; `None` when the venues are not those.
 fn base_link(km: &Market, pm: &Market, outcome: usize, p: Option<&Game<'_>>) -> Option<LinkCandidate> {
     let MarketRef::Kalshi { ticker, event_ticker } = &km.key else { return None };
-    let MarketRef::Polymarket { market_id, condition_id, .. } = &pm.key else { return None };
+    let (market_id, condition_id) = match &pm.key {
+        MarketRef::Polymarket { market_id, condition_id, .. } => (market_id.clone(), condition_id.clone()),
+        // Named by its slug (it has no condition or tokens; its book is the slug's).
+        MarketRef::PolymarketUs { slug, .. } => (PolyMarketId::new(slug.as_str()).ok()?, None),
+        MarketRef::Kalshi { .. } => return None,
+    };
     let o = pm.outcomes.get(outcome);
     Some(LinkCandidate {
         kalshi_ticker: ticker.clone(),
         kalshi_event_ticker: event_ticker.clone(),
-        poly_market_id: market_id.clone(),
-        poly_condition_id: condition_id.clone(),
+        poly_venue: pm.venue(),
+        poly_market_id: market_id,
+        poly_condition_id: condition_id,
         poly_token_id: o.and_then(|o| o.token_id.clone()),
         poly_outcome_index: u8::try_from(outcome).unwrap_or(u8::MAX),
         poly_outcome: o.map(|o| o.name.clone()).unwrap_or_default(),
@@ -308,7 +340,7 @@ fn learn(registry: &Registry, k: &Game<'_>, p: &Game<'_>, identity: &Identity) -
         };
         out.push(alias(Some(Venue::Kalshi), AliasKind::Code, code));
         if let Some(c) = &ps.code {
-            out.push(alias(Some(Venue::Polymarket), AliasKind::Code, c));
+            out.push(alias(Some(p.venue), AliasKind::Code, c));
         }
         for n in ks.names.iter().chain(&ps.names) {
             out.push(alias(None, AliasKind::Name, n));

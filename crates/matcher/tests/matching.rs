@@ -500,3 +500,60 @@ fn a_tennis_match_dated_a_day_apart_still_matches_but_a_team_rematch_does_not() 
     let (k, p) = nba("KXNBAGAME-26JAN09MILLAL", "nba-mil-lal-2026-01-08", t(1, 9, 0, 30));
     assert!(run(&[k], &[p]).is_empty());
 }
+
+/// The real Polymarket US event (SD at COL, 17 Sep 2026 00:40 UTC) parsed by its adapter, against
+/// Kalshi's game and spread markets of that game: the moneyline links both ways round, the
+/// spread whose texts agree links to San Diego −2.5, the one whose texts disagree never does;
+/// every link names Polymarket US as its second venue.
+#[test]
+fn kalshi_links_with_polymarket_us_markets_by_their_typed_fields() {
+    use crossbook_polymarket_us::{models as um, parse as up};
+    let page: Value = serde_json::from_str(include_str!("../../polymarket_us/tests/data/events.json")).unwrap();
+    let raw = &page["events"][0];
+    let wire: um::UsEvent = serde_json::from_value(raw.clone()).unwrap();
+    let typed: Vec<um::UsMarket> =
+        raw["markets"].as_array().unwrap().iter().map(|m| serde_json::from_value(m.clone()).unwrap()).collect();
+    let us_event = up::parse_event(&wire, &typed, raw.clone()).unwrap();
+    let at = t(9, 14, 17, 13);
+    let us_markets: Vec<Market> = typed
+        .iter()
+        .zip(raw["markets"].as_array().unwrap())
+        .map(|(m, v)| up::parse_market(m, &us_event, v.clone(), at).unwrap())
+        .collect();
+    let end = t(9, 17, 3, 40);
+    let game = kalshi_event(
+        "KXMLBGAME-26SEP162040SDCOL",
+        "San Diego vs Colorado",
+        "SD at COL (Sep 16)",
+        end,
+        &[("SD", "San Diego", None), ("COL", "Colorado", None)],
+    );
+    let spread = kalshi_event(
+        "KXMLBSPREAD-26SEP162040SDCOL",
+        "San Diego vs Colorado: Spread",
+        "SD at COL (Sep 16)",
+        end,
+        &[("SD3", "San Diego wins by over 2.5 runs", Some(2.5)), ("COL2", "Colorado wins by over 1.5 runs", Some(1.5))],
+    );
+    let (mut events, mut markets) = universe(&[game, spread], &[]);
+    events.push(us_event);
+    markets.extend(us_markets);
+    let mut got: Vec<_> = match_all(&events, &markets, Registry::bundled(), &MatchConfig::default())
+        .candidates
+        .into_iter()
+        .map(|c| {
+            assert_eq!(c.link.poly_venue, crossbook_model::Venue::PolymarketUs);
+            assert!(c.link.poly_token_id.is_none() && c.link.poly_condition_id.is_none());
+            (c.link.kalshi_ticker.to_string(), c.link.poly_market_id.to_string(), c.link.poly_outcome_index, c.verdict)
+        })
+        .collect();
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        got,
+        vec![
+            row("KXMLBGAME-26SEP162040SDCOL-COL", "aec-mlb-sd-col-2026-09-16", 1, Verdict::Confirm),
+            row("KXMLBGAME-26SEP162040SDCOL-SD", "aec-mlb-sd-col-2026-09-16", 0, Verdict::Confirm),
+            row("KXMLBSPREAD-26SEP162040SDCOL-SD3", "asc-mlb-sd-col-2026-09-16-neg-2pt5", 0, Verdict::Confirm),
+        ]
+    );
+}

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{KalshiEventTicker, KalshiMarketTicker, LinkId, PolyConditionId, PolyMarketId, PolyTokenId};
 use crate::league::League;
 use crate::market::{Line, MarketKind};
+use crate::venue::Venue;
 
 /// Where a link stands in review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,12 +128,16 @@ impl FromStr for RuleRisk {
     }
 }
 
-/// What the matcher proposes: a Kalshi market and the Polymarket outcome that pays exactly when
-/// the Kalshi market's YES pays.
+/// What the matcher proposes: a Kalshi market and the outcome, on a venue with named outcomes
+/// (`poly_venue`), that pays exactly when the Kalshi market's YES pays.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkCandidate {
     pub kalshi_ticker: KalshiMarketTicker,
     pub kalshi_event_ticker: KalshiEventTicker,
+    /// The second leg's venue: Polymarket, or Polymarket US (whose market is then named by its
+    /// slug in `poly_market_id`, has no condition or token, and whose outcome 0 is its long side).
+    #[serde(default = "polymarket")]
+    pub poly_venue: Venue,
     pub poly_market_id: PolyMarketId,
     pub poly_condition_id: Option<PolyConditionId>,
     pub poly_token_id: Option<PolyTokenId>,
@@ -147,6 +152,10 @@ pub struct LinkCandidate {
     /// 0.0 ..= 1.0; not money.
     pub score: f64,
     pub reasons: Vec<String>,
+}
+
+fn polymarket() -> Venue {
+    Venue::Polymarket
 }
 
 /// A stored link with its review state.

@@ -31,6 +31,15 @@ impl Venue {
         }
     }
 
+    /// The venue's name in a trader's words ("Polymarket US").
+    pub fn name(self) -> &'static str {
+        match self {
+            Venue::Kalshi => "Kalshi",
+            Venue::Polymarket => "Polymarket",
+            Venue::PolymarketUs => "Polymarket US",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Venue::Kalshi => "kalshi",

@@ -191,13 +191,16 @@ pub fn policy(venue: Venue, sport: Sport) -> RuleFacts {
     }
 }
 
-/// The class of a link from both markets' rule texts.
+/// The class of a link from both markets' rule texts: a Kalshi market's and that of its second
+/// leg on `other` (Polymarket or Polymarket US).
 pub fn classify(
     league: Option<League>,
     kind: MarketKind,
     kalshi_text: Option<&str>,
+    other: Venue,
     poly_text: Option<&str>,
 ) -> (RuleRisk, Vec<String>) {
+    let o = other.name();
     let sport = league.map_or(Sport::Basketball, League::sport);
     let mut reasons = Vec::new();
     let mut risk = RuleRisk::Equivalent;
@@ -240,15 +243,17 @@ pub fn classify(
         }
     };
     let k = side(Venue::Kalshi, kalshi_text, &mut reasons);
-    let p = side(Venue::Polymarket, poly_text, &mut reasons);
+    let p = side(other, poly_text, &mut reasons);
+    // Polymarket US pays 0.50 on both sides of a two-way winner market that ends tied (an NFL
+    // regular-season game can): Kalshi's YES with its other side then pays half a set.
+    if other == Venue::PolymarketUs && kind == MarketKind::Moneyline && sport == Sport::AmericanFootball {
+        worst(RuleRisk::Minor, format!("a tie: {o} pays 0.50 on each side of a two-way winner market"), &mut reasons);
+    }
     // Overtime or extra time decides moneylines, spreads, totals and draws alike: a difference
     // there can flip the linked outcome in a game that goes long (not a first half's).
     if kind != MarketKind::Other && kind.whole_game() && k.after_regulation != p.after_regulation {
-        let why = format!(
-            "play after regulation: Kalshi {}, Polymarket {}",
-            after(k.after_regulation),
-            after(p.after_regulation)
-        );
+        let why =
+            format!("play after regulation: Kalshi {}, {o} {}", after(k.after_regulation), after(p.after_regulation));
         worst(RuleRisk::Incompatible, why, &mut reasons);
     }
     match (k.postponement, p.postponement) {
@@ -256,19 +261,17 @@ pub fn classify(
         (Some(Postponement::Voids), Some(Postponement::Waits(_)))
         | (Some(Postponement::Waits(_)), Some(Postponement::Voids)) => worst(
             RuleRisk::Incompatible,
-            format!("postponement: Kalshi {}, Polymarket {}", postpone(k.postponement), postpone(p.postponement)),
+            format!("postponement: Kalshi {}, {o} {}", postpone(k.postponement), postpone(p.postponement)),
             &mut reasons,
         ),
-        (a, b) => worst(
-            RuleRisk::Minor,
-            format!("postponement: Kalshi {}, Polymarket {}", postpone(a), postpone(b)),
-            &mut reasons,
-        ),
+        (a, b) => {
+            worst(RuleRisk::Minor, format!("postponement: Kalshi {}, {o} {}", postpone(a), postpone(b)), &mut reasons)
+        }
     }
     if k.cancellation != p.cancellation {
         worst(
             RuleRisk::Minor,
-            format!("cancellation: Kalshi {}, Polymarket {}", cancel(k.cancellation), cancel(p.cancellation)),
+            format!("cancellation: Kalshi {}, {o} {}", cancel(k.cancellation), cancel(p.cancellation)),
             &mut reasons,
         );
     }
@@ -276,7 +279,7 @@ pub fn classify(
         let who = match (k.retirement, p.retirement) {
             (None, None) => "neither venue's text says",
             (None, _) => "Kalshi's text does not say",
-            _ => "Polymarket's text does not say",
+            _ => "the other venue's text does not say",
         };
         worst(
             RuleRisk::Minor,
@@ -286,7 +289,7 @@ pub fn classify(
     } else if sport == Sport::Tennis && k.retirement != p.retirement {
         worst(
             RuleRisk::Incompatible,
-            format!("retirement: Kalshi {}, Polymarket {}", retire(k.retirement), retire(p.retirement)),
+            format!("retirement: Kalshi {}, {o} {}", retire(k.retirement), retire(p.retirement)),
             &mut reasons,
         );
     }
@@ -348,7 +351,8 @@ mod tests {
 
     #[test]
     fn real_pair_is_minor_with_its_reasons() {
-        let (risk, reasons) = classify(Some(League::Mlb), MarketKind::Moneyline, Some(KALSHI_MLB), Some(POLY_NBA));
+        let (risk, reasons) =
+            classify(Some(League::Mlb), MarketKind::Moneyline, Some(KALSHI_MLB), Venue::Polymarket, Some(POLY_NBA));
         assert_eq!(risk, RuleRisk::Minor);
         assert!(
             reasons
@@ -363,7 +367,8 @@ mod tests {
     fn soccer_extra_time_against_ninety_minutes_is_incompatible() {
         let kalshi = "If Arsenal wins the match (90 minutes plus stoppage time), the market resolves to Yes.";
         let poly = "This market resolves to the team that advances, including extra time and penalties.";
-        let (risk, reasons) = classify(Some(League::Ucl), MarketKind::Moneyline, Some(kalshi), Some(poly));
+        let (risk, reasons) =
+            classify(Some(League::Ucl), MarketKind::Moneyline, Some(kalshi), Venue::Polymarket, Some(poly));
         assert_eq!(risk, RuleRisk::Incompatible);
         assert!(reasons.iter().any(|r| r.contains("play after regulation")), "{reasons:?}");
     }
@@ -371,7 +376,8 @@ mod tests {
     #[test]
     fn a_postponement_that_voids_against_one_that_waits_is_incompatible() {
         let kalshi = "If the game is postponed, the market will resolve void and positions are refunded.";
-        let (risk, reasons) = classify(Some(League::Nba), MarketKind::Moneyline, Some(kalshi), Some(POLY_NBA));
+        let (risk, reasons) =
+            classify(Some(League::Nba), MarketKind::Moneyline, Some(kalshi), Venue::Polymarket, Some(POLY_NBA));
         assert_eq!(risk, RuleRisk::Incompatible);
         assert!(
             reasons.iter().any(|r| r == "postponement: Kalshi voids, Polymarket waits for the rescheduled game"),
@@ -383,7 +389,8 @@ mod tests {
     fn tennis_retirement_rules_that_differ_are_incompatible() {
         let kalshi = "If a player retires, the player who advances to the next round is declared the winner.";
         let poly = "If either player retires or is disqualified before the match is completed, this market will resolve 50-50.";
-        let (risk, reasons) = classify(Some(League::Atp), MarketKind::Moneyline, Some(kalshi), Some(poly));
+        let (risk, reasons) =
+            classify(Some(League::Atp), MarketKind::Moneyline, Some(kalshi), Venue::Polymarket, Some(poly));
         assert_eq!(risk, RuleRisk::Incompatible);
         assert!(
             reasons.iter().any(|r| r.starts_with("retirement: Kalshi pays the advancing player, Polymarket voids")),
@@ -398,7 +405,8 @@ mod tests {
     fn set_winner_retirement_is_read_from_the_texts_alone() {
         let kalshi = "If Pablo Carreno Busta wins set 1 in the Pablo Carreno Busta vs Felix Auger-Aliassime match, then the market resolves to Yes.";
         let poly = "This market refers to the winner of the first set. If a player withdraws before the match begins, this market will resolve 50-50.";
-        let (risk, reasons) = classify(Some(League::Atp), MarketKind::SetWinner, Some(kalshi), Some(poly));
+        let (risk, reasons) =
+            classify(Some(League::Atp), MarketKind::SetWinner, Some(kalshi), Venue::Polymarket, Some(poly));
         assert_eq!(risk, RuleRisk::Minor, "{reasons:?}");
         assert!(
             reasons
@@ -408,37 +416,60 @@ mod tests {
         );
         let void_k = format!("{kalshi} If a player retires before the set is completed, the market resolves to 50-50.");
         let void_p = format!("{poly} If a player retires during the set, this market will resolve 50-50.");
-        let (same, reasons) = classify(Some(League::Atp), MarketKind::SetWinner, Some(&void_k), Some(&void_p));
+        let (same, reasons) =
+            classify(Some(League::Atp), MarketKind::SetWinner, Some(&void_k), Venue::Polymarket, Some(&void_p));
         assert!(!reasons.iter().any(|r| r.contains("retire")), "{reasons:?}");
         assert_ne!(same, RuleRisk::Incompatible);
         let adv_p = format!("{poly} If a player retires, the advancing player will be considered the winner.");
-        let (risk, _) = classify(Some(League::Atp), MarketKind::SetWinner, Some(&void_k), Some(&adv_p));
+        let (risk, _) =
+            classify(Some(League::Atp), MarketKind::SetWinner, Some(&void_k), Venue::Polymarket, Some(&adv_p));
         assert_eq!(risk, RuleRisk::Incompatible);
     }
 
     #[test]
     fn a_text_departing_from_its_venue_policy_is_flagged() {
         let kalshi = "If the game is postponed, the market will resolve void and positions are refunded.";
-        let (_, reasons) = classify(Some(League::Nba), MarketKind::Moneyline, Some(kalshi), Some(POLY_NBA));
+        let (_, reasons) =
+            classify(Some(League::Nba), MarketKind::Moneyline, Some(kalshi), Venue::Polymarket, Some(POLY_NBA));
         assert!(
             reasons.iter().any(|r| r == "kalshi: this market's text departs from the venue's usual postponement rule"),
             "{reasons:?}"
         );
-        let (_, ok) = classify(Some(League::Nba), MarketKind::Moneyline, Some(KALSHI_MLB), Some(POLY_NBA));
+        let (_, ok) =
+            classify(Some(League::Nba), MarketKind::Moneyline, Some(KALSHI_MLB), Venue::Polymarket, Some(POLY_NBA));
         assert!(!ok.iter().any(|r| r.contains("departs")), "{ok:?}");
     }
 
     #[test]
     fn identical_terms_are_equivalent_and_silence_is_noted() {
         let text = "Including any overtime periods. If the game is postponed, this market will remain open until completed. If canceled, it resolves 50-50.";
-        assert_eq!(classify(Some(League::Nba), MarketKind::Moneyline, Some(text), Some(text)).0, RuleRisk::Equivalent);
-        let (risk, reasons) = classify(Some(League::Nba), MarketKind::Moneyline, None, Some(POLY_NBA));
+        assert_eq!(
+            classify(Some(League::Nba), MarketKind::Moneyline, Some(text), Venue::Polymarket, Some(text)).0,
+            RuleRisk::Equivalent
+        );
+        let (risk, reasons) =
+            classify(Some(League::Nba), MarketKind::Moneyline, None, Venue::Polymarket, Some(POLY_NBA));
         assert_eq!(risk, RuleRisk::Minor);
         assert!(reasons[0].starts_with("kalshi: no rule text"));
         let regulation = "Regulation time only; overtime will not count.";
         assert_eq!(
-            classify(Some(League::Nba), MarketKind::Moneyline, Some(regulation), Some(POLY_NBA)).0,
+            classify(Some(League::Nba), MarketKind::Moneyline, Some(regulation), Venue::Polymarket, Some(POLY_NBA)).0,
             RuleRisk::Incompatible
         );
+    }
+
+    #[test]
+    fn polymarket_us_rules_and_its_tie() {
+        let us = "This market will settle to the winner of the San Diego Padres vs Colorado Rockies MLB game \
+            scheduled for 2026-09-16 at 8:40PM ET. Extra innings are included if played. If the game is delayed, \
+            postponed, or suspended and not rescheduled to a date within two weeks of the originally scheduled \
+            date, the market will settle to the last fair market price. Outcome sourced from MLB.";
+        let (risk, reasons) =
+            classify(Some(League::Mlb), MarketKind::Moneyline, Some(KALSHI_MLB), Venue::PolymarketUs, Some(us));
+        assert_ne!(risk, RuleRisk::Incompatible, "{reasons:?}");
+        assert!(!reasons.iter().any(|r| r.contains("tie")), "{reasons:?}");
+        let (risk, reasons) = classify(Some(League::Nfl), MarketKind::Moneyline, None, Venue::PolymarketUs, None);
+        assert_eq!(risk, RuleRisk::Minor);
+        assert!(reasons.iter().any(|r| r.contains("a tie: Polymarket US pays 0.50")), "{reasons:?}");
     }
 }

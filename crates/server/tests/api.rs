@@ -11,6 +11,7 @@ fn candidate(ticker: &str) -> LinkCandidate {
     LinkCandidate {
         kalshi_ticker: KalshiMarketTicker::new(ticker).unwrap(),
         kalshi_event_ticker: KalshiEventTicker::new("KXNBAGAME-26JAN09MILLAL").unwrap(),
+        poly_venue: crossbook_model::Venue::Polymarket,
         poly_market_id: PolyMarketId::new("1096983").unwrap(),
         poly_condition_id: None,
         poly_token_id: Some(PolyTokenId::new("111").unwrap()),

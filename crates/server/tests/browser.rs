@@ -32,6 +32,7 @@ fn candidate(ticker: &str, poly: &str) -> LinkCandidate {
     LinkCandidate {
         kalshi_ticker: KalshiMarketTicker::new(ticker).unwrap(),
         kalshi_event_ticker: KalshiEventTicker::new(ticker.rsplit_once('-').unwrap().0).unwrap(),
+        poly_venue: crossbook_model::Venue::Polymarket,
         poly_market_id: PolyMarketId::new(poly).unwrap(),
         poly_condition_id: None,
         poly_token_id: Some(PolyTokenId::new(format!("{poly}1")).unwrap()),

@@ -32,6 +32,7 @@ pub(crate) const SQLITE: &[Migration] = &[
         sql: include_str!("../migrations/sqlite/0009_opportunity_first_seen.sql"),
     },
     Migration { version: 10, name: "one_system", sql: include_str!("../migrations/sqlite/0010_one_system.sql") },
+    Migration { version: 11, name: "link_venue", sql: include_str!("../migrations/sqlite/0011_link_venue.sql") },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -61,6 +62,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         sql: include_str!("../migrations/postgres/0009_opportunity_first_seen.sql"),
     },
     Migration { version: 10, name: "one_system", sql: include_str!("../migrations/postgres/0010_one_system.sql") },
+    Migration { version: 11, name: "link_venue", sql: include_str!("../migrations/postgres/0011_link_venue.sql") },
 ];
 
 /// The bookkeeping table, the same on both backends.

@@ -36,7 +36,7 @@ pub(crate) const EVENT_UPSERT_TAIL: &str = " ON CONFLICT (venue, event_id) DO UP
     is_mve = excluded.is_mve, status = excluded.status, raw = excluded.raw, \
     last_seen = excluded.last_seen, closed_at = NULL";
 
-pub(crate) const LINK_COLUMNS: &str = "id, kalshi_ticker, kalshi_event_ticker, poly_market_id, poly_condition_id, \
+pub(crate) const LINK_COLUMNS: &str = "id, kalshi_ticker, kalshi_event_ticker, poly_venue, poly_market_id, poly_condition_id, \
     poly_token_id, poly_outcome_index, poly_outcome, kind, line_x100, league, starts_at, score, reasons, status, \
     decided_by, decided_at, rule_risk, rule_reasons, created_at, updated_at";
 
@@ -212,6 +212,7 @@ macro_rules! impl_store {
                         .map_err(|e| corrupt("kalshi_ticker", e))?,
                     kalshi_event_ticker: KalshiEventTicker::new(row.try_get::<String, _>("kalshi_event_ticker")?)
                         .map_err(|e| corrupt("kalshi_event_ticker", e))?,
+                    poly_venue: parse("poly_venue", &row.try_get::<String, _>("poly_venue")?)?,
                     poly_market_id: PolyMarketId::new(row.try_get::<String, _>("poly_market_id")?)
                         .map_err(|e| corrupt("poly_market_id", e))?,
                     poly_condition_id: row
@@ -665,11 +666,13 @@ macro_rules! impl_store {
                         tx.commit().await?;
                         return Ok(LinkUpsert::Updated(LinkId(id)));
                     }
-                    let live: Option<i64> =
-                        sqlx::query_scalar("SELECT id FROM links WHERE kalshi_ticker = $1 AND status <> 'rejected'")
-                            .bind(c.kalshi_ticker.as_str())
-                            .fetch_optional(&mut *tx)
-                            .await?;
+                    let live: Option<i64> = sqlx::query_scalar(
+                        "SELECT id FROM links WHERE kalshi_ticker = $1 AND poly_venue = $2 AND status <> 'rejected'",
+                    )
+                    .bind(c.kalshi_ticker.as_str())
+                    .bind(c.poly_venue.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
                     if let Some(existing) = live {
                         // Ended here, not left to the drop: the connection goes back clean.
                         tx.rollback().await?;
@@ -678,8 +681,8 @@ macro_rules! impl_store {
                     let id: Result<i64, sqlx::Error> = sqlx::query_scalar(
                         "INSERT INTO links (kalshi_ticker, kalshi_event_ticker, poly_market_id, poly_condition_id, \
                          poly_token_id, poly_outcome_index, poly_outcome, kind, line_x100, league, starts_at, score, \
-                         reasons, status, rule_reasons, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'suggested', $14, $15, $16) \
+                         reasons, status, rule_reasons, created_at, updated_at, poly_venue) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'suggested', $14, $15, $16, $17) \
                          RETURNING id",
                     )
                     .bind(c.kalshi_ticker.as_str())
@@ -698,6 +701,7 @@ macro_rules! impl_store {
                     .bind(Json(Vec::<String>::new()))
                     .bind(now)
                     .bind(now)
+                    .bind(c.poly_venue.as_str())
                     .fetch_one(&mut *tx)
                     .await;
                     let id = match id {
@@ -726,7 +730,7 @@ macro_rules! impl_store {
                     now: DateTime<Utc>,
                 ) -> StoreResult<Decision> {
                     let mut tx = self.pool.begin_with(super::BEGIN_WRITE).await?;
-                    let row = sqlx::query("SELECT status, decided_by, kalshi_ticker FROM links WHERE id = $1")
+                    let row = sqlx::query("SELECT status, decided_by, kalshi_ticker, poly_venue FROM links WHERE id = $1")
                         .bind(id.0)
                         .fetch_optional(&mut *tx)
                         .await?
@@ -734,6 +738,7 @@ macro_rules! impl_store {
                     let from: LinkStatus = parse("status", &row.try_get::<String, _>("status")?)?;
                     let current = parse_decider(row.try_get("decided_by")?)?;
                     let ticker: String = row.try_get("kalshi_ticker")?;
+                    let venue: String = row.try_get("poly_venue")?;
                     // Nothing to write: the transaction ends here, not at its drop, so the
                     // connection goes back to the pool clean instead of being closed.
                     if !by.is_human() && current.as_ref().is_some_and(Decider::is_human) {
@@ -746,15 +751,17 @@ macro_rules! impl_store {
                     }
                     if to != LinkStatus::Rejected {
                         let other: Option<i64> = sqlx::query_scalar(
-                            "SELECT id FROM links WHERE kalshi_ticker = $1 AND status <> 'rejected' AND id <> $2",
+                            "SELECT id FROM links WHERE kalshi_ticker = $1 AND poly_venue = $2 AND status <> 'rejected' \
+                             AND id <> $3",
                         )
                         .bind(&ticker)
+                        .bind(&venue)
                         .bind(id.0)
                         .fetch_optional(&mut *tx)
                         .await?;
                         if let Some(other) = other {
                             return Err(StoreError::Conflict(format!(
-                                "Kalshi market {ticker} already has live link {other}; reject it first"
+                                "Kalshi market {ticker} already has live link {other} on {venue}; reject it first"
                             )));
                         }
                     }

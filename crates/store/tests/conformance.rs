@@ -95,6 +95,7 @@ fn candidate(ticker: &str, poly: &str, index: u8) -> LinkCandidate {
     LinkCandidate {
         kalshi_ticker: KalshiMarketTicker::new(ticker).unwrap(),
         kalshi_event_ticker: KalshiEventTicker::new("KXNBAGAME-26JAN09MILLAL").unwrap(),
+        poly_venue: crossbook_model::Venue::Polymarket,
         poly_market_id: PolyMarketId::new(poly).unwrap(),
         poly_condition_id: Some(PolyConditionId::new("0xf05b").unwrap()),
         poly_token_id: Some(PolyTokenId::new("111").unwrap()),
@@ -112,7 +113,7 @@ fn candidate(ticker: &str, poly: &str, index: u8) -> LinkCandidate {
 async fn migrate_twice_changes_nothing(s: &dyn Store) {
     let again = s.migrate().await.unwrap();
     assert!(again.applied.is_empty(), "second migrate applied {:?}", again.applied);
-    assert_eq!(again.current, 10);
+    assert_eq!(again.current, 11);
     s.ping().await.unwrap();
 }
 
@@ -327,6 +328,32 @@ async fn link_review_keeps_history_and_human_decisions(s: &dyn Store) {
     assert_eq!(counts, LinkCounts { suggested: 1, confirmed: 0, rejected: 1 });
     assert_eq!(s.list_links(Some(LinkStatus::Rejected)).await.unwrap().len(), 1);
     assert_eq!(s.list_links(None).await.unwrap().len(), 2);
+}
+
+/// A Kalshi market has one live link per venue of its second leg: a Polymarket link and a
+/// Polymarket US link stand together; a second Polymarket US market conflicts with the first.
+async fn a_kalshi_market_links_once_per_venue(s: &dyn Store) {
+    let poly = candidate("KXNFLGAME-26OCT18KCBUF-KC", "1096983", 0);
+    let us = |slug: &str| LinkCandidate {
+        poly_venue: Venue::PolymarketUs,
+        poly_market_id: PolyMarketId::new(slug).unwrap(),
+        poly_condition_id: None,
+        poly_token_id: None,
+        ..poly.clone()
+    };
+    let LinkUpsert::Inserted(p) = s.upsert_link_candidate(&poly, t(0)).await.unwrap() else { panic!() };
+    let LinkUpsert::Inserted(u) = s.upsert_link_candidate(&us("aec-nfl-kc-buf-2026-10-18"), t(0)).await.unwrap() else {
+        panic!("a second venue's link is not a conflict")
+    };
+    assert_eq!(
+        s.upsert_link_candidate(&us("aec-nfl-kc-buf-2026-10-19"), t(1)).await.unwrap(),
+        LinkUpsert::Conflict { existing: u }
+    );
+    s.decide_link(p, LinkStatus::Confirmed, &Decider::Auto, "exact", t(2)).await.unwrap();
+    s.decide_link(u, LinkStatus::Confirmed, &Decider::Auto, "exact", t(2)).await.unwrap();
+    let back = s.get_link(u).await.unwrap().unwrap().candidate;
+    assert_eq!((back.poly_venue, back.poly_market_id.as_str()), (Venue::PolymarketUs, "aec-nfl-kc-buf-2026-10-18"));
+    assert_eq!(s.get_link(p).await.unwrap().unwrap().candidate.poly_venue, Venue::Polymarket);
 }
 
 async fn ingestion_and_matching_runs(s: &dyn Store) {
@@ -694,6 +721,7 @@ conformance!(
     market_filters,
     events_round_trip,
     link_review_keeps_history_and_human_decisions,
+    a_kalshi_market_links_once_per_venue,
     ingestion_and_matching_runs,
     watchlist_books_opportunities_and_alerts,
     leases_keep_one_holder_at_a_time,
