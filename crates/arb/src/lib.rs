@@ -387,7 +387,7 @@ fn best_pair<'b, 'a: 'b>(
 }
 
 /// The more profitable of `directions` (each a pair of legs of which exactly one pays, on two
-/// venues), or `None`: no edge after fees at a size both venues accept, a book that is stale or
+/// venues) with its place in them, or `None`: no edge after fees at a size both venues accept, a book that is stale or
 /// impossible, or markets whose rules can settle them differently. The pricing of any two
 /// legs, whichever venues they are on.
 pub fn evaluate_legs<'a>(
@@ -397,12 +397,12 @@ pub fn evaluate_legs<'a>(
     in_play: bool,
     now: DateTime<Utc>,
     stale_after: Duration,
-) -> Option<Opportunity> {
+) -> Option<(usize, Opportunity)> {
     if link.rule_risk == Some(crossbook_model::RuleRisk::Incompatible) {
         return None;
     }
     let (i, p) = best_pair(directions.iter(), precision, now, stale_after)?;
-    opportunity(link, &directions[i], &p, in_play, now)
+    Some((i, opportunity(link, &directions[i], &p, in_play, now)?))
 }
 
 /// A soccer game's three outcomes (home, draw, away), each quotable on either venue: buys each

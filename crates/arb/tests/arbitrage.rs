@@ -373,7 +373,7 @@ fn legs_on_polymarket_us_price_against_kalshi_and_polymarket() {
     // 1.008, and the cent balance rounds −25.008 to −25.01: 1.01. Polymarket US short at
     // 1 − 0.50 = 0.50: 30.00, its fee 0.0695 × 60 × 0.50 × 0.50 = 1.0425 → 1.05. Profit
     // 60 − 24 − 30 − 1.01 − 1.05 = 3.94.
-    let o =
+    let (_, o) =
         evaluate_legs(&link(), &[[kalshi_yes, us_short]], BalancePrecision::Cent, false, now(), Duration::seconds(30))
             .unwrap();
     assert_eq!(
@@ -399,7 +399,7 @@ fn legs_on_polymarket_us_price_against_kalshi_and_polymarket() {
         fees: FeeSchedule::PolymarketCurve { rate: 50_000, exponent: 1 },
         rules: &pr,
     };
-    let o =
+    let (_, o) =
         evaluate_legs(&link(), &[[poly_yes, us_short]], BalancePrecision::Cent, false, now(), Duration::seconds(30))
             .unwrap();
     assert_eq!((o.max_size.to_string(), o.profit.to_string()), ("60".into(), "4.23".into()));

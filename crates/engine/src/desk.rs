@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use crossbook_arb::{PairQuotes, evaluate};
 use crossbook_book::OrderBook;
 use crossbook_model::{
-    BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, MarketState, Money, OrderRules, Venue,
+    BookEvent, FeeSchedule, Link, LinkId, LinkStatus, Market, MarketState, Money, OrderRules, PerVenue, Venue,
 };
 use crossbook_store::{MarketFilter, Store};
 
@@ -118,13 +118,13 @@ struct Watched {
 }
 
 impl Watched {
-    /// The market of this link's leg on `venue` (a link has a Kalshi and a Polymarket leg).
+    /// The market of this link's leg on `venue` (a Kalshi leg and one on its second venue).
     fn market_on(&self, venue: Venue) -> Option<String> {
         let c = &self.link.candidate;
         match venue {
             Venue::Kalshi => Some(c.kalshi_ticker.to_string()),
-            Venue::Polymarket => Some(c.poly_market_id.to_string()),
-            Venue::PolymarketUs => None,
+            v if v == c.poly_venue => Some(c.poly_market_id.to_string()),
+            _ => None,
         }
     }
 
@@ -132,8 +132,8 @@ impl Watched {
     fn state_on(&self, venue: Venue) -> Option<MarketState> {
         match venue {
             Venue::Kalshi => Some(self.kalshi_state.0),
-            Venue::Polymarket => Some(self.poly_state.0),
-            Venue::PolymarketUs => None,
+            v if v == self.link.candidate.poly_venue => Some(self.poly_state.0),
+            _ => None,
         }
     }
 
@@ -141,9 +141,24 @@ impl Watched {
     fn rules_on(&mut self, venue: Venue) -> Option<&mut OrderRules> {
         match venue {
             Venue::Kalshi => Some(&mut self.kalshi_rules),
-            Venue::Polymarket => Some(&mut self.poly_rules),
-            Venue::PolymarketUs => None,
+            v if v == self.link.candidate.poly_venue => Some(&mut self.poly_rules),
+            _ => None,
         }
+    }
+
+    /// The books this link reads, each with its venue: the Kalshi market's, and its second
+    /// leg's (a Polymarket market's tokens; a Polymarket US market's one book, by slug).
+    fn books(&self) -> Vec<(Venue, &str)> {
+        let c = &self.link.candidate;
+        let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.as_str())];
+        match c.poly_venue {
+            Venue::PolymarketUs => books.push((Venue::PolymarketUs, c.poly_market_id.as_str())),
+            venue => {
+                books.extend(c.poly_token_id.as_ref().map(|t| (venue, t.as_str())));
+                books.extend(self.other.as_ref().map(|(t, _)| (venue, t.as_str())));
+            }
+        }
+        books
     }
 
     /// Puts the game and the venues' titles and lines on `o`'s legs of this link's markets.
@@ -155,9 +170,11 @@ impl Watched {
         let poly_token = c.poly_token_id.as_ref().map(|t| t.as_str());
         let other_token = self.other.as_ref().map(|(t, _)| t.as_str());
         for leg in &mut o.legs {
-            if leg.ticker.as_deref() == Some(c.kalshi_ticker.as_str()) {
+            if leg.venue == Venue::Kalshi && leg.ticker.as_deref() == Some(c.kalshi_ticker.as_str()) {
                 (leg.title, leg.line) = (Some(w.kalshi.clone()), w.kalshi_line);
-            } else if leg.token_id.is_some() && [poly_token, other_token].contains(&leg.token_id.as_deref()) {
+            } else if (leg.token_id.is_some() && [poly_token, other_token].contains(&leg.token_id.as_deref()))
+                || (leg.venue == Venue::PolymarketUs && leg.ticker.as_deref() == Some(c.poly_market_id.as_str()))
+            {
                 (leg.title, leg.line) = (Some(w.poly.clone()), w.poly_line);
             }
         }
@@ -286,11 +303,27 @@ impl LinkSet {
             let c = &link.candidate;
             let (Some((km, k_seen)), Some((pm, p_seen))) = (
                 markets.get(&(Venue::Kalshi, c.kalshi_ticker.to_string())),
-                markets.get(&(Venue::Polymarket, c.poly_market_id.to_string())),
+                markets.get(&(c.poly_venue, c.poly_market_id.to_string())),
             ) else {
                 continue;
             };
+            let poly_rules = match c.poly_venue {
+                Venue::PolymarketUs => match serde_json::from_value(pm.raw.clone())
+                    .map_err(|e| e.to_string())
+                    .and_then(|m| crossbook_polymarket_us::parse::order_rules(&m).map_err(|e| e.to_string()))
+                {
+                    Ok(rules) => rules,
+                    // Its rules decide what is bought: no rules, no watching.
+                    Err(e) => {
+                        tracing::warn!(venue = "polymarket_us", market = %c.poly_market_id, error = %e, "link not watched: order rules unreadable");
+                        continue;
+                    }
+                },
+                _ => crossbook_polymarket::gamma::parse::order_rules(&pm.raw),
+            };
             let event = events.get(pm.event_id()).map(|e| (*e).clone());
+            // Polymarket's page is its event's slug (a Polymarket US market has a page of its
+            // own that crossbook does not know).
             let slug = event.as_ref().and_then(|e| e.get("slug")?.as_str().map(str::to_string));
             let game = event.as_ref().and_then(crate::game::game_key);
             set.links.insert(
@@ -299,7 +332,7 @@ impl LinkSet {
                     kalshi_fees: km.fees,
                     poly_fees: pm.fees,
                     kalshi_rules: crossbook_kalshi::http::parse::order_rules(&km.raw),
-                    poly_rules: crossbook_polymarket::gamma::parse::order_rules(&pm.raw),
+                    poly_rules,
                     other: other_outcome(pm, c.poly_outcome_index),
                     urls: crossbook_model::VenueUrls::new(
                         km.series.as_deref().unwrap_or(c.kalshi_ticker.series_prefix()),
@@ -318,39 +351,40 @@ impl LinkSet {
         set
     }
 
-    /// The books of `links` (all when `None`): Kalshi tickers and Polymarket tokens.
-    pub fn books_of(&self, links: Option<&HashSet<LinkId>>) -> (Vec<String>, Vec<String>) {
-        let (mut tickers, mut tokens) = (Vec::new(), Vec::new());
+    /// The books of `links` (all when `None`), per venue: Kalshi tickers, Polymarket tokens,
+    /// Polymarket US market slugs; each sorted, once.
+    pub fn books_of(&self, links: Option<&HashSet<LinkId>>) -> PerVenue<Vec<String>> {
+        let mut out: PerVenue<Vec<String>> = PerVenue::default();
         for (id, w) in &self.links {
-            if links.is_some_and(|l| !l.contains(id)) {
-                continue;
+            if links.is_none_or(|l| l.contains(id)) {
+                for (venue, book) in w.books() {
+                    out[venue].push(book.to_string());
+                }
             }
-            tickers.push(w.link.candidate.kalshi_ticker.to_string());
-            tokens.extend(w.link.candidate.poly_token_id.as_ref().map(|t| t.to_string()));
-            tokens.extend(w.other.as_ref().map(|(t, _)| t.clone()));
         }
-        for v in [&mut tickers, &mut tokens] {
+        for (_, v) in out.iter_mut() {
             v.sort();
             v.dedup();
         }
-        (tickers, tokens)
+        out
     }
 
-    /// The markets of `links` (all when `None`): Kalshi tickers and Polymarket market ids.
-    pub fn markets_of(&self, links: Option<&HashSet<LinkId>>) -> (Vec<String>, Vec<String>) {
-        let (mut tickers, mut markets) = (Vec::new(), Vec::new());
+    /// The markets of `links` (all when `None`), per venue: Kalshi tickers, Polymarket market
+    /// ids, Polymarket US slugs.
+    pub fn markets_of(&self, links: Option<&HashSet<LinkId>>) -> PerVenue<Vec<String>> {
+        let mut out: PerVenue<Vec<String>> = PerVenue::default();
         for (id, w) in &self.links {
-            if links.is_some_and(|l| !l.contains(id)) {
-                continue;
+            if links.is_none_or(|l| l.contains(id)) {
+                let c = &w.link.candidate;
+                out[Venue::Kalshi].push(c.kalshi_ticker.to_string());
+                out[c.poly_venue].push(c.poly_market_id.to_string());
             }
-            tickers.push(w.link.candidate.kalshi_ticker.to_string());
-            markets.push(w.link.candidate.poly_market_id.to_string());
         }
-        for v in [&mut tickers, &mut markets] {
+        for (_, v) in out.iter_mut() {
             v.sort();
             v.dedup();
         }
-        (tickers, markets)
+        out
     }
 
     pub fn len(&self) -> usize {
@@ -455,11 +489,45 @@ const SAMPLE_EVERY: Duration = Duration::seconds(1);
 const SAMPLE_HEARTBEAT: Duration = Duration::seconds(60);
 
 /// The top of a link's books now, and its opportunity's edge: a chart point.
+/// A Kalshi market against the one book of a binary market on the second venue (Polymarket
+/// US): Kalshi YES with the other side, or Kalshi NO with the linked side (outcome 0 is the long
+/// side), the better one after both venues' fees.
+fn binary_pair(
+    w: &Watched,
+    kalshi: &OrderBook,
+    other: &OrderBook,
+    precision: crossbook_arb::BalancePrecision,
+    in_play: bool,
+    now: DateTime<Utc>,
+    stale_after: Duration,
+) -> Option<(crossbook_arb::Direction, crossbook_model::Opportunity)> {
+    use crossbook_arb::{Direction, Instrument, LegQuote};
+    use crossbook_model::Side;
+    let c = &w.link.candidate;
+    let kalshi_leg = |side| LegQuote {
+        instrument: Instrument::Binary { venue: Venue::Kalshi, market: c.kalshi_ticker.as_str(), side },
+        book: kalshi,
+        fees: w.kalshi_fees,
+        rules: &w.kalshi_rules,
+    };
+    let other_leg = |side| LegQuote {
+        instrument: Instrument::Binary { venue: c.poly_venue, market: c.poly_market_id.as_str(), side },
+        book: other,
+        fees: w.poly_fees,
+        rules: &w.poly_rules,
+    };
+    let (same, opposite) = if c.poly_outcome_index == 0 { (Side::Yes, Side::No) } else { (Side::No, Side::Yes) };
+    let directions = [[kalshi_leg(Side::Yes), other_leg(opposite)], [kalshi_leg(Side::No), other_leg(same)]];
+    let (i, o) = crossbook_arb::evaluate_legs(&w.link, &directions, precision, in_play, now, stale_after)?;
+    Some(([Direction::YesOther, Direction::NoSame][i], o))
+}
+
+/// A link's chart point: the Kalshi book's YES and NO costs, what the second leg's linked and
+/// other outcomes cost (`poly_asks`), and the edge.
 fn quote_sample(
     id: LinkId,
     kalshi: Option<&OrderBook>,
-    poly_yes: Option<&OrderBook>,
-    poly_no: Option<&OrderBook>,
+    poly_asks: (Option<crossbook_model::Price>, Option<crossbook_model::Price>),
     edge: Option<Money>,
     now: DateTime<Utc>,
 ) -> crossbook_store::QuoteSample {
@@ -472,8 +540,8 @@ fn quote_sample(
         kalshi_no: kalshi
             .and_then(|b| b.bids.best())
             .and_then(|l| crossbook_model::Price::from_micros(crossbook_model::money::SCALE - l.price.micros()).ok()),
-        poly_yes: ask(poly_yes),
-        poly_no: ask(poly_no),
+        poly_yes: poly_asks.0,
+        poly_no: poly_asks.1,
         edge,
     }
 }
@@ -560,11 +628,7 @@ impl Desk {
         self.by_book.clear();
         let mut watched: ByVenue<()> = ByVenue::default();
         for (id, w) in &links.links {
-            let c = &w.link.candidate;
-            let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.as_str())];
-            books.extend(c.poly_token_id.as_ref().map(|t| (Venue::Polymarket, t.as_str())));
-            books.extend(w.other.as_ref().map(|(t, _)| (Venue::Polymarket, t.as_str())));
-            for (venue, book) in books {
+            for (venue, book) in w.books() {
                 self.by_book.entry(venue, book).push(*id);
                 watched.insert(venue, book, ());
             }
@@ -582,11 +646,8 @@ impl Desk {
         // What an ingestion pass stored after a socket said otherwise is the newer word.
         let mut stale: Vec<(Venue, String)> = Vec::new();
         for w in self.links.links.values() {
-            let c = &w.link.candidate;
-            let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.as_str(), w.kalshi_state.1)];
-            books.extend(c.poly_token_id.as_ref().map(|t| (Venue::Polymarket, t.as_str(), w.poly_state.1)));
-            books.extend(w.other.as_ref().map(|(t, _)| (Venue::Polymarket, t.as_str(), w.poly_state.1)));
-            for (venue, book, listed) in books {
+            for (venue, book) in w.books() {
+                let listed = if venue == Venue::Kalshi { w.kalshi_state.1 } else { w.poly_state.1 };
                 if self.states.get(venue, book).is_some_and(|(_, at)| *at < listed) {
                     stale.push((venue, book.to_string()));
                 }
@@ -630,17 +691,21 @@ impl Desk {
         if let Some(why) = kalshi.reason(Venue::Kalshi) {
             return Some(format!("kalshi {}: {why}", c.kalshi_ticker));
         }
-        let tokens = c.poly_token_id.iter().map(|t| t.as_str()).chain(w.other.as_ref().map(|(t, _)| t.as_str()));
-        for token in tokens {
-            if let Some(why) = state(Venue::Polymarket, token, w.poly_state.0).reason(Venue::Polymarket) {
-                return Some(format!("polymarket {}: {why}", c.poly_market_id));
+        let books = w.books();
+        for &(venue, book) in books.iter().filter(|(v, _)| *v != Venue::Kalshi) {
+            if let Some(why) = state(venue, book, w.poly_state.0).reason(venue) {
+                return Some(format!("{venue} {}: {why}", c.poly_market_id));
             }
         }
-        let books = [
+        // The books bought from: the Kalshi market's and the linked outcome's.
+        let bought = [
             (Venue::Kalshi, Some(c.kalshi_ticker.as_str())),
-            (Venue::Polymarket, c.poly_token_id.as_ref().map(|t| t.as_str())),
+            match c.poly_venue {
+                Venue::PolymarketUs => (Venue::PolymarketUs, Some(c.poly_market_id.as_str())),
+                venue => (venue, c.poly_token_id.as_ref().map(|t| t.as_str())),
+            },
         ];
-        for (venue, book) in books {
+        for (venue, book) in bought {
             if let Some(why) = book.and_then(|b| self.books.get(venue, b)).and_then(|b| b.unusable) {
                 return Some(format!("{venue} book: {why}"));
             }
@@ -1170,31 +1235,50 @@ impl Desk {
             }
             let c = &w.link.candidate;
             let kalshi = self.books.get(Venue::Kalshi, c.kalshi_ticker.as_str());
-            let same = c.poly_token_id.as_ref().and_then(|t| self.books.get(Venue::Polymarket, t.as_str()));
-            let (kalshi_at, poly_at) = (kalshi.map(|b| b.received_at), same.map(|b| b.received_at));
-            let result = match (kalshi, same) {
-                (Some(kalshi), Some(poly_same)) => evaluate(
-                    &w.link,
-                    &PairQuotes {
-                        kalshi,
-                        kalshi_fees: w.kalshi_fees,
-                        poly_same,
-                        poly_other: w.other.as_ref().and_then(|(t, _)| self.books.get(Venue::Polymarket, t)),
-                        poly_fees: w.poly_fees,
-                        poly_other_token: w.other.as_ref().map(|(t, _)| t.as_str()),
-                        poly_other_name: w.other.as_ref().map(|(_, n)| n.as_str()),
-                        kalshi_rules: &w.kalshi_rules,
-                        poly_rules: &w.poly_rules,
-                        precision: self.cfg.precision,
-                        in_play,
-                    },
-                    now,
-                    self.cfg.stale_after,
-                ),
-                _ => None,
+            let (result, poly_at, poly_asks) = match c.poly_venue {
+                Venue::PolymarketUs => {
+                    let us = self.books.get(Venue::PolymarketUs, c.poly_market_id.as_str());
+                    let result = kalshi.zip(us).and_then(|(kalshi, us)| {
+                        binary_pair(w, kalshi, us, self.cfg.precision, in_play, now, self.cfg.stale_after)
+                    });
+                    // The linked outcome's side and the other side, each at what buying it costs.
+                    let (long, short) = (
+                        us.and_then(|b| b.asks.best()).map(|l| l.price),
+                        us.and_then(|b| b.bids.best()).map(|l| l.price.complement()),
+                    );
+                    let asks = if c.poly_outcome_index == 0 { (long, short) } else { (short, long) };
+                    (result, us.map(|b| (Venue::PolymarketUs, b.received_at)), asks)
+                }
+                _ => {
+                    let same = c.poly_token_id.as_ref().and_then(|t| self.books.get(Venue::Polymarket, t.as_str()));
+                    let poly_other = w.other.as_ref().and_then(|(t, _)| self.books.get(Venue::Polymarket, t));
+                    let result = match (kalshi, same) {
+                        (Some(kalshi), Some(poly_same)) => evaluate(
+                            &w.link,
+                            &PairQuotes {
+                                kalshi,
+                                kalshi_fees: w.kalshi_fees,
+                                poly_same,
+                                poly_other,
+                                poly_fees: w.poly_fees,
+                                poly_other_token: w.other.as_ref().map(|(t, _)| t.as_str()),
+                                poly_other_name: w.other.as_ref().map(|(_, n)| n.as_str()),
+                                kalshi_rules: &w.kalshi_rules,
+                                poly_rules: &w.poly_rules,
+                                precision: self.cfg.precision,
+                                in_play,
+                            },
+                            now,
+                            self.cfg.stale_after,
+                        ),
+                        _ => None,
+                    };
+                    let ask = |b: Option<&OrderBook>| b.and_then(|b| b.asks.best()).map(|l| l.price);
+                    (result, same.map(|b| (Venue::Polymarket, b.received_at)), (ask(same), ask(poly_other)))
+                }
             };
-            let poly_other = w.other.as_ref().and_then(|(t, _)| self.books.get(Venue::Polymarket, t));
-            let sample = quote_sample(id, kalshi, same, poly_other, result.as_ref().map(|(_, o)| o.edge), now);
+            let kalshi_at = kalshi.map(|b| b.received_at);
+            let sample = quote_sample(id, kalshi, poly_asks, result.as_ref().map(|(_, o)| o.edge), now);
             let urls = result.is_some().then(|| w.urls.clone());
             self.sample(sample);
             let Some((direction, mut o)) = result else {
@@ -1205,7 +1289,9 @@ impl Desk {
             if let Some(w) = self.links.links.get(&id) {
                 w.name(&mut o);
             }
-            for (venue, at) in [(Venue::Kalshi, kalshi_at), (Venue::Polymarket, poly_at)] {
+            for (venue, at) in
+                [(Venue::Kalshi, kalshi_at), (poly_at.map_or(Venue::Polymarket, |p| p.0), poly_at.map(|p| p.1))]
+            {
                 if let Some(at) = at {
                     let age = (now - at).num_milliseconds().max(0) as f64 / 1000.0;
                     self.status.latencies.quote_age[venue].observe(age);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use crossbook_book::OrderBook;
-use crossbook_model::Venue;
+use crossbook_model::{PerVenue, Venue};
 use crossbook_net::NetError;
 use crossbook_store::{Priority, Store, WatchEntry};
 
@@ -33,10 +33,11 @@ pub struct QuotesConfig {
 pub struct QuotesReport {
     pub kalshi_books: usize,
     pub poly_books: usize,
+    pub us_books: usize,
     /// Books that could not be fetched or read.
     pub failed: usize,
-    /// Requests made: Kalshi, Polymarket.
-    pub requests: (usize, usize),
+    /// Requests made, per venue.
+    pub requests: PerVenue<usize>,
     /// Open opportunities on the polled links after the pass.
     pub opportunities: usize,
     /// Alerts the pass raised.
@@ -49,18 +50,60 @@ pub struct Fetched {
     pub books: Vec<(Venue, String, OrderBook)>,
     /// Polymarket tick sizes the books state (`tick_size`).
     pub ticks: Vec<(String, crossbook_model::Price)>,
+    /// Whether the markets trade, where the book's answer says it (Polymarket US).
+    pub states: Vec<(Venue, String, crossbook_model::MarketState)>,
     pub failed: usize,
-    pub requests: (usize, usize),
+    pub requests: PerVenue<usize>,
 }
 
-/// Fetches the books of `tickers` and `tokens` over REST, both venues at once.
-pub async fn fetch_books(venues: &Venues, clock: &crate::Clock, tickers: &[String], tokens: &[String]) -> Fetched {
-    let (k, p) = tokio::join!(kalshi_books(venues, clock, tickers), poly_books(venues, clock, tokens));
+/// Fetches `books` over REST (Kalshi tickers, Polymarket tokens, Polymarket US slugs), every
+/// venue at once.
+pub async fn fetch_books(venues: &Venues, clock: &crate::Clock, books: &PerVenue<Vec<String>>) -> Fetched {
+    let (k, p, u) = tokio::join!(
+        kalshi_books(venues, clock, &books[Venue::Kalshi]),
+        poly_books(venues, clock, &books[Venue::Polymarket]),
+        us_books(venues, clock, &books[Venue::PolymarketUs])
+    );
     let mut out = k;
-    out.books.extend(p.books);
-    out.ticks = p.ticks;
-    out.failed += p.failed;
-    out.requests.1 = p.requests.1;
+    for f in [p, u] {
+        out.books.extend(f.books);
+        out.ticks.extend(f.ticks);
+        out.states.extend(f.states);
+        out.failed += f.failed;
+        for (venue, n) in f.requests.iter() {
+            out.requests[venue] += n;
+        }
+    }
+    out
+}
+
+/// Polymarket US's books, one request each (the public gateway): the long side's levels and,
+/// from the same answer, whether the market trades.
+async fn us_books(venues: &Venues, clock: &crate::Clock, slugs: &[String]) -> Fetched {
+    let mut out = Fetched::default();
+    for slug in slugs {
+        out.requests[Venue::PolymarketUs] += 1;
+        match venues.polymarket_us.book(slug).await {
+            Ok(r) => match crossbook_polymarket_us::parse::parse_book(&r) {
+                Ok(b) => {
+                    out.states.push((Venue::PolymarketUs, slug.clone(), b.state));
+                    out.books.push((
+                        Venue::PolymarketUs,
+                        slug.clone(),
+                        OrderBook::from_levels(&b.bids, &b.asks, clock.now()),
+                    ));
+                }
+                Err(e) => {
+                    tracing::warn!(venue = "polymarket_us", slug = %slug, path = %e, "malformed book skipped");
+                    out.failed += 1;
+                }
+            },
+            Err(e) => {
+                tracing::warn!(venue = "polymarket_us", slug = %slug, error = %e, "book skipped");
+                out.failed += 1;
+            }
+        }
+    }
     out
 }
 
@@ -68,7 +111,7 @@ pub async fn fetch_books(venues: &Venues, clock: &crate::Clock, tickers: &[Strin
 async fn kalshi_books(venues: &Venues, clock: &crate::Clock, tickers: &[String]) -> Fetched {
     let mut out = Fetched::default();
     for chunk in tickers.chunks(crossbook_kalshi::http::client::BATCH_BOOKS) {
-        out.requests.0 += 1;
+        out.requests[Venue::Kalshi] += 1;
         match venues.kalshi.orderbooks(chunk).await {
             Ok(r) => {
                 let at = clock.now();
@@ -90,7 +133,7 @@ async fn kalshi_books(venues: &Venues, clock: &crate::Clock, tickers: &[String])
             // The batch endpoint wants a signed request; without a key the books come one by one.
             Err(NetError::Rejected { status: 401 | 403, .. }) => {
                 for t in chunk {
-                    out.requests.0 += 1;
+                    out.requests[Venue::Kalshi] += 1;
                     match venues.kalshi.orderbook(t).await.map_err(anyhow::Error::from).and_then(|r| {
                         crossbook_kalshi::http::parse::orderbook_levels(&r)
                             .map_err(|e| anyhow::anyhow!("orderbook {e}"))
@@ -120,7 +163,7 @@ async fn kalshi_books(venues: &Venues, clock: &crate::Clock, tickers: &[String])
 async fn poly_books(venues: &Venues, clock: &crate::Clock, tokens: &[String]) -> Fetched {
     let mut out = Fetched::default();
     if !tokens.is_empty() {
-        out.requests.1 += tokens.len().div_ceil(crossbook_polymarket::clob::client::BOOKS_BATCH);
+        out.requests[Venue::Polymarket] += tokens.len().div_ceil(crossbook_polymarket::clob::client::BOOKS_BATCH);
         match venues.clob.books(tokens).await {
             Ok(books) => {
                 let at = clock.now();
@@ -217,22 +260,26 @@ pub async fn poll(
     let chosen: HashSet<_> =
         store.list_watchlist().await?.into_iter().filter(|w| select(w)).map(|w| w.link_id).collect();
     refresh(desk, store, pass_started).await?;
-    let ((tickers, tokens), (state_tickers, state_markets)) = {
+    let (books, markets) = {
         let d = lock(desk);
         (d.links().books_of(Some(&chosen)), d.links().markets_of(Some(&chosen)))
     };
     let requested_at = clock.now();
-    let (mut fetched, (states, state_requests)) = tokio::join!(
-        fetch_books(venues, clock, &tickers, &tokens),
-        fetch_states(venues, &state_tickers, &state_markets)
+    // Polymarket US's book answers say whether its markets trade: no listing is asked.
+    let (mut fetched, (mut states, state_requests)) = tokio::join!(
+        fetch_books(venues, clock, &books),
+        fetch_states(venues, &markets[Venue::Kalshi], &markets[Venue::Polymarket])
     );
-    fetched.requests.0 += state_requests.0;
-    fetched.requests.1 += state_requests.1;
+    fetched.requests[Venue::Kalshi] += state_requests.0;
+    fetched.requests[Venue::Polymarket] += state_requests.1;
+    states.append(&mut fetched.states);
+    let count = |venue: Venue| fetched.books.iter().filter(|b| b.0 == venue).count();
     let mut report = QuotesReport {
-        kalshi_books: fetched.books.iter().filter(|b| b.0 == Venue::Kalshi).count(),
-        poly_books: fetched.books.iter().filter(|b| b.0 == Venue::Polymarket).count(),
+        kalshi_books: count(Venue::Kalshi),
+        poly_books: count(Venue::Polymarket),
+        us_books: count(Venue::PolymarketUs),
         failed: fetched.failed,
-        requests: fetched.requests,
+        requests: fetched.requests.clone(),
         ..Default::default()
     };
     let now = clock.now();

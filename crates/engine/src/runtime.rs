@@ -106,8 +106,8 @@ impl Streams {
 
     /// Subscribes the sockets to the books the desk watches now, in place.
     pub fn follow(&mut self) {
-        let (tickers, tokens) = lock(&self.desk).links().books_of(None);
-        for (venue, books) in [(Venue::Kalshi, tickers), (Venue::Polymarket, tokens)] {
+        let all = lock(&self.desk).links().books_of(None);
+        for (venue, books) in all.iter().map(|(v, b)| (v, b.clone())) {
             if let Some(sockets) = self.sockets.get_mut(&venue) {
                 sockets.set(&books.into_iter().collect());
             } else if let Some(reason) = self.off.get(&venue).filter(|_| !books.is_empty()) {

@@ -101,7 +101,9 @@ async fn a_game_going_live_on_the_sports_socket_closes_its_opportunities() {
     let env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
     let d = common::desk(&s, None, 30);
     let links = crossbook_engine::desk::LinkSet::load(&*s.db.store).await.unwrap();
-    let (tickers, tokens) = links.books_of(None);
+    let all = links.books_of(None);
+    let (tickers, tokens) =
+        (all[crossbook_model::Venue::Kalshi].clone(), all[crossbook_model::Venue::Polymarket].clone());
     lock(&d.desk).set_links(links, s.clock.now());
     let mil_link =
         s.db.store

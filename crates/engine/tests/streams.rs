@@ -163,7 +163,9 @@ async fn live_quotes_open_and_close_the_opportunity() {
     let env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
     let d = common::desk(&s, None, 30);
     let links = LinkSet::load(&*s.db.store).await.unwrap();
-    let (tickers, tokens) = links.books_of(None);
+    let all = links.books_of(None);
+    let (tickers, tokens) =
+        (all[crossbook_model::Venue::Kalshi].clone(), all[crossbook_model::Venue::Polymarket].clone());
     // The watch snapshot a start without the database watches from makes the same links.
     let snapshot = crossbook_engine::desk::WatchSnapshot::load(&*s.db.store).await.unwrap();
     let file = tempfile::tempdir().unwrap();
@@ -171,7 +173,7 @@ async fn live_quotes_open_and_close_the_opportunity() {
     let read = crossbook_engine::desk::WatchSnapshot::read(&file.path().join("watch.json")).unwrap();
     assert_eq!(read, snapshot);
     let again = LinkSet::from_snapshot(&read);
-    assert_eq!((again.len(), again.books_of(None)), (links.len(), (tickers.clone(), tokens.clone())));
+    assert_eq!((again.len(), again.books_of(None)), (links.len(), all.clone()));
     lock(&d.desk).set_links(links, s.clock.now());
     // Every confirmed link's Kalshi market; both outcomes of every linked Polymarket market.
     assert_eq!((tickers.len(), tokens.len()), (285, 422));
@@ -409,7 +411,9 @@ async fn a_watchlist_change_moves_the_subscriptions_in_place() {
 
     // Every watched book arrives over the sockets.
     let books = |d: &common::Desked| {
-        let (tickers, tokens) = lock(&d.desk).links().books_of(None);
+        let all = lock(&d.desk).links().books_of(None);
+        let (tickers, tokens) =
+            (all[crossbook_model::Venue::Kalshi].clone(), all[crossbook_model::Venue::Polymarket].clone());
         let desk = lock(&d.desk);
         let have = |v: Venue, b: &String| desk.books.get(v, b).is_some();
         let missing = tickers.iter().filter(|t| !have(Venue::Kalshi, t)).count()

@@ -163,8 +163,8 @@ async fn quotes_bench(links: usize, passes: usize) -> anyhow::Result<serde_json:
             watched.contains(&w.link_id)
         })
         .await?;
-        k_req += r.requests.0;
-        p_req += r.requests.1;
+        k_req += r.requests[crossbook_model::Venue::Kalshi];
+        p_req += r.requests[crossbook_model::Venue::Polymarket];
         k_books += r.kalshi_books;
         p_books += r.poly_books;
         failed += r.failed;
@@ -395,7 +395,9 @@ async fn books_bench(links: usize, updates: usize) -> anyhow::Result<serde_json:
     };
     let mut desk = Desk::new(cfg, writer, None, Default::default());
     desk.set_links(LinkSet::from_snapshot(&snapshot), now);
-    let (tickers, tokens) = desk.links().books_of(None);
+    let all = desk.links().books_of(None);
+    let (tickers, tokens) =
+        (all[crossbook_model::Venue::Kalshi].clone(), all[crossbook_model::Venue::Polymarket].clone());
     // Every watched book from its venue's snapshot frame, through the adapters; the memory the
     // books take is what the process grows by meanwhile.
     let before = rss_bytes();
@@ -873,7 +875,8 @@ async fn replay_books_bench(books: usize, seconds: u64, per_sec: u64, speed: f64
     watch_generated(&p, &*db.store, now, "bench replay").await?;
     let mut streams = None;
     p.streams(&mut streams).await?;
-    let (_, tokens) = crossbook_engine::desk::lock(&p.desk).links().books_of(None);
+    let all = crossbook_engine::desk::lock(&p.desk).links().books_of(None);
+    let (_, tokens) = (all[crossbook_model::Venue::Kalshi].clone(), all[crossbook_model::Venue::Polymarket].clone());
     anyhow::ensure!(tokens.len() >= books, "bench replay: {} books watched, not {books}", tokens.len());
     // Every watched book's dump arrives before the recording plays.
     let started = Instant::now();

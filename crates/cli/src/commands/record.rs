@@ -79,7 +79,9 @@ pub(crate) async fn record(
         })
         .map(|l| l.id)
         .collect();
-    let (tickers, tokens) = crossbook_engine::desk::lock(&p.desk).links().books_of(Some(&chosen));
+    let all = crossbook_engine::desk::lock(&p.desk).links().books_of(Some(&chosen));
+    let (tickers, tokens) =
+        (all[crossbook_model::Venue::Kalshi].clone(), all[crossbook_model::Venue::Polymarket].clone());
     let (tx, mut rx) = tokio::sync::mpsc::channel(8192);
     let cfg = crossbook_net::ws::StreamConfig::default();
     let mut tasks = tokio::task::JoinSet::new();
