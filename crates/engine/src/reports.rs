@@ -170,10 +170,10 @@ pub fn leg_text(l: &crossbook_model::Leg) -> String {
 }
 
 fn leg_order(l: &crossbook_model::Leg) -> String {
-    let what = match (&l.ticker, l.side, &l.outcome) {
-        (Some(t), Some(side), _) => {
-            format!("Kalshi {} {t}", if side == crossbook_model::Side::Yes { "YES" } else { "NO" })
-        }
+    let yes = l.side == Some(crossbook_model::Side::Yes);
+    let what = match (l.venue, &l.ticker, &l.outcome) {
+        (Venue::Kalshi, Some(t), _) => format!("Kalshi {} {t}", if yes { "YES" } else { "NO" }),
+        (Venue::PolymarketUs, Some(slug), _) => format!("Polymarket US {} {slug}", if yes { "long" } else { "short" }),
         (_, _, Some(name)) => format!("Polymarket \"{name}\""),
         _ => l.venue.to_string(),
     };
@@ -188,12 +188,16 @@ fn leg_order(l: &crossbook_model::Leg) -> String {
 /// in-play warning.
 pub fn money_text(o: &crossbook_model::Opportunity) -> String {
     format!(
-        "edge {} × {} = {} after fees | capital Kalshi {} + Polymarket {}, ROI {}{}",
+        "edge {} × {} = {} after fees | capital Kalshi {} + {}, ROI {}{}",
         cents(o.edge),
         o.max_size,
         dollars(o.profit),
         dollars(o.capital.kalshi),
-        dollars(o.capital.polymarket),
+        if o.capital.polymarket_us == crossbook_model::Money::ZERO {
+            format!("Polymarket {}", dollars(o.capital.polymarket))
+        } else {
+            format!("Polymarket US {}", dollars(o.capital.polymarket_us))
+        },
         percent(o.roi),
         if o.in_play { format!(" | IN PLAY: orders held {} s", o.order_delay_s.unwrap_or(0)) } else { String::new() }
     )

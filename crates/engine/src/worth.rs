@@ -159,10 +159,7 @@ pub async fn build(store: &dyn Store, from: DateTime<Utc>, to: DateTime<Utc>) ->
         let mut sizes: Vec<Qty> = opps.iter().map(|o| o.opportunity.max_size).collect();
         sizes.sort();
         g.size_p50 = quantile(&sizes, 0.5);
-        let mut capital: Vec<i64> = opps
-            .iter()
-            .map(|o| o.opportunity.capital.kalshi.micros() + o.opportunity.capital.polymarket.micros())
-            .collect();
+        let mut capital: Vec<i64> = opps.iter().map(|o| o.opportunity.capital.total().micros()).collect();
         capital.sort();
         g.capital_p50 = Money::from_micros(quantile(&capital, 0.5)).unwrap_or(Money::ZERO);
         let profit: i64 = opps.iter().map(|o| o.opportunity.profit.micros()).sum();

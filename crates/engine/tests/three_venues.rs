@@ -36,9 +36,11 @@ fn capture() -> Capture {
         now: Some("2026-09-16T20:00:00Z".parse().unwrap()),
         kalshi_series: vec![json!({"ticker": "KXMLBGAME", "title": "MLB Game", "category": "Sports",
                                    "fee_type": "quadratic", "fee_multiplier": 1})],
-        kalshi_events: vec![json!({"event_ticker": GAME, "series_ticker": "KXMLBGAME", "title": "San Diego vs Colorado",
+        kalshi_events: vec![
+            json!({"event_ticker": GAME, "series_ticker": "KXMLBGAME", "title": "San Diego vs Colorado",
                                    "sub_title": "SD at COL (Sep 16)", "category": "Sports",
-                                   "markets": [market("SD", "San Diego"), market("COL", "Colorado")]})],
+                                   "markets": [market("SD", "San Diego"), market("COL", "Colorado")]}),
+        ],
         us_events: page["events"].as_array().unwrap().clone(),
         ..Default::default()
     };
@@ -74,7 +76,10 @@ async fn kalshi_and_polymarket_us_make_the_planted_arbitrage() {
     let links = db.store.list_links(Some(LinkStatus::Confirmed)).await.unwrap();
     let col = links.iter().find(|l| l.candidate.kalshi_ticker.as_str() == format!("{GAME}-COL")).expect("COL linked");
     assert_eq!(col.candidate.poly_venue, Venue::PolymarketUs);
-    assert_eq!((col.candidate.poly_market_id.as_str(), col.candidate.poly_outcome_index), ("aec-mlb-sd-col-2026-09-16", 1));
+    assert_eq!(
+        (col.candidate.poly_market_id.as_str(), col.candidate.poly_outcome_index),
+        ("aec-mlb-sd-col-2026-09-16", 1)
+    );
 
     sync_watchlist(&*db.store, &watch(false), p.clock.now()).await.unwrap();
     let r = poll_once(&db.store, &p.venues, &p.clock, config(30), &ALL).await.unwrap();
@@ -95,5 +100,10 @@ async fn kalshi_and_polymarket_us_make_the_planted_arbitrage() {
     assert_eq!((o.max_size.to_string(), o.profit.to_string()), ("50".into(), "1.81".into()));
     assert_eq!((o.legs[0].fee.unwrap().to_string(), o.legs[1].fee.unwrap().to_string()), ("0.74".into(), "0.7".into()));
     assert_eq!((o.capital.kalshi.to_string(), o.capital.polymarket_us.to_string()), ("15.74".into(), "32.45".into()));
+    // What a trader reads in the alert and the report names the venue and the side to buy.
+    let leg = crossbook_engine::reports::leg_text(&o.legs[1]);
+    assert!(leg.starts_with("Polymarket US long aec-mlb-sd-col-2026-09-16 50 @ limit 0.635"), "{leg}");
+    let money = crossbook_engine::reports::money_text(o);
+    assert!(money.contains("capital Kalshi $15.74 + Polymarket US $32.45"), "{money}");
     sim.stop().await;
 }

@@ -395,7 +395,8 @@ async fn links(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
                 let mut v = crossbook_engine::reports::link_row_with_state(l, &states);
                 let title = |venue, id: &str| titles.get(&(venue, id.to_string())).cloned();
                 v["kalshi"]["title"] = json!(title(Venue::Kalshi, l.candidate.kalshi_ticker.as_str()));
-                v["polymarket"]["title"] = json!(title(Venue::Polymarket, l.candidate.poly_market_id.as_str()));
+                let second = l.candidate.poly_venue;
+                v[second.as_str()]["title"] = json!(title(second, l.candidate.poly_market_id.as_str()));
                 v
             })
             .collect(),
@@ -480,16 +481,23 @@ async fn watchlist(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
         .filter_map(|e| {
             let l = links.get(&e.link_id)?;
             let age = |id: &str| books.get(id).map(|t| (now - *t).num_seconds());
-            Some(json!({
+            let c = &l.candidate;
+            // The second leg's book: a Polymarket token, or a Polymarket US market's slug.
+            let second_book = match c.poly_venue {
+                Venue::PolymarketUs => Some(c.poly_market_id.as_str()),
+                _ => c.poly_token_id.as_ref().map(|t| t.as_str()),
+            };
+            let mut row = json!({
                 "link_id": e.link_id.0, "priority": e.priority.as_str(), "starts_at": e.starts_at, "liquidity": e.liquidity,
                 "kalshi": l.candidate.kalshi_ticker, "outcome": l.candidate.poly_outcome, "league": l.candidate.league,
                 "kalshi_quote_age_s": age(l.candidate.kalshi_ticker.as_str()),
-                "polymarket_quote_age_s": l.candidate.poly_token_id.as_ref().and_then(|t| age(t.as_str())),
                 "tradable_reasons": match &live {
                     Some(m) => m.get(&e.link_id).cloned().into_iter().collect::<Vec<_>>(),
                     None => crossbook_engine::reports::tradable_reasons(l, &states),
                 },
-            }))
+            });
+            row[format!("{}_quote_age_s", c.poly_venue)] = json!(second_book.and_then(age));
+            Some(row)
         })
         .collect();
     Ok(Json(Value::Array(rows)))

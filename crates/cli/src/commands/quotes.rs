@@ -88,7 +88,7 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
         let o = &s.opportunity;
         let legs = o.legs.iter().map(reports::leg_text).collect::<Vec<_>>().join(" + ");
         println!(
-            "link {:>4} {:<9} {:<6} {} | edge {:>7} size {:>6} profit {:>8} roi {} | {} | capital kalshi {} polymarket {}{}{} | first seen {}, {} s open, peak edge {}",
+            "link {:>4} {:<9} {:<6} {} | edge {:>7} size {:>6} profit {:>8} roi {} | {} | capital kalshi {} {}{}{} | first seen {}, {} s open, peak edge {}",
             o.link_id,
             o.kind.as_str(),
             o.league.map(|l| l.code()).unwrap_or("-"),
@@ -99,7 +99,11 @@ pub(crate) async fn arbs_list(settings: &Settings, json: bool) -> anyhow::Result
             reports::percent(o.roi),
             legs,
             reports::dollars(o.capital.kalshi),
-            reports::dollars(o.capital.polymarket),
+            if o.capital.polymarket_us == crossbook_model::Money::ZERO {
+                format!("polymarket {}", reports::dollars(o.capital.polymarket))
+            } else {
+                format!("polymarket_us {}", reports::dollars(o.capital.polymarket_us))
+            },
             if o.in_play {
                 format!(" | IN PLAY, orders held {} s", o.order_delay_s.unwrap_or(0))
             } else {
