@@ -83,7 +83,7 @@ async fn us_books(venues: &Venues, clock: &crate::Clock, slugs: &[String]) -> Fe
     let mut out = Fetched::default();
     for slug in slugs {
         out.requests[Venue::PolymarketUs] += 1;
-        match venues.polymarket_us.book(slug).await {
+        match venues.polymarket_us.book::<crossbook_polymarket_us::models::BookResponse>(slug).await {
             Ok(r) => match crossbook_polymarket_us::parse::parse_book(&r) {
                 Ok(b) => {
                     out.states.push((Venue::PolymarketUs, slug.clone(), b.state));

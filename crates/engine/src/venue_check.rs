@@ -244,6 +244,11 @@ pub async fn check_venues(settings: &Settings, venues: &Venues, listen: Duration
         checks.push(c);
     }
 
+    // Polymarket US's public gateway, where it is enabled.
+    if settings.venues.contains(&crossbook_model::Venue::PolymarketUs) {
+        checks.extend(check_polymarket_us(venues).await);
+    }
+
     // The sockets, each heard for `listen`.
     checks.push(match &venues.kalshi_signer {
         None => Check {
@@ -329,6 +334,53 @@ pub async fn check_venues(settings: &Settings, venues: &Venues, listen: Duration
     c.items = frames.len();
     checks.push(c);
     DriftReport { checks }
+}
+
+/// Polymarket US: the first page of its events (and their markets), and one market's book.
+async fn check_polymarket_us(venues: &Venues) -> Vec<Check> {
+    use crossbook_polymarket_us::fields as uf;
+    let mut out = Vec::new();
+    let mut c = Check::new("polymarket_us", "GET /events?active=true&closed=false");
+    let mut slug = None;
+    match venues.polymarket_us.events_page(0).await {
+        Ok(page) => {
+            let list = values(&page.events);
+            c.fields(&list, uf::EVENT_READ, uf::EVENT_KNOWN);
+            let markets: Vec<Value> =
+                list.iter().flat_map(|e| e["markets"].as_array().cloned().unwrap_or_default()).collect();
+            slug = markets.iter().find_map(|m| m["slug"].as_str().map(str::to_string));
+            let mut mc = Check::new("polymarket_us", "GET /events: markets");
+            mc.fields(&markets, uf::MARKET_READ, uf::MARKET_KNOWN);
+            mc.malformed += markets
+                .iter()
+                .filter(|m| serde_json::from_value::<crossbook_polymarket_us::models::UsMarket>((*m).clone()).is_err())
+                .count() as u64;
+            out.push(c);
+            c = mc;
+        }
+        Err(e) => c = c.failed(&e),
+    }
+    out.push(c);
+    if let Some(slug) = slug {
+        let mut c = Check::new("polymarket_us", "GET /markets/{slug}/book");
+        match venues.polymarket_us.book::<Value>(&slug).await {
+            Ok(v) => {
+                let data = v.get("marketData").cloned().unwrap_or_default();
+                c.fields(std::slice::from_ref(&data), uf::BOOK_READ, uf::BOOK_KNOWN);
+                let typed = serde_json::from_value::<crossbook_polymarket_us::models::BookResponse>(v);
+                if typed
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| crossbook_polymarket_us::parse::parse_book(&b).map_err(|e| e.to_string()))
+                    .is_err()
+                {
+                    c.malformed += 1;
+                }
+            }
+            Err(e) => c = c.failed(&e),
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Connects, sends `hello`, and hands every text frame to `each` for `listen`.

@@ -70,3 +70,45 @@ async fn polymarket_us_is_ingested_page_by_page_with_bad_items_skipped() {
         sim.stop().await;
     }
 }
+
+/// `venues check` with Polymarket US enabled: the real payload as served reports no drift on
+/// its endpoints; a field never seen, a field crossbook reads left out, and a book it cannot
+/// read are each named.
+#[tokio::test]
+async fn the_venue_check_reads_polymarket_us_as_it_is_and_names_its_drift() {
+    let check = |capture: Capture| async move {
+        let sim = crossbook_sim::start(&capture, SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let mut env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+        env.insert("VENUES".into(), "kalshi,polymarket,polymarket_us".into());
+        let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
+        let venues = crossbook_engine::Venues::from_settings(&settings).unwrap();
+        let report =
+            crossbook_engine::venue_check::check_venues(&settings, &venues, std::time::Duration::from_millis(200))
+                .await;
+        sim.stop().await;
+        report.checks.into_iter().filter(|c| c.venue == "polymarket_us").collect::<Vec<_>>()
+    };
+    let page: Value = serde_json::from_str(include_str!("../../polymarket_us/tests/data/events.json")).unwrap();
+    let as_is = Capture { us_events: page["events"].as_array().unwrap().clone(), ..Default::default() };
+    let checks = check(as_is.clone()).await;
+    let endpoints: Vec<&str> = checks.iter().map(|c| c.endpoint.as_str()).collect();
+    assert_eq!(endpoints, ["GET /events?active=true&closed=false", "GET /events: markets", "GET /markets/{slug}/book"]);
+    assert!(checks.iter().all(|c| !c.drifted()), "{checks:?}");
+    assert_eq!(checks[1].items, 3);
+
+    let mut drifted = as_is;
+    let m = &mut drifted.us_events[0]["markets"][0];
+    m["settlementWindow"] = json!("PT2H");
+    m.as_object_mut().unwrap().remove("feeCoefficient");
+    drifted.us_books.insert(
+        "aec-mlb-sd-col-2026-09-16".into(),
+        json!({"marketData": {"bids": [{"px": {"value": "1.5", "currency": "USD"}, "qty": "1"}], "offers": [], "state": "MARKET_STATE_OPEN"}}),
+    );
+    let checks = check(drifted).await;
+    assert_eq!(
+        (checks[1].new.clone(), checks[1].missing.clone()),
+        (vec!["settlementWindow".to_string()], vec![]),
+        "feeCoefficient is on the other markets"
+    );
+    assert_eq!(checks[2].malformed, 1, "{checks:?}");
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossbook_net::{Call, NetError, RestClient, RestConfig, TokenBucket};
 
-use crate::models::{BookResponse, EventsPage};
+use crate::models::EventsPage;
 
 /// The largest page asked for (the size real scans page by).
 pub const PAGE: u32 = 100;
@@ -51,9 +51,10 @@ impl UsClient {
         self.rest.json(&call).await
     }
 
-    /// `GET /markets/{slug}/book`: the long side's book. A slug that is not a path segment
-    /// (the venue's are letters, digits and hyphens) is refused before any request.
-    pub async fn book(&self, slug: &str) -> Result<BookResponse, NetError> {
+    /// `GET /markets/{slug}/book`: the long side's book ([`crate::models::BookResponse`], or the answer as
+    /// sent). A slug that is not a path segment (the venue's are letters, digits and hyphens) is
+    /// refused before any request.
+    pub async fn book<T: serde::de::DeserializeOwned>(&self, slug: &str) -> Result<T, NetError> {
         if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') {
             return Err(NetError::Request { venue: "polymarket_us", detail: format!("not a market slug: {slug:?}") });
         }

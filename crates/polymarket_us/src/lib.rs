@@ -10,6 +10,8 @@
 
 /// The REST client (public gateway).
 pub mod client;
+/// The fields of the venue's payloads crossbook reads and knows.
+pub mod fields;
 /// Wire types.
 pub mod models;
 /// Wire types → the model.
