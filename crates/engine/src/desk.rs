@@ -470,7 +470,7 @@ pub struct Desk {
     claimants: HashMap<u64, Vec<(LinkId, bool)>>,
     /// Soccer games with a watched link on each of their three outcomes: draw link → the three
     /// links; and each of those links → its game's draw link.
-    three_way: HashMap<LinkId, [LinkId; 3]>,
+    three_way: HashMap<LinkId, ThreeWay>,
     three_way_of: HashMap<LinkId, LinkId>,
     games: HashMap<String, GameState>,
     sharp: crate::sharp::SharpMoves,
@@ -620,7 +620,8 @@ impl Desk {
             self.close(id, now);
         }
         self.three_way = three_way_games(&links);
-        self.three_way_of = self.three_way.iter().flat_map(|(draw, ids)| ids.map(|id| (id, *draw))).collect();
+        self.three_way_of =
+            self.three_way.iter().flat_map(|(draw, game)| game.iter().flatten().map(|id| (*id, *draw))).collect();
         let gone: Vec<LinkId> = self.open_three.keys().filter(|id| !self.three_way.contains_key(id)).copied().collect();
         for id in gone {
             self.close_three(id, now);
@@ -940,16 +941,11 @@ impl Desk {
     pub fn close_stale(&mut self, now: DateTime<Utc>) -> Decisions {
         let cutoff = now - self.cfg.stale_after;
         let old = |venue: Venue, id: &str| self.books.get(venue, id).is_some_and(|b| b.received_at < cutoff);
-        let link_old = |id: &LinkId| {
-            self.links.links.get(id).is_some_and(|w| {
-                let c = &w.link.candidate;
-                let mut poly =
-                    c.poly_token_id.iter().map(|t| t.as_str()).chain(w.other.iter().map(|(t, _)| t.as_str()));
-                old(Venue::Kalshi, c.kalshi_ticker.as_str()) || poly.any(|t| old(Venue::Polymarket, t))
-            })
-        };
-        // A three-way opportunity stands on its game's three links' books.
-        let three_old = |draw: &LinkId| self.three_way.get(draw).is_some_and(|ids| ids.iter().any(link_old));
+        let link_old =
+            |id: &LinkId| self.links.links.get(id).is_some_and(|w| w.books().into_iter().any(|(v, b)| old(v, b)));
+        // A three-way opportunity stands on its game's links' books.
+        let three_old =
+            |draw: &LinkId| self.three_way.get(draw).is_some_and(|game| game.iter().flatten().any(link_old));
         let stale: Vec<LinkId> = (self.open.keys().filter(|id| link_old(id)))
             .chain(self.open_three.keys().filter(|id| three_old(id)))
             .copied()
@@ -1135,49 +1131,72 @@ impl Desk {
 
     /// A soccer game's three outcomes, each bought where it is cheapest.
     fn evaluate_three_way(&mut self, draw: LinkId, now: DateTime<Utc>, d: &mut Decisions) {
-        let Some(ids) = self.three_way.get(&draw).copied() else { return };
+        let Some(game) = self.three_way.get(&draw).cloned() else { return };
         let Ok(in_play) = self.gate(draw, now) else {
             self.close_three(draw, now);
             return;
         };
         let o = {
             let mut outcomes: [Vec<crossbook_arb::LegQuote<'_>>; 3] = Default::default();
-            for (k, id) in ids.iter().enumerate() {
-                let Some(w) = self.links.links.get(id) else { return };
-                let c = &w.link.candidate;
-                let open = |venue: Venue, book: &str, stored: MarketState| {
-                    self.states.get(venue, book).map_or(stored, |(s, _)| *s).is_tradable()
-                };
-                if let Some(book) = self
-                    .books
-                    .get(Venue::Kalshi, c.kalshi_ticker.as_str())
-                    .filter(|_| open(Venue::Kalshi, c.kalshi_ticker.as_str(), w.kalshi_state.0))
-                {
-                    outcomes[k].push(crossbook_arb::LegQuote {
-                        instrument: crossbook_arb::Instrument::Binary {
-                            venue: Venue::Kalshi,
-                            market: c.kalshi_ticker.as_str(),
-                            side: crossbook_model::Side::Yes,
-                        },
-                        book,
-                        fees: w.kalshi_fees,
-                        rules: &w.kalshi_rules,
-                    });
-                }
-                if let Some(token) = c.poly_token_id.as_ref()
-                    && open(Venue::Polymarket, token.as_str(), w.poly_state.0)
-                    && let Some(book) = self.books.get(Venue::Polymarket, token.as_str())
-                {
-                    outcomes[k].push(crossbook_arb::LegQuote {
-                        instrument: crossbook_arb::Instrument::Token {
-                            venue: Venue::Polymarket,
-                            token: token.as_str(),
+            let open = |venue: Venue, book: &str, stored: MarketState| {
+                self.states.get(venue, book).map_or(stored, |(s, _)| *s).is_tradable()
+            };
+            for (k, ids) in game.iter().enumerate() {
+                for (i, id) in ids.iter().enumerate() {
+                    let Some(w) = self.links.links.get(id) else { return };
+                    let c = &w.link.candidate;
+                    // The outcome's Kalshi market, once (every link of the outcome shares it).
+                    if i == 0
+                        && let Some(book) = self
+                            .books
+                            .get(Venue::Kalshi, c.kalshi_ticker.as_str())
+                            .filter(|_| open(Venue::Kalshi, c.kalshi_ticker.as_str(), w.kalshi_state.0))
+                    {
+                        outcomes[k].push(crossbook_arb::LegQuote {
+                            instrument: crossbook_arb::Instrument::Binary {
+                                venue: Venue::Kalshi,
+                                market: c.kalshi_ticker.as_str(),
+                                side: crossbook_model::Side::Yes,
+                            },
+                            book,
+                            fees: w.kalshi_fees,
+                            rules: &w.kalshi_rules,
+                        });
+                    }
+                    // The outcome on the link's second venue: its token, or its side of a
+                    // Polymarket US market.
+                    let instrument = match c.poly_venue {
+                        Venue::PolymarketUs => Some(crossbook_arb::Instrument::Binary {
+                            venue: Venue::PolymarketUs,
+                            market: c.poly_market_id.as_str(),
+                            side: if c.poly_outcome_index == 0 {
+                                crossbook_model::Side::Yes
+                            } else {
+                                crossbook_model::Side::No
+                            },
+                        }),
+                        venue => c.poly_token_id.as_ref().map(|t| crossbook_arb::Instrument::Token {
+                            venue,
+                            token: t.as_str(),
                             outcome: c.poly_outcome.as_str(),
-                        },
-                        book,
-                        fees: w.poly_fees,
-                        rules: &w.poly_rules,
-                    });
+                        }),
+                    };
+                    let book_id = match instrument {
+                        Some(crossbook_arb::Instrument::Binary { market, .. }) => market,
+                        Some(crossbook_arb::Instrument::Token { token, .. }) => token,
+                        None => continue,
+                    };
+                    if let Some(instrument) = instrument
+                        && open(c.poly_venue, book_id, w.poly_state.0)
+                        && let Some(book) = self.books.get(c.poly_venue, book_id)
+                    {
+                        outcomes[k].push(crossbook_arb::LegQuote {
+                            instrument,
+                            book,
+                            fees: w.poly_fees,
+                            rules: &w.poly_rules,
+                        });
+                    }
                 }
             }
             let link = &self.links.links.get(&draw).map(|w| &w.link);
@@ -1188,8 +1207,8 @@ impl Desk {
         match o {
             Some(mut o) => {
                 o.urls = self.links.links.get(&draw).map(|w| w.urls.clone());
-                for id in ids {
-                    if let Some(w) = self.links.links.get(&id) {
+                for id in game.iter().flatten() {
+                    if let Some(w) = self.links.links.get(id) {
                         w.name(&mut o);
                     }
                 }
@@ -1315,29 +1334,48 @@ impl Desk {
     }
 }
 
-/// Soccer games whose three outcomes (two moneyline links and the draw's) are all watched, each
-/// with the Polymarket outcome that pays with its Kalshi YES: draw link → the three links.
-fn three_way_games(links: &LinkSet) -> HashMap<LinkId, [LinkId; 3]> {
-    let mut by_game: HashMap<&str, Vec<(&Watched, LinkId)>> = HashMap::new();
+/// A soccer game's three outcomes, each the watched links of one Kalshi market (one per second
+/// venue: Polymarket, Polymarket US), in order of their first link.
+type ThreeWay = [Vec<LinkId>; 3];
+
+/// Soccer games whose three outcomes (two moneyline markets and the draw) are all watched, each
+/// with a yes/no outcome that pays with its Kalshi YES on some venue: the draw's first link →
+/// the game's links by outcome.
+fn three_way_games(links: &LinkSet) -> HashMap<LinkId, ThreeWay> {
+    // Kalshi event → Kalshi market → its links.
+    type Outcomes<'a> = HashMap<&'a str, Vec<(&'a Watched, LinkId)>>;
+    let mut by_game: HashMap<&str, Outcomes<'_>> = HashMap::new();
     for (id, w) in &links.links {
         let c = &w.link.candidate;
-        if c.league.is_some_and(|l| l.sport() == crossbook_model::Sport::Soccer) && c.poly_token_id.is_some() {
-            by_game.entry(c.kalshi_event_ticker.as_str()).or_default().push((w, *id));
+        let yes_no = c.poly_token_id.is_some() || c.poly_venue == Venue::PolymarketUs;
+        if c.league.is_some_and(|l| l.sport() == crossbook_model::Sport::Soccer) && yes_no {
+            by_game
+                .entry(c.kalshi_event_ticker.as_str())
+                .or_default()
+                .entry(c.kalshi_ticker.as_str())
+                .or_default()
+                .push((w, *id));
         }
     }
     by_game
         .into_values()
-        .filter_map(|mut v| {
-            v.sort_by_key(|(_, id)| *id);
+        .filter_map(|markets| {
+            let mut v: Vec<Vec<(&Watched, LinkId)>> = markets.into_values().collect();
+            for links in &mut v {
+                links.sort_by_key(|(_, id)| *id);
+            }
+            v.sort_by_key(|links| links[0].1);
             use crossbook_model::MarketKind::{Draw, FirstHalfDraw, FirstHalfMoneyline, Moneyline};
-            let kinds = |k: crossbook_model::MarketKind| v.iter().filter(|(w, _)| w.link.candidate.kind == k).count();
+            let kind = |links: &Vec<(&Watched, LinkId)>| links[0].0.link.candidate.kind;
+            let kinds = |k: crossbook_model::MarketKind| v.iter().filter(|links| kind(links) == k).count();
             // The full time's three outcomes, or the halftime's (a Kalshi event holds one or the other).
             let draw_kind = [(Draw, Moneyline), (FirstHalfDraw, FirstHalfMoneyline)]
                 .into_iter()
                 .find(|(d, m)| v.len() == 3 && kinds(*d) == 1 && kinds(*m) == 2)?
                 .0;
-            let draw = v.iter().find(|(w, _)| w.link.candidate.kind == draw_kind)?.1;
-            Some((draw, [v[0].1, v[1].1, v[2].1]))
+            let draw = v.iter().find(|links| kind(links) == draw_kind)?[0].1;
+            let ids = |i: usize| v[i].iter().map(|(_, id)| *id).collect::<Vec<_>>();
+            Some((draw, [ids(0), ids(1), ids(2)]))
         })
         .collect()
 }

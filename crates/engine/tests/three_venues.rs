@@ -107,3 +107,104 @@ async fn kalshi_and_polymarket_us_make_the_planted_arbitrage() {
     assert!(money.contains("capital Kalshi $15.74 + Polymarket US $32.45"), "{money}");
     sim.stop().await;
 }
+
+/// Polymarket US's three yes/no markets of Liverpool–Fulham (12 Sep 2026), in the shape of the
+/// venue's soccer markets (`atc-`, one team on both sides, regulation time).
+fn us_soccer_event() -> Value {
+    let team = |name: &str, abbr: &str, ordering: &str| json!({"name": name, "abbreviation": abbr, "league": "epl", "alias": name, "safeName": name, "ordering": ordering});
+    let market = |suffix: &str, t: Option<Value>, what: &str| {
+        let slug = format!("atc-epl-liv-ful-2026-09-12-{suffix}");
+        json!({"id": format!("9{}", suffix.len()), "slug": slug, "question": format!("Will {what}?"),
+               "description": format!("This market will settle to Yes if {what} in the Liverpool FC vs Fulham FC match scheduled for 2026-09-12, in regulation time (90 minutes plus stoppage time). If the match is postponed and not played within two weeks, the market will settle to the last fair market price."),
+               "active": true, "closed": false, "status": "MARKET_STATUS_OPEN", "ep3Status": "OPEN",
+               "sportsMarketType": "soccer_team_full_time_winner", "sportsMarketTypeV2": "SPORTS_MARKET_TYPE_DRAWABLE_OUTCOME",
+               "orderPriceMinTickSize": 0.01, "minimumTradeQty": 0.01, "feeCoefficient": 0.0695,
+               "gameStartTime": "2026-09-12T14:00:00Z", "endDate": "2026-09-26T14:00:00Z",
+               "marketSides": [{"long": true, "description": "Yes", "team": t, "tradable": true},
+                               {"long": false, "description": "No", "team": t, "tradable": true}]})
+    };
+    json!({"id": "301", "slug": "epl-liv-ful-2026-09-12", "title": "Liverpool FC vs. Fulham FC",
+           "startTime": "2026-09-12T14:00:00Z", "active": true, "closed": false, "category": "sports",
+           "markets": [market("liv", Some(team("Liverpool FC", "liv", "home")), "Liverpool FC wins"),
+                       market("draw", None, "the match ends in a draw"),
+                       market("ful", Some(team("Fulham FC", "ful", "away")), "Fulham FC wins")]})
+}
+
+/// One soccer game's three outcomes bought across all three venues: Liverpool on Kalshi, the draw
+/// on Polymarket, Fulham on Polymarket US, each where it is cheapest.
+#[tokio::test]
+async fn a_three_way_soccer_set_spans_three_venues() {
+    let mut c = Capture::bundled();
+    c.us_events = vec![us_soccer_event()];
+    let kalshi = |yes: &str, no: &str| json!({"orderbook_fp": {"yes_dollars": [[yes, "100.00"]], "no_dollars": [[no, "100.00"]]}});
+    // Kalshi asks (1 − the NO bid): Liverpool 0.40, draw 0.30, Fulham 0.38.
+    c.kalshi_orderbooks.insert("KXEPLGAME-26SEP12LFCFUL-LFC".into(), kalshi("0.3800", "0.6000"));
+    c.kalshi_orderbooks.insert("KXEPLGAME-26SEP12LFCFUL-TIE".into(), kalshi("0.2200", "0.7000"));
+    c.kalshi_orderbooks.insert("KXEPLGAME-26SEP12LFCFUL-FUL".into(), kalshi("0.2800", "0.6200"));
+    // Polymarket Yes asks: Liverpool 0.45, draw 0.25, Fulham 0.30 (No asks leave no two-way edge).
+    for (market, yes, no) in [("4048851", "0.45", "0.60"), ("4035513", "0.25", "0.78"), ("4026334", "0.30", "0.72")] {
+        let m = c
+            .poly_events
+            .iter()
+            .flat_map(|e| e["markets"].as_array().unwrap().iter())
+            .find(|m| m["id"] == market)
+            .unwrap();
+        let ids: Vec<String> = serde_json::from_str(m["clobTokenIds"].as_str().unwrap()).unwrap();
+        for (id, ask) in [(&ids[0], yes), (&ids[1], no)] {
+            let mut b = common::poly_book(id, json!([{"price": ask, "size": "100"}]));
+            b["tick_size"] = json!("0.01");
+            c.poly_books.insert(id.clone(), b);
+        }
+    }
+    // Polymarket US: Fulham's long side offered at 0.28; nothing bid.
+    let slug = "atc-epl-liv-ful-2026-09-12-ful";
+    c.us_books.insert(
+        slug.into(),
+        json!({"marketData": {"marketSlug": slug, "state": "MARKET_STATE_OPEN", "bids": [],
+                              "offers": [{"px": {"value": "0.28", "currency": "USD"}, "qty": "100"}]}}),
+    );
+    let sim = crossbook_sim::start(&c, SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mut env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    env.insert("VENUES".into(), "kalshi,polymarket,polymarket_us".into());
+    env.insert("CROSSBOOK_NOW".into(), "2026-09-12T12:00:00Z".into());
+    let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
+    let db = TestDb::sqlite().await;
+    let p = crossbook_engine::pipeline::Pipeline::new(&settings, db.store.clone()).await.unwrap();
+    for &v in p.enabled_venues() {
+        p.ingest(v, Arc::new(LogProgress)).await.unwrap();
+    }
+    p.match_pass().await.unwrap();
+    let links = db.store.list_links(Some(LinkStatus::Confirmed)).await.unwrap();
+    let game: Vec<_> =
+        links.iter().filter(|l| l.candidate.kalshi_event_ticker.as_str() == "KXEPLGAME-26SEP12LFCFUL").collect();
+    let venues: Vec<(String, Venue)> =
+        game.iter().map(|l| (l.candidate.kalshi_ticker.to_string(), l.candidate.poly_venue)).collect();
+    assert_eq!(game.len(), 6, "each Kalshi outcome linked on both other venues: {venues:?}");
+    sync_watchlist(&*db.store, &watch(false), p.clock.now()).await.unwrap();
+    poll_once(&db.store, &p.venues, &p.clock, config(30), &ALL).await.unwrap();
+    let open = db.store.list_open_opportunities().await.unwrap();
+    let three: Vec<_> = open.iter().filter(|o| o.direction == "three_way").collect();
+    assert_eq!(three.len(), 1, "{:?}", open.iter().map(|o| &o.direction).collect::<Vec<_>>());
+    let o = &three[0].opportunity;
+    // By hand, 100 sets: Kalshi Liverpool 0.40 (fee 0.07 × 100 × 0.40 × 0.60 = 1.68), Polymarket
+    // draw 0.25 (no fee on this market), Polymarket US Fulham 0.28 (0.0695 × 100 × 0.28 × 0.72 =
+    // 1.40112 → 1.41): 100 − 40 − 25 − 28 − 1.68 − 1.41 = 3.91 (the best on two venues, Polymarket
+    // Fulham at 0.30, makes 3.32).
+    let mut legs: Vec<(Venue, String)> =
+        o.legs.iter().map(|l| (l.venue, l.ticker.clone().or(l.outcome.clone()).unwrap_or_default())).collect();
+    legs.sort();
+    assert_eq!(
+        legs,
+        [
+            (Venue::Kalshi, "KXEPLGAME-26SEP12LFCFUL-LFC".to_string()),
+            (Venue::Polymarket, "Yes".to_string()),
+            (Venue::PolymarketUs, slug.to_string()),
+        ]
+    );
+    assert_eq!((o.max_size.to_string(), o.profit.to_string()), ("100".into(), "3.91".into()));
+    assert_eq!(
+        (o.capital.kalshi.to_string(), o.capital.polymarket.to_string(), o.capital.polymarket_us.to_string()),
+        ("41.68".into(), "25".into(), "29.41".into())
+    );
+    sim.stop().await;
+}
