@@ -148,17 +148,16 @@ impl Watched {
 
     /// The books this link reads, each with its venue: the Kalshi market's, and its second
     /// leg's (a Polymarket market's tokens; a Polymarket US market's one book, by slug).
-    fn books(&self) -> Vec<(Venue, &str)> {
+    fn books(&self) -> impl Iterator<Item = (Venue, &str)> {
         let c = &self.link.candidate;
-        let mut books = vec![(Venue::Kalshi, c.kalshi_ticker.as_str())];
-        match c.poly_venue {
-            Venue::PolymarketUs => books.push((Venue::PolymarketUs, c.poly_market_id.as_str())),
-            venue => {
-                books.extend(c.poly_token_id.as_ref().map(|t| (venue, t.as_str())));
-                books.extend(self.other.as_ref().map(|(t, _)| (venue, t.as_str())));
-            }
-        }
-        books
+        let (same, other) = match c.poly_venue {
+            Venue::PolymarketUs => (Some(c.poly_market_id.as_str()), None),
+            _ => (c.poly_token_id.as_ref().map(|t| t.as_str()), self.other.as_ref().map(|(t, _)| t.as_str())),
+        };
+        [Some(c.kalshi_ticker.as_str()), same, other]
+            .into_iter()
+            .enumerate()
+            .filter_map(move |(i, book)| Some((if i == 0 { Venue::Kalshi } else { c.poly_venue }, book?)))
     }
 
     /// Puts the game and the venues' titles and lines on `o`'s legs of this link's markets.
@@ -692,8 +691,7 @@ impl Desk {
         if let Some(why) = kalshi.reason(Venue::Kalshi) {
             return Some(format!("kalshi {}: {why}", c.kalshi_ticker));
         }
-        let books = w.books();
-        for &(venue, book) in books.iter().filter(|(v, _)| *v != Venue::Kalshi) {
+        for (venue, book) in w.books().filter(|(v, _)| *v != Venue::Kalshi) {
             if let Some(why) = state(venue, book, w.poly_state.0).reason(venue) {
                 return Some(format!("{venue} {}: {why}", c.poly_market_id));
             }
@@ -941,8 +939,7 @@ impl Desk {
     pub fn close_stale(&mut self, now: DateTime<Utc>) -> Decisions {
         let cutoff = now - self.cfg.stale_after;
         let old = |venue: Venue, id: &str| self.books.get(venue, id).is_some_and(|b| b.received_at < cutoff);
-        let link_old =
-            |id: &LinkId| self.links.links.get(id).is_some_and(|w| w.books().into_iter().any(|(v, b)| old(v, b)));
+        let link_old = |id: &LinkId| self.links.links.get(id).is_some_and(|w| w.books().any(|(v, b)| old(v, b)));
         // A three-way opportunity stands on its game's links' books.
         let three_old =
             |draw: &LinkId| self.three_way.get(draw).is_some_and(|game| game.iter().flatten().any(link_old));
