@@ -112,3 +112,33 @@ async fn the_venue_check_reads_polymarket_us_as_it_is_and_names_its_drift() {
     );
     assert_eq!(checks[2].malformed, 1, "{checks:?}");
 }
+
+/// The simulator holds Polymarket US to its 20 requests a second: a burst past it is refused
+/// with 429 and `Retry-After`; the client, which paces itself to the limit (and retries a 429),
+/// gets every answer.
+#[tokio::test]
+async fn the_simulator_keeps_polymarket_us_to_its_limit_and_the_client_keeps_under_it() {
+    let page: Value = serde_json::from_str(include_str!("../../polymarket_us/tests/data/events.json")).unwrap();
+    let c = Capture { us_events: page["events"].as_array().unwrap().clone(), ..Default::default() };
+    let sim = crossbook_sim::start(&c, SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    let url = format!("{}/markets/aec-mlb-sd-col-2026-09-16/book", env["POLYMARKET_US_API_URL"]);
+    let http = reqwest::Client::new();
+    let mut refused = 0;
+    for _ in 0..30 {
+        let r = http.get(&url).send().await.unwrap();
+        if r.status() == 429 {
+            assert!(r.headers().contains_key("retry-after"));
+            refused += 1;
+        }
+    }
+    assert!(refused >= 5, "{refused} of 30 refused");
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let client = UsClient::new(&env["POLYMARKET_US_API_URL"], None).unwrap();
+    for _ in 0..30 {
+        let b = client.book::<Value>("aec-mlb-sd-col-2026-09-16").await.unwrap();
+        assert_eq!(b["marketData"]["marketSlug"], "aec-mlb-sd-col-2026-09-16");
+    }
+    assert!(client.book::<Value>("../admin").await.is_err(), "a slug that is not a path segment is never sent");
+    sim.stop().await;
+}
