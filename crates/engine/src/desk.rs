@@ -469,7 +469,7 @@ pub struct Desk {
     claimants: HashMap<u64, Vec<(LinkId, bool)>>,
     /// Soccer games with a watched link on each of their three outcomes: draw link → the three
     /// links; and each of those links → its game's draw link.
-    three_way: HashMap<LinkId, ThreeWay>,
+    three_way: HashMap<LinkId, Arc<ThreeWay>>,
     three_way_of: HashMap<LinkId, LinkId>,
     games: HashMap<String, GameState>,
     sharp: crate::sharp::SharpMoves,
@@ -1305,13 +1305,9 @@ impl Desk {
             if let Some(w) = self.links.links.get(&id) {
                 w.name(&mut o);
             }
-            for (venue, at) in
-                [(Venue::Kalshi, kalshi_at), (poly_at.map_or(Venue::Polymarket, |p| p.0), poly_at.map(|p| p.1))]
-            {
-                if let Some(at) = at {
-                    let age = (now - at).num_milliseconds().max(0) as f64 / 1000.0;
-                    self.status.latencies.quote_age[venue].observe(age);
-                }
+            for (venue, at) in kalshi_at.map(|at| (Venue::Kalshi, at)).into_iter().chain(poly_at) {
+                let age = (now - at).num_milliseconds().max(0) as f64 / 1000.0;
+                self.status.latencies.quote_age[venue].observe(age);
             }
             found.push((id, direction.as_str(), o));
         }
@@ -1332,13 +1328,14 @@ impl Desk {
 }
 
 /// A soccer game's three outcomes, each the watched links of one Kalshi market (one per second
-/// venue: Polymarket, Polymarket US), in order of their first link.
+/// venue: Polymarket, Polymarket US), in order of their first link (shared: each evaluation of
+/// the game holds it while it records).
 type ThreeWay = [Vec<LinkId>; 3];
 
 /// Soccer games whose three outcomes (two moneyline markets and the draw) are all watched, each
 /// with a yes/no outcome that pays with its Kalshi YES on some venue: the draw's first link →
 /// the game's links by outcome.
-fn three_way_games(links: &LinkSet) -> HashMap<LinkId, ThreeWay> {
+fn three_way_games(links: &LinkSet) -> HashMap<LinkId, Arc<ThreeWay>> {
     // Kalshi event → Kalshi market → its links.
     type Outcomes<'a> = HashMap<&'a str, Vec<(&'a Watched, LinkId)>>;
     let mut by_game: HashMap<&str, Outcomes<'_>> = HashMap::new();
@@ -1372,7 +1369,7 @@ fn three_way_games(links: &LinkSet) -> HashMap<LinkId, ThreeWay> {
                 .0;
             let draw = v.iter().find(|links| kind(links) == draw_kind)?[0].1;
             let ids = |i: usize| v[i].iter().map(|(_, id)| *id).collect::<Vec<_>>();
-            Some((draw, [ids(0), ids(1), ids(2)]))
+            Some((draw, Arc::new([ids(0), ids(1), ids(2)])))
         })
         .collect()
 }

@@ -513,7 +513,7 @@ fn kalshi_links_with_polymarket_us_markets_by_their_typed_fields() {
     let wire: um::UsEvent = serde_json::from_value(raw.clone()).unwrap();
     let typed: Vec<um::UsMarket> =
         raw["markets"].as_array().unwrap().iter().map(|m| serde_json::from_value(m.clone()).unwrap()).collect();
-    let us_event = up::parse_event(&wire, &typed, raw.clone()).unwrap();
+    let us_event = up::parse_event(&wire, &typed.iter().collect::<Vec<_>>(), raw.clone()).unwrap();
     let at = t(9, 14, 17, 13);
     let us_markets: Vec<Market> = typed
         .iter()

@@ -20,6 +20,8 @@ pub mod money;
 pub mod opportunity;
 /// What a venue accepts in an order.
 pub mod order_rules;
+/// The adapters' parse error.
+pub mod parse_error;
 /// Eastern dates and venue timestamp formats.
 pub mod time;
 /// The venues.

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use crossbook_model::money::json_micros;
-use crossbook_model::time::parse_venue_time;
 use crossbook_model::{
     Event, FeeSchedule, Line, Market, MarketKind, MarketRef, MarketState, MarketStatus, Money, OrderRules, Outcome,
     Participant, Price, PriceGrid, Qty, Subject, Topic, UsEventSlug, UsMarketSlug, Venue,
@@ -13,24 +12,8 @@ use crossbook_model::{
 
 use crate::models::{BookLevel, BookResponse, UsEvent, UsMarket, UsSide, UsTeam};
 
-/// A payload that parsed as JSON but not as the venue's object: which field, and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {reason}")]
-pub struct ParseError {
-    pub field: &'static str,
-    pub reason: String,
-}
-
-fn err(field: &'static str, reason: impl ToString) -> ParseError {
-    ParseError { field, reason: reason.to_string() }
-}
-
-fn time(field: &'static str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, ParseError> {
-    match v.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(s) => parse_venue_time(s).map(Some).ok_or_else(|| err(field, format!("not a timestamp: {s:?}"))),
-    }
-}
+pub use crossbook_model::parse_error::ParseError;
+use crossbook_model::parse_error::{err, optional_time as time};
 
 /// Taker coefficients (Θ, millionths) published for markets that do not state their own
 /// `feeCoefficient`, from the day each took effect (VENUE_API.md): 0.0695 from 2026-09-25.
@@ -154,7 +137,7 @@ fn participant(t: &UsTeam) -> Participant {
 /// its `teams`, else the two teams its markets' sides name (a soccer market names one team on
 /// both its sides); away before home where the title names neither. None when there are not
 /// exactly two.
-pub fn event_participants(title: &str, teams: &[UsTeam], markets: &[UsMarket]) -> Vec<Participant> {
+pub fn event_participants(title: &str, teams: &[UsTeam], markets: &[&UsMarket]) -> Vec<Participant> {
     let mut found: Vec<&UsTeam> = Vec::new();
     let sides = markets.iter().flat_map(|m| &m.market_sides).filter_map(|s| s.team.as_ref());
     for t in teams.iter().chain(if teams.len() == 2 { None } else { Some(sides) }.into_iter().flatten()) {
@@ -175,7 +158,7 @@ pub fn event_participants(title: &str, teams: &[UsTeam], markets: &[UsMarket]) -
 }
 
 /// An event (its markets are parsed with [`parse_market`]).
-pub fn parse_event(e: &UsEvent, markets: &[UsMarket], raw: serde_json::Value) -> Result<Event, ParseError> {
+pub fn parse_event(e: &UsEvent, markets: &[&UsMarket], raw: serde_json::Value) -> Result<Event, ParseError> {
     UsEventSlug::new(&e.slug).map_err(|x| err("slug", x))?;
     let title = e.title.clone().unwrap_or_default();
     let league = league(&e.slug, &raw);

@@ -24,7 +24,9 @@ fn read(page: &Value, now: DateTime<Utc>) -> Vec<(crossbook_model::Event, Vec<cr
                 .map(|m| (serde_json::from_str(m.get()).unwrap(), serde_json::from_str(m.get()).unwrap()))
                 .collect();
             let typed: Vec<UsMarket> = markets.iter().map(|(m, _)| m.clone()).collect();
-            let event = parse::parse_event(&e, &typed, serde_json::from_str(raw.get()).unwrap()).unwrap();
+            let event =
+                parse::parse_event(&e, &typed.iter().collect::<Vec<_>>(), serde_json::from_str(raw.get()).unwrap())
+                    .unwrap();
             let parsed =
                 markets.into_iter().map(|(m, raw)| parse::parse_market(&m, &event, raw, now).unwrap()).collect();
             (event, parsed)

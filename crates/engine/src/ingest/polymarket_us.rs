@@ -48,7 +48,7 @@ pub async fn ingest_polymarket_us(
                         markets.push((m, v, at));
                     }
                 }
-                let typed: Vec<UsMarket> = markets.iter().map(|(m, _, _)| m.clone()).collect();
+                let typed: Vec<&UsMarket> = markets.iter().map(|(m, _, _)| m).collect();
                 let event = match parse_event(&wire, &typed, raw_event) {
                     Ok(e) => e,
                     Err(e) => {

@@ -1,8 +1,6 @@
 //! Kalshi wire types → the model. Topic, league, kind and teams are left to the taxonomy crate;
 //! here only what the payload states is converted, with errors that say which field.
 
-use chrono::{DateTime, Utc};
-use crossbook_model::time::parse_venue_time;
 use crossbook_model::{
     Event, FeeSchedule, KalshiEventTicker, KalshiMarketTicker, Market, MarketKind, MarketRef, MarketState,
     MarketStatus, Outcome, Price, Qty, Topic, Venue,
@@ -10,17 +8,8 @@ use crossbook_model::{
 
 use super::models::{KalshiEvent, KalshiMarket, KalshiOrderbookResponse, KalshiSeries};
 
-/// A payload that parsed as JSON but not as a market: which field, and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {reason}")]
-pub struct ParseError {
-    pub field: &'static str,
-    pub reason: String,
-}
-
-fn err(field: &'static str, reason: impl ToString) -> ParseError {
-    ParseError { field, reason: reason.to_string() }
-}
+pub use crossbook_model::parse_error::ParseError;
+use crossbook_model::parse_error::{err, optional_time as time};
 
 /// Whether a market in this status takes orders (response words, and the filter words some
 /// older payloads carry).
@@ -43,13 +32,6 @@ pub fn parse_status(s: &str) -> Result<MarketStatus, ParseError> {
         "closed" => Ok(MarketStatus::Closed),
         "determined" | "disputed" | "amended" | "finalized" | "settled" => Ok(MarketStatus::Settled),
         other => Err(err("status", format!("unknown status {other:?}"))),
-    }
-}
-
-fn time(field: &'static str, v: &Option<String>) -> Result<Option<DateTime<Utc>>, ParseError> {
-    match v.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(s) => parse_venue_time(s).map(Some).ok_or_else(|| err(field, format!("not a timestamp: {s:?}"))),
     }
 }
 

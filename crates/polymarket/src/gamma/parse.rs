@@ -1,7 +1,6 @@
 //! Gamma wire types → the model (topic, league and kind are the taxonomy's).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use crossbook_model::time::parse_venue_time;
 use crossbook_model::{
     Event, FeeSchedule, Market, MarketKind, MarketRef, MarketState, MarketStatus, Outcome, PolyConditionId,
     PolyEventId, PolyMarketId, PolyTokenId, Price, Topic, Venue,
@@ -35,17 +34,8 @@ pub fn sports_rate_at(at: DateTime<Utc>) -> Option<i64> {
         .map(|(_, r)| *r)
 }
 
-/// A payload that parsed as JSON but not as a market: which field, and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {reason}")]
-pub struct ParseError {
-    pub field: &'static str,
-    pub reason: String,
-}
-
-fn err(field: &'static str, reason: impl ToString) -> ParseError {
-    ParseError { field, reason: reason.to_string() }
-}
+pub use crossbook_model::parse_error::ParseError;
+use crossbook_model::parse_error::{err, optional_time as time};
 
 /// Decodes one of Gamma's JSON-array-in-a-string fields.
 fn string_array(field: &'static str, s: &Option<String>) -> Result<Vec<String>, ParseError> {
@@ -129,13 +119,6 @@ fn status(active: Option<bool>, closed: Option<bool>) -> MarketStatus {
         (_, Some(true)) => MarketStatus::Closed,
         (Some(false), _) => MarketStatus::Closed,
         _ => MarketStatus::Open,
-    }
-}
-
-fn time(field: &'static str, v: &Option<String>) -> Result<Option<chrono::DateTime<chrono::Utc>>, ParseError> {
-    match v.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(s) => parse_venue_time(s).map(Some).ok_or_else(|| err(field, format!("not a timestamp: {s:?}"))),
     }
 }
 
