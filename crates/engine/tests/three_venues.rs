@@ -105,6 +105,20 @@ async fn kalshi_and_polymarket_us_make_the_planted_arbitrage() {
     assert!(leg.starts_with("Polymarket US long aec-mlb-sd-col-2026-09-16 50 @ limit 0.635"), "{leg}");
     let money = crossbook_engine::reports::money_text(o);
     assert!(money.contains("capital Kalshi $15.74 + Polymarket US $32.45"), "{money}");
+
+    // A Polymarket US book that cannot be true (a bid of 0.70 over the 0.635 offer) prices
+    // nothing: the next pass closes the opportunity.
+    sim.state
+        .set_level(
+            Venue::PolymarketUs,
+            "aec-mlb-sd-col-2026-09-16",
+            "bid",
+            "0.70".parse().unwrap(),
+            "10".parse().unwrap(),
+        )
+        .await;
+    poll_once(&db.store, &p.venues, &p.clock, config(30), &ALL).await.unwrap();
+    assert!(db.store.list_open_opportunities().await.unwrap().is_empty(), "a crossed book made an opportunity");
     sim.stop().await;
 }
 
