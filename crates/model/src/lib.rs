@@ -6,6 +6,8 @@
 pub mod alias;
 /// Normalized book stream events.
 pub mod book_event;
+/// Orders, fills and trades.
+pub mod execution;
 /// Venue and internal identifiers as validated newtypes.
 pub mod ids;
 /// Topics, sports and the league catalogue.
@@ -29,6 +31,7 @@ pub mod venue;
 
 pub use alias::{AliasKind, AliasSource, TeamAlias};
 pub use book_event::BookEvent;
+pub use execution::{Action, Contract, ExecutionMode, Exposure, Fill, OrderRecord, OrderStatus, Trade, TradeStatus};
 pub use ids::*;
 pub use league::{League, Sport, Topic};
 pub use link::{Decider, Link, LinkCandidate, LinkDecision, LinkStatus, RuleRisk};

@@ -50,6 +50,17 @@ impl PriceGrid {
             .min()
             .and_then(|c| Price::from_micros(c).ok())
     }
+
+    /// The greatest grid price at or below `price` (a limit that must not be passed upwards).
+    pub fn floor(&self, price: Price) -> Option<Price> {
+        let p = price.micros();
+        self.0
+            .iter()
+            .filter(|r| r.start <= p)
+            .map(|r| r.start + (p.min(r.end) - r.start) / r.step.max(1) * r.step.max(1))
+            .max()
+            .and_then(|c| Price::from_micros(c).ok())
+    }
 }
 
 impl Default for PriceGrid {
@@ -109,5 +120,9 @@ mod tests {
         assert_eq!(tapered.ceil(p("0.515")), Some(p("0.52")));
         assert_eq!(tapered.ceil(p("0.0995")), Some(p("0.1")));
         assert_eq!(tapered.ceil(p("0.9001")), Some(p("0.901")));
+        assert_eq!(cent.floor(p("0.489")), Some(p("0.48")));
+        assert_eq!(tapered.floor(p("0.515")), Some(p("0.51")));
+        assert_eq!(tapered.floor(p("0.0995")), Some(p("0.099")));
+        assert_eq!(tapered.floor(p("0.9509")), Some(p("0.95")));
     }
 }

@@ -1,0 +1,331 @@
+//! Every leg-risk path of a paper trade, worked by hand: a Kalshi YES leg (BOS to win) against
+//! the Polymarket token of the other side (NYK), the books as they stand when each order
+//! arrives.
+//!
+//! Decision at 23:00:00.000; Kalshi orders arrive 80 ms after they are sent, Polymarket ones
+//! 250 ms after. The opportunity: 50 sets, Kalshi YES limit 0.40 (60 offered there), NYK limit
+//! 0.55 (80 offered) — the thinner Kalshi leg goes first.
+//! Fees: Kalshi 0.07 × C × P × (1 − P) (cent balance); Polymarket 0.03 × C × P × (1 − P).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossbook_arb::BalancePrecision;
+use crossbook_book::{Asks, Bids, BookSide, Level, OrderBook};
+use crossbook_exec::{Books, LegTerms, PaperTrader, TraderConfig};
+use crossbook_model::{
+    Action, ExecutionMode, FeeSchedule, Leg, LinkId, MarketKind, Money, Opportunity, OrderRules, OrderStatus, Price,
+    Qty, Side, Trade, TradeStatus, Venue,
+};
+
+const KALSHI: &str = "KXNBAGAME-26NOV20BOSNYK-BOS";
+const NYK: &str = "nyk-token";
+
+fn p(s: &str) -> Price {
+    s.parse().unwrap()
+}
+fn q(n: i64) -> Qty {
+    Qty::from_whole(n).unwrap()
+}
+fn m(s: &str) -> Money {
+    s.parse().unwrap()
+}
+fn decided() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 23, 0, 0).unwrap()
+}
+fn lv(price: &str, size: i64) -> Level {
+    Level { price: p(price), size: q(size) }
+}
+fn book(bids: &[Level], asks: &[Level]) -> OrderBook {
+    OrderBook::new(
+        BookSide::<Bids>::from_levels(bids.iter().copied()),
+        BookSide::<Asks>::from_levels(asks.iter().copied()),
+        decided(),
+    )
+}
+
+/// The two venues' books, and markets that no longer take orders.
+#[derive(Default)]
+struct Market {
+    books: HashMap<(Venue, String), OrderBook>,
+    paused: Vec<(Venue, String)>,
+}
+
+impl Market {
+    fn put(&mut self, venue: Venue, id: &str, b: OrderBook) {
+        self.books.insert((venue, id.to_string()), b);
+    }
+}
+
+impl Books for Market {
+    fn book(&self, venue: Venue, market: &str) -> Result<&OrderBook, &'static str> {
+        if self.paused.contains(&(venue, market.to_string())) {
+            return Err("market paused");
+        }
+        self.books.get(&(venue, market.to_string())).ok_or("no book")
+    }
+}
+
+fn start() -> Market {
+    let mut mk = Market::default();
+    mk.put(Venue::Kalshi, KALSHI, book(&[lv("0.38", 100)], &[lv("0.40", 60), lv("0.41", 100)]));
+    mk.put(Venue::Polymarket, NYK, book(&[lv("0.53", 100)], &[lv("0.55", 80), lv("0.56", 100)]));
+    mk
+}
+
+fn kalshi_fees() -> FeeSchedule {
+    FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 17_500, multiplier: 1_000_000 }
+}
+fn poly_fees() -> FeeSchedule {
+    FeeSchedule::PolymarketCurve { rate: 30_000, exponent: 1 }
+}
+
+fn opportunity(in_play: bool) -> Opportunity {
+    let leg = |venue, ticker: Option<&str>, side, token: Option<&str>, price: &str| Leg {
+        venue,
+        ticker: ticker.map(str::to_string),
+        side,
+        token_id: token.map(str::to_string),
+        outcome: token.map(|_| "Knicks".to_string()),
+        price: p(price),
+        size: q(50),
+        limit_price: Some(p(price)),
+        fee: None,
+        title: None,
+        line: None,
+    };
+    Opportunity {
+        link_id: LinkId(7),
+        kind: MarketKind::Moneyline,
+        league: None,
+        game: Some("Celtics at Knicks".into()),
+        starts_at: None,
+        detected_at: decided(),
+        legs: vec![
+            leg(Venue::Kalshi, Some(KALSHI), Some(Side::Yes), None, "0.40"),
+            leg(Venue::Polymarket, None, None, Some(NYK), "0.55"),
+        ],
+        cost: m("0.95"),
+        fees: m("0.0242"),
+        edge: m("0.0258"),
+        max_size: q(50),
+        profit: m("1.28875"),
+        quote_age_ms: Default::default(),
+        rule_risk: None,
+        rule_reasons: Vec::new(),
+        capital: Default::default(),
+        roi: Money::ZERO,
+        in_play,
+        order_delay_s: None,
+        urls: None,
+        alternative_to: None,
+    }
+}
+
+fn trader(kalshi_balance: &str) -> PaperTrader {
+    PaperTrader::new(TraderConfig {
+        mode: ExecutionMode::Paper,
+        latency: HashMap::from([
+            (Venue::Kalshi, Duration::milliseconds(80)),
+            (Venue::Polymarket, Duration::milliseconds(250)),
+        ]),
+        slippage: p("0.02"),
+        max_size: q(1000),
+        balances: HashMap::from([(Venue::Kalshi, m(kalshi_balance)), (Venue::Polymarket, m("1000"))]),
+        precision: BalancePrecision::Cent,
+    })
+}
+
+fn terms(poly_delay_s: u32) -> Vec<LegTerms> {
+    vec![
+        LegTerms { fees: kalshi_fees(), rules: OrderRules::default() },
+        LegTerms { fees: poly_fees(), rules: OrderRules { in_play_delay_s: poly_delay_s, ..OrderRules::default() } },
+    ]
+}
+
+fn at(ms: i64) -> DateTime<Utc> {
+    decided() + Duration::milliseconds(ms)
+}
+
+/// Takes the opportunity, then runs the clock to each order's arrival, changing the books
+/// right before each one as `before` says (by arrival time in ms).
+fn play(t: &mut PaperTrader, mk: &mut Market, in_play: bool, mut before: impl FnMut(i64, &mut Market)) -> Trade {
+    t.take(&opportunity(in_play), "kalshi_yes", terms(3), &*mk, decided()).unwrap();
+    for _ in 0..10 {
+        let next = t.next_arrival().expect("an order on its way");
+        before((next - decided()).num_milliseconds(), mk);
+        let mut done = t.run(next, &*mk, false);
+        if let Some(trade) = done.pop() {
+            return trade;
+        }
+    }
+    panic!("the trade never ended");
+}
+
+#[test]
+fn both_legs_fill_and_the_sets_are_hedged() {
+    let (mut t, mut mk) = (trader("1000"), start());
+    let trade = play(&mut t, &mut mk, false, |_, _| {});
+    assert_eq!(trade.status, TradeStatus::Hedged);
+    let o = &trade.orders;
+    assert_eq!(o.len(), 2);
+    // Kalshi, the thinner leg (10 beyond the size against 30), first.
+    assert_eq!((o[0].contract.venue, o[0].arrives_at, o[0].status), (Venue::Kalshi, at(80), OrderStatus::Filled));
+    assert_eq!((o[1].contract.venue, o[1].sent_at, o[1].arrives_at), (Venue::Polymarket, at(80), at(330)));
+    assert_eq!(o[0].order_id, format!("paper-7-kalshi_yes-{}-1", decided().timestamp_millis()));
+    // Kalshi: 50 × 0.40 = 20.00, fee 0.07 × 50 × 0.4 × 0.6 = 0.84; Polymarket: 50 × 0.55 =
+    // 27.50, fee 0.03 × 50 × 0.55 × 0.45 = 0.37125.
+    let fees: Vec<Money> = trade.fills.iter().map(|f| f.fee).collect();
+    assert_eq!(fees, vec![m("0.84"), m("0.37125")]);
+    assert_eq!((trade.sets, trade.bought, trade.fees), (q(50), m("47.50"), m("1.21125")));
+    // 50 − 47.50 − 1.21125: what the opportunity promised.
+    assert_eq!(trade.pnl, m("1.28875"));
+    assert_eq!(trade.pnl, trade.planned_profit);
+    assert!(trade.exposure.is_empty());
+    // Balances: Kalshi 1000 − 20.84, Polymarket 1000 − 27.87125.
+    assert_eq!(t.balance(Venue::Kalshi), m("979.16"));
+    assert_eq!(t.balance(Venue::Polymarket), m("972.12875"));
+    assert_eq!(trade.fills[1].at, at(330));
+    assert!(trade.fills.iter().all(|f| f.mode == ExecutionMode::Paper && f.opportunity == LinkId(7)));
+}
+
+#[test]
+fn a_second_leg_that_fills_short_is_hedged_at_a_bounded_worse_price() {
+    let (mut t, mut mk) = (trader("1000"), start());
+    let trade = play(&mut t, &mut mk, false, |ms, mk| {
+        if ms == 330 {
+            // Someone took 50 of the 0.55 offer first.
+            mk.put(Venue::Polymarket, NYK, book(&[lv("0.53", 100)], &[lv("0.55", 30), lv("0.56", 100)]));
+        }
+    });
+    assert_eq!(trade.status, TradeStatus::Hedged);
+    let o = &trade.orders;
+    assert_eq!(o.len(), 3);
+    assert_eq!((o[1].status, o[1].filled), (OrderStatus::Partial, q(30)));
+    // The hedge: the 20 missing at up to 0.55 + 0.02, sent when the partial fill came back.
+    assert_eq!(
+        (o[2].purpose.as_str(), o[2].limit_price, o[2].size, o[2].sent_at),
+        ("hedge", p("0.57"), q(20), at(330))
+    );
+    assert_eq!((o[2].status, o[2].arrives_at), (OrderStatus::Filled, at(580)));
+    // Polymarket: 30 × 0.55 + 20 × 0.56 = 27.70; fees 0.22275 + 0.03 × 20 × 0.56 × 0.44 = 0.14784.
+    assert_eq!((trade.sets, trade.bought, trade.fees), (q(50), m("47.70"), m("1.21059")));
+    assert_eq!(trade.pnl, m("1.08941"));
+}
+
+#[test]
+fn a_second_leg_with_nothing_left_unwinds_the_first() {
+    let (mut t, mut mk) = (trader("1000"), start());
+    let trade = play(&mut t, &mut mk, false, |ms, mk| {
+        if ms == 330 {
+            mk.put(Venue::Polymarket, NYK, book(&[lv("0.53", 100)], &[lv("0.60", 100)]));
+        }
+    });
+    assert_eq!(trade.status, TradeStatus::Unwound);
+    let purposes: Vec<(&str, Venue, Action, OrderStatus)> =
+        trade.orders.iter().map(|o| (o.purpose.as_str(), o.contract.venue, o.action, o.status)).collect();
+    assert_eq!(
+        purposes,
+        vec![
+            ("leg", Venue::Kalshi, Action::Buy, OrderStatus::Filled),
+            ("leg", Venue::Polymarket, Action::Buy, OrderStatus::Unfilled),
+            ("hedge", Venue::Polymarket, Action::Buy, OrderStatus::Unfilled),
+            ("unwind", Venue::Kalshi, Action::Sell, OrderStatus::Filled),
+        ]
+    );
+    // The 50 YES sold for no less than 0.40 − 0.02, into the 0.38 bid, at 580 + 80 ms.
+    let unwind = &trade.orders[3];
+    assert_eq!((unwind.limit_price, unwind.size, unwind.arrives_at), (p("0.38"), q(50), at(660)));
+    // Sold 19.00, fee 0.07 × 50 × 0.38 × 0.62 = 0.8246 → 0.83 with the cent balance rounding.
+    assert_eq!((trade.sets, trade.bought, trade.sold, trade.fees), (Qty::ZERO, m("20"), m("19"), m("1.67")));
+    assert_eq!(trade.pnl, m("-2.67"));
+    assert!(trade.exposure.is_empty());
+    assert_eq!(t.balance(Venue::Kalshi), m("997.33"));
+}
+
+#[test]
+fn an_unwind_that_finds_no_bid_leaves_the_leg_exposed_at_its_mark() {
+    let (mut t, mut mk) = (trader("1000"), start());
+    let trade = play(&mut t, &mut mk, false, |ms, mk| {
+        if ms == 330 {
+            mk.put(Venue::Polymarket, NYK, book(&[lv("0.53", 100)], &[lv("0.60", 100)]));
+        }
+        if ms == 660 {
+            mk.put(Venue::Kalshi, KALSHI, book(&[lv("0.30", 100)], &[lv("0.41", 100)]));
+        }
+    });
+    assert_eq!(trade.status, TradeStatus::Unhedged);
+    assert_eq!(trade.orders[3].status, OrderStatus::Unfilled);
+    assert_eq!(trade.exposure.len(), 1);
+    let e = &trade.exposure[0];
+    assert_eq!((e.contract.market.as_str(), e.contract.side, e.size), (KALSHI, Some(Side::Yes), q(50)));
+    // 50 at the 0.30 bid.
+    assert_eq!(e.mark, m("15"));
+    assert_eq!(trade.pnl, m("-5.84"));
+}
+
+#[test]
+fn a_first_leg_that_misses_holds_nothing_and_sends_nothing_else() {
+    let (mut t, mut mk) = (trader("1000"), start());
+    let trade = play(&mut t, &mut mk, false, |ms, mk| {
+        if ms == 80 {
+            mk.put(Venue::Kalshi, KALSHI, book(&[lv("0.38", 100)], &[lv("0.45", 100)]));
+        }
+    });
+    assert_eq!(trade.status, TradeStatus::Missed, "{trade:#?}");
+    assert_eq!(trade.orders.len(), 1);
+    assert_eq!((trade.pnl, t.balance(Venue::Kalshi)), (Money::ZERO, m("1000")));
+}
+
+#[test]
+fn a_leg_whose_market_pauses_is_rejected_and_the_first_leg_unwound() {
+    let (mut t, mut mk) = (trader("1000"), start());
+    let trade = play(&mut t, &mut mk, false, |ms, mk| {
+        if ms == 330 {
+            mk.paused.push((Venue::Polymarket, NYK.to_string()));
+        }
+    });
+    assert_eq!(trade.orders[1].status, OrderStatus::Rejected);
+    assert_eq!(trade.orders[1].reject.as_deref(), Some("market paused"));
+    assert_eq!(trade.status, TradeStatus::Unwound);
+    assert_eq!(trade.pnl, m("-2.67"));
+}
+
+#[test]
+fn in_play_the_delayed_venue_goes_first_and_arrives_after_its_delay() {
+    let (mut t, mut mk) = (trader("1000"), start());
+    let trade = play(&mut t, &mut mk, true, |_, _| {});
+    let o = &trade.orders;
+    assert_eq!((o[0].contract.venue, o[0].arrives_at), (Venue::Polymarket, at(3_250)));
+    assert_eq!((o[1].contract.venue, o[1].sent_at, o[1].arrives_at), (Venue::Kalshi, at(3_250), at(3_330)));
+    assert_eq!((trade.status, trade.pnl), (TradeStatus::Hedged, m("1.28875")));
+}
+
+#[test]
+fn the_size_is_capped_by_the_money_on_each_venue() {
+    // One Kalshi contract at 0.40 costs 0.40 + 0.0168 fee → 0.42 with the cent rounding:
+    // $10 pays for 23.
+    let (mut t, mut mk) = (trader("10"), start());
+    let trade = play(&mut t, &mut mk, false, |_, _| {});
+    assert_eq!((trade.orders[0].size, trade.sets, trade.status), (q(23), q(23), TradeStatus::Hedged));
+    assert!(t.balance(Venue::Kalshi) >= Money::ZERO);
+    let (mut t, mk) = (trader("0.30"), start());
+    assert!(t.take(&opportunity(false), "kalshi_yes", terms(0), &mk, decided()).is_err());
+    assert_eq!(t.working(), 0);
+}
+
+#[test]
+fn one_trade_per_link_at_a_time_and_every_order_id_is_unique() {
+    let (mut t, mk) = (trader("1000"), start());
+    t.take(&opportunity(false), "kalshi_yes", terms(0), &mk, decided()).unwrap();
+    assert_eq!(
+        t.take(&opportunity(false), "kalshi_yes", terms(0), &mk, decided()),
+        Err("a trade of this link is in flight")
+    );
+    // A one-shot pass that ends matches what is on its way against the latest books.
+    let done = t.run(decided(), &mk, true);
+    assert_eq!(done.len(), 1);
+    let ids: std::collections::HashSet<&str> = done[0].orders.iter().map(|o| o.order_id.as_str()).collect();
+    assert_eq!(ids.len(), done[0].orders.len());
+    assert_eq!(done[0].status, TradeStatus::Hedged);
+}
