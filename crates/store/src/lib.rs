@@ -290,6 +290,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Alerts, newest first.
     async fn list_alerts(&self, limit: i64) -> StoreResult<Vec<AlertRecord>>;
 
+    /// Writes a trade and its fills (again: the same trade id replaces its row, a fill already
+    /// written is kept as it is).
+    async fn record_trade(&self, trade: &crossbook_model::Trade) -> StoreResult<()>;
+
+    /// Trades decided since `since`, oldest first.
+    async fn list_trades(&self, since: DateTime<Utc>) -> StoreResult<Vec<crossbook_model::Trade>>;
+
+    /// Fills since `since`, oldest first.
+    async fn list_fills(&self, since: DateTime<Utc>) -> StoreResult<Vec<crossbook_model::Fill>>;
+
     /// The participant registry's rows: learned names and codes and a person's corrections.
     async fn list_aliases(&self) -> StoreResult<Vec<crossbook_model::TeamAlias>>;
 

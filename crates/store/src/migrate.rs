@@ -33,6 +33,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     },
     Migration { version: 10, name: "one_system", sql: include_str!("../migrations/sqlite/0010_one_system.sql") },
     Migration { version: 11, name: "link_venue", sql: include_str!("../migrations/sqlite/0011_link_venue.sql") },
+    Migration { version: 12, name: "trades", sql: include_str!("../migrations/sqlite/0012_trades.sql") },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -63,6 +64,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     },
     Migration { version: 10, name: "one_system", sql: include_str!("../migrations/postgres/0010_one_system.sql") },
     Migration { version: 11, name: "link_venue", sql: include_str!("../migrations/postgres/0011_link_venue.sql") },
+    Migration { version: 12, name: "trades", sql: include_str!("../migrations/postgres/0012_trades.sql") },
 ];
 
 /// The bookkeeping table, the same on both backends.

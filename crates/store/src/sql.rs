@@ -1351,6 +1351,62 @@ macro_rules! impl_store {
                     rows.iter().map(alert_from_row).collect()
                 }
 
+                async fn record_trade(&self, trade: &crossbook_model::Trade) -> StoreResult<()> {
+                    let payload = serde_json::to_string(trade).map_err(|e| corrupt("trade", e))?;
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query(
+                        "INSERT INTO trades (trade_id, mode, link_id, status, decided_at, payload) VALUES ($1, $2, $3, $4, $5, $6) \
+                         ON CONFLICT (trade_id) DO UPDATE SET status = excluded.status, payload = excluded.payload",
+                    )
+                    .bind(&trade.trade_id)
+                    .bind(trade.mode.as_str())
+                    .bind(trade.link_id.0)
+                    .bind(trade.status.as_str())
+                    .bind(trade.decided_at)
+                    .bind(&payload)
+                    .execute(&mut *tx)
+                    .await?;
+                    for f in &trade.fills {
+                        let payload = serde_json::to_string(f).map_err(|e| corrupt("fill", e))?;
+                        sqlx::query(
+                            "INSERT INTO fills (fill_id, trade_id, order_id, mode, venue, market, at, payload) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (fill_id) DO NOTHING",
+                        )
+                        .bind(&f.fill_id)
+                        .bind(&f.trade_id)
+                        .bind(&f.order_id)
+                        .bind(f.mode.as_str())
+                        .bind(f.venue.as_str())
+                        .bind(&f.market)
+                        .bind(f.at)
+                        .bind(&payload)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn list_trades(&self, since: DateTime<Utc>) -> StoreResult<Vec<crossbook_model::Trade>> {
+                    let rows = sqlx::query("SELECT payload FROM trades WHERE decided_at >= $1 ORDER BY decided_at, trade_id")
+                        .bind(since)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter()
+                        .map(|r| serde_json::from_str(&r.try_get::<String, _>("payload")?).map_err(|e| corrupt("trades.payload", e)))
+                        .collect()
+                }
+
+                async fn list_fills(&self, since: DateTime<Utc>) -> StoreResult<Vec<crossbook_model::Fill>> {
+                    let rows = sqlx::query("SELECT payload FROM fills WHERE at >= $1 ORDER BY at, fill_id")
+                        .bind(since)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter()
+                        .map(|r| serde_json::from_str(&r.try_get::<String, _>("payload")?).map_err(|e| corrupt("fills.payload", e)))
+                        .collect()
+                }
+
                 async fn market_counts(&self) -> StoreResult<Vec<(Venue, Topic, u64)>> {
                     let rows = sqlx::query(
                         "SELECT venue, derived_topic, COUNT(*) AS n FROM markets GROUP BY venue, derived_topic ORDER BY venue, derived_topic",

@@ -356,6 +356,61 @@ async fn a_kalshi_market_links_once_per_venue(s: &dyn Store) {
     assert_eq!(s.get_link(p).await.unwrap().unwrap().candidate.poly_venue, Venue::Polymarket);
 }
 
+/// A trade and its fills read back as written; writing it again (a retry, a spool replay)
+/// updates the trade and adds no fill twice.
+async fn trades_and_fills_are_written_once(s: &dyn Store) {
+    let fill = |n: usize, venue: Venue, market: &str, price: &str| Fill {
+        fill_id: format!("paper-7-kalshi_yes-1-{n}-1"),
+        order_id: format!("paper-7-kalshi_yes-1-{n}"),
+        trade_id: "paper-7-kalshi_yes-1".into(),
+        venue,
+        market: market.into(),
+        side: (venue == Venue::Kalshi).then_some(Side::Yes),
+        outcome: (venue == Venue::Polymarket).then(|| "Knicks".to_string()),
+        action: Action::Buy,
+        price: price.parse().unwrap(),
+        size: Qty::from_whole(50).unwrap(),
+        fee: "0.84".parse().unwrap(),
+        at: t(n as i64),
+        mode: ExecutionMode::Paper,
+        opportunity: LinkId(7),
+    };
+    let mut trade = Trade {
+        trade_id: "paper-7-kalshi_yes-1".into(),
+        mode: ExecutionMode::Paper,
+        link_id: LinkId(7),
+        direction: "kalshi_yes".into(),
+        kind: MarketKind::Moneyline,
+        league: Some(League::Nba),
+        game: Some("Celtics at Knicks".into()),
+        decided_at: t(0),
+        finished_at: None,
+        planned_size: Qty::from_whole(50).unwrap(),
+        planned_profit: "1.28875".parse().unwrap(),
+        status: TradeStatus::Working,
+        orders: Vec::new(),
+        fills: vec![fill(1, Venue::Kalshi, "KXNBAGAME-26NOV20BOSNYK-BOS", "0.40")],
+        sets: Qty::ZERO,
+        bought: Money::ZERO,
+        sold: Money::ZERO,
+        fees: Money::ZERO,
+        exposure: Vec::new(),
+        pnl: Money::ZERO,
+    };
+    s.record_trade(&trade).await.unwrap();
+    trade.fills.push(fill(2, Venue::Polymarket, "nyk-token", "0.55"));
+    trade.status = TradeStatus::Hedged;
+    trade.settle_books();
+    s.record_trade(&trade).await.unwrap();
+    s.record_trade(&trade).await.unwrap();
+    let trades = s.list_trades(t(-1)).await.unwrap();
+    assert_eq!(trades, vec![trade.clone()]);
+    let fills = s.list_fills(t(-1)).await.unwrap();
+    assert_eq!(fills, trade.fills);
+    assert_eq!(s.list_fills(t(2)).await.unwrap().len(), 1);
+    assert!(s.list_trades(t(1)).await.unwrap().is_empty());
+}
+
 async fn ingestion_and_matching_runs(s: &dyn Store) {
     let k1 = s.start_ingestion_run(Venue::Kalshi, "split", t(0)).await.unwrap();
     let k2 = s.start_ingestion_run(Venue::Kalshi, "full", t(1)).await.unwrap();
@@ -722,6 +777,7 @@ conformance!(
     events_round_trip,
     link_review_keeps_history_and_human_decisions,
     a_kalshi_market_links_once_per_venue,
+    trades_and_fills_are_written_once,
     ingestion_and_matching_runs,
     watchlist_books_opportunities_and_alerts,
     leases_keep_one_holder_at_a_time,
