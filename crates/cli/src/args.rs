@@ -128,6 +128,30 @@ pub(crate) enum Command {
     /// The venues themselves.
     #[command(subcommand)]
     Venues(VenuesCommand),
+    /// Fills of the trades taken (`EXECUTION_MODE=paper`), oldest first.
+    Fills {
+        /// Only fills since this time (RFC 3339).
+        #[arg(long)]
+        from: Option<String>,
+        /// Print JSON on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What the trades hold now, per venue and contract.
+    Positions {
+        /// Print JSON on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// What the trades made: per trade, league, kind and day.
+    Pnl {
+        /// Only trades decided since this time (RFC 3339).
+        #[arg(long)]
+        from: Option<String>,
+        /// Print JSON on stdout instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Health report; exit code 0 healthy, 1 degraded, 2 down.
     Health {
         /// Print JSON on stdout instead of text.

@@ -480,6 +480,8 @@ pub struct Desk {
     adopted: bool,
     /// Each link's last chart point written.
     last_sample: HashMap<LinkId, crossbook_store::QuoteSample>,
+    /// Takes the opportunities it opens (`EXECUTION_MODE=paper`).
+    trader: Option<crossbook_exec::PaperTrader>,
 }
 
 /// A link's chart gets a point when its prices or edge change, at most this often …
@@ -567,7 +569,91 @@ impl Desk {
             status,
             adopted: false,
             last_sample: HashMap::new(),
+            trader: None,
         }
+    }
+
+    /// Trades the opportunities opened from now on with `trader` (none: finds only).
+    pub fn set_trader(&mut self, trader: Option<crossbook_exec::PaperTrader>) {
+        self.trader = trader;
+    }
+
+    /// The paper trader, when trading.
+    pub fn trader(&self) -> Option<&crossbook_exec::PaperTrader> {
+        self.trader.as_ref()
+    }
+
+    /// Matches the orders that have reached their venues by `now` against the books as they
+    /// are (before the input at `now` changes them) and sends what follows; `force`: every order
+    /// on its way, against the latest books (a one-shot pass ends). Ended trades are written.
+    pub fn run_orders(&mut self, now: DateTime<Utc>, force: bool) {
+        let Some(mut trader) = self.trader.take() else { return };
+        if trader.working() > 0 && (force || trader.next_arrival().is_some_and(|t| t <= now)) {
+            let state = |venue: Venue, book: &str| self.market_state(venue, book);
+            let books = crate::execution::DeskBooks { books: &self.books, state: &state };
+            for t in trader.run(now, &books, force) {
+                tracing::info!(
+                    trade = %t.trade_id, link = t.link_id.0, status = t.status.as_str(), sets = %t.sets, pnl = %t.pnl,
+                    "paper trade ended"
+                );
+                if t.status == crossbook_model::TradeStatus::Unhedged {
+                    tracing::warn!(trade = %t.trade_id, link = t.link_id.0, "paper trade left a leg unhedged");
+                }
+                self.writer.send(Write::Trade(Box::new(t)));
+            }
+        }
+        self.trader = Some(trader);
+    }
+
+    /// A market's state as its venue last said (socket), else as stored.
+    fn market_state(&self, venue: Venue, book: &str) -> Option<MarketState> {
+        if let Some((s, _)) = self.states.get(venue, book) {
+            return Some(*s);
+        }
+        let w = self.by_book.get(venue, book)?.first().and_then(|id| self.links.links.get(id))?;
+        w.state_on(venue)
+    }
+
+    /// The fees and order rules of each of `o`'s legs, from the links it stands on (its own, or
+    /// its game's three for a three-way opportunity).
+    fn leg_terms(
+        &self,
+        id: LinkId,
+        three: bool,
+        o: &crossbook_model::Opportunity,
+    ) -> Option<Vec<crossbook_exec::LegTerms>> {
+        let links: Vec<LinkId> =
+            if three { self.three_way.get(&id)?.iter().flatten().copied().collect() } else { vec![id] };
+        o.legs
+            .iter()
+            .map(|leg| {
+                let (venue, book, _) = leg.book();
+                let w = links
+                    .iter()
+                    .filter_map(|l| self.links.links.get(l))
+                    .find(|w| w.books().any(|(v, b)| v == venue && b == book))?;
+                Some(if venue == Venue::Kalshi {
+                    crossbook_exec::LegTerms { fees: w.kalshi_fees, rules: w.kalshi_rules.clone() }
+                } else {
+                    crossbook_exec::LegTerms { fees: w.poly_fees, rules: w.poly_rules.clone() }
+                })
+            })
+            .collect()
+    }
+
+    /// Hands a newly opened opportunity to the paper trader.
+    fn take(&mut self, id: LinkId, direction: &'static str, o: &crossbook_model::Opportunity, now: DateTime<Utc>) {
+        let Some(terms) = self.leg_terms(id, direction == THREE_WAY, o) else {
+            tracing::warn!(link = id.0, "paper trade not taken: a leg's market terms are unknown");
+            return;
+        };
+        let Some(mut trader) = self.trader.take() else { return };
+        let state = |venue: Venue, book: &str| self.market_state(venue, book);
+        let books = crate::execution::DeskBooks { books: &self.books, state: &state };
+        if let Err(why) = trader.take(o, direction, terms, &books, now) {
+            tracing::info!(link = id.0, direction, reason = why, "opportunity not traded");
+        }
+        self.trader = Some(trader);
     }
 
     /// Takes over the opportunities the database holds open (a desk that starts after another
@@ -747,6 +833,7 @@ impl Desk {
 
     /// A socket frame: applies it and re-evaluates the links of the book it changed.
     pub fn on_event(&mut self, e: &BookEvent, now: DateTime<Utc>) -> Decisions {
+        self.run_orders(now, false);
         // Only the watched books are kept: a stream that sends books nobody subscribed to (a
         // hostile or confused venue) does not grow memory or the database. The frame still shows
         // the socket alive.
@@ -894,6 +981,7 @@ impl Desk {
 
     /// Books fetched over REST: each replaces what the desk had, and their links are evaluated.
     pub fn on_books(&mut self, books: Vec<(Venue, String, OrderBook)>, now: DateTime<Utc>) -> Decisions {
+        self.run_orders(now, false);
         let mut ids: Vec<LinkId> = Vec::new();
         for (venue, id, book) in books {
             ids.extend(self.by_book.get(venue, &id).into_iter().flatten());
@@ -937,6 +1025,7 @@ impl Desk {
     /// its opportunity (with its closing alert) instead of standing open looking fresh. Run on a
     /// timer, since no book event comes when quotes stop.
     pub fn close_stale(&mut self, now: DateTime<Utc>) -> Decisions {
+        self.run_orders(now, false);
         let cutoff = now - self.cfg.stale_after;
         let old = |venue: Venue, id: &str| self.books.get(venue, id).is_some_and(|b| b.received_at < cutoff);
         let link_old = |id: &LinkId| self.links.links.get(id).is_some_and(|w| w.books().any(|(v, b)| old(v, b)));
@@ -1106,6 +1195,9 @@ impl Desk {
             self.closed(id, prev, now);
         }
         d.open += 1;
+        if self.trader.is_some() && state.first_seen == now && o.alternative_to.is_none() {
+            self.take(id, direction, &o, now);
+        }
         // An alternative's liquidity is the better one's: it is recorded, never alerted.
         let alert = (o.alternative_to.is_none() && self.cfg.alerts.wants(&o, now)).then(|| o.clone());
         // The record first, so that the alert's row points at it.

@@ -16,6 +16,8 @@ pub mod desk;
 pub mod direction;
 /// Scoring the matcher against labels.
 pub mod eval;
+/// Taking opportunities: the paper trader at the desk.
+pub mod execution;
 /// The game-status gate.
 pub mod game;
 /// The health report.
@@ -24,6 +26,8 @@ pub mod health;
 pub mod ingest;
 /// The report of unmatched leagues.
 pub mod leagues;
+/// Positions and P&L from the trades.
+pub mod ledger;
 /// The process's metrics.
 pub mod metrics;
 /// The live-events monitor.

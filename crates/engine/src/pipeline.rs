@@ -130,12 +130,11 @@ impl Pipeline {
                 AlertConfig { claims: Some(store.clone()), ..AlertConfig::from_settings(settings) },
                 streams.latencies.decision_alert.clone(),
             )?,
-            desk: Arc::new(std::sync::Mutex::new(Desk::new(
-                DeskConfig::from_settings(settings),
-                writer.clone(),
-                None,
-                streams.clone(),
-            ))),
+            desk: Arc::new(std::sync::Mutex::new({
+                let mut desk = Desk::new(DeskConfig::from_settings(settings), writer.clone(), None, streams.clone());
+                desk.set_trader(crate::execution::paper_trader(&settings.execution, settings.kalshi_balance_precision));
+                desk
+            })),
             writer,
             streams,
             watch_generation: tokio::sync::watch::channel(0).0,

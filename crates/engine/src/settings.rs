@@ -127,6 +127,111 @@ pub struct Settings {
     pub venues: Vec<crossbook_model::Venue>,
     /// Pinned clock for replays (`CROSSBOOK_NOW`).
     pub now: Option<DateTime<Utc>>,
+    /// What is done with an opportunity: nothing, paper trades, or orders.
+    pub execution: ExecutionSettings,
+}
+
+/// How opportunities are taken (`EXECUTION_*`, `PAPER_BALANCES`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutionSettings {
+    /// `EXECUTION_MODE`: `off` (default) or `paper`; `live` is refused until live orders exist.
+    pub mode: crossbook_model::ExecutionMode,
+    /// `EXECUTION_LATENCY_MS` (`venue:ms,…`): sending an order to its reaching the venue's book.
+    pub latency_ms: Vec<(crossbook_model::Venue, u64)>,
+    /// `EXECUTION_SLIPPAGE`: how much worse per contract a hedge may buy or an unwind sell.
+    pub slippage: crossbook_model::Price,
+    /// `EXECUTION_MAX_CONTRACTS`: the most contracts one trade buys per leg.
+    pub max_contracts: u64,
+    /// `PAPER_BALANCES` (`venue:dollars,…`): the money paper trading starts with on each venue.
+    pub paper_balances: Vec<(crossbook_model::Venue, crossbook_model::Money)>,
+}
+
+/// Order latency per venue when `EXECUTION_LATENCY_MS` does not say: estimates of a round trip
+/// from a US-East host (Kalshi's exchange; Polymarket's CLOB and its order signing; Polymarket
+/// US's gateway), not measured by crossbook — set your own from your host's figures.
+pub const DEFAULT_LATENCY_MS: [(crossbook_model::Venue, u64); 3] = [
+    (crossbook_model::Venue::Kalshi, 80),
+    (crossbook_model::Venue::Polymarket, 250),
+    (crossbook_model::Venue::PolymarketUs, 120),
+];
+
+impl ExecutionSettings {
+    fn read(r: &Reader<'_>) -> Result<Self, SettingError> {
+        use crossbook_model::{ExecutionMode, Money, Price, Venue};
+        let mode = match r.raw("EXECUTION_MODE") {
+            None => ExecutionMode::Off,
+            Some(v) => match ExecutionMode::parse(&v) {
+                Some(ExecutionMode::Live) => {
+                    return Err(SettingError {
+                        name: "EXECUTION_MODE",
+                        reason: "live orders are not available in this version: use paper (trades on the live \
+                                 books, sends no order) or off"
+                            .into(),
+                    });
+                }
+                Some(m) => m,
+                None => {
+                    return Err(SettingError {
+                        name: "EXECUTION_MODE",
+                        reason: format!("{v:?} is not off, paper or live"),
+                    });
+                }
+            },
+        };
+        /// `venue:value,…` pairs, each venue once.
+        fn pairs<T>(
+            r: &Reader<'_>,
+            name: &'static str,
+            value: impl Fn(&str) -> Option<T>,
+            what: &str,
+        ) -> Result<Vec<(Venue, T)>, SettingError> {
+            let Some(v) = r.raw(name) else { return Ok(Vec::new()) };
+            let mut out: Vec<(Venue, T)> = Vec::new();
+            for part in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let bad = || SettingError { name, reason: format!("{part:?} is not venue:{what}") };
+                let (venue, x) = part.split_once(':').ok_or_else(bad)?;
+                let venue = venue.trim().parse::<Venue>().map_err(|reason| SettingError { name, reason })?;
+                let x = value(x.trim()).ok_or_else(bad)?;
+                out.retain(|(v, _)| *v != venue);
+                out.push((venue, x));
+            }
+            Ok(out)
+        }
+        let mut latency_ms = DEFAULT_LATENCY_MS.to_vec();
+        for (venue, ms) in pairs(
+            r,
+            "EXECUTION_LATENCY_MS",
+            |x| x.parse::<u64>().ok().filter(|ms| *ms <= 60_000),
+            "milliseconds (at most 60000)",
+        )? {
+            latency_ms.retain(|(v, _)| *v != venue);
+            latency_ms.push((venue, ms));
+        }
+        latency_ms.sort();
+        let slippage = match r.raw("EXECUTION_SLIPPAGE") {
+            None => Price::from_cents(2).unwrap_or(Price::ZERO),
+            Some(v) => v.parse::<Price>().ok().filter(|p| p.micros() < 500_000).ok_or_else(|| SettingError {
+                name: "EXECUTION_SLIPPAGE",
+                reason: format!("{v:?} is not a price per contract below 0.5, like 0.02"),
+            })?,
+        };
+        let mut paper_balances: Vec<(Venue, Money)> =
+            Venue::ALL.iter().map(|v| (*v, Money::from_micros(1_000_000_000).unwrap_or(Money::ZERO))).collect();
+        for (venue, m) in
+            pairs(r, "PAPER_BALANCES", |x| x.parse::<Money>().ok().filter(|m| m.micros() >= 0), "dollars")?
+        {
+            paper_balances.retain(|(v, _)| *v != venue);
+            paper_balances.push((venue, m));
+        }
+        paper_balances.sort();
+        Ok(Self {
+            mode,
+            latency_ms,
+            slippage,
+            max_contracts: r.positive_at_most("EXECUTION_MAX_CONTRACTS", 100, 1_000_000)?,
+            paper_balances,
+        })
+    }
 }
 
 /// Every variable name this module reads, for `--help` and `.env` checks.
@@ -178,6 +283,11 @@ pub const NAMES: &[&str] = &[
     "POLYMARKET_SPORTS_WS_URL",
     "POLYMARKET_US_API_URL",
     "VENUES",
+    "EXECUTION_MODE",
+    "EXECUTION_LATENCY_MS",
+    "EXECUTION_SLIPPAGE",
+    "EXECUTION_MAX_CONTRACTS",
+    "PAPER_BALANCES",
     "CROSSBOOK_NOW",
 ];
 
@@ -477,6 +587,7 @@ impl Settings {
             endpoints,
             venues,
             now,
+            execution: ExecutionSettings::read(&r)?,
         })
     }
 
@@ -598,6 +709,28 @@ mod tests {
         let three = with(&[("VENUES", "polymarket_us, kalshi,polymarket")]).unwrap();
         assert_eq!(three.venues, crossbook_model::Venue::ALL);
         assert_eq!(s.now, None);
+        assert_eq!(s.execution.mode, crossbook_model::ExecutionMode::Off);
+        assert_eq!(s.execution.slippage.to_string(), "0.02");
+        assert_eq!(s.execution.max_contracts, 100);
+        assert_eq!(s.execution.latency_ms, DEFAULT_LATENCY_MS);
+    }
+
+    #[test]
+    fn execution_settings_override_per_venue() {
+        let s = with(&[
+            ("EXECUTION_MODE", "paper"),
+            ("EXECUTION_LATENCY_MS", "polymarket:400, kalshi:30"),
+            ("PAPER_BALANCES", "kalshi:250.50"),
+        ])
+        .unwrap()
+        .execution;
+        assert_eq!(s.mode, crossbook_model::ExecutionMode::Paper);
+        use crossbook_model::Venue::*;
+        assert_eq!(s.latency_ms, vec![(Kalshi, 30), (Polymarket, 400), (PolymarketUs, 120)]);
+        let balance = |v| s.paper_balances.iter().find(|(x, _)| *x == v).map(|(_, m)| m.to_string());
+        assert_eq!((balance(Kalshi).as_deref(), balance(Polymarket).as_deref()), (Some("250.5"), Some("1000")));
+        let live = with(&[("EXECUTION_MODE", "live")]).unwrap_err();
+        assert!(live.reason.contains("not available"), "{}", live.reason);
     }
 
     #[test]
@@ -619,6 +752,13 @@ mod tests {
             ("VENUES", "kalshi,betfair"),
             ("VENUES", ","),
             ("POLYMARKET_US_API_URL", "wss://x"),
+            ("EXECUTION_MODE", "yolo"),
+            ("EXECUTION_MODE", "live"),
+            ("EXECUTION_LATENCY_MS", "kalshi=80"),
+            ("EXECUTION_LATENCY_MS", "betfair:80"),
+            ("EXECUTION_SLIPPAGE", "0.6"),
+            ("EXECUTION_MAX_CONTRACTS", "0"),
+            ("PAPER_BALANCES", "kalshi:-5"),
         ];
         for (name, value) in cases {
             let err = with(&[(name, value)]).unwrap_err();

@@ -51,6 +51,10 @@ pub enum Entry {
         market: String,
         state: MarketState,
     },
+    /// A trade and its fills (written again by id: replaying it adds nothing twice).
+    Trade {
+        trade: Box<crossbook_model::Trade>,
+    },
     /// An alert raised; `about` names its opportunity's link and direction.
     Alert {
         record: Box<AlertRecord>,

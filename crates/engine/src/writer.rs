@@ -63,6 +63,8 @@ pub enum Write {
         error: Option<String>,
         sent_at: Option<DateTime<Utc>>,
     },
+    /// A trade taken (paper or live) with its fills: written again as it progresses.
+    Trade(Box<crossbook_model::Trade>),
     /// Answered once everything queued before it is written.
     Flush(oneshot::Sender<()>),
 }
@@ -128,11 +130,20 @@ impl Writer {
         Self { tx, stats }
     }
 
-    /// Queues a write without waiting; a full queue drops it, counted and logged.
+    /// Queues a write without waiting; a full queue drops it, counted and logged (a trade
+    /// waits for room instead).
     pub fn send(&self, w: Write) {
         match self.tx.try_send(w) {
             Ok(()) => {
                 self.stats.depth.inc();
+            }
+            // A trade is money: never dropped; it waits for room instead.
+            Err(mpsc::error::TrySendError::Full(w @ Write::Trade(_))) => {
+                self.stats.depth.inc();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(w).await;
+                });
             }
             Err(mpsc::error::TrySendError::Full(w)) => {
                 let n = self.stats.dropped.inc() + 1;
@@ -164,6 +175,7 @@ fn kind(w: &Write) -> &'static str {
         Write::Samples(_) => "samples",
         Write::Alert { .. } => "alert",
         Write::AlertOutcome { .. } => "alert_outcome",
+        Write::Trade(_) => "trade",
         Write::Flush(_) => "flush",
     }
 }
@@ -280,9 +292,9 @@ impl Held {
             spool.append(&e);
         }
         match &w {
-            // An alert and its last word are in the file at once (its delivery is under way or
-            // done); after its last word its record is let go.
-            Write::Alert { .. } => self.sync(),
+            // An alert and its last word, and a trade, are in the file at once (a delivery or
+            // an order is under way or done); after an alert's last word its record is let go.
+            Write::Alert { .. } | Write::Trade(_) => self.sync(),
             Write::AlertOutcome { uid, status, .. } if *status != "pending" => {
                 self.sync();
                 self.alerts.remove(uid);
@@ -357,6 +369,7 @@ fn entry(w: &Write, alerts: &HashMap<u64, AlertRecord>) -> Option<Entry> {
             error: error.clone(),
             sent_at: *sent_at,
         },
+        Write::Trade(t) => Entry::Trade { trade: t.clone() },
         Write::Books(_) | Write::Samples(_) | Write::Flush(_) => return None,
     })
 }
@@ -417,6 +430,7 @@ fn replayed(e: Entry, next_uid: &mut u64) -> Vec<Write> {
                 .unwrap_or_default(),
         },
         Entry::CloseUnseen { seen_since, at } => vec![Write::CloseUnseen { seen_since, at }],
+        Entry::Trade { trade } => vec![Write::Trade(trade)],
         Entry::MarketState { venue, market, state } => vec![Write::MarketState { venue, market, state }],
         Entry::Alert { record, about } => {
             let about = about.and_then(|(l, d)| Some((l, crate::direction::direction_name(&d)?)));
@@ -556,6 +570,7 @@ async fn apply(
                     opportunity_ids.clear();
                 }
                 Write::MarketState { venue, market, state } => store.set_market_state(*venue, market, *state).await?,
+                Write::Trade(t) => store.record_trade(t).await?,
                 Write::Alert { uid, record, about } => {
                     let mut r = (**record).clone();
                     r.opportunity_id = about.and_then(|k| opportunity_ids.get(&k).copied()).or(r.opportunity_id);

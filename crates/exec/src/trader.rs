@@ -247,8 +247,8 @@ impl PaperTrader {
                 if !force && order.arrives_at > now {
                     break;
                 }
-                let at = if force { order.arrives_at.min(now).max(order.sent_at) } else { order.arrives_at };
-                finished = self.account.arrive(w, books, at);
+                // Forced, an order still on its way meets the latest books as they stand.
+                finished = self.account.arrive(w, books, order.arrives_at);
             }
             if finished || !w.pending {
                 let mut w = self.working.swap_remove(i);
@@ -495,7 +495,7 @@ impl Account {
         };
         t.sets = sets;
         t.exposure = exposure;
-        t.finished_at = Some(t.orders.last().map_or(now, |o| o.arrives_at.min(now).max(o.sent_at)));
+        t.finished_at = Some(t.orders.last().map_or(now, |o| o.arrives_at));
         t.settle_books();
     }
 }

@@ -46,6 +46,8 @@ pub(crate) async fn quotes_loop(settings: &Settings, once: bool) -> anyhow::Resu
     let p = Pipeline::new(settings, store).await?;
     if once {
         let r = p.quotes(&[Priority::High, Priority::Medium, Priority::Low]).await?;
+        // No later book will come: paper orders on their way match the pass's books.
+        crossbook_engine::desk::lock(&p.desk).run_orders(p.clock.now(), true);
         p.writer.flush().await;
         println!(
             "quotes: {} Kalshi and {} Polymarket books, {} failed; {} opportunities",

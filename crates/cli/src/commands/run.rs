@@ -333,6 +333,8 @@ pub(crate) async fn run(
         };
         tracing::warn!(abandoned_runs = abandoned, "stop deadline reached: the passes still running were abandoned");
     }
+    // Paper orders still on their way match the last books (no later book will come).
+    crossbook_engine::desk::lock(&p.desk).run_orders(p.clock.now(), true);
     if tokio::time::timeout(Duration::from_secs(3), p.writer.flush()).await.is_err() {
         tracing::warn!("stop deadline reached: {} database writes not made", p.writer.stats.depth.get());
     }

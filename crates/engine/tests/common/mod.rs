@@ -2,6 +2,8 @@
 //! served by the simulator, ingested, matched.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod us;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

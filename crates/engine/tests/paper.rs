@@ -1,0 +1,168 @@
+//! Paper trading end to end over loopback (`EXECUTION_MODE=paper`): Kalshi and Polymarket US
+//! ingested from the simulator, matched, watched, their books polled, and the planted
+//! arbitrage (SD at COL, 2026-09-16: 50 sets worth 1.81) taken leg after leg against the books
+//! as the desk knows them when each order arrives. Fills, trades and P&L worked by hand.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use common::us::{GAME, capture};
+use common::{ALL, watch};
+use crossbook_engine::desk::lock;
+use crossbook_engine::ingest::LogProgress;
+use crossbook_engine::pipeline::Pipeline;
+use crossbook_engine::watchlist::sync_watchlist;
+use crossbook_model::{Action, ExecutionMode, OrderStatus, Side, TradeStatus, Venue};
+use crossbook_sim::{SimConfig, SimHandle};
+use crossbook_store::testing::TestDb;
+
+const SLUG: &str = "aec-mlb-sd-col-2026-09-16";
+
+/// The simulator, a database, and a pipeline trading on paper with `extra` settings, its
+/// links confirmed and watched.
+async fn trading(extra: &[(&str, &str)]) -> (SimHandle, TestDb, Pipeline) {
+    let sim = crossbook_sim::start(&capture(), SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mut env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    for (k, v) in
+        [("VENUES", "kalshi,polymarket_us"), ("CROSSBOOK_NOW", "2026-09-16T20:00:00Z"), ("EXECUTION_MODE", "paper")]
+            .iter()
+            .chain(extra)
+    {
+        env.insert(k.to_string(), v.to_string());
+    }
+    let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
+    let db = TestDb::sqlite().await;
+    let p = Pipeline::new(&settings, db.store.clone()).await.unwrap();
+    for &v in p.enabled_venues() {
+        p.ingest(v, Arc::new(LogProgress)).await.unwrap();
+    }
+    p.match_pass().await.unwrap();
+    sync_watchlist(&*db.store, &watch(false), p.clock.now()).await.unwrap();
+    (sim, db, p)
+}
+
+fn money(s: &str) -> crossbook_model::Money {
+    s.parse().unwrap()
+}
+
+#[tokio::test]
+async fn the_planted_arbitrage_is_taken_on_paper_and_makes_what_it_promised() {
+    let (sim, db, p) = trading(&[]).await;
+    let r = p.quotes(&ALL).await.unwrap();
+    assert_eq!(r.opportunities, 1, "{r:?}");
+    assert_eq!(lock(&p.desk).trader().map(|t| t.working()), Some(1));
+    // The pass is over: the orders on their way meet its books.
+    lock(&p.desk).run_orders(p.clock.now(), true);
+    p.writer.flush().await;
+
+    let trades = db.store.list_trades(DateTime::<Utc>::MIN_UTC).await.unwrap();
+    assert_eq!(trades.len(), 1, "{trades:?}");
+    let t = &trades[0];
+    assert_eq!(
+        (t.mode, t.status, t.planned_size.to_string()),
+        (ExecutionMode::Paper, TradeStatus::Hedged, "50".into())
+    );
+    // The thinner leg first: the US offer is exactly 50 deep, Kalshi's 100. It reaches the
+    // gateway 120 ms after the decision; the Kalshi order, sent then, 80 ms later.
+    let o = &t.orders;
+    assert_eq!(o.len(), 2);
+    assert_eq!(
+        (o[0].contract.venue, o[0].contract.market.as_str(), o[0].contract.side),
+        (Venue::PolymarketUs, SLUG, Some(Side::Yes))
+    );
+    assert_eq!((o[1].contract.venue, o[1].contract.market.as_str()), (Venue::Kalshi, format!("{GAME}-COL").as_str()));
+    assert_eq!((o[0].arrives_at - t.decided_at).num_milliseconds(), 120);
+    assert_eq!((o[1].sent_at, (o[1].arrives_at - o[1].sent_at).num_milliseconds()), (o[0].arrives_at, 80));
+    assert!(o.iter().all(|o| o.status == OrderStatus::Filled && o.action == Action::Buy));
+    // By hand: US 50 × 0.635 = 31.75, fee 0.06 × 50 × 0.635 × 0.365 = 0.695325 → 0.70; Kalshi
+    // 50 × 0.30 = 15.00, fee 0.735 → 0.74 with the cent balance. 50 − 46.75 − 1.44 = 1.81.
+    let fills = db.store.list_fills(DateTime::<Utc>::MIN_UTC).await.unwrap();
+    let seen: Vec<(Venue, String, String, String)> =
+        fills.iter().map(|f| (f.venue, f.price.to_string(), f.size.to_string(), f.fee.to_string())).collect();
+    assert_eq!(
+        seen,
+        vec![
+            (Venue::PolymarketUs, "0.635".into(), "50".into(), "0.7".into()),
+            (Venue::Kalshi, "0.3".into(), "50".into(), "0.74".into()),
+        ]
+    );
+    assert!(fills.iter().all(|f| f.mode == ExecutionMode::Paper && f.opportunity == t.link_id));
+    assert_eq!((t.bought, t.fees, t.pnl), (money("46.75"), money("1.44"), money("1.81")));
+    assert_eq!(t.pnl, t.planned_profit);
+    // Held: 50 Colorado YES on Kalshi and 50 San Diego long on Polymarket US.
+    let held = crossbook_engine::ledger::positions(&fills);
+    assert_eq!(held.len(), 2);
+    assert!(held.iter().all(|h| h.size.to_string() == "50"), "{held:?}");
+    let sums = crossbook_engine::ledger::pnl(&trades);
+    assert_eq!((sums.total.trades, sums.total.pnl), (1, money("1.81")));
+    assert_eq!(sums.by_league.get("MLB").map(|t| t.pnl), Some(money("1.81")));
+    assert_eq!(sums.by_kind.get("moneyline").map(|t| t.trades), Some(1));
+    // Another pass sees the same opportunity still open: it is not taken twice.
+    p.quotes(&ALL).await.unwrap();
+    lock(&p.desk).run_orders(p.clock.now(), true);
+    p.writer.flush().await;
+    assert_eq!(db.store.list_trades(DateTime::<Utc>::MIN_UTC).await.unwrap().len(), 1);
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn the_size_is_capped_by_the_paper_balance_of_each_venue() {
+    // One US contract at 0.635 costs 0.635 + 0.02 (its fee, 0.0139, to the cent): $20 pays 30.
+    let (sim, db, p) = trading(&[("PAPER_BALANCES", "polymarket_us:20")]).await;
+    p.quotes(&ALL).await.unwrap();
+    lock(&p.desk).run_orders(p.clock.now(), true);
+    p.writer.flush().await;
+    let t = db.store.list_trades(DateTime::<Utc>::MIN_UTC).await.unwrap().remove(0);
+    assert_eq!((t.status, t.sets.to_string()), (TradeStatus::Hedged, "30".into()));
+    // US 30 × 0.635 = 19.05, fee 0.417195 → 0.42; Kalshi 9.00, fee 0.441 → 0.45 (cent balance).
+    assert_eq!((t.bought, t.fees, t.pnl), (money("28.05"), money("0.87"), money("1.08")));
+    let left = lock(&p.desk).trader().unwrap().balance(Venue::PolymarketUs);
+    assert_eq!(left, money("0.53"));
+    sim.stop().await;
+}
+
+#[tokio::test]
+async fn a_second_leg_that_finds_its_book_gone_is_unwound_on_the_first() {
+    // Kalshi's orders take 2 s to arrive: the next pass's books are there before them.
+    let (sim, db, p) = trading(&[("EXECUTION_LATENCY_MS", "kalshi:2000")]).await;
+    // Someone bids 0.62 for San Diego on the US book: where the unwind can sell.
+    sim.state.set_level(Venue::PolymarketUs, SLUG, "bid", "0.62".parse().unwrap(), "100".parse().unwrap()).await;
+    p.quotes(&ALL).await.unwrap();
+    // The first leg (US) reaches its book 120 ms after the decision, on the books the desk had.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    lock(&p.desk).run_orders(p.clock.now(), false);
+    // Then Colorado's offer is taken by someone else; the next pass brings that book.
+    sim.state
+        .set_level(Venue::Kalshi, &format!("{GAME}-COL"), "no", "0.70".parse().unwrap(), "0".parse().unwrap())
+        .await;
+    p.quotes(&ALL).await.unwrap();
+    lock(&p.desk).run_orders(p.clock.now(), true);
+    p.writer.flush().await;
+
+    let t = db.store.list_trades(DateTime::<Utc>::MIN_UTC).await.unwrap().remove(0);
+    let steps: Vec<(&str, Venue, Action, OrderStatus)> =
+        t.orders.iter().map(|o| (o.purpose.as_str(), o.contract.venue, o.action, o.status)).collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("leg", Venue::PolymarketUs, Action::Buy, OrderStatus::Filled),
+            ("leg", Venue::Kalshi, Action::Buy, OrderStatus::Unfilled),
+            ("hedge", Venue::Kalshi, Action::Buy, OrderStatus::Unfilled),
+            ("unwind", Venue::PolymarketUs, Action::Sell, OrderStatus::Filled),
+        ]
+    );
+    // The unwind sells the 50 long for no less than 0.635 − 0.02 = 0.615: at the 0.62 bid,
+    // 31.00, fee 0.06 × 50 × 0.62 × 0.38 = 0.7068 → 0.71. 31.00 − 31.75 − 0.70 − 0.71 = −2.16.
+    assert_eq!(t.orders[3].limit_price.to_string(), "0.615");
+    assert_eq!(t.status, TradeStatus::Unwound);
+    assert_eq!(
+        (t.sets.to_string(), t.bought, t.sold, t.fees),
+        ("0".into(), money("31.75"), money("31"), money("1.41"))
+    );
+    assert_eq!(t.pnl, money("-2.16"));
+    assert!(crossbook_engine::ledger::positions(&t.fills).is_empty(), "nothing is held after the unwind");
+    sim.stop().await;
+}
