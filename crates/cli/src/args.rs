@@ -128,6 +128,9 @@ pub(crate) enum Command {
     /// The venues themselves.
     #[command(subcommand)]
     Venues(VenuesCommand),
+    /// The execution kill switch, for every process trading on this database.
+    #[command(subcommand)]
+    Execution(ExecutionCommand),
     /// Fills of the trades taken (`EXECUTION_MODE=paper`), oldest first.
     Fills {
         /// Only fills since this time (RFC 3339).
@@ -393,6 +396,16 @@ pub(crate) enum MonitorCommand {
         #[arg(long)]
         once: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExecutionCommand {
+    /// Kill switch on: no order is sent from now on (running processes follow within 2 s).
+    Stop,
+    /// Kill switch off: trading resumes (unless `EXECUTION_KILL_SWITCH` holds it).
+    Resume,
+    /// Whether the kill switch is on, who set it and when.
+    Status,
 }
 
 #[derive(Debug, Subcommand)]

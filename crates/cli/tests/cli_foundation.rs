@@ -27,14 +27,14 @@ fn migrate_on_a_fresh_sqlite_file_then_changes_nothing() {
     let first = crossbook(dir.path(), &["db", "migrate"], &[]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(
-        text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"),
+        text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]"),
         "{}",
         text(&first.stdout)
     );
     assert!(dir.path().join("crossbook.db").exists(), "default DATABASE_URL is sqlite://crossbook.db");
     let second = crossbook(dir.path(), &["db", "migrate"], &[]);
     assert!(second.status.success());
-    assert!(text(&second.stdout).contains("up to date (schema version 11)"), "{}", text(&second.stdout));
+    assert!(text(&second.stdout).contains("up to date (schema version 12)"), "{}", text(&second.stdout));
 }
 
 #[tokio::test]
@@ -53,7 +53,7 @@ async fn migrate_on_a_fresh_postgres_database_then_changes_nothing() {
     let first = crossbook(dir.path(), &["db", "migrate"], &[("DATABASE_URL", &empty)]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(
-        text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"),
+        text(&first.stdout).contains("applied migration(s) [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]"),
         "{}",
         text(&first.stdout)
     );
@@ -151,6 +151,10 @@ fn help_lists_every_contract_command() {
         "db",
         "eval",
         "bench",
+        "execution",
+        "fills",
+        "positions",
+        "pnl",
     ] {
         assert!(help.lines().any(|l| l.trim_start().starts_with(cmd)), "--help lacks {cmd}");
     }

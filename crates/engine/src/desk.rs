@@ -583,6 +583,13 @@ impl Desk {
         self.trader.as_ref()
     }
 
+    /// Stops the trader sending any order (`Some(why)`), or lets it go on (`None`).
+    pub fn halt_trading(&mut self, why: Option<&'static str>) {
+        if let Some(t) = &mut self.trader {
+            t.halt(why);
+        }
+    }
+
     /// Matches the orders that have reached their venues by `now` against the books as they
     /// are (before the input at `now` changes them) and sends what follows; `force`: every order
     /// on its way, against the latest books (a one-shot pass ends). Ended trades are written.

@@ -22,14 +22,74 @@ pub fn paper_trader(s: &ExecutionSettings, precision: crossbook_arb::BalancePrec
     if s.mode != ExecutionMode::Paper {
         return None;
     }
-    Some(PaperTrader::new(TraderConfig {
+    let mut trader = PaperTrader::new(TraderConfig {
         mode: ExecutionMode::Paper,
         latency: s.latency_ms.iter().map(|(v, ms)| (*v, Duration::milliseconds(*ms as i64))).collect(),
         slippage: s.slippage,
         max_size: Qty::from_whole(s.max_contracts as i64).unwrap_or(Qty::ZERO),
         balances: s.paper_balances.iter().copied().collect::<HashMap<_, _>>(),
         precision,
-    }))
+        limits: s.limits,
+    });
+    if s.kill_switch {
+        trader.halt(Some(KILL_SWITCH));
+    }
+    Some(trader)
+}
+
+/// Why nothing is traded while the kill switch is on.
+pub const KILL_SWITCH: &str = "the kill switch is on";
+
+/// The kill switch's name among the operators' switches in the store (value `on` or `off`).
+pub const KILL_SWITCH_CONTROL: &str = "kill_switch";
+
+/// Sets the kill switch in the store, for every process (`by`: `cli`, `dashboard`).
+pub async fn set_kill_switch(
+    store: &dyn crossbook_store::Store,
+    on: bool,
+    by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crossbook_store::StoreResult<()> {
+    store
+        .set_control(&crossbook_store::Control {
+            name: KILL_SWITCH_CONTROL.into(),
+            value: if on { "on" } else { "off" }.into(),
+            set_by: by.into(),
+            set_at: now,
+        })
+        .await
+}
+
+/// Whether the stored kill switch is on.
+pub async fn kill_switch_on(store: &dyn crossbook_store::Store) -> crossbook_store::StoreResult<bool> {
+    Ok(store.control(KILL_SWITCH_CONTROL).await?.is_some_and(|c| c.value == "on"))
+}
+
+/// What the execution settings will do, said at start (`None`: they trade nothing).
+pub fn describe(s: &ExecutionSettings) -> Option<String> {
+    if s.mode != ExecutionMode::Paper {
+        return None;
+    }
+    let money = |v: Venue| s.paper_balances.iter().find(|(x, _)| *x == v).map_or("0".into(), |(_, m)| m.to_string());
+    let latency = s.latency_ms.iter().map(|(v, ms)| format!("{v} {ms} ms")).collect::<Vec<_>>().join(", ");
+    Some(format!(
+        "paper trading: every opportunity opened is taken on paper against the live books (no order is sent); \
+         balances Kalshi ${}, Polymarket ${}, Polymarket US ${}; at most {} contracts a leg; latency {latency}; \
+         hedge/unwind slippage {}; stops at a day's loss of ${}, ${} held unhedged, ${} per game{}",
+        money(Venue::Kalshi),
+        money(Venue::Polymarket),
+        money(Venue::PolymarketUs),
+        s.max_contracts,
+        s.slippage,
+        s.limits.daily_loss,
+        s.limits.unhedged,
+        s.limits.per_game,
+        if s.kill_switch {
+            "; the kill switch is ON: nothing is traded until `crossbook execution resume`"
+        } else {
+            ""
+        }
+    ))
 }
 
 /// The desk's books as an arriving order sees them: none where the market takes no orders.

@@ -132,6 +132,9 @@ impl Pipeline {
             )?,
             desk: Arc::new(std::sync::Mutex::new({
                 let mut desk = Desk::new(DeskConfig::from_settings(settings), writer.clone(), None, streams.clone());
+                if let Some(what) = crate::execution::describe(&settings.execution) {
+                    tracing::info!("{what}");
+                }
                 desk.set_trader(crate::execution::paper_trader(&settings.execution, settings.kalshi_balance_precision));
                 desk
             })),
@@ -236,6 +239,27 @@ impl Pipeline {
     pub async fn quotes(&self, priorities: &[Priority]) -> anyhow::Result<QuotesReport> {
         poll(&*self.store, &self.venues, &self.clock, &self.desk, self.quotes, &|w| priorities.contains(&w.priority))
             .await
+    }
+
+    /// Applies the kill switch (the setting, or the store's switch set by `crossbook execution
+    /// stop` or the dashboard) to the desk's trader; a database that does not answer leaves it
+    /// as it was. Run every few seconds while trading.
+    pub async fn follow_kill_switch(&self) {
+        let Ok(Ok(stored)) = tokio::time::timeout(STORE_DEADLINE, crate::execution::kill_switch_on(&*self.store)).await
+        else {
+            return;
+        };
+        let on = stored || self.settings.execution.kill_switch;
+        let mut desk = crate::desk::lock(&self.desk);
+        let was = desk.trader().and_then(|t| t.stopped(self.clock.now())) == Some(crate::execution::KILL_SWITCH);
+        if on != was {
+            tracing::warn!(
+                on,
+                "execution kill switch {}",
+                if on { "on: no order is sent" } else { "off: trading resumes" }
+            );
+        }
+        desk.halt_trading(on.then_some(crate::execution::KILL_SWITCH));
     }
 
     /// The whole system's conditions (dead or stuck services of any process, from the

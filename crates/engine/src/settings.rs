@@ -144,6 +144,11 @@ pub struct ExecutionSettings {
     pub max_contracts: u64,
     /// `PAPER_BALANCES` (`venue:dollars,…`): the money paper trading starts with on each venue.
     pub paper_balances: Vec<(crossbook_model::Venue, crossbook_model::Money)>,
+    /// `EXECUTION_DAILY_LOSS_LIMIT`, `EXECUTION_MAX_UNHEDGED`, `EXECUTION_MAX_PER_GAME` (dollars).
+    pub limits: crossbook_exec::RiskLimits,
+    /// `EXECUTION_KILL_SWITCH`: start stopped (no order sent); `crossbook execution stop|resume`
+    /// and the dashboard switch it while running.
+    pub kill_switch: bool,
 }
 
 /// Order latency per venue when `EXECUTION_LATENCY_MS` does not say: estimates of a round trip
@@ -230,6 +235,12 @@ impl ExecutionSettings {
             slippage,
             max_contracts: r.positive_at_most("EXECUTION_MAX_CONTRACTS", 100, 1_000_000)?,
             paper_balances,
+            limits: crossbook_exec::RiskLimits {
+                daily_loss: r.money_or("EXECUTION_DAILY_LOSS_LIMIT", 100)?,
+                unhedged: r.money_or("EXECUTION_MAX_UNHEDGED", 50)?,
+                per_game: r.money_or("EXECUTION_MAX_PER_GAME", 500)?,
+            },
+            kill_switch: r.bool("EXECUTION_KILL_SWITCH", false)?,
         })
     }
 }
@@ -288,6 +299,10 @@ pub const NAMES: &[&str] = &[
     "EXECUTION_SLIPPAGE",
     "EXECUTION_MAX_CONTRACTS",
     "PAPER_BALANCES",
+    "EXECUTION_DAILY_LOSS_LIMIT",
+    "EXECUTION_MAX_UNHEDGED",
+    "EXECUTION_MAX_PER_GAME",
+    "EXECUTION_KILL_SWITCH",
     "CROSSBOOK_NOW",
 ];
 
@@ -331,6 +346,16 @@ impl Reader<'_> {
                 Ok(m) if m.micros() >= 0 => Ok(m),
                 _ => Err(SettingError { name, reason: format!("{v:?} is not a dollar amount like 0.5") }),
             },
+        }
+    }
+
+    /// A non-negative dollar amount, `default` dollars when unset.
+    fn money_or(&self, name: &'static str, default: i64) -> Result<crossbook_model::Money, SettingError> {
+        match self.raw(name) {
+            None => {
+                Ok(crossbook_model::Money::from_micros(default * 1_000_000).unwrap_or(crossbook_model::Money::ZERO))
+            }
+            Some(_) => self.money(name),
         }
     }
 
@@ -759,6 +784,8 @@ mod tests {
             ("EXECUTION_SLIPPAGE", "0.6"),
             ("EXECUTION_MAX_CONTRACTS", "0"),
             ("PAPER_BALANCES", "kalshi:-5"),
+            ("EXECUTION_DAILY_LOSS_LIMIT", "lots"),
+            ("EXECUTION_KILL_SWITCH", "maybe"),
         ];
         for (name, value) in cases {
             let err = with(&[(name, value)]).unwrap_err();

@@ -166,3 +166,22 @@ async fn a_second_leg_that_finds_its_book_gone_is_unwound_on_the_first() {
     assert!(crossbook_engine::ledger::positions(&t.fills).is_empty(), "nothing is held after the unwind");
     sim.stop().await;
 }
+
+#[tokio::test]
+async fn with_the_kill_switch_on_nothing_is_taken_and_a_process_follows_it_from_the_store() {
+    let (sim, db, p) = trading(&[]).await;
+    crossbook_engine::execution::set_kill_switch(&*db.store, true, "cli", p.clock.now()).await.unwrap();
+    p.follow_kill_switch().await;
+    let stopped = lock(&p.desk).trader().and_then(|t| t.stopped(p.clock.now()));
+    assert_eq!(stopped, Some(crossbook_engine::execution::KILL_SWITCH));
+    // The opportunity is found and reported, and not traded.
+    assert_eq!(p.quotes(&ALL).await.unwrap().opportunities, 1);
+    assert_eq!(lock(&p.desk).trader().map(|t| t.working()), Some(0));
+    lock(&p.desk).run_orders(p.clock.now(), true);
+    p.writer.flush().await;
+    assert!(db.store.list_trades(DateTime::<Utc>::MIN_UTC).await.unwrap().is_empty());
+    crossbook_engine::execution::set_kill_switch(&*db.store, false, "dashboard", p.clock.now()).await.unwrap();
+    p.follow_kill_switch().await;
+    assert_eq!(lock(&p.desk).trader().and_then(|t| t.stopped(p.clock.now())), None);
+    sim.stop().await;
+}

@@ -8,4 +8,4 @@
 pub mod matching;
 pub mod trader;
 
-pub use trader::{Books, LegTerms, PaperTrader, TraderConfig};
+pub use trader::{Books, LegTerms, PaperTrader, RiskLimits, TraderConfig};

@@ -55,6 +55,18 @@ pub struct TraderConfig {
     /// Money available on each venue at the start; a venue not named has none.
     pub balances: HashMap<Venue, Money>,
     pub precision: BalancePrecision,
+    pub limits: RiskLimits,
+}
+
+/// Where the trader stops taking trades.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RiskLimits {
+    /// No new trade once the day's (UTC) P&L is this far below zero.
+    pub daily_loss: Money,
+    /// No new trade while legs held unhedged cost this much or more.
+    pub unhedged: Money,
+    /// The most one game's trades spend (all legs, fees included).
+    pub per_game: Money,
 }
 
 /// One leg of a working trade.
@@ -102,12 +114,21 @@ struct Working {
 pub struct PaperTrader {
     account: Account,
     working: Vec<Working>,
+    /// The UTC day of `day_pnl`, and the P&L of its ended trades.
+    day: Option<chrono::NaiveDate>,
+    day_pnl: Money,
+    /// What the legs held unhedged cost, over every ended trade.
+    unhedged: Money,
+    /// What each game's trades spent.
+    per_game: HashMap<String, Money>,
 }
 
 /// The trader's settings and each venue's money.
 #[derive(Debug)]
 struct Account {
     cfg: TraderConfig,
+    /// Why no order is sent any more (the kill switch), when stopped.
+    halted: Option<&'static str>,
     balances: HashMap<Venue, Money>,
     /// What working trades took from each book (venue, market): gone for the next order.
     taken: HashMap<(Venue, String), Taken>,
@@ -120,7 +141,50 @@ fn whole_floor(q: i64) -> i64 {
 impl PaperTrader {
     pub fn new(cfg: TraderConfig) -> Self {
         let balances = cfg.balances.clone();
-        Self { account: Account { cfg, balances, taken: HashMap::new() }, working: Vec::new() }
+        Self {
+            account: Account { cfg, halted: None, balances, taken: HashMap::new() },
+            working: Vec::new(),
+            day: None,
+            day_pnl: Money::ZERO,
+            unhedged: Money::ZERO,
+            per_game: HashMap::new(),
+        }
+    }
+
+    /// The kill switch: no order is sent from now on — no new trade, and no further leg,
+    /// hedge or unwind of a working one (an order already on the wire cannot be recalled: it
+    /// meets its book, and what it leaves held is reported as exposure). `None` resumes.
+    pub fn halt(&mut self, why: Option<&'static str>) {
+        self.account.halted = why;
+    }
+
+    /// Why the trader takes no trade now, if it does not.
+    pub fn stopped(&self, now: DateTime<Utc>) -> Option<&'static str> {
+        let limits = self.account.cfg.limits;
+        if let Some(why) = self.account.halted {
+            return Some(why);
+        }
+        if self.day == Some(now.date_naive()) && self.day_pnl <= Money::ZERO - limits.daily_loss {
+            return Some("the daily loss limit is reached");
+        }
+        if self.unhedged >= limits.unhedged {
+            return Some("legs held unhedged are at their limit");
+        }
+        None
+    }
+
+    /// Counts an ended trade (this run's, or one of the day read back at start) against the
+    /// limits.
+    pub fn count(&mut self, t: &Trade) {
+        let day = t.decided_at.date_naive();
+        if self.day != Some(day) {
+            (self.day, self.day_pnl) = (Some(day), Money::ZERO);
+        }
+        self.day_pnl += t.pnl;
+        self.unhedged += t.exposure.iter().fold(Money::ZERO, |m, e| m + e.cost);
+        if let Some(game) = &t.game {
+            *self.per_game.entry(game.clone()).or_default() += t.bought + t.fees;
+        }
     }
 
     /// Money left on `venue`.
@@ -155,6 +219,9 @@ impl PaperTrader {
         if self.is_working(o.link_id) {
             return Err("a trade of this link is in flight");
         }
+        if let Some(why) = self.stopped(now) {
+            return Err(why);
+        }
         let mut legs = Vec::with_capacity(o.legs.len());
         for (index, (leg, terms)) in o.legs.iter().zip(terms).enumerate() {
             let (venue, market, side) = leg.book();
@@ -174,7 +241,8 @@ impl PaperTrader {
                 .unwrap_or(0);
             legs.push(LegState { index, contract, limit, terms, held: Qty::ZERO, paid: Money::ZERO, slack });
         }
-        let size = self.account.size_for(o, &legs);
+        let spent = o.game.as_deref().and_then(|g| self.per_game.get(g)).copied().unwrap_or(Money::ZERO);
+        let size = self.account.size_for(o, &legs, spent);
         if size.is_zero() {
             return Err("no whole contract fits the size cap and the venues' balances");
         }
@@ -223,7 +291,9 @@ impl PaperTrader {
             pos_override: None,
             pending: false,
         };
-        self.account.send(&mut w, 0, Action::Buy, size, now);
+        if !self.account.send(&mut w, 0, Action::Buy, size, now) {
+            return Err("trading is stopped");
+        }
         self.working.push(w);
         Ok(())
     }
@@ -253,6 +323,7 @@ impl PaperTrader {
             if finished || !w.pending {
                 let mut w = self.working.swap_remove(i);
                 self.account.finish(&mut w, books, now);
+                self.count(&w.trade);
                 done.push(w.trade);
             } else {
                 i += 1;
@@ -273,7 +344,8 @@ impl Account {
 
     /// The size to trade: the opportunity's, whole, within `max_size` and what each venue's
     /// balance pays for at the legs' limits (fees at the limit included).
-    fn size_for(&self, o: &Opportunity, legs: &[LegState]) -> Qty {
+    /// The per-game limit holds what the game's trades have `spent` already.
+    fn size_for(&self, o: &Opportunity, legs: &[LegState], spent: Money) -> Qty {
         let mut size = whole_floor(o.max_size.micros().min(self.cfg.max_size.micros()));
         let mut need: HashMap<Venue, Money> = HashMap::new();
         let one = Qty::from_micros(SCALE).unwrap_or(Qty::ZERO);
@@ -282,19 +354,23 @@ impl Account {
             fee.fill(l.limit, one);
             *need.entry(l.contract.venue).or_default() += l.limit.as_money() + fee.total();
         }
+        let fits = |money: Money, per: Money| {
+            i64::try_from(money.micros().max(0) as i128 * SCALE as i128 / per.micros().max(1) as i128)
+                .unwrap_or(i64::MAX)
+        };
+        let per_set = need.values().fold(Money::ZERO, |m, v| m + *v);
+        size = size.min(whole_floor(fits(self.cfg.limits.per_game - spent, per_set)));
         for (venue, per) in need {
-            if per.is_positive() {
-                let fits =
-                    i64::try_from(self.balance(venue).micros().max(0) as i128 * SCALE as i128 / per.micros() as i128)
-                        .unwrap_or(i64::MAX);
-                size = size.min(whole_floor(fits));
-            }
+            size = size.min(whole_floor(fits(self.balance(venue), per)));
         }
         Qty::from_micros(size).unwrap_or(Qty::ZERO)
     }
 
-    /// Sends an order on leg `pos` of `w` at `now`.
-    fn send(&self, w: &mut Working, pos: usize, action: Action, size: Qty, now: DateTime<Utc>) {
+    /// Sends an order on leg `pos` of `w` at `now`; answers whether it went (not once halted).
+    fn send(&self, w: &mut Working, pos: usize, action: Action, size: Qty, now: DateTime<Utc>) -> bool {
+        if self.halted.is_some() {
+            return false;
+        }
         let leg = &w.legs[pos];
         let grid = &leg.terms.rules.grid;
         let slip = self.cfg.slippage.micros();
@@ -335,6 +411,7 @@ impl Account {
         };
         w.trade.orders.push(order);
         w.pending = true;
+        true
     }
 
     /// The last order of `w` reaches its book at `at`: matched, recorded, and what follows sent.
@@ -428,8 +505,7 @@ impl Account {
                 }
                 if w.phase == Phase::Buy {
                     w.phase = Phase::Hedge;
-                    self.send(w, pos, Action::Buy, short, at);
-                    return false;
+                    return !self.send(w, pos, Action::Buy, short, at);
                 }
                 // The hedge came short too: every leg is to hold what this one does.
                 w.target = Qty::from_micros(whole_floor(w.legs[pos].held.micros())).unwrap_or(Qty::ZERO);
@@ -452,8 +528,7 @@ impl Account {
         };
         let excess = w.legs[j].held.saturating_sub(w.target);
         w.pos_override = Some(j);
-        self.send(w, j, Action::Sell, excess, at);
-        false
+        !self.send(w, j, Action::Sell, excess, at)
     }
 
     /// On to the next leg, sized to the target; the trade ends after the last.
@@ -464,8 +539,7 @@ impl Account {
         if w.pos >= w.legs.len() || w.target.is_zero() {
             return true;
         }
-        self.send(w, w.pos, Action::Buy, w.target, at);
-        false
+        !self.send(w, w.pos, Action::Buy, w.target, at)
     }
 
     /// Closes a trade's books: its sets, what is held beyond them, its money and P&L.
@@ -479,7 +553,8 @@ impl Account {
             .map(|l| {
                 let size = l.held.saturating_sub(sets);
                 let value = books.book(l.contract.venue, &l.contract.market).map(|b| mark(b, &l.contract, size));
-                Exposure { contract: l.contract.clone(), size, mark: value.unwrap_or(Money::ZERO) }
+                let cost = l.paid.per(l.held, Rounding::Up).times(size, Rounding::Up);
+                Exposure { contract: l.contract.clone(), size, cost, mark: value.unwrap_or(Money::ZERO) }
             })
             .collect();
         let t = &mut w.trade;

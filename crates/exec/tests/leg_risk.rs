@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossbook_arb::BalancePrecision;
 use crossbook_book::{Asks, Bids, BookSide, Level, OrderBook};
-use crossbook_exec::{Books, LegTerms, PaperTrader, TraderConfig};
+use crossbook_exec::{Books, LegTerms, PaperTrader, RiskLimits, TraderConfig};
 use crossbook_model::{
     Action, ExecutionMode, FeeSchedule, Leg, LinkId, MarketKind, Money, Opportunity, OrderRules, OrderStatus, Price,
     Qty, Side, Trade, TradeStatus, Venue,
@@ -124,6 +124,13 @@ fn opportunity(in_play: bool) -> Opportunity {
 
 fn trader(kalshi_balance: &str) -> PaperTrader {
     PaperTrader::new(TraderConfig {
+        balances: HashMap::from([(Venue::Kalshi, m(kalshi_balance)), (Venue::Polymarket, m("1000"))]),
+        ..config()
+    })
+}
+
+fn config() -> TraderConfig {
+    TraderConfig {
         mode: ExecutionMode::Paper,
         latency: HashMap::from([
             (Venue::Kalshi, Duration::milliseconds(80)),
@@ -131,9 +138,10 @@ fn trader(kalshi_balance: &str) -> PaperTrader {
         ]),
         slippage: p("0.02"),
         max_size: q(1000),
-        balances: HashMap::from([(Venue::Kalshi, m(kalshi_balance)), (Venue::Polymarket, m("1000"))]),
+        balances: HashMap::from([(Venue::Kalshi, m("1000")), (Venue::Polymarket, m("1000"))]),
         precision: BalancePrecision::Cent,
-    })
+        limits: RiskLimits { daily_loss: m("10"), unhedged: m("10"), per_game: m("200") },
+    }
 }
 
 fn terms(poly_delay_s: u32) -> Vec<LegTerms> {
@@ -328,4 +336,80 @@ fn one_trade_per_link_at_a_time_and_every_order_id_is_unique() {
     let ids: std::collections::HashSet<&str> = done[0].orders.iter().map(|o| o.order_id.as_str()).collect();
     assert_eq!(ids.len(), done[0].orders.len());
     assert_eq!(done[0].status, TradeStatus::Hedged);
+}
+
+#[test]
+fn an_unhedged_trade_past_its_limit_stops_new_trades() {
+    let (mut t, mut mk) = (trader("1000"), start());
+    // Ends with 50 Kalshi YES held (cost 20.00, past the $10 limit).
+    play(&mut t, &mut mk, false, |ms, mk| {
+        if ms == 330 {
+            mk.put(Venue::Polymarket, NYK, book(&[lv("0.53", 100)], &[lv("0.60", 100)]));
+        }
+        if ms == 660 {
+            mk.put(Venue::Kalshi, KALSHI, book(&[lv("0.30", 100)], &[lv("0.41", 100)]));
+        }
+    });
+    let mk = start();
+    assert_eq!(t.stopped(decided()), Some("legs held unhedged are at their limit"));
+    assert_eq!(
+        t.take(&opportunity(false), "kalshi_yes", terms(0), &mk, decided()),
+        Err("legs held unhedged are at their limit")
+    );
+}
+
+#[test]
+fn a_days_losses_past_the_limit_stop_new_trades_until_the_next_day() {
+    let mut t = trader("1000");
+    // Each unwound trade loses 2.67; a loss of 10 in a day is the limit.
+    for _ in 0..4 {
+        let mut mk = start();
+        play(&mut t, &mut mk, false, |ms, mk| {
+            if ms == 330 {
+                mk.put(Venue::Polymarket, NYK, book(&[lv("0.53", 100)], &[lv("0.60", 100)]));
+            }
+        });
+    }
+    // 4 × −2.67 = −10.68.
+    assert_eq!(t.stopped(decided()), Some("the daily loss limit is reached"));
+    assert_eq!(t.stopped(decided() + Duration::days(1)), None);
+}
+
+#[test]
+fn one_games_trades_spend_no_more_than_the_per_game_limit() {
+    // A set costs 0.40 + 0.02 (Kalshi, fee to the cent) + 0.55 + 0.00743 (Polymarket): 0.97743.
+    // $60 a game pays for 61 sets; the opportunity holds 50, taken for 47.50 + 1.21125.
+    let mut t = PaperTrader::new(TraderConfig {
+        limits: RiskLimits { daily_loss: m("1000"), unhedged: m("1000"), per_game: m("60") },
+        ..config()
+    });
+    let mut mk = start();
+    let first = play(&mut t, &mut mk, false, |_, _| {});
+    assert_eq!(first.sets, q(50));
+    // 60 − 48.71125 = 11.28875 left for the game: 11 sets.
+    let mut mk = start();
+    let second = play(&mut t, &mut mk, false, |_, _| {});
+    assert_eq!((second.orders[0].size, second.sets), (q(11), q(11)));
+}
+
+#[test]
+fn the_kill_switch_mid_trade_sends_nothing_more_and_reports_what_is_held() {
+    let (mut t, mut mk) = (trader("1000"), start());
+    t.take(&opportunity(false), "kalshi_yes", terms(0), &mk, decided()).unwrap();
+    // The Kalshi leg is on the wire: it cannot be recalled.
+    t.halt(Some("the kill switch is on"));
+    let done = t.run(at(80), &mk, false);
+    assert_eq!(done.len(), 1);
+    let trade = &done[0];
+    assert_eq!(trade.orders.len(), 1, "no order after the kill switch");
+    assert_eq!((trade.status, trade.exposure.len()), (TradeStatus::Unhedged, 1));
+    // 50 YES held, marked at the 0.38 bid: 19.00; pnl −20 − 0.84 + 19 = −1.84.
+    assert_eq!((trade.exposure[0].cost, trade.exposure[0].mark, trade.pnl), (m("20"), m("19"), m("-1.84")));
+    mk = start();
+    assert_eq!(t.take(&opportunity(false), "kalshi_yes", terms(0), &mk, decided()), Err("the kill switch is on"));
+    t.halt(None);
+    assert!(
+        t.take(&opportunity(false), "kalshi_yes", terms(0), &mk, decided()).is_err(),
+        "the unhedged limit still holds"
+    );
 }

@@ -164,6 +164,8 @@ impl TradeStatus {
 pub struct Exposure {
     pub contract: Contract,
     pub size: Qty,
+    /// What was paid for it (fees apart).
+    pub cost: Money,
     /// What selling it to the book's bids would have brought (before fees); zero without bids.
     pub mark: Money,
 }

@@ -300,6 +300,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Fills since `since`, oldest first.
     async fn list_fills(&self, since: DateTime<Utc>) -> StoreResult<Vec<crossbook_model::Fill>>;
 
+    /// Sets an operator's switch.
+    async fn set_control(&self, control: &Control) -> StoreResult<()>;
+
+    /// An operator's switch, if ever set.
+    async fn control(&self, name: &str) -> StoreResult<Option<Control>>;
+
     /// The participant registry's rows: learned names and codes and a person's corrections.
     async fn list_aliases(&self) -> StoreResult<Vec<crossbook_model::TeamAlias>>;
 

@@ -1407,6 +1407,36 @@ macro_rules! impl_store {
                         .collect()
                 }
 
+                async fn set_control(&self, c: &Control) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO controls (name, value, set_by, set_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (name) DO UPDATE SET value = excluded.value, set_by = excluded.set_by, set_at = excluded.set_at",
+                    )
+                    .bind(&c.name)
+                    .bind(&c.value)
+                    .bind(&c.set_by)
+                    .bind(c.set_at)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(())
+                }
+
+                async fn control(&self, name: &str) -> StoreResult<Option<Control>> {
+                    let row = sqlx::query("SELECT name, value, set_by, set_at FROM controls WHERE name = $1")
+                        .bind(name)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    row.map(|r| {
+                        Ok(Control {
+                            name: r.try_get("name")?,
+                            value: r.try_get("value")?,
+                            set_by: r.try_get("set_by")?,
+                            set_at: r.try_get("set_at")?,
+                        })
+                    })
+                    .transpose()
+                }
+
                 async fn market_counts(&self) -> StoreResult<Vec<(Venue, Topic, u64)>> {
                     let rows = sqlx::query(
                         "SELECT venue, derived_topic, COUNT(*) AS n FROM markets GROUP BY venue, derived_topic ORDER BY venue, derived_topic",

@@ -273,6 +273,16 @@ pub enum AlertClaim {
     Transition { subject: String, from: Option<String>, to: String },
 }
 
+/// A switch an operator set (`crossbook execution stop|resume`, the dashboard).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Control {
+    pub name: String,
+    pub value: String,
+    /// Who set it: `cli`, `dashboard`.
+    pub set_by: String,
+    pub set_at: DateTime<Utc>,
+}
+
 /// One service of one process, as its last heartbeat said.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Heartbeat {

@@ -358,7 +358,7 @@ async fn a_kalshi_market_links_once_per_venue(s: &dyn Store) {
 
 /// A trade and its fills read back as written; writing it again (a retry, a spool replay)
 /// updates the trade and adds no fill twice.
-async fn trades_and_fills_are_written_once(s: &dyn Store) {
+async fn trades_fills_and_controls_are_written_once(s: &dyn Store) {
     let fill = |n: usize, venue: Venue, market: &str, price: &str| Fill {
         fill_id: format!("paper-7-kalshi_yes-1-{n}-1"),
         order_id: format!("paper-7-kalshi_yes-1-{n}"),
@@ -409,6 +409,15 @@ async fn trades_and_fills_are_written_once(s: &dyn Store) {
     assert_eq!(fills, trade.fills);
     assert_eq!(s.list_fills(t(2)).await.unwrap().len(), 1);
     assert!(s.list_trades(t(1)).await.unwrap().is_empty());
+    // The kill switch, set and set again.
+    assert_eq!(s.control("kill_switch").await.unwrap(), None);
+    let on = Control { name: "kill_switch".into(), value: "on".into(), set_by: "cli".into(), set_at: t(3) };
+    s.set_control(&on).await.unwrap();
+    s.set_control(&Control { value: "off".into(), set_by: "dashboard".into(), set_at: t(4), ..on.clone() })
+        .await
+        .unwrap();
+    let back = s.control("kill_switch").await.unwrap().unwrap();
+    assert_eq!((back.value.as_str(), back.set_by.as_str(), back.set_at), ("off", "dashboard", t(4)));
 }
 
 async fn ingestion_and_matching_runs(s: &dyn Store) {
@@ -777,7 +786,7 @@ conformance!(
     events_round_trip,
     link_review_keeps_history_and_human_decisions,
     a_kalshi_market_links_once_per_venue,
-    trades_and_fills_are_written_once,
+    trades_fills_and_controls_are_written_once,
     ingestion_and_matching_runs,
     watchlist_books_opportunities_and_alerts,
     leases_keep_one_holder_at_a_time,

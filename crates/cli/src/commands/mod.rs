@@ -84,6 +84,7 @@ pub(crate) async fn run(command: Command, settings: Settings) -> anyhow::Result<
         Command::Quotes(QuotesCommand::Loop { once }) => quotes::quotes_loop(&settings, once).await,
         Command::Arbs(ArbsCommand::List { json }) => quotes::arbs_list(&settings, json).await,
         Command::Venues(VenuesCommand::Check { listen, json }) => venues::check(&settings, &listen, json).await,
+        Command::Execution(c) => trades::execution(&settings, c).await,
         Command::Fills { from, json } => trades::fills(&settings, from.as_deref(), json).await,
         Command::Positions { json } => trades::positions(&settings, json).await,
         Command::Pnl { from, json } => trades::pnl(&settings, from.as_deref(), json).await,

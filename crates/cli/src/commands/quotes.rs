@@ -44,6 +44,7 @@ pub(crate) async fn watchlist_list(settings: &Settings) -> anyhow::Result<u8> {
 pub(crate) async fn quotes_loop(settings: &Settings, once: bool) -> anyhow::Result<u8> {
     let store = super::open_store(settings).await?;
     let p = Pipeline::new(settings, store).await?;
+    p.follow_kill_switch().await;
     if once {
         let r = p.quotes(&[Priority::High, Priority::Medium, Priority::Low]).await?;
         // No later book will come: paper orders on their way match the pass's books.

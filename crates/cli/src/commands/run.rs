@@ -224,6 +224,17 @@ pub(crate) async fn run(
         }));
     }
 
+    // The execution kill switch, as stored: followed every 2 s while trading.
+    if settings.execution.mode != crossbook_model::ExecutionMode::Off {
+        p.follow_kill_switch().await;
+        let (p, mut stop) = (p.clone(), stop.clone());
+        tasks.spawn(async move {
+            while !pause(&mut stop, Duration::from_secs(2)).await {
+                p.follow_kill_switch().await;
+            }
+        });
+    }
+
     // Heartbeats: this process's services in the database, so that every process's health and
     // watchdog can tell a dead or stuck one; a stop says so (a stopped service is not dead). The
     // web service has no passes: it is as alive as the process serving it.
@@ -313,6 +324,9 @@ pub(crate) async fn run(
         println!("crossbook running {services}; Ctrl-C or SIGTERM stops");
         None
     };
+    if let Some(what) = crossbook_engine::execution::describe(&settings.execution) {
+        println!("{what}");
+    }
     super::shutdown_signal().await;
     tracing::info!("stopping: letting running passes finish ({} s at most)", STOP_DEADLINE.as_secs());
     let _ = stop_tx.send(true);

@@ -1,4 +1,5 @@
-//! `crossbook fills|positions|pnl [--json]`: what the trades taken (paper or live) did.
+//! `crossbook fills|positions|pnl [--json]`: what the trades taken (paper or live) did;
+//! `crossbook execution stop|resume|status`: the kill switch.
 
 use chrono::{DateTime, Utc};
 use crossbook_engine::Settings;
@@ -117,6 +118,34 @@ pub(crate) async fn pnl(settings: &Settings, from: Option<&str>, json: bool) -> 
         for (name, t) in group {
             println!("{}", totals_line(&format!("{title} {name}"), t));
         }
+    }
+    Ok(0)
+}
+
+pub(crate) async fn execution(settings: &Settings, c: crate::args::ExecutionCommand) -> anyhow::Result<u8> {
+    use crate::args::ExecutionCommand;
+    use crossbook_engine::execution::{KILL_SWITCH_CONTROL, set_kill_switch};
+    let store = super::open_store(settings).await?;
+    let now = crossbook_engine::Clock::from_setting(settings.now).now();
+    match c {
+        ExecutionCommand::Stop => {
+            set_kill_switch(&*store, true, "cli", now).await?;
+            println!("kill switch on: no order is sent from now on (running processes follow within 2 s)");
+        }
+        ExecutionCommand::Resume => {
+            set_kill_switch(&*store, false, "cli", now).await?;
+            if settings.execution.kill_switch {
+                println!(
+                    "kill switch off in the database, but EXECUTION_KILL_SWITCH=true still holds this process's trading"
+                );
+            } else {
+                println!("kill switch off: trading resumes");
+            }
+        }
+        ExecutionCommand::Status => match store.control(KILL_SWITCH_CONTROL).await? {
+            Some(c) => println!("kill switch {} (set by {} at {})", c.value, c.set_by, c.set_at.to_rfc3339()),
+            None => println!("kill switch off (never set)"),
+        },
     }
     Ok(0)
 }

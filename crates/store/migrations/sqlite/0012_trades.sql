@@ -21,3 +21,11 @@ CREATE TABLE fills (
     payload   TEXT NOT NULL
 );
 CREATE INDEX fills_at ON fills (at);
+-- Switches an operator sets while processes run (the execution kill switch): each process
+-- reads them every few seconds.
+CREATE TABLE controls (
+    name    TEXT PRIMARY KEY,
+    value   TEXT NOT NULL,
+    set_by  TEXT NOT NULL,
+    set_at  TEXT NOT NULL
+);
