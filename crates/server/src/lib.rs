@@ -47,6 +47,8 @@ pub struct AppState {
     pub time_zone: chrono_tz::Tz,
     /// The venues this deployment ingests (`VENUES`): health reports each.
     pub venues_enabled: Vec<Venue>,
+    /// What the deployment does with opportunities (`EXECUTION_MODE`).
+    pub execution_mode: crossbook_model::ExecutionMode,
 }
 
 /// The dashboard, told the trader's time zone.
@@ -93,6 +95,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/ops/history", get(ops_history))
         .route("/report", get(report_page))
         .route("/api/alerts", get(alerts))
+        .route("/api/trades", get(trades))
+        .route("/api/positions", get(positions))
+        .route("/api/execution", get(execution))
+        .route("/api/execution/stop", post(execution_stop))
+        .route("/api/execution/resume", post(execution_resume))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(refuse_large_bodies))
         .layer(axum::middleware::from_fn_with_state(state.clone(), refuse_cross_origin_changes))
@@ -561,4 +568,48 @@ async fn alerts(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
             .map(|a| json!({"id": a.id, "kind": a.kind, "sink": a.sink, "status": a.status, "attempts": a.attempts, "created_at": a.created_at, "text": a.payload.get("text").or(a.payload.get("content"))}))
             .collect(),
     )))
+}
+
+/// The trades of the window (paper or live), newest last, with their P&L per league, kind and
+/// day: the dashboard's P&L panel and chart.
+async fn trades(State(s): State<AppState>, Query(w): Query<Window>) -> Result<Json<Value>, ApiError> {
+    let trades = s.store.list_trades(w.since(s.clock.now())).await?;
+    let pnl = crossbook_engine::ledger::pnl(&trades);
+    Ok(Json(json!({"trades": trades, "pnl": pnl})))
+}
+
+/// What every trade holds now.
+async fn positions(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let fills = s.store.list_fills(chrono::DateTime::<chrono::Utc>::MIN_UTC).await?;
+    Ok(Json(json!(crossbook_engine::ledger::positions(&fills))))
+}
+
+/// The execution mode and the kill switch.
+async fn execution(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let switch = s.store.control(crossbook_engine::execution::KILL_SWITCH_CONTROL).await?;
+    Ok(Json(json!({
+        "mode": s.execution_mode.as_str(),
+        "kill_switch": switch.as_ref().is_some_and(|c| c.value == "on"),
+        "kill_switch_set_by": switch.as_ref().map(|c| c.set_by.clone()),
+        "kill_switch_set_at": switch.as_ref().map(|c| c.set_at),
+    })))
+}
+
+async fn execution_stop(State(s): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    set_kill_switch(s, headers, true).await
+}
+
+async fn execution_resume(State(s): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+    set_kill_switch(s, headers, false).await
+}
+
+/// The kill switch from the dashboard (authorized as link decisions are): every trading
+/// process follows it within 2 s; this one at once.
+async fn set_kill_switch(s: AppState, headers: HeaderMap, on: bool) -> Result<Json<Value>, ApiError> {
+    authorize(&s, &headers)?;
+    crossbook_engine::execution::set_kill_switch(&*s.store, on, "dashboard", s.clock.now()).await?;
+    if let Some(rt) = &s.runtime {
+        crossbook_engine::desk::lock(&rt.desk).halt_trading(on.then_some(crossbook_engine::execution::KILL_SWITCH));
+    }
+    execution(State(s)).await
 }

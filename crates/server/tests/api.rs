@@ -38,6 +38,7 @@ async fn start(db: &TestDb, loopback: bool, token: Option<&str>) -> crossbook_se
         runtime: None,
         time_zone: chrono_tz::Tz::UTC,
         venues_enabled: crossbook_model::Venue::ALL[..2].to_vec(),
+        execution_mode: crossbook_model::ExecutionMode::Off,
     };
     serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
@@ -100,6 +101,7 @@ async fn run_server(
         runtime: Some(runtime.clone()),
         time_zone: chrono_tz::Tz::UTC,
         venues_enabled: crossbook_model::Venue::ALL[..2].to_vec(),
+        execution_mode: crossbook_model::ExecutionMode::Off,
     };
     serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
@@ -178,6 +180,7 @@ async fn the_dashboards_metrics_are_all_served() {
         runtime: Some(rt.clone()),
         time_zone: chrono_tz::Tz::UTC,
         venues_enabled: crossbook_model::Venue::ALL[..2].to_vec(),
+        execution_mode: crossbook_model::ExecutionMode::Off,
     };
     let server = serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let r = reqwest::get(format!("http://{}/metrics", server.addr)).await.unwrap();
@@ -385,6 +388,7 @@ async fn health_answers_past_the_connection_limit() {
         runtime: None,
         time_zone: chrono_tz::Tz::UTC,
         venues_enabled: crossbook_model::Venue::ALL[..2].to_vec(),
+        execution_mode: crossbook_model::ExecutionMode::Off,
     };
     let server = crossbook_server::serve_with(state, "127.0.0.1:0".parse().unwrap(), limits).await.unwrap();
     let mut stalled = Vec::new();
@@ -433,5 +437,86 @@ async fn health_under_read_load_tells_the_truth() {
     }
     assert_eq!(answers.len(), 200, "every health request answered");
     assert!(answers.iter().all(|d| d == "healthy"), "{answers:?}");
+    server.stop().await;
+}
+
+/// The P&L panel's and the positions panel's data, and the kill switch behind the token.
+#[tokio::test]
+async fn trades_positions_and_the_kill_switch() {
+    use crossbook_model::*;
+    let db = TestDb::sqlite().await;
+    let at = Utc.with_ymd_and_hms(2026, 1, 9, 23, 0, 0).unwrap();
+    let fill = |n: usize, venue: Venue, market: &str, price: &str| Fill {
+        fill_id: format!("paper-7-kalshi_yes-1-{n}-1"),
+        order_id: format!("paper-7-kalshi_yes-1-{n}"),
+        trade_id: "paper-7-kalshi_yes-1".into(),
+        venue,
+        market: market.into(),
+        side: (venue == Venue::Kalshi).then_some(Side::Yes),
+        outcome: (venue == Venue::Polymarket).then(|| "Lakers".to_string()),
+        action: Action::Buy,
+        price: price.parse().unwrap(),
+        size: Qty::from_whole(50).unwrap(),
+        fee: "0.84".parse().unwrap(),
+        at,
+        mode: ExecutionMode::Paper,
+        opportunity: LinkId(7),
+    };
+    let mut trade = Trade {
+        trade_id: "paper-7-kalshi_yes-1".into(),
+        mode: ExecutionMode::Paper,
+        link_id: LinkId(7),
+        direction: "kalshi_yes".into(),
+        kind: MarketKind::Moneyline,
+        league: Some(League::Nba),
+        game: Some("Bucks at Lakers".into()),
+        decided_at: at,
+        finished_at: Some(at),
+        planned_size: Qty::from_whole(50).unwrap(),
+        planned_profit: "1.82".parse().unwrap(),
+        status: TradeStatus::Hedged,
+        orders: Vec::new(),
+        fills: vec![
+            fill(1, Venue::Kalshi, "KXNBAGAME-26JAN09MILLAL-MIL", "0.40"),
+            fill(2, Venue::Polymarket, "lakers", "0.55"),
+        ],
+        sets: Qty::from_whole(50).unwrap(),
+        bought: Money::ZERO,
+        sold: Money::ZERO,
+        fees: Money::ZERO,
+        exposure: Vec::new(),
+        pnl: Money::ZERO,
+    };
+    // 50 − 20 − 27.50 − 1.68 = 0.82.
+    trade.settle_books();
+    db.store.record_trade(&trade).await.unwrap();
+    let server = start(&db, false, Some("a-long-enough-api-token")).await;
+    let base = format!("http://{}", server.addr);
+    let http = reqwest::Client::new();
+    let got: serde_json::Value = http.get(format!("{base}/api/trades")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(got["trades"][0]["pnl"], "0.82");
+    assert_eq!(
+        (got["pnl"]["by_league"]["NBA"]["pnl"].as_str(), got["pnl"]["total"]["trades"].as_u64()),
+        (Some("0.82"), Some(1))
+    );
+    let held: serde_json::Value = http.get(format!("{base}/api/positions")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(held.as_array().map(Vec::len), Some(2));
+    assert_eq!(held[0]["size"], "50");
+    let url = format!("{base}/api/execution/stop");
+    assert_eq!(http.post(&url).send().await.unwrap().status(), 401);
+    let on: serde_json::Value =
+        http.post(&url).bearer_auth("a-long-enough-api-token").send().await.unwrap().json().await.unwrap();
+    assert_eq!((on["kill_switch"].as_bool(), on["kill_switch_set_by"].as_str()), (Some(true), Some("dashboard")));
+    assert!(crossbook_engine::execution::kill_switch_on(&*db.store).await.unwrap());
+    let off: serde_json::Value = http
+        .post(format!("{base}/api/execution/resume"))
+        .bearer_auth("a-long-enough-api-token")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(off["kill_switch"].as_bool(), Some(false));
     server.stop().await;
 }

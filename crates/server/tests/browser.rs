@@ -84,6 +84,21 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         })
         .collect();
     db.store.save_quote_samples(&samples).await.unwrap();
+    // A paper trade of it, hedged: 50 − 20 − 27.50 − 1.68 = 0.82.
+    let trade: crossbook_model::Trade = serde_json::from_value(json!({
+        "trade_id": "paper-1-kalshi_yes-1", "mode": "paper", "link_id": confirmed.0, "direction": "kalshi_yes",
+        "kind": "moneyline", "league": "NBA", "game": "Pelicans at Wizards", "decided_at": "2026-01-09T23:45:00Z",
+        "finished_at": "2026-01-09T23:45:00.330Z", "planned_size": "50", "planned_profit": "0.82", "status": "hedged",
+        "orders": [], "sets": "50", "bought": "47.5", "sold": "0", "fees": "1.68", "pnl": "0.82",
+        "fills": [
+            {"fill_id": "f1", "order_id": "o1", "trade_id": "paper-1-kalshi_yes-1", "venue": "kalshi", "market": "KXNBAGAME-26JAN09NOPWAS-NOP",
+             "side": "yes", "action": "buy", "price": "0.40", "size": "50", "fee": "0.84", "at": "2026-01-09T23:45:00.080Z", "mode": "paper", "opportunity": confirmed.0},
+            {"fill_id": "f2", "order_id": "o2", "trade_id": "paper-1-kalshi_yes-1", "venue": "polymarket", "market": "2",
+             "outcome": "Wizards", "action": "buy", "price": "0.55", "size": "50", "fee": "0.84", "at": "2026-01-09T23:45:00.330Z", "mode": "paper", "opportunity": confirmed.0}
+        ]
+    }))
+    .unwrap();
+    db.store.record_trade(&trade).await.unwrap();
     let state = AppState {
         store: db.store.clone(),
         clock: Clock::Frozen(now),
@@ -97,6 +112,7 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         // The trader is in New York: every time on the page is in Eastern time.
         time_zone: chrono_tz::America::New_York,
         venues_enabled: crossbook_model::Venue::ALL[..2].to_vec(),
+        execution_mode: crossbook_model::ExecutionMode::Paper,
     };
     let server = serve(state, "127.0.0.1:0".parse().unwrap()).await.unwrap();
 
@@ -139,6 +155,7 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         if text.contains("KXNBAGAME-26JAN09NOPWAS-NOP")
             && text.contains("KXNBAGAME-26JAN09MILLAL-MIL")
             && text.contains("1 opportunities on 1 links")
+            && text.contains("made $0.82")
         {
             break;
         }
@@ -172,6 +189,25 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
     .await;
     assert_eq!((drawn[0].as_u64(), drawn[1].as_u64()), (Some(5), Some(1)), "{drawn}");
     assert!(drawn[2].as_str().unwrap_or("").contains("crossbook run"), "{drawn}");
+    // The trading panel: the mode, the trade, both positions and the P&L line.
+    let panel = wd(
+        &http,
+        reqwest::Method::POST,
+        format!("{s}/execute/sync"),
+        json!({"script": "return [document.getElementById('trading').innerText, document.querySelectorAll('#positions tbody tr').length, document.querySelectorAll('#chart-pnl path').length]", "args": []}),
+    )
+    .await;
+    let trading = panel[0].as_str().unwrap_or("");
+    assert!(
+        trading.contains("paper") && trading.contains("Pelicans at Wizards") && trading.contains("hedged"),
+        "{trading}"
+    );
+    assert!(
+        trading.contains("made $0.82 (1 trades, 0 unhedged)")
+            && trading.contains("Kalshi YES KXNBAGAME-26JAN09NOPWAS-NOP"),
+        "{trading}"
+    );
+    assert_eq!((panel[1].as_u64(), panel[2].as_u64()), (Some(2), Some(2)), "{panel}");
     // At 1600, 900 and 390 px wide nothing scrolls sideways: not the page, not the opportunities
     // (at 390 px a card each, every value under its column's name). With CROSSBOOK_SCREENSHOTS
     // set, each width's screenshot is written there (docs/ holds them).
@@ -261,6 +297,17 @@ async fn the_dashboard_shows_opportunities_and_confirms_a_link_on_click() {
         link = db.store.get_link(suggested).await.unwrap().unwrap();
     }
     assert_eq!((link.status, link.decided_by), (LinkStatus::Confirmed, Some(Decider::Human("dashboard".into()))));
+    // Signed in, the kill switch stops trading for every process on this database.
+    assert!(click("#x-switch".into()).await, "no kill switch");
+    let mut on = false;
+    for _ in 0..100 {
+        on = crossbook_engine::execution::kill_switch_on(&*db.store).await.unwrap();
+        if on {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(on, "the kill switch was not set");
     let _ = http.delete(&s).send().await;
     server.stop().await;
 }

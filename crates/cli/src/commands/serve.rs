@@ -17,6 +17,7 @@ pub(crate) fn app_state(settings: &Settings, store: std::sync::Arc<dyn crossbook
         runtime: None,
         time_zone: settings.time_zone,
         venues_enabled: settings.venues.clone(),
+        execution_mode: settings.execution.mode,
     }
 }
 
