@@ -103,6 +103,17 @@ fn a_one_shot_pass_trades_on_paper_and_reports_fills_positions_and_pnl() {
     let holding: i64 = held.iter().map(|p| money(&p["size"])).sum();
     assert_eq!(holding, bought);
 
+    // The report: what the strategy made per league and kind, in JSON and on the HTML page.
+    let page = dir.path().join("report.html");
+    // (Each process's pinned clock starts at CROSSBOOK_NOW: the window ends after the pass's.)
+    let args = ["report", "opportunities", "--to", "2026-01-10T00:00:00Z", "--json", "--html", page.to_str().unwrap()];
+    let report = json(&crossbook(&env, &args));
+    assert_eq!(report["trades"]["total"]["trades"], trades.len());
+    assert_eq!(money(&report["trades"]["total"]["pnl"]), sum);
+    assert!(report["trades"]["by_league"]["NBA"]["trades"].as_u64().unwrap_or(0) >= 1, "{}", report["trades"]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<h2>Trades taken</h2>") && html.contains("league NBA"), "{html}");
+
     // The kill switch: set and read back for every process on this database.
     crossbook(&env, &["execution", "stop"]);
     let status = String::from_utf8_lossy(&crossbook(&env, &["execution", "status"]).stdout).to_string();

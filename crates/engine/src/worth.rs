@@ -68,6 +68,9 @@ pub struct Report {
     /// Every opportunity's lifetime in seconds and peak edge, for the distributions.
     pub lifetimes_s: Vec<i64>,
     pub edges: Vec<Money>,
+    /// The trades taken in the window (paper or live): what the strategy made, after latency,
+    /// partial fills and fees, per league, kind and day.
+    pub trades: crate::ledger::Pnl,
 }
 
 /// The value at quantile `q` (0..=1) of sorted `v`.
@@ -176,7 +179,10 @@ pub async fn build(store: &dyn Store, from: DateTime<Utc>, to: DateTime<Utc>) ->
     lifetimes_s.sort();
     let mut edges: Vec<Money> = opportunities.iter().map(|o| o.best_edge).collect();
     edges.sort();
-    Ok(Report { from, to, groups: groups.into_values().collect(), lifetimes_s, edges })
+    let trades: Vec<crossbook_model::Trade> =
+        store.list_trades(from).await?.into_iter().filter(|t| t.decided_at <= to).collect();
+    let trades = crate::ledger::pnl(&trades);
+    Ok(Report { from, to, groups: groups.into_values().collect(), lifetimes_s, edges, trades })
 }
 
 /// A share of `of` as a percentage with one decimal.
@@ -232,7 +238,25 @@ pub fn text(r: &Report, tz: chrono_tz::Tz) -> String {
             format!("{}/{}/{}", g.first_mover.kalshi, g.first_mover.polymarket, g.first_mover.both),
         );
     }
+    if r.trades.total.trades > 0 {
+        let _ = writeln!(out, "\ntrades taken (after latency, partial fills and fees)");
+        for (name, t) in trades_rows(&r.trades) {
+            let _ = writeln!(
+                out,
+                "{name:<22} {:>4} trades {:>3} unhedged {:>3} unwound {:>3} missed | sets {} | fees {} | made {} (promised {})",
+                t.trades, t.unhedged, t.unwound, t.missed, t.sets, t.fees, t.pnl, t.planned_profit
+            );
+        }
+    }
     out
+}
+
+/// The trades' rows: all, then per league, then per kind.
+fn trades_rows(p: &crate::ledger::Pnl) -> Vec<(String, &crate::ledger::Totals)> {
+    std::iter::once(("all".to_string(), &p.total))
+        .chain(p.by_league.iter().map(|(k, t)| (format!("league {k}"), t)))
+        .chain(p.by_kind.iter().map(|(k, t)| (format!("kind {k}"), t)))
+        .collect()
 }
 
 /// Bars of `counts` under `labels`, as an SVG (`title` above).
@@ -335,6 +359,25 @@ pub fn html(r: &Report, tz: chrono_tz::Tz) -> String {
         &edge_labels,
         &histogram(r.edges.iter().map(|e| e.micros()), &edge_edges),
     ));
+    if r.trades.total.trades > 0 {
+        page.push_str("<h2>Trades taken</h2><p>What the strategy made on these opportunities after order latency, partial fills and the venues' fees, against what the opportunities promised when they were decided.</p><table><tr><th>Group</th><th></th><th>Trades</th><th>Unhedged</th><th>Unwound</th><th>Missed</th><th>Sets</th><th>Fees</th><th>Made</th><th>Promised</th></tr>");
+        for (name, t) in trades_rows(&r.trades) {
+            let _ = write!(
+                page,
+                "<tr><td>{}</td><td></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>${}</td><td>${}</td><td>${}</td></tr>",
+                esc(&name),
+                t.trades,
+                t.unhedged,
+                t.unwound,
+                t.missed,
+                t.sets,
+                t.fees,
+                t.pnl,
+                t.planned_profit
+            );
+        }
+        page.push_str("</table>");
+    }
     page.push_str("</body></html>\n");
     page
 }

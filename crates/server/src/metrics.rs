@@ -124,6 +124,28 @@ pub async fn render(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<Str
         "gauge",
         &[(String::new(), sharp)],
     );
+    // Trades of the last 24 hours (paper or live): how many ended how, and what they made.
+    let trades = store.list_trades(now - chrono::Duration::hours(24)).await?;
+    let statuses = ["hedged", "unwound", "unhedged", "missed"];
+    let mut counts = Vec::new();
+    let mut pnl = Vec::new();
+    for mode in ["paper", "live"] {
+        let of_mode: Vec<_> = trades.iter().filter(|t| t.mode.as_str() == mode).collect();
+        for status in statuses {
+            let n = of_mode.iter().filter(|t| t.status.as_str() == status).count() as f64;
+            counts.push((format!("{{mode=\"{mode}\",status=\"{status}\"}}"), n));
+        }
+        let made = of_mode.iter().map(|t| t.pnl.micros() as f64 / 1e6).sum::<f64>();
+        pnl.push((format!("{{mode=\"{mode}\"}}"), made));
+    }
+    line(
+        &mut out,
+        "crossbook_trades_24h",
+        "Trades decided in the last 24 h, by mode and how they ended",
+        "gauge",
+        &counts,
+    );
+    line(&mut out, "crossbook_trade_pnl_24h_dollars", "P&L of the trades decided in the last 24 h", "gauge", &pnl);
     Ok(out)
 }
 

@@ -502,6 +502,9 @@ async fn trades_positions_and_the_kill_switch() {
     let held: serde_json::Value = http.get(format!("{base}/api/positions")).send().await.unwrap().json().await.unwrap();
     assert_eq!(held.as_array().map(Vec::len), Some(2));
     assert_eq!(held[0]["size"], "50");
+    let metrics = http.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("crossbook_trades_24h{mode=\"paper\",status=\"hedged\"} 1"), "{metrics}");
+    assert!(metrics.contains("crossbook_trade_pnl_24h_dollars{mode=\"paper\"} 0.82"), "{metrics}");
     let url = format!("{base}/api/execution/stop");
     assert_eq!(http.post(&url).send().await.unwrap().status(), 401);
     let on: serde_json::Value =
