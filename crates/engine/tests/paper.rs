@@ -185,3 +185,78 @@ async fn with_the_kill_switch_on_nothing_is_taken_and_a_process_follows_it_from_
     assert_eq!(lock(&p.desk).trader().and_then(|t| t.stopped(p.clock.now())), None);
     sim.stop().await;
 }
+
+/// The socket path: the desk decides on a frame of the simulator's sockets and the paper
+/// trader takes it; with no frame after, the desk's timer matches the orders when they arrive.
+#[tokio::test]
+async fn an_opportunity_found_on_the_sockets_is_taken_and_matched_on_the_timer() {
+    use crossbook_engine::desk::LinkSet;
+    let capture = common::planted();
+    let s = common::setup(&capture).await;
+    sync_watchlist(&*s.db.store, &watch(false), s.clock.now()).await.unwrap();
+    let env: BTreeMap<String, String> = s.sim.env_lines().into_iter().collect();
+    let d = common::desk(&s, None, 30);
+    let settings =
+        crossbook_engine::Settings::from_lookup(&|k| (k == "EXECUTION_MODE").then(|| "paper".into())).unwrap();
+    lock(&d.desk).set_trader(crossbook_engine::execution::paper_trader(&settings.execution, Default::default()));
+    let links = LinkSet::load(&*s.db.store).await.unwrap();
+    let all = links.books_of(None);
+    lock(&d.desk).set_links(links, s.clock.now());
+    let (tx, mut rx) = tokio::sync::mpsc::channel(4096);
+    let k = tokio::spawn(crossbook_kalshi::websocket::run_orderbook_stream(
+        env["KALSHI_WS_URL"].clone(),
+        None,
+        all[Venue::Kalshi].clone(),
+        tx.clone(),
+        fast(),
+        Default::default(),
+    ));
+    let pm = tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
+        env["POLYMARKET_WS_URL"].clone(),
+        all[Venue::Polymarket].clone(),
+        tx,
+        fast(),
+        Default::default(),
+    ));
+    let t0 = s.clock.now();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while lock(&d.desk).trader().is_some_and(|t| t.working() == 0) {
+        let e = tokio::time::timeout_at(deadline, rx.recv()).await.expect("no trade taken").unwrap();
+        lock(&d.desk).on_event(&e, t0);
+    }
+    // No frame after: a second later the timer finds the orders arrived and matches them.
+    lock(&d.desk).close_stale(t0 + chrono::Duration::seconds(1));
+    d.writer.flush().await;
+    let trades = s.db.store.list_trades(DateTime::<Utc>::MIN_UTC).await.unwrap();
+    assert_eq!(trades.len(), 1, "{trades:?}");
+    let t = &trades[0];
+    assert_eq!((t.decided_at, t.status), (t0, TradeStatus::Hedged));
+    // Polymarket (250 ms) and Kalshi (80 ms): one after the other, whichever went first.
+    let arrivals: Vec<i64> = t.orders.iter().map(|o| (o.arrives_at - t0).num_milliseconds()).collect();
+    assert_eq!(arrivals.last(), Some(&330), "{arrivals:?}");
+    // The books did not move between the decision and the arrivals: the trade makes what was
+    // promised, at the size capped by EXECUTION_MAX_CONTRACTS (100) where the opportunity is larger.
+    let hundred = crossbook_model::Qty::from_whole(100).unwrap();
+    assert_eq!(t.sets, t.planned_size.min(hundred), "{t:?}");
+    assert!(t.pnl.is_positive(), "{t:?}");
+    if t.sets == t.planned_size {
+        assert_eq!(t.pnl, t.planned_profit);
+    }
+    k.abort();
+    pm.abort();
+    s.sim.stop().await;
+}
+
+fn fast() -> crossbook_net::ws::StreamConfig {
+    crossbook_net::ws::StreamConfig {
+        silence: std::time::Duration::from_secs(5),
+        ping_every: std::time::Duration::from_millis(500),
+        backoff: crossbook_net::Backoff::new(
+            std::time::Duration::from_millis(20),
+            std::time::Duration::from_millis(100),
+            2.0,
+            0.0,
+        )
+        .unwrap(),
+    }
+}
