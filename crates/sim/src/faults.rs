@@ -15,6 +15,8 @@ pub struct Faults {
     pub slow: f64,
     /// Cut the JSON body in half.
     pub malformed: f64,
+    /// Take an order, then hold its answer past the client's patience (drawn on orders only).
+    pub order_timeout: f64,
 }
 
 impl FromStr for Faults {
@@ -32,7 +34,10 @@ impl FromStr for Faults {
                 "5xx" => f.server_error = p,
                 "slow" => f.slow = p,
                 "malformed" => f.malformed = p,
-                other => return Err(format!("unknown fault {other:?} (expected 429, 5xx, slow, malformed)")),
+                "order_timeout" => f.order_timeout = p,
+                other => {
+                    return Err(format!("unknown fault {other:?} (expected 429, 5xx, slow, malformed, order_timeout)"));
+                }
             }
         }
         Ok(f)
@@ -87,6 +92,12 @@ impl FaultPlan {
         }
         Fault::None
     }
+
+    /// Whether an order's answer is held back (it went through; the client will not hear it).
+    pub fn order_timeout(&self) -> bool {
+        let p = self.faults.lock().unwrap_or_else(|p| p.into_inner()).order_timeout;
+        p > 0.0 && self.rng.lock().unwrap_or_else(|p| p.into_inner()).f64() < p
+    }
 }
 
 #[cfg(test)]
@@ -96,7 +107,8 @@ mod tests {
     #[test]
     fn parses_the_flag() {
         let f: Faults = "429=0.2,5xx=0.1,slow=0.05,malformed=0.01".parse().unwrap();
-        assert_eq!(f, Faults { rate_limit: 0.2, server_error: 0.1, slow: 0.05, malformed: 0.01 });
+        assert_eq!(f, Faults { rate_limit: 0.2, server_error: 0.1, slow: 0.05, malformed: 0.01, order_timeout: 0.0 });
+        assert_eq!("order_timeout=0.5".parse::<Faults>().unwrap().order_timeout, 0.5);
         assert!("429=2".parse::<Faults>().is_err());
         assert!("boom=0.1".parse::<Faults>().is_err());
     }

@@ -84,6 +84,11 @@ impl KalshiData {
 }
 
 impl KalshiData {
+    /// A market's status (`active`, `inactive`, …), if it exists.
+    pub(crate) fn market_status(&self, ticker: &str) -> Option<&str> {
+        self.by_ticker.get(ticker).map(|&i| self.markets[i].status.as_str())
+    }
+
     /// Sets a market's response status (`active`, `inactive`, `determined`, `finalized`, …);
     /// returns whether the market exists.
     pub(crate) fn set_status(&mut self, ticker: &str, status: &str) -> bool {

@@ -19,6 +19,8 @@ mod gamma_api;
 pub mod generate;
 /// Kalshi REST routes.
 mod kalshi_api;
+/// Kalshi's order side.
+mod kalshi_orders;
 /// Moving prices.
 mod mover;
 /// A loopback TCP proxy that can be cut or slowed.
@@ -76,6 +78,10 @@ pub struct SimConfig {
     pub drift: bool,
     /// Recorded socket frames to replay, and how fast.
     pub replay: Option<(Vec<replay::Frame>, replay::Speed)>,
+    /// How long the answer of an order hit by the `order_timeout` fault is held (default 3 s).
+    pub order_answer_delay: Option<Duration>,
+    /// The Kalshi account's starting balance in millionths of a dollar (default $10,000).
+    pub kalshi_balance: Option<i64>,
 }
 
 /// Counters, served at `/sim/stats`.
@@ -96,6 +102,9 @@ pub struct SimStats {
     /// Book sockets opened (upgrades accepted): a subscription changed in place opens none.
     pub kalshi_sockets: AtomicU64,
     pub poly_sockets: AtomicU64,
+    /// Kalshi orders taken, and those whose answer was held back (`order_timeout`).
+    pub kalshi_orders: AtomicU64,
+    pub injected_order_timeouts: AtomicU64,
     /// Recorded frames replayed so far, of how many.
     pub replayed: AtomicU64,
     pub replay_total: AtomicU64,
@@ -113,6 +122,7 @@ impl SimStats {
             "unauthorized": g(&self.unauthorized),
             "sockets": {"kalshi": g(&self.kalshi_sockets), "polymarket": g(&self.poly_sockets)},
             "replay": {"done": g(&self.replayed), "total": g(&self.replay_total)},
+            "orders": {"kalshi": g(&self.kalshi_orders), "answers_held": g(&self.injected_order_timeouts)},
         })
     }
 }
@@ -130,6 +140,8 @@ async fn served_books(State(s): State<Arc<SimState>>) -> axum::Json<serde_json::
 #[derive(Debug)]
 struct Limits {
     kalshi_read: TokenBucket,
+    /// Kalshi's order writes (Basic tier: 10 a second).
+    kalshi_write: TokenBucket,
     gamma: TokenBucket,
     gamma_events: TokenBucket,
     gamma_markets: TokenBucket,
@@ -150,6 +162,7 @@ impl Limits {
                 crossbook_kalshi::http::client::READ_BURST,
                 crossbook_kalshi::http::client::READS_PER_SEC,
             ),
+            kalshi_write: TokenBucket::new("kalshi-write", 10.0, 10.0),
             gamma: TokenBucket::per_window("gamma", 4000, ten, 4000),
             gamma_events: TokenBucket::per_window("gamma-events", 500, ten, 500),
             gamma_markets: TokenBucket::per_window("gamma-markets", 300, ten, 300),
@@ -163,7 +176,9 @@ impl Limits {
 
     /// The buckets a request path draws from.
     fn for_path(&self, path: &str) -> Vec<&TokenBucket> {
-        if path.starts_with("/trade-api/v2") {
+        if path.starts_with("/trade-api/v2/portfolio/events/orders") {
+            vec![&self.kalshi_write]
+        } else if path.starts_with("/trade-api/v2") {
             vec![&self.kalshi_read]
         } else if path.starts_with("/polymarket_us") {
             vec![&self.us]
@@ -190,6 +205,8 @@ impl Limits {
 pub struct SimState {
     config: SimConfig,
     kalshi: RwLock<kalshi_api::KalshiData>,
+    /// The Kalshi account the order side trades.
+    kalshi_ledger: tokio::sync::Mutex<kalshi_orders::Ledger>,
     gamma: RwLock<gamma_api::GammaData>,
     clob: RwLock<clob_api::ClobData>,
     us: RwLock<us_api::UsData>,
@@ -353,6 +370,7 @@ impl SimHandle {
 pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> std::io::Result<SimHandle> {
     let state = Arc::new(SimState {
         kalshi: RwLock::new(kalshi_api::KalshiData::new(capture)),
+        kalshi_ledger: tokio::sync::Mutex::new(kalshi_orders::Ledger::new(config.kalshi_balance.unwrap_or(10_000_000_000))),
         gamma: RwLock::new(gamma_api::GammaData::new(capture)),
         clob: RwLock::new(capture.poly_books.clone()),
         us: RwLock::new(us_api::UsData::new(capture)),
@@ -374,6 +392,11 @@ pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> st
         .route("/markets/orderbooks", get(kalshi_api::orderbooks))
         .route("/markets/{ticker}", get(kalshi_api::market))
         .route("/markets/{ticker}/orderbook", get(kalshi_api::orderbook))
+        .route("/portfolio/events/orders", post(kalshi_orders::create))
+        .route("/portfolio/orders", get(kalshi_orders::orders).post(kalshi_orders::legacy))
+        .route("/portfolio/fills", get(kalshi_orders::fills))
+        .route("/portfolio/balance", get(kalshi_orders::balance))
+        .route("/portfolio/positions", get(kalshi_orders::positions))
         .layer(middleware::from_fn_with_state(state.clone(), kalshi_auth));
     let gamma = Router::new()
         .route("/events/keyset", get(gamma_api::events_keyset))
