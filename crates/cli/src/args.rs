@@ -223,7 +223,8 @@ pub(crate) struct SimArgs {
     pub(crate) data: Option<PathBuf>,
     #[arg(long, default_value = "127.0.0.1:0")]
     pub(crate) bind: String,
-    /// Faults per request, e.g. `429=0.2,5xx=0.1,slow=0.05,malformed=0.01`.
+    /// Faults per request, e.g. `429=0.2,5xx=0.1,slow=0.05,malformed=0.01` (and `order_timeout=0.1`:
+    /// a Kalshi order taken whose answer is held 3 s).
     #[arg(long, default_value = "")]
     pub(crate) fault: String,
     /// Seed of the fault draws (and of `--generate`).

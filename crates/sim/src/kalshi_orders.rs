@@ -36,7 +36,13 @@ pub(crate) struct Ledger {
 
 impl Ledger {
     pub(crate) fn new(balance: i64) -> Self {
-        Self { cash: balance, orders: Vec::new(), by_client: HashMap::new(), fills: Vec::new(), positions: HashMap::new() }
+        Self {
+            cash: balance,
+            orders: Vec::new(),
+            by_client: HashMap::new(),
+            fills: Vec::new(),
+            positions: HashMap::new(),
+        }
     }
 }
 
@@ -75,7 +81,11 @@ fn levels(book: &Value, bid: bool) -> Vec<(i64, i64)> {
         })
         .collect();
     // A bid takes the cheapest YES asks first; an ask the highest YES bids.
-    if bid { out.sort_by_key(|l| l.0) } else { out.sort_by_key(|l| -l.0) }
+    if bid {
+        out.sort_by_key(|l| l.0)
+    } else {
+        out.sort_by_key(|l| -l.0)
+    }
     out
 }
 
@@ -85,7 +95,11 @@ pub(crate) async fn create(State(s): State<Arc<SimState>>, Json(body): Json<Valu
     let (Some(ticker), Some(side), Some(count), Some(price), Some(tif)) =
         (str_of("ticker"), str_of("side"), str_of("count"), str_of("price"), str_of("time_in_force"))
     else {
-        return error(StatusCode::BAD_REQUEST, "invalid_parameters", "ticker, side, count, price and time_in_force are required");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_parameters",
+            "ticker, side, count, price and time_in_force are required",
+        );
     };
     if !matches!(str_of("self_trade_prevention_type").as_deref(), Some("taker_at_cross" | "maker")) {
         return error(StatusCode::BAD_REQUEST, "invalid_parameters", "self_trade_prevention_type is required");
@@ -99,7 +113,11 @@ pub(crate) async fn create(State(s): State<Arc<SimState>>, Json(body): Json<Valu
         "immediate_or_cancel" => false,
         "fill_or_kill" => true,
         _ => {
-            return error(StatusCode::BAD_REQUEST, "invalid_parameters", "the simulator takes immediate_or_cancel and fill_or_kill only");
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_parameters",
+                "the simulator takes immediate_or_cancel and fill_or_kill only",
+            );
         }
     };
     let (Ok(count), Ok(price)) = (parse_micros(&count), parse_micros(&price)) else {
@@ -257,7 +275,10 @@ mod tests {
 
     #[test]
     fn kalshi_forms_and_fees() {
-        assert_eq!((dollars(420_000), dollars(-5_000), count_fp(50 * SCALE)), ("0.4200".into(), "-0.0050".into(), "50.00".into()));
+        assert_eq!(
+            (dollars(420_000), dollars(-5_000), count_fp(50 * SCALE)),
+            ("0.4200".into(), "-0.0050".into(), "50.00".into())
+        );
         // 0.07 × 50 × 0.40 × 0.60 = 0.84; 0.07 × 1 × 0.33 × 0.67 = 0.015477 → 0.0155.
         assert_eq!((taker_fee(50 * SCALE, 400_000), taker_fee(SCALE, 330_000)), (840_000, 15_500));
     }

@@ -370,7 +370,9 @@ impl SimHandle {
 pub async fn start(capture: &Capture, config: SimConfig, bind: SocketAddr) -> std::io::Result<SimHandle> {
     let state = Arc::new(SimState {
         kalshi: RwLock::new(kalshi_api::KalshiData::new(capture)),
-        kalshi_ledger: tokio::sync::Mutex::new(kalshi_orders::Ledger::new(config.kalshi_balance.unwrap_or(10_000_000_000))),
+        kalshi_ledger: tokio::sync::Mutex::new(kalshi_orders::Ledger::new(
+            config.kalshi_balance.unwrap_or(10_000_000_000),
+        )),
         gamma: RwLock::new(gamma_api::GammaData::new(capture)),
         clob: RwLock::new(capture.poly_books.clone()),
         us: RwLock::new(us_api::UsData::new(capture)),

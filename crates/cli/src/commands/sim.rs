@@ -52,6 +52,8 @@ pub(crate) async fn run(a: SimArgs) -> anyhow::Result<u8> {
             }
             _ => None,
         },
+        order_answer_delay: None,
+        kalshi_balance: None,
     };
     let bind = a.bind.parse().with_context(|| format!("--bind {}", a.bind))?;
     let handle = crossbook_sim::start(&capture, config, bind).await?;

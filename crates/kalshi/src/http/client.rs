@@ -114,6 +114,8 @@ pub struct MarketsQuery {
 #[derive(Debug, Clone)]
 pub struct KalshiClient {
     rest: RestClient,
+    /// Orders go through a client that never retries by itself (see `orders`).
+    writes: RestClient,
     base: String,
     signer: Option<Arc<KalshiSigner>>,
     reads: Arc<TokenBucket>,
@@ -134,9 +136,11 @@ impl KalshiClient {
     ) -> Result<Self, NetError> {
         let mut config = RestConfig::new("kalshi");
         config.proxy = proxy;
+        let writes = RestConfig { max_retries: 0, timeout: super::orders::ORDER_TIMEOUT, ..config.clone() };
         let burst = (tier.read_burst() - BURST_MARGIN).max(1.0);
         Ok(Self {
             rest: RestClient::new(config)?,
+            writes: RestClient::new(writes)?,
             base: base.trim_end_matches('/').to_string(),
             signer,
             reads: Arc::new(TokenBucket::new("kalshi-read", burst, tier.reads_per_sec())),
@@ -147,12 +151,32 @@ impl KalshiClient {
         &self.rest
     }
 
+    /// The same client with orders answered within `timeout` (or looked for after it).
+    pub fn with_order_timeout(mut self, timeout: std::time::Duration) -> Result<Self, NetError> {
+        let mut config = RestConfig::new("kalshi");
+        (config.max_retries, config.timeout) = (0, timeout);
+        self.writes = RestClient::new(config)?;
+        Ok(self)
+    }
+
+    pub(crate) fn writes(&self) -> &RestClient {
+        &self.writes
+    }
+
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub(crate) fn signer(&self) -> Option<&KalshiSigner> {
+        self.signer.as_deref()
+    }
+
     /// The read limiter, for tools that compute what the limits allow.
     pub fn read_bucket(&self) -> &TokenBucket {
         &self.reads
     }
 
-    fn call(&self, path: &str) -> Call<'_> {
+    pub(crate) fn read_call(&self, path: &str) -> Call<'_> {
         Call::get(format!("{}{}", self.base, path))
             .limit(&self.reads, 1.0)
             .signed(self.signer.as_deref().map(|s| s as &dyn SignRequest))
@@ -160,7 +184,7 @@ impl KalshiClient {
 
     /// `GET /series?category=…` (not paginated).
     pub async fn series(&self, category: Option<&str>) -> Result<KalshiSeriesList, NetError> {
-        let mut call = self.call("/series");
+        let mut call = self.read_call("/series");
         if let Some(c) = category {
             call = call.query("category", c);
         }
@@ -169,7 +193,7 @@ impl KalshiClient {
 
     /// One page of `GET /events`.
     pub async fn events_page(&self, q: &EventsQuery, cursor: Option<&str>) -> Result<KalshiEventsPage, NetError> {
-        let mut call = self.call("/events").query("limit", q.limit.clamp(1, 200));
+        let mut call = self.read_call("/events").query("limit", q.limit.clamp(1, 200));
         if let Some(s) = &q.series_ticker {
             call = call.query("series_ticker", s);
         }
@@ -187,7 +211,7 @@ impl KalshiClient {
 
     /// One page of `GET /markets`.
     pub async fn markets_page(&self, q: &MarketsQuery, cursor: Option<&str>) -> Result<KalshiMarketsPage, NetError> {
-        let mut call = self.call("/markets").query("limit", q.limit.clamp(1, 1000));
+        let mut call = self.read_call("/markets").query("limit", q.limit.clamp(1, 1000));
         if let Some(s) = &q.series_ticker {
             call = call.query("series_ticker", s);
         }
@@ -209,13 +233,13 @@ impl KalshiClient {
     /// `GET /markets?tickers=…`: the markets named (up to [`BATCH_MARKETS`]), as they stand now.
     pub async fn markets_by_ticker(&self, tickers: &[String]) -> Result<KalshiMarketsPage, NetError> {
         let list: Vec<&str> = tickers.iter().take(BATCH_MARKETS).map(String::as_str).collect();
-        let call = self.call("/markets").query("limit", list.len().max(1)).query("tickers", list.join(","));
+        let call = self.read_call("/markets").query("limit", list.len().max(1)).query("tickers", list.join(","));
         self.rest.json(&call).await
     }
 
     /// `GET /markets/{ticker}/orderbook` (all levels).
     pub async fn orderbook(&self, ticker: &str) -> Result<KalshiOrderbookResponse, NetError> {
-        let call = self.call(&format!("/markets/{ticker}/orderbook"));
+        let call = self.read_call(&format!("/markets/{ticker}/orderbook"));
         self.rest.json(&call).await
     }
 }
@@ -229,7 +253,7 @@ impl KalshiClient {
     /// `GET /markets/orderbooks?tickers=…`: up to [`BATCH_BOOKS`] books in one request (one read
     /// of the limit). The venue requires authentication here.
     pub async fn orderbooks(&self, tickers: &[String]) -> Result<KalshiOrderbooksResponse, NetError> {
-        let mut call = self.call("/markets/orderbooks");
+        let mut call = self.read_call("/markets/orderbooks");
         for t in tickers.iter().take(BATCH_BOOKS) {
             call = call.query("tickers", t);
         }
