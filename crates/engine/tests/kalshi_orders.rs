@@ -55,7 +55,12 @@ async fn an_ioc_buy_walks_the_book_and_takes_its_liquidity() {
     let b = book(&sim).await;
     assert_eq!(b["no_dollars"], serde_json::json!([["0.5600", "50.00"]]), "{b}");
     // $10,000 − 64 − 2.5676 = 9,933.4324: 993,343 cents.
-    assert_eq!(k.balance().await.unwrap().to_string(), "9933.43");
+    let balance = k.balance().await.unwrap();
+    assert_eq!((balance.balance, balance.money().to_string()), (993_343, "9933.4324".into()));
+    let fills = k.fills(MIL).await.unwrap();
+    let fees: Vec<String> = fills.iter().rev().map(|f| f.fee_cost.to_string()).collect();
+    assert_eq!(fees, ["1.7052", "0.8624"]);
+    assert_eq!(k.positions().await.unwrap()[0].position_fp, "150.00");
     // Selling 5 YES to the 0.40 bid closes 5 of the 150: fee 0.07 × 5 × 0.4 × 0.6 = 0.084.
     let sold = k.place_once(&order("t-2", false, 5, "0.40", TimeInForce::ImmediateOrCancel)).await.unwrap();
     assert_eq!((sold.fill_count_fp.to_string(), sold.book_side.as_str()), ("5".into(), "ask"));

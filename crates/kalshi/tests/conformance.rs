@@ -382,3 +382,30 @@ fn a_429_without_retry_after_is_a_rate_limit() {
     assert!(matches!(e, crossbook_net::NetError::RateLimited { retry_after: None, .. }), "{e}");
     assert!(e.is_retryable());
 }
+
+/// The real account of `test_data/portfolio_after_requester.json` took one NO contract at 0.52
+/// (an ask: YES sold at 0.48): its fill, balance and position read as the venue meant them, and
+/// the fee it was charged is the one crossbook computes for that fill.
+#[test]
+fn a_real_fill_balance_and_position_read_exactly() {
+    use crossbook_kalshi::http::orders::{KalshiBalance, KalshiFill, KalshiPosition};
+    let v: serde_json::Value = serde_json::from_str(&text("../portfolio_after_requester.json")).unwrap();
+    let fill: KalshiFill = serde_json::from_value(v["fills"]["fills"][0].clone()).unwrap();
+    assert_eq!((fill.book_side.as_str(), fill.outcome_side.as_deref()), ("ask", Some("no")));
+    assert_eq!((fill.yes_price_dollars, fill.no_price_dollars, fill.count_fp), (p("0.48"), p("0.52"), q("1")));
+    assert_eq!(fill.fee_cost.to_string(), "0.0175");
+    // 0.07 × 1 × 0.52 × 0.48 = 0.017472, up to $0.0001; this account's balance is kept to
+    // $0.0001 (999.4625), so no rounding fee: crossbook charges exactly what the venue did.
+    let schedule =
+        crossbook_model::FeeSchedule::KalshiQuadratic { taker_rate: 70_000, maker_rate: 0, multiplier: 1_000_000 };
+    let mut fee = crossbook_arb::fees::OrderFee::new(schedule, crossbook_arb::BalancePrecision::Centicent);
+    fee.fill(p("0.52"), q("1"));
+    assert_eq!(fee.total(), fill.fee_cost);
+    let balance: KalshiBalance = serde_json::from_value(v["balance"].clone()).unwrap();
+    assert_eq!((balance.balance, balance.money().to_string()), (99_946, "999.4625".into()));
+    let position: KalshiPosition = serde_json::from_value(v["positions"]["market_positions"][0].clone()).unwrap();
+    assert_eq!(
+        (position.position_fp.as_str(), position.market_exposure_dollars.map(|m| m.to_string())),
+        ("-1.00", Some("0.52".into()))
+    );
+}

@@ -182,10 +182,14 @@ pub(crate) async fn create(State(s): State<Arc<SimState>>, Json(body): Json<Valu
         let closing = if (*pos < 0) == bid && *pos != 0 { (*pos).abs().min(*c) } else { 0 };
         *pos += signed;
         ledger.cash += closing;
+        let held = if bid { "yes" } else { "no" };
         ledger.fills.push(json!({
-            "fill_id": format!("{order_id}-{}", n + 1), "order_id": order_id, "ticker": ticker,
-            "book_side": side, "count_fp": count_fp(*c), "yes_price_dollars": dollars(*p),
-            "no_price_dollars": dollars(SCALE - *p), "fee_cost": dollars(fee), "is_taker": true, "created_time": now,
+            "fill_id": format!("{order_id}-{}", n + 1), "trade_id": format!("{order_id}-{}", n + 1),
+            "order_id": order_id, "ticker": ticker, "market_ticker": ticker, "action": "buy",
+            "book_side": side, "outcome_side": held, "side": held, "count_fp": count_fp(*c),
+            "yes_price_dollars": dollars(*p), "no_price_dollars": dollars(SCALE - *p),
+            "fee_cost": format!("{}.{:06}", fee / SCALE, fee % SCALE), "is_taker": true,
+            "subaccount_number": 0, "created_time": now, "ts": chrono::Utc::now().timestamp(),
         }));
     }
     let order = json!({
@@ -245,10 +249,15 @@ pub(crate) async fn fills(State(s): State<Arc<SimState>>, Query(q): Query<HashMa
     Json(json!({"fills": list, "cursor": ""})).into_response()
 }
 
-/// `GET /portfolio/balance`: the balance in cents (rounded down).
+/// `GET /portfolio/balance`: in cents (rounded down) and exactly in dollars, per shard.
 pub(crate) async fn balance(State(s): State<Arc<SimState>>) -> Response {
     let cash = s.kalshi_ledger.lock().await.cash;
-    Json(json!({"balance": cash.div_euclid(10_000), "portfolio_value": 0})).into_response()
+    Json(json!({
+        "balance": cash.div_euclid(10_000), "balance_dollars": dollars(cash),
+        "balance_breakdown": [{"balance": dollars(cash), "exchange_index": 0}],
+        "portfolio_value": 0, "updated_ts": chrono::Utc::now().timestamp(),
+    }))
+    .into_response()
 }
 
 /// `GET /portfolio/positions`.
@@ -258,10 +267,13 @@ pub(crate) async fn positions(State(s): State<Arc<SimState>>) -> Response {
         .positions
         .iter()
         .filter(|(_, p)| **p != 0)
-        .map(|(t, p)| json!({"ticker": t, "position_fp": format!("{}{}", if *p < 0 { "-" } else { "" }, count_fp(p.abs()))}))
+        .map(|(t, p)| {
+            json!({"ticker": t, "position_fp": format!("{}{}", if *p < 0 { "-" } else { "" }, count_fp(p.abs())),
+                   "resting_orders_count": 0})
+        })
         .collect();
     list.sort_by(|a, b| a["ticker"].as_str().cmp(&b["ticker"].as_str()));
-    Json(json!({"market_positions": list, "cursor": ""})).into_response()
+    Json(json!({"market_positions": list, "event_positions": [], "cursor": ""})).into_response()
 }
 
 /// The legacy order endpoint, gone since 2026-08.

@@ -88,11 +88,65 @@ struct OrdersPage {
     orders: Vec<KalshiOrder>,
 }
 
-/// The account's balance.
+/// The account's balance as `GET /portfolio/balance` answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct KalshiBalance {
+    /// In cents (rounded down).
+    pub balance: i64,
+    /// Exact, in dollars (a direct member's balance is kept to $0.0001).
+    #[serde(default)]
+    pub balance_dollars: Option<Money>,
+}
+
+impl KalshiBalance {
+    /// The balance, exactly where the venue says it.
+    pub fn money(&self) -> Money {
+        self.balance_dollars
+            .unwrap_or_else(|| Money::from_micros(self.balance.saturating_mul(10_000)).unwrap_or(Money::ZERO))
+    }
+}
+
+/// One fill as `GET /portfolio/fills` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct KalshiFill {
+    pub fill_id: String,
+    pub order_id: String,
+    pub ticker: String,
+    /// `bid` (bought YES) or `ask` (sold YES: bought NO).
+    pub book_side: String,
+    /// `yes` or `no`: the side the account holds from it.
+    #[serde(default)]
+    pub outcome_side: Option<String>,
+    pub count_fp: Qty,
+    pub yes_price_dollars: Price,
+    pub no_price_dollars: Price,
+    /// This fill's fee, exactly.
+    pub fee_cost: Money,
+    pub is_taker: bool,
+    pub created_time: String,
+}
+
 #[derive(Debug, Deserialize)]
-struct BalanceAnswer {
-    /// In cents.
-    balance: i64,
+struct FillsPage {
+    #[serde(default)]
+    fills: Vec<KalshiFill>,
+}
+
+/// A market position (`position_fp` YES positive, NO negative).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct KalshiPosition {
+    pub ticker: String,
+    pub position_fp: String,
+    #[serde(default)]
+    pub market_exposure_dollars: Option<Money>,
+    #[serde(default)]
+    pub fees_paid_dollars: Option<Money>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PositionsPage {
+    #[serde(default)]
+    market_positions: Vec<KalshiPosition>,
 }
 
 /// Why an order did not give an answer to act on.
@@ -134,10 +188,20 @@ impl KalshiClient {
     }
 
     /// The account's balance.
-    pub async fn balance(&self) -> Result<Money, NetError> {
-        let b: BalanceAnswer = self.rest().json(&self.read_call("/portfolio/balance")).await?;
-        Money::from_micros(b.balance.saturating_mul(10_000))
-            .map_err(|e| NetError::Request { venue: "kalshi", detail: format!("balance: {e}") })
+    pub async fn balance(&self) -> Result<KalshiBalance, NetError> {
+        self.rest().json(&self.read_call("/portfolio/balance")).await
+    }
+
+    /// The account's fills in `ticker`, newest first.
+    pub async fn fills(&self, ticker: &str) -> Result<Vec<KalshiFill>, NetError> {
+        let page: FillsPage = self.rest().json(&self.read_call("/portfolio/fills").query("ticker", ticker)).await?;
+        Ok(page.fills)
+    }
+
+    /// The account's market positions.
+    pub async fn positions(&self) -> Result<Vec<KalshiPosition>, NetError> {
+        let page: PositionsPage = self.rest().json(&self.read_call("/portfolio/positions")).await?;
+        Ok(page.market_positions)
     }
 
     /// Places `r` exactly once: sends it, and whenever the answer is lost, looks for it by its
