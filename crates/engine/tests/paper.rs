@@ -260,3 +260,99 @@ fn fast() -> crossbook_net::ws::StreamConfig {
         .unwrap(),
     }
 }
+
+/// A recording becomes a backtest: the bundled capture watched under the runtime (REST first,
+/// then the Polymarket socket), and a recording — written and read in the recording format —
+/// replayed by the simulator: the Lakers' offers on MIL at LAL withdrawn and restored three
+/// times, one second apart. Each time the opportunity opens it is taken on paper, and with the
+/// books still between the decision and the arrivals, each trade makes what it promised.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_recording_is_traded_on_paper_per_league_and_kind() {
+    use crossbook_model::{BookEvent, Price, Qty};
+    use crossbook_sim::replay::{Frame, FrameWriter, Speed, load};
+    let capture = common::planted();
+    let sim = crossbook_sim::start(&capture, SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mut env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
+    for (k, v) in [
+        ("CROSSBOOK_NOW", "2026-01-09T23:50:00Z"),
+        ("EXECUTION_MODE", "paper"),
+        ("EXECUTION_MAX_PER_GAME", "100000"),
+        ("EXECUTION_MAX_CONTRACTS", "100000"),
+    ] {
+        env.insert(k.into(), v.into());
+    }
+    let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
+    let db = TestDb::sqlite().await;
+    let p = Pipeline::new(&settings, db.store.clone()).await.unwrap();
+    for &v in p.enabled_venues() {
+        p.ingest(v, Arc::new(LogProgress)).await.unwrap();
+    }
+    p.match_pass().await.unwrap();
+    sync_watchlist(&*db.store, &watch(false), p.clock.now()).await.unwrap();
+    let mut streams = None;
+    p.streams(&mut streams).await.unwrap();
+    // Every book once over REST (Kalshi's socket needs a key: its books stay the REST pass's);
+    // the opportunities it opens are taken, and their orders matched.
+    p.quotes(&ALL).await.unwrap();
+    lock(&p.desk).run_orders(p.clock.now(), true);
+    let lakers = common::token(&capture, "nba-mil-lal-2026-01-09", 1);
+    // The Polymarket socket has the Lakers' book before the recording plays.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while lock(&p.desk).books.get(Venue::Polymarket, &lakers).is_none() {
+        assert!(tokio::time::Instant::now() < deadline, "the socket never brought the Lakers' book");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let trades_before = settled_trades(&p, &db).await;
+    // The recording: at 0.5 s the offers go, at 1.5 s they come back; three times.
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = FrameWriter::new(dir.path()).unwrap();
+    let level = |price: &str, size: i64| BookEvent::Level {
+        venue: Venue::Polymarket,
+        book: lakers.clone(),
+        bid: false,
+        price: price.parse::<Price>().unwrap(),
+        size: Qty::from_whole(size).unwrap(),
+    };
+    for cycle in 0..3u64 {
+        let t = 500 + cycle * 2_000;
+        for (at, e) in [
+            (t, level("0.53", 0)),
+            (t, level("0.55", 0)),
+            (t + 1_000, level("0.53", 50)),
+            (t + 1_000, level("0.55", 200)),
+        ] {
+            w.write(&Frame { t_ms: at, event: Some(e), sport: None }).unwrap();
+        }
+    }
+    w.close().unwrap();
+    let frames = load(dir.path()).unwrap();
+    assert_eq!(frames.len(), 12);
+    sim.replay(frames, Speed::Times(1.0));
+    // Played (6.5 s), and the last trade's orders arrived (330 ms later): the desk's timer matches them.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut trades = Vec::new();
+    while trades.len() < trades_before.len() + 3 {
+        assert!(tokio::time::Instant::now() < deadline, "only {} trades: {trades:#?}", trades.len());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        trades = settled_trades(&p, &db).await;
+    }
+    let before: std::collections::HashSet<&str> = trades_before.iter().map(|t| t.trade_id.as_str()).collect();
+    let replayed: Vec<_> = trades.iter().filter(|t| !before.contains(t.trade_id.as_str())).collect();
+    assert_eq!(replayed.len(), 3, "one trade per reopening: {replayed:#?}");
+    for t in &replayed {
+        assert_eq!((t.status, t.pnl), (TradeStatus::Hedged, t.planned_profit), "{t:#?}");
+        assert!(t.pnl.is_positive());
+    }
+    let sums = crossbook_engine::ledger::pnl(&trades);
+    let total = trades.iter().fold(crossbook_model::Money::ZERO, |m, t| m + t.pnl);
+    assert_eq!(sums.by_league.get("NBA").map(|g| g.pnl), Some(total));
+    assert_eq!(sums.by_kind.get("moneyline").map(|g| g.trades), Some(trades.len() as u64));
+    drop(streams);
+    sim.stop().await;
+}
+
+/// The trades written so far, once the writer has caught up.
+async fn settled_trades(p: &Pipeline, db: &TestDb) -> Vec<crossbook_model::Trade> {
+    p.writer.flush().await;
+    db.store.list_trades(DateTime::<Utc>::MIN_UTC).await.unwrap()
+}

@@ -342,6 +342,11 @@ pub struct SimHandle {
 }
 
 impl SimHandle {
+    /// Replays recorded frames from now, at `speed` (as `--replay` does from the start).
+    pub fn replay(&self, frames: Vec<replay::Frame>, speed: replay::Speed) {
+        replay::spawn(self.state.clone(), frames, speed);
+    }
+
     /// The endpoint settings pointing at this simulator, as `NAME=value` lines: the contract's
     /// five, then the sports socket and Polymarket US.
     pub fn env_lines(&self) -> Vec<(String, String)> {
