@@ -16,5 +16,7 @@ pub mod fields;
 pub mod models;
 /// Wire types → the model.
 pub mod parse;
+/// Signing the authenticated API's requests (Ed25519).
+pub mod signing;
 
 pub use client::UsClient;
