@@ -119,6 +119,8 @@ async fn the_size_is_capped_by_the_paper_balance_of_each_venue() {
     assert_eq!((t.status, t.sets.to_string()), (TradeStatus::Hedged, "30".into()));
     // US 30 × 0.635 = 19.05, fee 0.417195 → 0.42; Kalshi 9.00, fee 0.441 → 0.45 (cent balance).
     assert_eq!((t.bought, t.fees, t.pnl), (money("28.05"), money("0.87"), money("1.08")));
+    // Measured against what 30 sets made on the books at the decision (the opportunity's 50 made 1.81).
+    assert_eq!((t.planned_size.to_string(), t.planned_profit), ("30".into(), money("1.08")));
     let left = lock(&p.desk).trader().unwrap().balance(Venue::PolymarketUs);
     assert_eq!(left, money("0.53"));
     sim.stop().await;

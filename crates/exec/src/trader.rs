@@ -268,8 +268,8 @@ impl PaperTrader {
             game: o.game.as_deref().map(str::to_string),
             decided_at: now,
             finished_at: None,
-            planned_size: o.max_size,
-            planned_profit: o.profit,
+            planned_size: size,
+            planned_profit: self.account.promise(&legs, size, books),
             status: TradeStatus::Working,
             orders: Vec::new(),
             fills: Vec::new(),
@@ -364,6 +364,23 @@ impl Account {
             size = size.min(whole_floor(fits(self.balance(venue), per)));
         }
         Qty::from_micros(size).unwrap_or(Qty::ZERO)
+    }
+
+    /// What `size` sets make on the books as they stand (every leg bought at its limit or
+    /// better, fees as charged): the promise a trade of that size is measured against.
+    fn promise(&self, legs: &[LegState], size: Qty, books: &dyn Books) -> Money {
+        let mut spent = Money::ZERO;
+        for l in legs {
+            let Ok(book) = books.book(l.contract.venue, &l.contract.market) else { return Money::ZERO };
+            let t = Ticket { contract: &l.contract, action: Action::Buy, limit: l.limit, size };
+            let mut taken = Taken::new();
+            let out = match_ticket(&t, book, l.terms.fees, &l.terms.rules, self.cfg.precision, &mut taken);
+            if out.filled != size {
+                return Money::ZERO;
+            }
+            spent += out.fills.iter().fold(Money::ZERO, |m, f| m + Money::of(f.price, f.size, Rounding::Up) + f.fee);
+        }
+        Money::of(Price::ONE, size, Rounding::Down) - spent
     }
 
     /// Sends an order on leg `pos` of `w` at `now`; answers whether it went (not once halted).

@@ -316,6 +316,9 @@ fn the_size_is_capped_by_the_money_on_each_venue() {
     let (mut t, mut mk) = (trader("10"), start());
     let trade = play(&mut t, &mut mk, false, |_, _| {});
     assert_eq!((trade.orders[0].size, trade.sets, trade.status), (q(23), q(23), TradeStatus::Hedged));
+    // The promise is what 23 sets made on the books at the decision: 23 − 9.20 − 12.65 − 0.39 (Kalshi
+    // 0.3864 to the cent: 0.39) − 0.17078 (Polymarket 0.03 × 23 × 0.2475).
+    assert_eq!((trade.planned_size, trade.planned_profit, trade.pnl), (q(23), m("0.58922"), m("0.58922")));
     assert!(t.balance(Venue::Kalshi) >= Money::ZERO);
     let (mut t, mk) = (trader("0.30"), start());
     assert!(t.take(&opportunity(false), "kalshi_yes", terms(0), &mk, decided()).is_err());

@@ -185,7 +185,8 @@ pub struct Trade {
     pub decided_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<DateTime<Utc>>,
-    /// What the opportunity promised at the decision: its size and profit.
+    /// The size the trade set out to buy (the opportunity's, within the caps), and what that
+    /// size made on the books at the decision: the promise the trade is measured against.
     pub planned_size: Qty,
     pub planned_profit: Money,
     pub status: TradeStatus,

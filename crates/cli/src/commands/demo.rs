@@ -1,7 +1,7 @@
 //! `crossbook demo [--duration 60s] [--json]`: the simulator on the bundled capture with moving
 //! prices, the whole pipeline on a temporary SQLite file, the dashboard served meanwhile. It
-//! prints the links by league and kind and the arbitrage it finds; `--json` prints only the
-//! summary line on stdout.
+//! prints the links by league and kind, the arbitrage it finds and what trading it on paper made
+//! (`EXECUTION_MODE=paper` unless set otherwise); `--json` prints only the summary line on stdout.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -50,6 +50,8 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
         "CROSSBOOK_NOW" => now.clone(),
         "LOG_LEVEL" => Some(base.log_level.clone()),
         "ALERT_WEBHOOK_URL" => None,
+        // The demo trades what it finds on paper (no money anywhere) unless told otherwise.
+        "EXECUTION_MODE" => Some(std::env::var("EXECUTION_MODE").unwrap_or_else(|_| "paper".into())),
         other => env.get(other).cloned().or_else(|| std::env::var(other).ok()),
     })?;
     let store = crossbook_store::open(&settings.database_url).await?;
@@ -113,6 +115,23 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
             _ = super::shutdown_signal() => break,
         }
     }
+    // Paper orders still on their way meet the last books; then what the trades made.
+    crossbook_engine::desk::lock(&p.desk).run_orders(p.clock.now(), true);
+    p.writer.flush().await;
+    let trades = store.list_trades(chrono::DateTime::<chrono::Utc>::MIN_UTC).await?;
+    let made = crossbook_engine::ledger::pnl(&trades);
+    if settings.execution.mode != crossbook_model::ExecutionMode::Off {
+        say(format!(
+            "paper trades: {} ({} hedged, {} unwound, {} unhedged, {} missed) made ${} against ${} promised at the decisions (crossbook fills|positions|pnl)",
+            made.total.trades,
+            made.total.trades - made.total.unwound - made.total.unhedged - made.total.missed,
+            made.total.unwound,
+            made.total.unhedged,
+            made.total.missed,
+            made.total.pnl,
+            made.total.planned_profit
+        ));
+    }
     let all = store.list_markets(&MarketFilter::default()).await?;
     let count = |v| all.iter().filter(|m| m.market.venue() == v).count();
     let (k, pm) = (count(Venue::Kalshi), count(Venue::Polymarket));
@@ -125,8 +144,10 @@ pub(crate) async fn run(base: &Settings, duration: &str, json_out: bool) -> anyh
         "links": {"confirmed": n(LinkStatus::Confirmed), "suggested": n(LinkStatus::Suggested)},
         "opportunities": seen.len(),
         "alerts": store.list_alerts(i64::MAX).await?.len(),
-        // Added to the contract's fields: the opportunities open at the end, as `arbs list --json`.
+        // Added to the contract's fields: the opportunities open at the end, as `arbs list --json`,
+        // and what trading them on paper made.
         "open": open,
+        "trades": {"count": made.total.trades, "pnl": made.total.pnl, "planned_profit": made.total.planned_profit},
     });
     server.stop().await;
     sim.stop().await;
