@@ -403,6 +403,9 @@ fn a_real_fill_balance_and_position_read_exactly() {
     assert_eq!(fee.total(), fill.fee_cost);
     let balance: KalshiBalance = serde_json::from_value(v["balance"].clone()).unwrap();
     assert_eq!((balance.balance, balance.money().to_string()), (99_946, "999.4625".into()));
+    let shards: Vec<(u32, String)> =
+        balance.balance_breakdown.iter().map(|b| (b.exchange_index, b.balance.to_string())).collect();
+    assert_eq!(shards, [(0, "999.4625".to_string())]);
     let position: KalshiPosition = serde_json::from_value(v["positions"]["market_positions"][0].clone()).unwrap();
     assert_eq!(
         (position.position_fp.as_str(), position.market_exposure_dollars.map(|m| m.to_string())),

@@ -96,6 +96,16 @@ pub struct KalshiBalance {
     /// Exact, in dollars (a direct member's balance is kept to $0.0001).
     #[serde(default)]
     pub balance_dollars: Option<Money>,
+    /// Per exchange shard: each market trades on one, against that shard's balance.
+    #[serde(default)]
+    pub balance_breakdown: Vec<ShardBalance>,
+}
+
+/// One shard's balance.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ShardBalance {
+    pub balance: Money,
+    pub exchange_index: u32,
 }
 
 impl KalshiBalance {
