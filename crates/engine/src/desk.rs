@@ -17,7 +17,7 @@ use crossbook_store::{MarketFilter, Store};
 
 use crate::alerts::Alerter;
 use crate::books::{ByVenue, LiveBooks};
-use crate::direction::{THREE_WAY, direction_name};
+use crate::direction::{BRIDGE_OTHER, BRIDGE_SAME, SetKind, THREE_WAY, direction_name};
 use crate::game::GameState;
 use crate::stream_status::StreamStatus;
 use crate::writer::{Write, Writer};
@@ -464,13 +464,20 @@ pub struct Desk {
     open: HashMap<LinkId, OpenState>,
     /// Three-way opportunities, filed under the game's draw link.
     open_three: HashMap<LinkId, OpenState>,
-    /// Which open opportunities (link, three-way or not) claim each book: who competes for a
+    /// Polymarket ↔ Polymarket US opportunities, filed under the Polymarket US link.
+    open_bridge: HashMap<LinkId, OpenState>,
+    /// Which open opportunities (and of which kind of set) claim each book: who competes for a
     /// book's liquidity is found without scanning every open opportunity.
-    claimants: HashMap<u64, Vec<(LinkId, bool)>>,
+    claimants: HashMap<u64, Vec<(LinkId, SetKind)>>,
     /// Soccer games with a watched link on each of their three outcomes: draw link → the three
     /// links; and each of those links → its game's draw link.
     three_way: HashMap<LinkId, Arc<ThreeWay>>,
     three_way_of: HashMap<LinkId, LinkId>,
+    /// Kalshi markets linked both to Polymarket and to Polymarket US: the Polymarket US link →
+    /// the Polymarket link (their two outcomes pay together); and each of them → the bridges
+    /// (Polymarket US links) it is part of.
+    bridges: HashMap<LinkId, LinkId>,
+    bridge_of: HashMap<LinkId, Vec<LinkId>>,
     games: HashMap<String, GameState>,
     sharp: crate::sharp::SharpMoves,
     writer: Writer,
@@ -559,9 +566,12 @@ impl Desk {
             books: LiveBooks::default(),
             open: HashMap::new(),
             open_three: HashMap::new(),
+            open_bridge: HashMap::new(),
             claimants: HashMap::new(),
             three_way: HashMap::new(),
             three_way_of: HashMap::new(),
+            bridges: HashMap::new(),
+            bridge_of: HashMap::new(),
             games: HashMap::new(),
             sharp: crate::sharp::SharpMoves::default(),
             writer,
@@ -621,16 +631,19 @@ impl Desk {
         w.state_on(venue)
     }
 
-    /// The fees and order rules of each of `o`'s legs, from the links it stands on (its own, or
-    /// its game's three for a three-way opportunity).
+    /// The fees and order rules of each of `o`'s legs, from the links it stands on (its own, its
+    /// game's three for a three-way opportunity, the two a bridge joins).
     fn leg_terms(
         &self,
         id: LinkId,
-        three: bool,
+        kind: SetKind,
         o: &crossbook_model::Opportunity,
     ) -> Option<Vec<crossbook_exec::LegTerms>> {
-        let links: Vec<LinkId> =
-            if three { self.three_way.get(&id)?.iter().flatten().copied().collect() } else { vec![id] };
+        let links: Vec<LinkId> = match kind {
+            SetKind::Link => vec![id],
+            SetKind::ThreeWay => self.three_way.get(&id)?.iter().flatten().copied().collect(),
+            SetKind::Bridge => vec![id, *self.bridges.get(&id)?],
+        };
         o.legs
             .iter()
             .map(|leg| {
@@ -650,7 +663,7 @@ impl Desk {
 
     /// Hands a newly opened opportunity to the paper trader.
     fn take(&mut self, id: LinkId, direction: &'static str, o: &crossbook_model::Opportunity, now: DateTime<Utc>) {
-        let Some(terms) = self.leg_terms(id, direction == THREE_WAY, o) else {
+        let Some(terms) = self.leg_terms(id, SetKind::of(direction), o) else {
             tracing::warn!(link = id.0, "paper trade not taken: a leg's market terms are unknown");
             return;
         };
@@ -671,8 +684,8 @@ impl Desk {
         }
         for o in open {
             let Some(direction) = direction_name(&o.direction) else { continue };
-            let three = direction == THREE_WAY;
-            let map = if three { &mut self.open_three } else { &mut self.open };
+            let kind = SetKind::of(direction);
+            let map = self.open_map(kind);
             if map.contains_key(&o.opportunity.link_id) {
                 continue;
             }
@@ -690,7 +703,7 @@ impl Desk {
                     alternative_to: o.opportunity.alternative_to,
                 },
             );
-            self.claim(o.opportunity.link_id, three, claims, None);
+            self.claim(o.opportunity.link_id, kind, claims, None);
         }
     }
 
@@ -716,7 +729,18 @@ impl Desk {
             self.three_way.iter().flat_map(|(draw, game)| game.iter().flatten().map(|id| (*id, *draw))).collect();
         let gone: Vec<LinkId> = self.open_three.keys().filter(|id| !self.three_way.contains_key(id)).copied().collect();
         for id in gone {
-            self.close_three(id, now);
+            self.close_set(SetKind::ThreeWay, id, now);
+        }
+        self.bridges = bridges(&links);
+        self.bridge_of.clear();
+        for (us, poly) in &self.bridges {
+            for id in [us, poly] {
+                self.bridge_of.entry(*id).or_default().push(*us);
+            }
+        }
+        let gone: Vec<LinkId> = self.open_bridge.keys().filter(|id| !self.bridges.contains_key(id)).copied().collect();
+        for id in gone {
+            self.close_set(SetKind::Bridge, id, now);
         }
         self.by_book.clear();
         let mut watched: ByVenue<()> = ByVenue::default();
@@ -1009,6 +1033,9 @@ impl Desk {
         for id in ids {
             if self.gate(id, now).is_err() {
                 self.close(id, now);
+                if self.bridges.contains_key(&id) {
+                    self.close_set(SetKind::Bridge, id, now);
+                }
             }
         }
     }
@@ -1020,10 +1047,12 @@ impl Desk {
         for id in stale {
             self.close(id, now);
         }
-        let stale: Vec<LinkId> =
-            self.open_three.iter().filter(|(_, s)| s.last_seen < seen_since).map(|(id, _)| *id).collect();
-        for id in stale {
-            self.close_three(id, now);
+        for kind in [SetKind::ThreeWay, SetKind::Bridge] {
+            let stale: Vec<LinkId> =
+                self.open_map(kind).iter().filter(|(_, s)| s.last_seen < seen_since).map(|(id, _)| *id).collect();
+            for id in stale {
+                self.close_set(kind, id, now);
+            }
         }
     }
 
@@ -1039,8 +1068,11 @@ impl Desk {
         // A three-way opportunity stands on its game's links' books.
         let three_old =
             |draw: &LinkId| self.three_way.get(draw).is_some_and(|game| game.iter().flatten().any(link_old));
+        // A bridge stands on its two links' books.
+        let bridge_old = |us: &LinkId| link_old(us) || self.bridges.get(us).is_some_and(link_old);
         let stale: Vec<LinkId> = (self.open.keys().filter(|id| link_old(id)))
             .chain(self.open_three.keys().filter(|id| three_old(id)))
+            .chain(self.open_bridge.keys().filter(|id| bridge_old(id)))
             .copied()
             .collect();
         if stale.is_empty() { Decisions::default() } else { self.evaluate(&stale, now) }
@@ -1090,16 +1122,31 @@ impl Desk {
     }
 
     fn close(&mut self, id: LinkId, now: DateTime<Utc>) {
-        if let Some(s) = self.open.remove(&id) {
-            self.claim(id, false, Default::default(), Some(s.claims));
+        self.close_set(SetKind::Link, id, now);
+    }
+
+    /// Closes the open opportunity of `kind` filed under `id`, if there is one.
+    fn close_set(&mut self, kind: SetKind, id: LinkId, now: DateTime<Utc>) {
+        if let Some(s) = self.open_map(kind).remove(&id) {
+            self.claim(id, kind, Default::default(), Some(s.claims));
             self.closed(id, s, now);
         }
     }
 
-    fn close_three(&mut self, id: LinkId, now: DateTime<Utc>) {
-        if let Some(s) = self.open_three.remove(&id) {
-            self.claim(id, true, Default::default(), Some(s.claims));
-            self.closed(id, s, now);
+    /// The open opportunities of one kind of set.
+    fn open_map(&mut self, kind: SetKind) -> &mut HashMap<LinkId, OpenState> {
+        match kind {
+            SetKind::Link => &mut self.open,
+            SetKind::ThreeWay => &mut self.open_three,
+            SetKind::Bridge => &mut self.open_bridge,
+        }
+    }
+
+    fn open_of(&self, kind: SetKind) -> &HashMap<LinkId, OpenState> {
+        match kind {
+            SetKind::Link => &self.open,
+            SetKind::ThreeWay => &self.open_three,
+            SetKind::Bridge => &self.open_bridge,
         }
     }
 
@@ -1108,7 +1155,7 @@ impl Desk {
     fn claim(
         &mut self,
         id: LinkId,
-        three: bool,
+        kind: SetKind,
         new: crossbook_model::opportunity::Claims,
         old: Option<crossbook_model::opportunity::Claims>,
     ) {
@@ -1117,14 +1164,14 @@ impl Desk {
         }
         for book in old.iter().flat_map(|c| c.books()) {
             if let Some(v) = self.claimants.get_mut(&book) {
-                v.retain(|e| *e != (id, three));
+                v.retain(|e| *e != (id, kind));
                 if v.is_empty() {
                     self.claimants.remove(&book);
                 }
             }
         }
         for book in new.books() {
-            self.claimants.entry(book).or_default().push((id, three));
+            self.claimants.entry(book).or_default().push((id, kind));
         }
     }
 
@@ -1152,10 +1199,7 @@ impl Desk {
         claims
             .books()
             .flat_map(|book| self.claimants.get(&book).into_iter().flatten())
-            .filter_map(|&(other, three)| {
-                let s = if three { self.open_three.get(&other) } else { self.open.get(&other) }?;
-                Some((other, s))
-            })
+            .filter_map(|&(other, kind)| Some((other, self.open_of(kind).get(&other)?)))
             .filter(|(other, s)| !(*other == id && s.direction == direction))
             .filter(|(_, s)| s.alternative_to.is_none())
             .filter(|(other, s)| Opportunity::outranks(s.profit, *other, profit, id))
@@ -1174,7 +1218,8 @@ impl Desk {
     ) {
         let claims = o.claims();
         o.alternative_to = self.better_claim(id, direction, claims, o.profit);
-        let map = if direction == THREE_WAY { &mut self.open_three } else { &mut self.open };
+        let kind = SetKind::of(direction);
+        let map = self.open_map(kind);
         let (profit, alternative_to) = (o.profit, o.alternative_to);
         let (state, replaced) = match map.get(&id) {
             Some(s) if s.direction == direction => (
@@ -1197,7 +1242,7 @@ impl Desk {
             ),
         };
         let old = map.insert(id, state).map(|s| s.claims);
-        self.claim(id, direction == THREE_WAY, claims, old);
+        self.claim(id, kind, claims, old);
         if let Some(prev) = replaced {
             self.closed(id, prev, now);
         }
@@ -1218,8 +1263,7 @@ impl Desk {
             && a.arbitrage(direction, &o, state.first_seen == now, now)
         {
             d.alerts += 1;
-            let map = if direction == THREE_WAY { &mut self.open_three } else { &mut self.open };
-            if let Some(s) = map.get_mut(&id) {
+            if let Some(s) = self.open_map(kind).get_mut(&id) {
                 s.alerted = true;
             }
         }
@@ -1229,7 +1273,7 @@ impl Desk {
     fn evaluate_three_way(&mut self, draw: LinkId, now: DateTime<Utc>, d: &mut Decisions) {
         let Some(game) = self.three_way.get(&draw).cloned() else { return };
         let Ok(in_play) = self.gate(draw, now) else {
-            self.close_three(draw, now);
+            self.close_set(SetKind::ThreeWay, draw, now);
             return;
         };
         let o = {
@@ -1310,7 +1354,91 @@ impl Desk {
                 }
                 self.record(draw, THREE_WAY, o, now, d)
             }
-            None => self.close_three(draw, now),
+            None => self.close_set(SetKind::ThreeWay, draw, now),
+        }
+    }
+
+    /// A Kalshi market linked to a Polymarket outcome and to a Polymarket US side: the two pay
+    /// together (each exactly when the Kalshi YES does), so Polymarket's outcome with Polymarket
+    /// US's other side — or Polymarket's other outcome with Polymarket US's linked side — is a set
+    /// of which exactly one leg pays. Priced like any two legs, filed under the Polymarket US link,
+    /// with the worse of the two links' rule classes.
+    fn evaluate_bridge(&mut self, us: LinkId, now: DateTime<Utc>, d: &mut Decisions) {
+        use crossbook_arb::{Instrument, LegQuote};
+        use crossbook_model::Side;
+        let Some(&poly) = self.bridges.get(&us) else { return };
+        let (Ok(in_play), Ok(_)) = (self.gate(us, now), self.gate(poly, now)) else {
+            self.close_set(SetKind::Bridge, us, now);
+            return;
+        };
+        d.evaluated += 1;
+        let found = {
+            let (Some(wu), Some(wp)) = (self.links.links.get(&us), self.links.links.get(&poly)) else { return };
+            let (cu, cp) = (&wu.link.candidate, &wp.link.candidate);
+            let open = |venue: Venue, book: &str, stored: MarketState| {
+                self.states.get(venue, book).map_or(stored, |(s, _)| *s).is_tradable()
+            };
+            let slug = cu.poly_market_id.as_str();
+            let us_book =
+                self.books.get(Venue::PolymarketUs, slug).filter(|_| open(Venue::PolymarketUs, slug, wu.poly_state.0));
+            let token_book = |token: &str| {
+                self.books.get(Venue::Polymarket, token).filter(|_| open(Venue::Polymarket, token, wp.poly_state.0))
+            };
+            // The Polymarket US side that pays with the Kalshi YES, and the one that pays with its NO.
+            let (us_yes, us_no) =
+                if cu.poly_outcome_index == 0 { (Side::Yes, Side::No) } else { (Side::No, Side::Yes) };
+            let mut sets: Vec<(&'static str, [LegQuote<'_>; 2])> = Vec::new();
+            if let Some(us_book) = us_book {
+                let us_leg = |side| LegQuote {
+                    instrument: Instrument::Binary { venue: Venue::PolymarketUs, market: slug, side },
+                    book: us_book,
+                    fees: wu.poly_fees,
+                    rules: &wu.poly_rules,
+                };
+                let outcomes = [
+                    (BRIDGE_SAME, cp.poly_token_id.as_ref().map(|t| (t.as_str(), cp.poly_outcome.as_str())), us_no),
+                    (BRIDGE_OTHER, wp.other.as_ref().map(|(t, n)| (t.as_str(), n.as_str())), us_yes),
+                ];
+                for (direction, outcome, side) in outcomes {
+                    let Some((token, outcome)) = outcome else { continue };
+                    let Some(book) = token_book(token) else { continue };
+                    let poly_leg = LegQuote {
+                        instrument: Instrument::Token { venue: Venue::Polymarket, token, outcome },
+                        book,
+                        fees: wp.poly_fees,
+                        rules: &wp.poly_rules,
+                    };
+                    sets.push((direction, [poly_leg, us_leg(side)]));
+                }
+            }
+            // The set settles as both links do: the worse of their rule classes, with both reasons.
+            let mut link = wu.link.clone();
+            let rank = |r: Option<crossbook_model::RuleRisk>| match r {
+                Some(crossbook_model::RuleRisk::Incompatible) => 2,
+                Some(crossbook_model::RuleRisk::Minor) => 1,
+                _ => 0,
+            };
+            if rank(wp.link.rule_risk) > rank(link.rule_risk) {
+                link.rule_risk = wp.link.rule_risk;
+            }
+            for reason in &wp.link.rule_reasons {
+                if !link.rule_reasons.contains(reason) {
+                    link.rule_reasons.push(reason.clone());
+                }
+            }
+            let legs: Vec<[LegQuote<'_>; 2]> = sets.iter().map(|(_, legs)| *legs).collect();
+            crossbook_arb::evaluate_legs(&link, &legs, self.cfg.precision, in_play, now, self.cfg.stale_after).map(
+                |(i, mut o)| {
+                    wp.name(&mut o);
+                    wu.name(&mut o);
+                    o.urls = Some(wp.urls.clone());
+                    (sets[i].0, o)
+                },
+            )
+        };
+        match found {
+            Some((direction, o)) => self.record(us, direction, o, now, d),
+            None => self.close_set(SetKind::Bridge, us, now),
         }
     }
 
@@ -1422,6 +1550,13 @@ impl Desk {
         for draw in games {
             self.evaluate_three_way(draw, now, &mut d);
         }
+        // Polymarket against Polymarket US where a Kalshi market bridges these links.
+        let mut bridged: Vec<LinkId> = ids.iter().filter_map(|id| self.bridge_of.get(id)).flatten().copied().collect();
+        bridged.sort();
+        bridged.dedup();
+        for us in bridged {
+            self.evaluate_bridge(us, now, &mut d);
+        }
         d
     }
 }
@@ -1471,6 +1606,23 @@ fn three_way_games(links: &LinkSet) -> HashMap<LinkId, Arc<ThreeWay>> {
             Some((draw, Arc::new([ids(0), ids(1), ids(2)])))
         })
         .collect()
+}
+
+/// Kalshi markets linked both to a Polymarket outcome (a token) and to a Polymarket US side:
+/// the Polymarket US link → the Polymarket link (the lowest of each, where there are more).
+fn bridges(links: &LinkSet) -> HashMap<LinkId, LinkId> {
+    let mut by_market: HashMap<&str, (Option<LinkId>, Option<LinkId>)> = HashMap::new();
+    for (id, w) in &links.links {
+        let c = &w.link.candidate;
+        let slot = by_market.entry(c.kalshi_ticker.as_str()).or_default();
+        let pick = |have: Option<LinkId>| Some(have.map_or(*id, |h| h.min(*id)));
+        match c.poly_venue {
+            Venue::PolymarketUs => slot.1 = pick(slot.1),
+            Venue::Polymarket if c.poly_token_id.is_some() => slot.0 = pick(slot.0),
+            _ => {}
+        }
+    }
+    by_market.into_values().filter_map(|(poly, us)| Some((us?, poly?))).collect()
 }
 
 /// The process's one desk, shared by the streams, the REST passes and the monitor.

@@ -104,19 +104,18 @@ fn us_soccer_event() -> Value {
                        market("ful", Some(team("Fulham FC", "ful", "away")), "Fulham FC wins")]})
 }
 
-/// One soccer game's three outcomes bought across all three venues: Liverpool on Kalshi, the draw
-/// on Polymarket, Fulham on Polymarket US, each where it is cheapest.
-#[tokio::test]
-async fn a_three_way_soccer_set_spans_three_venues() {
+/// Liverpool–Fulham on all three venues with books planted: Kalshi asks (1 − the NO bid)
+/// Liverpool 0.40, draw 0.30, Fulham 0.38; Polymarket's Yes and No asks per market as given;
+/// Polymarket US Fulham's long side offered at `us_fulham`, nothing bid. Ingested, matched,
+/// watched and polled once: the opportunities open then.
+async fn soccer_priced(poly: [(&str, &str, &str); 3], us_fulham: &str) -> Vec<crossbook_store::StoredOpportunity> {
     let mut c = Capture::bundled();
     c.us_events = vec![us_soccer_event()];
     let kalshi = |yes: &str, no: &str| json!({"orderbook_fp": {"yes_dollars": [[yes, "100.00"]], "no_dollars": [[no, "100.00"]]}});
-    // Kalshi asks (1 − the NO bid): Liverpool 0.40, draw 0.30, Fulham 0.38.
     c.kalshi_orderbooks.insert("KXEPLGAME-26SEP12LFCFUL-LFC".into(), kalshi("0.3800", "0.6000"));
     c.kalshi_orderbooks.insert("KXEPLGAME-26SEP12LFCFUL-TIE".into(), kalshi("0.2200", "0.7000"));
     c.kalshi_orderbooks.insert("KXEPLGAME-26SEP12LFCFUL-FUL".into(), kalshi("0.2800", "0.6200"));
-    // Polymarket Yes asks: Liverpool 0.45, draw 0.25, Fulham 0.30 (No asks leave no two-way edge).
-    for (market, yes, no) in [("4048851", "0.45", "0.60"), ("4035513", "0.25", "0.78"), ("4026334", "0.30", "0.72")] {
+    for (market, yes, no) in poly {
         let m = c
             .poly_events
             .iter()
@@ -130,12 +129,11 @@ async fn a_three_way_soccer_set_spans_three_venues() {
             c.poly_books.insert(id.clone(), b);
         }
     }
-    // Polymarket US: Fulham's long side offered at 0.28; nothing bid.
     let slug = "atc-epl-liv-ful-2026-09-12-ful";
     c.us_books.insert(
         slug.into(),
         json!({"marketData": {"marketSlug": slug, "state": "MARKET_STATE_OPEN", "bids": [],
-                              "offers": [{"px": {"value": "0.28", "currency": "USD"}, "qty": "100"}]}}),
+                              "offers": [{"px": {"value": us_fulham, "currency": "USD"}, "qty": "100"}]}}),
     );
     let sim = crossbook_sim::start(&c, SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let mut env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
@@ -157,6 +155,20 @@ async fn a_three_way_soccer_set_spans_three_venues() {
     sync_watchlist(&*db.store, &watch(false), p.clock.now()).await.unwrap();
     poll_once(&db.store, &p.venues, &p.clock, config(30), &ALL).await.unwrap();
     let open = db.store.list_open_opportunities().await.unwrap();
+    sim.stop().await;
+    open
+}
+
+/// Polymarket's Yes and No asks: Liverpool, draw, Fulham (market ids of the bundled capture).
+const POLY_SOCCER: [(&str, &str, &str); 3] =
+    [("4048851", "0.45", "0.60"), ("4035513", "0.25", "0.78"), ("4026334", "0.30", "0.72")];
+
+/// One soccer game's three outcomes bought across all three venues: Liverpool on Kalshi, the draw
+/// on Polymarket, Fulham on Polymarket US, each where it is cheapest.
+#[tokio::test]
+async fn a_three_way_soccer_set_spans_three_venues() {
+    let slug = "atc-epl-liv-ful-2026-09-12-ful";
+    let open = soccer_priced(POLY_SOCCER, "0.28").await;
     let three: Vec<_> = open.iter().filter(|o| o.direction == "three_way").collect();
     assert_eq!(three.len(), 1, "{:?}", open.iter().map(|o| &o.direction).collect::<Vec<_>>());
     let o = &three[0].opportunity;
@@ -180,5 +192,36 @@ async fn a_three_way_soccer_set_spans_three_venues() {
         (o.capital.kalshi.to_string(), o.capital.polymarket.to_string(), o.capital.polymarket_us.to_string()),
         ("41.68".into(), "25".into(), "29.41".into())
     );
-    sim.stop().await;
+    // No Polymarket ↔ Polymarket US pair pays here: Fulham's No at 0.72 with its long side at
+    // 0.28 costs a dollar before fees.
+    assert!(open.iter().all(|o| !o.direction.starts_with("bridge")), "{open:?}");
+}
+
+/// The third venue pair: Polymarket against Polymarket US, through the Kalshi market linked to
+/// both (Fulham to win: Polymarket's Yes and Polymarket US's long side pay exactly when Kalshi's
+/// YES does). Polymarket's Fulham No at 0.62 with Polymarket US's Fulham long at 0.30.
+#[tokio::test]
+async fn polymarket_and_polymarket_us_are_priced_against_each_other() {
+    let slug = "atc-epl-liv-ful-2026-09-12-ful";
+    let poly = [POLY_SOCCER[0], POLY_SOCCER[1], ("4026334", "0.30", "0.62")];
+    let open = soccer_priced(poly, "0.30").await;
+    let bridge: Vec<_> = open.iter().filter(|o| o.direction.starts_with("bridge")).collect();
+    assert_eq!(bridge.len(), 1, "{:?}", open.iter().map(|o| &o.direction).collect::<Vec<_>>());
+    assert_eq!(bridge[0].direction, "bridge_other");
+    let o = &bridge[0].opportunity;
+    // By hand, 100 sets: Polymarket Fulham No 0.62 (no fee on this market), Polymarket US
+    // Fulham long 0.30 (0.0695 × 100 × 0.30 × 0.70 = 1.4595 → 1.46): 100 − 62 − 30 − 1.46 = 6.54.
+    let legs: Vec<(Venue, Option<&str>, Option<&str>)> =
+        o.legs.iter().map(|l| (l.venue, l.outcome.as_deref(), l.ticker.as_deref())).collect();
+    assert_eq!(legs, [(Venue::Polymarket, Some("No"), None), (Venue::PolymarketUs, None, Some(slug))]);
+    assert_eq!(o.legs[1].side, Some(crossbook_model::Side::Yes));
+    assert_eq!((o.max_size.to_string(), o.profit.to_string()), ("100".into(), "6.54".into()));
+    assert_eq!((o.capital.polymarket.to_string(), o.capital.polymarket_us.to_string()), ("62".into(), "31.46".into()));
+    assert_eq!(o.capital.kalshi.to_string(), "0");
+    // The three-way set buys Fulham on Polymarket (its Yes at 0.30, no fee, beats Polymarket US's
+    // 0.30 with its fee): 100 − 40 − 25 − 30 − 1.68 = 3.32. It buys from no book the bridge buys
+    // from, so both stand.
+    let three = &open.iter().find(|o| o.direction == "three_way").expect("the three-way set").opportunity;
+    assert_eq!((three.profit.to_string(), three.alternative_to), ("3.32".into(), None));
+    assert!(three.legs.iter().all(|l| l.venue != Venue::PolymarketUs && l.outcome.as_deref() != Some("No")));
 }
