@@ -107,8 +107,11 @@ fn us_soccer_event() -> Value {
 /// Liverpool–Fulham on all three venues with books planted: Kalshi asks (1 − the NO bid)
 /// Liverpool 0.40, draw 0.30, Fulham 0.38; Polymarket's Yes and No asks per market as given;
 /// Polymarket US Fulham's long side offered at `us_fulham`, nothing bid. Ingested, matched,
-/// watched and polled once: the opportunities open then.
-async fn soccer_priced(poly: [(&str, &str, &str); 3], us_fulham: &str) -> Vec<crossbook_store::StoredOpportunity> {
+/// watched and polled once, trading on paper: the opportunities open then, and the trades.
+async fn soccer_priced(
+    poly: [(&str, &str, &str); 3],
+    us_fulham: &str,
+) -> (Vec<crossbook_store::StoredOpportunity>, Vec<crossbook_model::Trade>) {
     let mut c = Capture::bundled();
     c.us_events = vec![us_soccer_event()];
     let kalshi = |yes: &str, no: &str| json!({"orderbook_fp": {"yes_dollars": [[yes, "100.00"]], "no_dollars": [[no, "100.00"]]}});
@@ -139,6 +142,7 @@ async fn soccer_priced(poly: [(&str, &str, &str); 3], us_fulham: &str) -> Vec<cr
     let mut env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
     env.insert("VENUES".into(), "kalshi,polymarket,polymarket_us".into());
     env.insert("CROSSBOOK_NOW".into(), "2026-09-12T12:00:00Z".into());
+    env.insert("EXECUTION_MODE".into(), "paper".into());
     let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
     let db = TestDb::sqlite().await;
     let p = crossbook_engine::pipeline::Pipeline::new(&settings, db.store.clone()).await.unwrap();
@@ -153,10 +157,13 @@ async fn soccer_priced(poly: [(&str, &str, &str); 3], us_fulham: &str) -> Vec<cr
         game.iter().map(|l| (l.candidate.kalshi_ticker.to_string(), l.candidate.poly_venue)).collect();
     assert_eq!(game.len(), 6, "each Kalshi outcome linked on both other venues: {venues:?}");
     sync_watchlist(&*db.store, &watch(false), p.clock.now()).await.unwrap();
-    poll_once(&db.store, &p.venues, &p.clock, config(30), &ALL).await.unwrap();
+    p.quotes(&ALL).await.unwrap();
+    crossbook_engine::desk::lock(&p.desk).run_orders(p.clock.now(), true);
+    p.writer.flush().await;
     let open = db.store.list_open_opportunities().await.unwrap();
+    let trades = db.store.list_trades(chrono::DateTime::<chrono::Utc>::MIN_UTC).await.unwrap();
     sim.stop().await;
-    open
+    (open, trades)
 }
 
 /// Polymarket's Yes and No asks: Liverpool, draw, Fulham (market ids of the bundled capture).
@@ -168,7 +175,7 @@ const POLY_SOCCER: [(&str, &str, &str); 3] =
 #[tokio::test]
 async fn a_three_way_soccer_set_spans_three_venues() {
     let slug = "atc-epl-liv-ful-2026-09-12-ful";
-    let open = soccer_priced(POLY_SOCCER, "0.28").await;
+    let (open, _) = soccer_priced(POLY_SOCCER, "0.28").await;
     let three: Vec<_> = open.iter().filter(|o| o.direction == "three_way").collect();
     assert_eq!(three.len(), 1, "{:?}", open.iter().map(|o| &o.direction).collect::<Vec<_>>());
     let o = &three[0].opportunity;
@@ -204,7 +211,7 @@ async fn a_three_way_soccer_set_spans_three_venues() {
 async fn polymarket_and_polymarket_us_are_priced_against_each_other() {
     let slug = "atc-epl-liv-ful-2026-09-12-ful";
     let poly = [POLY_SOCCER[0], POLY_SOCCER[1], ("4026334", "0.30", "0.62")];
-    let open = soccer_priced(poly, "0.30").await;
+    let (open, trades) = soccer_priced(poly, "0.30").await;
     let bridge: Vec<_> = open.iter().filter(|o| o.direction.starts_with("bridge")).collect();
     assert_eq!(bridge.len(), 1, "{:?}", open.iter().map(|o| &o.direction).collect::<Vec<_>>());
     assert_eq!(bridge[0].direction, "bridge_other");
@@ -224,4 +231,10 @@ async fn polymarket_and_polymarket_us_are_priced_against_each_other() {
     let three = &open.iter().find(|o| o.direction == "three_way").expect("the three-way set").opportunity;
     assert_eq!((three.profit.to_string(), three.alternative_to), ("3.32".into(), None));
     assert!(three.legs.iter().all(|l| l.venue != Venue::PolymarketUs && l.outcome.as_deref() != Some("No")));
+    // On paper the bridge is taken with each leg's own terms (Polymarket US's fee, half-cent
+    // grid): the books unchanged, it makes what it promised at the 100 contracts the cap allows.
+    let t = trades.iter().find(|t| t.direction == "bridge_other").expect("the bridge traded on paper");
+    assert_eq!((t.status, t.sets.to_string(), t.pnl), (crossbook_model::TradeStatus::Hedged, "100".into(), o.profit));
+    let venues: Vec<Venue> = t.fills.iter().map(|f| f.venue).collect();
+    assert!(venues.contains(&Venue::Polymarket) && venues.contains(&Venue::PolymarketUs), "{venues:?}");
 }
