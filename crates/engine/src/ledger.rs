@@ -1,7 +1,7 @@
 //! What the trades hold and made: positions from the fills, P&L from the trades, per trade,
 //! league, kind and day (`crossbook positions|pnl`, the dashboard, the report).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crossbook_model::{Action, Contract, Fill, Money, Qty, Rounding, Trade, TradeStatus};
 use serde::Serialize;
@@ -20,20 +20,13 @@ pub struct Position {
     pub fees: Money,
 }
 
-/// Net positions from `fills`, oldest fill first; contracts no longer held are left out.
+/// Net positions from `fills`, oldest fill first; contracts no longer held are left out. Sorted
+/// by mode, venue and market.
 pub fn positions(fills: &[Fill]) -> Vec<Position> {
-    let mut by: BTreeMap<(String, String, String, String, &'static str), Position> = BTreeMap::new();
+    let mut by: HashMap<(&Contract, crossbook_model::ExecutionMode), Position> = HashMap::new();
     for f in fills {
-        let contract = Contract { venue: f.venue, market: f.market.clone(), side: f.side, outcome: f.outcome.clone() };
-        let key = (
-            f.venue.as_str().to_string(),
-            f.market.clone(),
-            f.side.map(|s| format!("{s:?}")).unwrap_or_default(),
-            f.outcome.clone().unwrap_or_default(),
-            f.mode.as_str(),
-        );
-        let p = by.entry(key).or_insert_with(|| Position {
-            contract,
+        let p = by.entry((&f.contract, f.mode)).or_insert_with(|| Position {
+            contract: f.contract.clone(),
             mode: f.mode,
             size: Qty::ZERO,
             cost: Money::ZERO,
@@ -54,7 +47,16 @@ pub fn positions(fills: &[Fill]) -> Vec<Position> {
         p.fees += f.fee;
         p.average_price = p.cost.per(p.size, Rounding::Up);
     }
-    by.into_values().filter(|p| !p.size.is_zero()).collect()
+    let mut held: Vec<Position> = by.into_values().filter(|p| !p.size.is_zero()).collect();
+    held.sort_by(|a, b| {
+        (a.mode.as_str(), a.contract.venue, &a.contract.market, &a.contract.outcome).cmp(&(
+            b.mode.as_str(),
+            b.contract.venue,
+            &b.contract.market,
+            &b.contract.outcome,
+        ))
+    });
+    held
 }
 
 /// Trades added up.
@@ -126,10 +128,12 @@ mod tests {
             fill_id: format!("f{price}{size}"),
             order_id: "o".into(),
             trade_id: "t".into(),
-            venue: Venue::Kalshi,
-            market: "KXNBAGAME-26NOV20BOSNYK-BOS".into(),
-            side: Some(Side::Yes),
-            outcome: None,
+            contract: Contract {
+                venue: Venue::Kalshi,
+                market: "KXNBAGAME-26NOV20BOSNYK-BOS".into(),
+                side: Some(Side::Yes),
+                outcome: None,
+            },
             action,
             price: price.parse().unwrap(),
             size: Qty::from_whole(size).unwrap(),

@@ -81,7 +81,7 @@ async fn the_planted_arbitrage_is_taken_on_paper_and_makes_what_it_promised() {
     // 50 × 0.30 = 15.00, fee 0.735 → 0.74 with the cent balance. 50 − 46.75 − 1.44 = 1.81.
     let fills = db.store.list_fills(DateTime::<Utc>::MIN_UTC).await.unwrap();
     let seen: Vec<(Venue, String, String, String)> =
-        fills.iter().map(|f| (f.venue, f.price.to_string(), f.size.to_string(), f.fee.to_string())).collect();
+        fills.iter().map(|f| (f.contract.venue, f.price.to_string(), f.size.to_string(), f.fee.to_string())).collect();
     assert_eq!(
         seen,
         vec![

@@ -235,6 +235,6 @@ async fn polymarket_and_polymarket_us_are_priced_against_each_other() {
     // grid): the books unchanged, it makes what it promised at the 100 contracts the cap allows.
     let t = trades.iter().find(|t| t.direction == "bridge_other").expect("the bridge traded on paper");
     assert_eq!((t.status, t.sets.to_string(), t.pnl), (crossbook_model::TradeStatus::Hedged, "100".into(), o.profit));
-    let venues: Vec<Venue> = t.fills.iter().map(|f| f.venue).collect();
+    let venues: Vec<Venue> = t.fills.iter().map(|f| f.contract.venue).collect();
     assert!(venues.contains(&Venue::Polymarket) && venues.contains(&Venue::PolymarketUs), "{venues:?}");
 }

@@ -484,7 +484,7 @@ fn invariants_hold_under_random_books() {
         }
         // Held per contract from the fills = the sets + what is reported as exposure.
         for market in [KALSHI, NYK] {
-            let held = trade.fills.iter().filter(|f| f.market == market).fold(0i64, |h, f| match f.action {
+            let held = trade.fills.iter().filter(|f| f.contract.market == market).fold(0i64, |h, f| match f.action {
                 Action::Buy => h + f.size.micros(),
                 Action::Sell => h - f.size.micros(),
             });

@@ -112,12 +112,9 @@ pub struct Fill {
     pub fill_id: String,
     pub order_id: String,
     pub trade_id: String,
-    pub venue: Venue,
-    pub market: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub side: Option<Side>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
+    /// What was traded: `venue`, `market`, and its `side` or `outcome`, at the fill's top level.
+    #[serde(flatten)]
+    pub contract: Contract,
     pub action: Action,
     pub price: Price,
     pub size: Qty,

@@ -17,7 +17,7 @@ fn since(from: Option<&str>) -> anyhow::Result<DateTime<Utc>> {
 }
 
 fn what(f: &Fill) -> String {
-    match (&f.side, &f.outcome) {
+    match (&f.contract.side, &f.contract.outcome) {
         (Some(side), _) => format!("{side:?}").to_lowercase(),
         (None, Some(outcome)) => outcome.clone(),
         (None, None) => "-".into(),
@@ -40,13 +40,13 @@ pub(crate) async fn fills(settings: &Settings, from: Option<&str>, json: bool) -
             "{} {:<5} {:<13} {:<4} {:<8} {} @ {} fee {} | {} | link {} order {}",
             f.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             f.mode.as_str(),
-            f.venue.as_str(),
+            f.contract.venue.as_str(),
             format!("{:?}", f.action).to_lowercase(),
             what(f),
             f.size,
             f.price,
             f.fee,
-            f.market,
+            f.contract.market,
             f.opportunity.0,
             f.order_id
         );
