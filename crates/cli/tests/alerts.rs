@@ -2,22 +2,10 @@
 
 mod common;
 
-use std::process::{Command, Output};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::{kalshi_key_env, receiver, sim};
-
-fn crossbook(env: &[(String, String)], args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
-    cmd.args(args).env("LOG_LEVEL", "warn");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    out
-}
+use common::{kalshi_key_env, receiver, run_ok as crossbook, sim};
 
 /// The webhook takes 1.5 s to answer each alert: `monitor live-events --once` still ends with
 /// every alert it raised delivered and recorded as sent, none left pending.

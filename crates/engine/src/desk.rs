@@ -473,10 +473,10 @@ pub struct Desk {
     /// links; and each of those links → its game's draw link.
     three_way: HashMap<LinkId, Arc<ThreeWay>>,
     three_way_of: HashMap<LinkId, LinkId>,
-    /// Kalshi markets linked both to Polymarket and to Polymarket US: the Polymarket US link →
-    /// the Polymarket link (their two outcomes pay together); and each of them → the bridges
-    /// (Polymarket US links) it is part of.
-    bridges: HashMap<LinkId, LinkId>,
+    /// Kalshi markets linked both to Polymarket and to Polymarket US, by the Polymarket US link
+    /// (their two outcomes pay together); and each of the two links → the bridges (Polymarket US
+    /// links) it is part of.
+    bridges: HashMap<LinkId, Bridge>,
     bridge_of: HashMap<LinkId, Vec<LinkId>>,
     games: HashMap<String, GameState>,
     sharp: crate::sharp::SharpMoves,
@@ -631,6 +631,11 @@ impl Desk {
         w.state_on(venue)
     }
 
+    /// A book's market state as its venue's socket last said it, else `stored`.
+    fn state_now(&self, venue: Venue, book: &str, stored: MarketState) -> MarketState {
+        self.states.get(venue, book).map_or(stored, |(s, _)| *s)
+    }
+
     /// The fees and order rules of each of `o`'s legs, from the links it stands on (its own, its
     /// game's three for a three-way opportunity, the two a bridge joins).
     fn leg_terms(
@@ -642,7 +647,7 @@ impl Desk {
         let links: Vec<LinkId> = match kind {
             SetKind::Link => vec![id],
             SetKind::ThreeWay => self.three_way.get(&id)?.iter().flatten().copied().collect(),
-            SetKind::Bridge => vec![id, *self.bridges.get(&id)?],
+            SetKind::Bridge => vec![id, self.bridges.get(&id)?.poly],
         };
         o.legs
             .iter()
@@ -733,9 +738,9 @@ impl Desk {
         }
         self.bridges = bridges(&links);
         self.bridge_of.clear();
-        for (us, poly) in &self.bridges {
-            for id in [us, poly] {
-                self.bridge_of.entry(*id).or_default().push(*us);
+        for (us, b) in &self.bridges {
+            for id in [*us, b.poly] {
+                self.bridge_of.entry(id).or_default().push(*us);
             }
         }
         let gone: Vec<LinkId> = self.open_bridge.keys().filter(|id| !self.bridges.contains_key(id)).copied().collect();
@@ -802,8 +807,7 @@ impl Desk {
     pub fn untradable(&self, id: LinkId) -> Option<String> {
         let w = self.links.links.get(&id)?;
         let c = &w.link.candidate;
-        let state =
-            |venue: Venue, book: &str, stored: MarketState| self.states.get(venue, book).map_or(stored, |(s, _)| *s);
+        let state = |venue: Venue, book: &str, stored: MarketState| self.state_now(venue, book, stored);
         let kalshi = state(Venue::Kalshi, c.kalshi_ticker.as_str(), w.kalshi_state.0);
         if let Some(why) = kalshi.reason(Venue::Kalshi) {
             return Some(format!("kalshi {}: {why}", c.kalshi_ticker));
@@ -1069,7 +1073,7 @@ impl Desk {
         let three_old =
             |draw: &LinkId| self.three_way.get(draw).is_some_and(|game| game.iter().flatten().any(link_old));
         // A bridge stands on its two links' books.
-        let bridge_old = |us: &LinkId| link_old(us) || self.bridges.get(us).is_some_and(link_old);
+        let bridge_old = |us: &LinkId| link_old(us) || self.bridges.get(us).is_some_and(|b| link_old(&b.poly));
         let stale: Vec<LinkId> = (self.open.keys().filter(|id| link_old(id)))
             .chain(self.open_three.keys().filter(|id| three_old(id)))
             .chain(self.open_bridge.keys().filter(|id| bridge_old(id)))
@@ -1278,9 +1282,8 @@ impl Desk {
         };
         let o = {
             let mut outcomes: [Vec<crossbook_arb::LegQuote<'_>>; 3] = Default::default();
-            let open = |venue: Venue, book: &str, stored: MarketState| {
-                self.states.get(venue, book).map_or(stored, |(s, _)| *s).is_tradable()
-            };
+            let open =
+                |venue: Venue, book: &str, stored: MarketState| self.state_now(venue, book, stored).is_tradable();
             for (k, ids) in game.iter().enumerate() {
                 for (i, id) in ids.iter().enumerate() {
                     let Some(w) = self.links.links.get(id) else { return };
@@ -1366,18 +1369,21 @@ impl Desk {
     fn evaluate_bridge(&mut self, us: LinkId, now: DateTime<Utc>, d: &mut Decisions) {
         use crossbook_arb::{Instrument, LegQuote};
         use crossbook_model::Side;
-        let Some(&poly) = self.bridges.get(&us) else { return };
+        let Some(poly) = self.bridges.get(&us).map(|b| b.poly) else { return };
         let (Ok(in_play), Ok(_)) = (self.gate(us, now), self.gate(poly, now)) else {
             self.close_set(SetKind::Bridge, us, now);
             return;
         };
         d.evaluated += 1;
         let found = {
-            let (Some(wu), Some(wp)) = (self.links.links.get(&us), self.links.links.get(&poly)) else { return };
-            let (cu, cp) = (&wu.link.candidate, &wp.link.candidate);
-            let open = |venue: Venue, book: &str, stored: MarketState| {
-                self.states.get(venue, book).map_or(stored, |(s, _)| *s).is_tradable()
+            let (Some(wu), Some(wp), Some(bridge)) =
+                (self.links.links.get(&us), self.links.links.get(&poly), self.bridges.get(&us))
+            else {
+                return;
             };
+            let (cu, cp) = (&wu.link.candidate, &wp.link.candidate);
+            let open =
+                |venue: Venue, book: &str, stored: MarketState| self.state_now(venue, book, stored).is_tradable();
             let slug = cu.poly_market_id.as_str();
             let us_book =
                 self.books.get(Venue::PolymarketUs, slug).filter(|_| open(Venue::PolymarketUs, slug, wu.poly_state.0));
@@ -1411,30 +1417,14 @@ impl Desk {
                     sets.push((direction, [poly_leg, us_leg(side)]));
                 }
             }
-            // The set settles as both links do: the worse of their rule classes, with both reasons.
-            let mut link = wu.link.clone();
-            let rank = |r: Option<crossbook_model::RuleRisk>| match r {
-                Some(crossbook_model::RuleRisk::Incompatible) => 2,
-                Some(crossbook_model::RuleRisk::Minor) => 1,
-                _ => 0,
-            };
-            if rank(wp.link.rule_risk) > rank(link.rule_risk) {
-                link.rule_risk = wp.link.rule_risk;
-            }
-            for reason in &wp.link.rule_reasons {
-                if !link.rule_reasons.contains(reason) {
-                    link.rule_reasons.push(reason.clone());
-                }
-            }
             let legs: Vec<[LegQuote<'_>; 2]> = sets.iter().map(|(_, legs)| *legs).collect();
-            crossbook_arb::evaluate_legs(&link, &legs, self.cfg.precision, in_play, now, self.cfg.stale_after).map(
-                |(i, mut o)| {
+            crossbook_arb::evaluate_legs(&bridge.link, &legs, self.cfg.precision, in_play, now, self.cfg.stale_after)
+                .map(|(i, mut o)| {
                     wp.name(&mut o);
                     wu.name(&mut o);
                     o.urls = Some(wp.urls.clone());
                     (sets[i].0, o)
-                },
-            )
+                })
         };
         match found {
             Some((direction, o)) => self.record(us, direction, o, now, d),
@@ -1608,9 +1598,19 @@ fn three_way_games(links: &LinkSet) -> HashMap<LinkId, Arc<ThreeWay>> {
         .collect()
 }
 
-/// Kalshi markets linked both to a Polymarket outcome (a token) and to a Polymarket US side:
-/// the Polymarket US link → the Polymarket link (the lowest of each, where there are more).
-fn bridges(links: &LinkSet) -> HashMap<LinkId, LinkId> {
+/// A Kalshi market linked both to a Polymarket outcome and to a Polymarket US side.
+#[derive(Debug)]
+struct Bridge {
+    /// The Polymarket link (the Polymarket US link is the key).
+    poly: LinkId,
+    /// The Polymarket US link with the worse of the two links' rule classes and both links'
+    /// reasons: how the set settles, made once per watchlist.
+    link: Link,
+}
+
+/// Kalshi markets linked both to a Polymarket outcome (a token) and to a Polymarket US side (the
+/// lowest link of each, where there are more), by the Polymarket US link.
+fn bridges(links: &LinkSet) -> HashMap<LinkId, Bridge> {
     let mut by_market: HashMap<&str, (Option<LinkId>, Option<LinkId>)> = HashMap::new();
     for (id, w) in &links.links {
         let c = &w.link.candidate;
@@ -1622,7 +1622,28 @@ fn bridges(links: &LinkSet) -> HashMap<LinkId, LinkId> {
             _ => {}
         }
     }
-    by_market.into_values().filter_map(|(poly, us)| Some((us?, poly?))).collect()
+    let rank = |r: Option<crossbook_model::RuleRisk>| match r {
+        Some(crossbook_model::RuleRisk::Incompatible) => 2,
+        Some(crossbook_model::RuleRisk::Minor) => 1,
+        _ => 0,
+    };
+    by_market
+        .into_values()
+        .filter_map(|(poly, us)| {
+            let (poly, us) = (poly?, us?);
+            let (wp, wu) = (links.links.get(&poly)?, links.links.get(&us)?);
+            let mut link = wu.link.clone();
+            if rank(wp.link.rule_risk) > rank(link.rule_risk) {
+                link.rule_risk = wp.link.rule_risk;
+            }
+            for reason in &wp.link.rule_reasons {
+                if !link.rule_reasons.contains(reason) {
+                    link.rule_reasons.push(reason.clone());
+                }
+            }
+            Some((us, Bridge { poly, link }))
+        })
+        .collect()
 }
 
 /// The process's one desk, shared by the streams, the REST passes and the monitor.

@@ -245,6 +245,9 @@ impl Pipeline {
     /// stop` or the dashboard) to the desk's trader; a database that does not answer leaves it
     /// as it was. Run every few seconds while trading.
     pub async fn follow_kill_switch(&self) {
+        if crate::desk::lock(&self.desk).trader().is_none() {
+            return;
+        }
         let Ok(Ok(stored)) = tokio::time::timeout(STORE_DEADLINE, crate::execution::kill_switch_on(&*self.store)).await
         else {
             return;

@@ -22,15 +22,18 @@ use crossbook_store::testing::TestDb;
 const SLUG: &str = "aec-mlb-sd-col-2026-09-16";
 
 /// The simulator, a database, and a pipeline trading on paper with `extra` settings, its
-/// links confirmed and watched.
+/// links confirmed and watched: Kalshi and Polymarket US's SD at COL.
 async fn trading(extra: &[(&str, &str)]) -> (SimHandle, TestDb, Pipeline) {
-    let sim = crossbook_sim::start(&capture(), SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let settings = [("VENUES", "kalshi,polymarket_us"), ("CROSSBOOK_NOW", "2026-09-16T20:00:00Z")];
+    watched(&capture(), &settings.iter().chain(extra).copied().collect::<Vec<_>>()).await
+}
+
+/// `capture` served by the simulator, ingested, matched and watched by a pipeline trading on
+/// paper with `settings`.
+async fn watched(capture: &crossbook_sim::Capture, settings: &[(&str, &str)]) -> (SimHandle, TestDb, Pipeline) {
+    let sim = crossbook_sim::start(capture, SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let mut env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
-    for (k, v) in
-        [("VENUES", "kalshi,polymarket_us"), ("CROSSBOOK_NOW", "2026-09-16T20:00:00Z"), ("EXECUTION_MODE", "paper")]
-            .iter()
-            .chain(extra)
-    {
+    for (k, v) in [("EXECUTION_MODE", "paper")].iter().chain(settings) {
         env.insert(k.to_string(), v.to_string());
     }
     let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
@@ -210,14 +213,14 @@ async fn an_opportunity_found_on_the_sockets_is_taken_and_matched_on_the_timer()
         None,
         all[Venue::Kalshi].clone(),
         tx.clone(),
-        fast(),
+        common::fast(),
         Default::default(),
     ));
     let pm = tokio::spawn(crossbook_polymarket::websocket::run_market_stream(
         env["POLYMARKET_WS_URL"].clone(),
         all[Venue::Polymarket].clone(),
         tx,
-        fast(),
+        common::fast(),
         Default::default(),
     ));
     let t0 = s.clock.now();
@@ -249,20 +252,6 @@ async fn an_opportunity_found_on_the_sockets_is_taken_and_matched_on_the_timer()
     s.sim.stop().await;
 }
 
-fn fast() -> crossbook_net::ws::StreamConfig {
-    crossbook_net::ws::StreamConfig {
-        silence: std::time::Duration::from_secs(5),
-        ping_every: std::time::Duration::from_millis(500),
-        backoff: crossbook_net::Backoff::new(
-            std::time::Duration::from_millis(20),
-            std::time::Duration::from_millis(100),
-            2.0,
-            0.0,
-        )
-        .unwrap(),
-    }
-}
-
 /// A recording becomes a backtest: the bundled capture watched under the runtime (REST first,
 /// then the Polymarket socket), and a recording — written and read in the recording format —
 /// replayed by the simulator: the Lakers' offers on MIL at LAL withdrawn and restored three
@@ -273,24 +262,15 @@ async fn a_replayed_recording_is_traded_on_paper_per_league_and_kind() {
     use crossbook_model::{BookEvent, Price, Qty};
     use crossbook_sim::replay::{Frame, FrameWriter, Speed, load};
     let capture = common::planted();
-    let sim = crossbook_sim::start(&capture, SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let mut env: BTreeMap<String, String> = sim.env_lines().into_iter().collect();
-    for (k, v) in [
-        ("CROSSBOOK_NOW", "2026-01-09T23:50:00Z"),
-        ("EXECUTION_MODE", "paper"),
-        ("EXECUTION_MAX_PER_GAME", "100000"),
-        ("EXECUTION_MAX_CONTRACTS", "100000"),
-    ] {
-        env.insert(k.into(), v.into());
-    }
-    let settings = crossbook_engine::Settings::from_lookup(&|k| env.get(k).cloned()).unwrap();
-    let db = TestDb::sqlite().await;
-    let p = Pipeline::new(&settings, db.store.clone()).await.unwrap();
-    for &v in p.enabled_venues() {
-        p.ingest(v, Arc::new(LogProgress)).await.unwrap();
-    }
-    p.match_pass().await.unwrap();
-    sync_watchlist(&*db.store, &watch(false), p.clock.now()).await.unwrap();
+    let (sim, db, p) = watched(
+        &capture,
+        &[
+            ("CROSSBOOK_NOW", "2026-01-09T23:50:00Z"),
+            ("EXECUTION_MAX_PER_GAME", "100000"),
+            ("EXECUTION_MAX_CONTRACTS", "100000"),
+        ],
+    )
+    .await;
     let mut streams = None;
     p.streams(&mut streams).await.unwrap();
     // Every book once over REST (Kalshi's socket needs a key: its books stay the REST pass's);

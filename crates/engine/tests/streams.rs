@@ -6,23 +6,13 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::Utc;
-use common::{planted, setup, token, watch};
+use common::{fast, planted, setup, token, watch};
 use crossbook_book::OrderBook;
 use crossbook_engine::books::LiveBooks;
 use crossbook_engine::desk::{LinkSet, lock};
 use crossbook_engine::watchlist::sync_watchlist;
 use crossbook_model::{BookEvent, Price, Qty, Venue};
-use crossbook_net::Backoff;
-use crossbook_net::ws::StreamConfig;
 use tokio::sync::mpsc;
-
-fn fast() -> StreamConfig {
-    StreamConfig {
-        silence: Duration::from_secs(5),
-        ping_every: Duration::from_millis(500),
-        backoff: Backoff::new(Duration::from_millis(20), Duration::from_millis(100), 2.0, 0.0).unwrap(),
-    }
-}
 
 fn p(s: &str) -> Price {
     s.parse().unwrap()

@@ -128,10 +128,13 @@ pub fn match_ticket(
 /// What selling `size` of `contract` to the book's bids would bring now (before fees): the mark
 /// of a position held beyond its hedge.
 pub fn mark(book: &OrderBook, contract: &Contract, size: Qty) -> Money {
+    if book.unusable.is_some() {
+        return Money::ZERO;
+    }
     let (levels, complement, _) = levels(book, contract, Action::Sell);
     let (mut left, mut value) = (size.micros(), Money::ZERO);
     for l in levels {
-        if left == 0 || book.unusable.is_some() {
+        if left == 0 {
             break;
         }
         let price = if complement { l.price.complement() } else { l.price };

@@ -228,25 +228,18 @@ pub(crate) async fn create(State(s): State<Arc<SimState>>, Json(body): Json<Valu
 /// `GET /portfolio/orders?ticker=…`: the ledger's orders, newest first.
 pub(crate) async fn orders(State(s): State<Arc<SimState>>, Query(q): Query<HashMap<String, String>>) -> Response {
     let ledger = s.kalshi_ledger.lock().await;
-    let list: Vec<&Value> = ledger
-        .orders
-        .iter()
-        .rev()
-        .filter(|o| q.get("ticker").is_none_or(|t| o["ticker"].as_str() == Some(t.as_str())))
-        .collect();
-    Json(json!({"orders": list, "cursor": ""})).into_response()
+    Json(json!({"orders": newest_of(&ledger.orders, &q), "cursor": ""})).into_response()
 }
 
 /// `GET /portfolio/fills?ticker=…`.
 pub(crate) async fn fills(State(s): State<Arc<SimState>>, Query(q): Query<HashMap<String, String>>) -> Response {
     let ledger = s.kalshi_ledger.lock().await;
-    let list: Vec<&Value> = ledger
-        .fills
-        .iter()
-        .rev()
-        .filter(|f| q.get("ticker").is_none_or(|t| f["ticker"].as_str() == Some(t.as_str())))
-        .collect();
-    Json(json!({"fills": list, "cursor": ""})).into_response()
+    Json(json!({"fills": newest_of(&ledger.fills, &q), "cursor": ""})).into_response()
+}
+
+/// The records of the market `?ticker=` names (all without it), newest first.
+fn newest_of<'a>(records: &'a [Value], q: &HashMap<String, String>) -> Vec<&'a Value> {
+    records.iter().rev().filter(|r| q.get("ticker").is_none_or(|t| r["ticker"].as_str() == Some(t.as_str()))).collect()
 }
 
 /// `GET /portfolio/balance`: in cents (rounded down) and exactly in dollars, per shard.

@@ -72,6 +72,18 @@ pub(crate) async fn keeping_receiver(
     (url, got, bodies)
 }
 
+/// `crossbook ARGS…` with `env`, which must succeed (its stderr is shown when it does not).
+pub(crate) fn run_ok(env: &[(String, String)], args: &[&str]) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crossbook"));
+    cmd.args(args).env("LOG_LEVEL", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
 /// The test key pair (Kalshi's order-book socket needs a signed connection).
 pub(crate) fn test_key(name: &str) -> String {
     format!("{}/../kalshi/test_data/{name}", env!("CARGO_MANIFEST_DIR"))

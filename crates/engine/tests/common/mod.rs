@@ -115,6 +115,21 @@ pub fn desk(s: &Setup, alerts: Option<crossbook_engine::alerts::AlertConfig>, st
     Desked { writer, desk, alerter, streams }
 }
 
+/// Socket settings for tests: quick to notice silence, quick to reconnect.
+pub fn fast() -> crossbook_net::ws::StreamConfig {
+    crossbook_net::ws::StreamConfig {
+        silence: std::time::Duration::from_secs(5),
+        ping_every: std::time::Duration::from_millis(500),
+        backoff: crossbook_net::Backoff::new(
+            std::time::Duration::from_millis(20),
+            std::time::Duration::from_millis(100),
+            2.0,
+            0.0,
+        )
+        .unwrap(),
+    }
+}
+
 pub fn config(stale_s: i64) -> QuotesConfig {
     QuotesConfig { stale_after: Duration::seconds(stale_s), cycle: Duration::seconds(60), allow_in_play: false }
 }

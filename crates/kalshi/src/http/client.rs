@@ -116,6 +116,8 @@ pub struct KalshiClient {
     rest: RestClient,
     /// Orders go through a client that never retries by itself (see `orders`).
     writes: RestClient,
+    /// `HTTP_PROXY`, kept for a write client made again with another timeout.
+    proxy: Option<String>,
     base: String,
     signer: Option<Arc<KalshiSigner>>,
     reads: Arc<TokenBucket>,
@@ -135,12 +137,13 @@ impl KalshiClient {
         tier: KalshiTier,
     ) -> Result<Self, NetError> {
         let mut config = RestConfig::new("kalshi");
-        config.proxy = proxy;
+        config.proxy = proxy.clone();
         let writes = RestConfig { max_retries: 0, timeout: super::orders::ORDER_TIMEOUT, ..config.clone() };
         let burst = (tier.read_burst() - BURST_MARGIN).max(1.0);
         Ok(Self {
             rest: RestClient::new(config)?,
             writes: RestClient::new(writes)?,
+            proxy,
             base: base.trim_end_matches('/').to_string(),
             signer,
             reads: Arc::new(TokenBucket::new("kalshi-read", burst, tier.reads_per_sec())),
@@ -154,7 +157,7 @@ impl KalshiClient {
     /// The same client with orders answered within `timeout` (or looked for after it).
     pub fn with_order_timeout(mut self, timeout: std::time::Duration) -> Result<Self, NetError> {
         let mut config = RestConfig::new("kalshi");
-        (config.max_retries, config.timeout) = (0, timeout);
+        (config.max_retries, config.timeout, config.proxy) = (0, timeout, self.proxy.clone());
         self.writes = RestClient::new(config)?;
         Ok(self)
     }

@@ -12,6 +12,7 @@
 
 use std::time::Duration;
 
+use crossbook_model::money::format_micros;
 use crossbook_model::{Money, Price, Qty};
 use crossbook_net::{Call, NetError, SignRequest};
 use serde::Deserialize;
@@ -180,8 +181,8 @@ impl KalshiClient {
             "ticker": r.ticker,
             "client_order_id": r.client_order_id,
             "side": if r.bid { "bid" } else { "ask" },
-            "count": format!("{}.{:02}", r.count.micros() / 1_000_000, (r.count.micros() % 1_000_000) / 10_000),
-            "price": format!("{:.4}", r.price.micros() as f64 / 1e6),
+            "count": format_micros(r.count.micros()),
+            "price": format_micros(r.price.micros()),
             "time_in_force": r.time_in_force.as_str(),
             "self_trade_prevention_type": "taker_at_cross",
         });
